@@ -1,0 +1,1 @@
+"""Stylesheet and script that guidebook adds to every site (package data, not code)."""

@@ -1,0 +1,410 @@
+"""Read guide files (and StackOne connector files) into the model, keeping source positions.
+
+YAML is composed into nodes with libyaml (`CSafeLoader`, the pure-Python loader when libyaml is
+missing) and then walked once against the format declaration in `schema`: every problem found
+on the way is collected with its line and column, so one run reports all of them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import schema as S
+from .errors import GuideError, Problem
+from .model import (
+    Action,
+    Callout,
+    Connector,
+    Field,
+    Guide,
+    Image,
+    ListItem,
+    Section,
+    Source,
+    Step,
+)
+
+try:  # pragma: no cover - which branch runs depends on the PyYAML build
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+DEFAULT_MAX_BYTES = 1024 * 1024
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+GUIDE_SUFFIXES = (".yaml", ".yml")
+CONNECTOR_SUFFIX = ".connector.s1.yaml"
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+
+
+class Doc(dict):  # type: ignore[type-arg]
+    """A decoded mapping that remembers where it and each of its keys were written."""
+
+    source: Source
+    key_sources: dict[str, Source]
+
+    def at(self, key: str) -> Source:
+        return self.key_sources.get(key, self.source)
+
+
+class DocList(list):  # type: ignore[type-arg]
+    """A decoded sequence that remembers where each item was written."""
+
+    source: Source
+    item_sources: list[Source]
+
+
+def display_path(path: Path | str) -> str:
+    """The path as users should read it in messages: relative to the working dir if below it."""
+    path = Path(path)
+    try:
+        return os.path.relpath(path) if path.is_absolute() and Path.cwd() in path.parents else str(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+
+
+def _src(file: str, node: yaml.Node) -> Source:
+    mark = node.start_mark
+    return Source(file, mark.line + 1, mark.column + 1)
+
+
+def _type_name(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    return {
+        _NULL: "nothing (null)",
+        _BOOL: f"a boolean ({node.value})",
+        _INT: f"a number ({node.value})",
+        _FLOAT: f"a number ({node.value})",
+    }.get(node.tag, f"the text {node.value!r}"[:60])
+
+
+class _Decoder:
+    """Walks a composed YAML node tree against a `schema.Spec`, collecting problems."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+        self.nodes = 0
+
+    def problem(self, node: yaml.Node, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(_src(self.file, node), message, hint))
+
+    def count(self, node: yaml.Node) -> bool:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            if self.nodes == MAX_NODES + 1:
+                self.problem(node, f"the document has more than {MAX_NODES:,} values",
+                             "split the guide, or remove YAML aliases that repeat large parts")
+            return False
+        return True
+
+    def decode(self, node: yaml.Node, spec: S.Spec, what: str, depth: int = 0) -> Any:
+        """The decoded value, or None after recording a problem."""
+        if not self.count(node):
+            return None
+        if depth > MAX_DEPTH:
+            self.problem(node, f"{what} is nested more than {MAX_DEPTH} levels deep")
+            return None
+        if isinstance(spec, S.Obj):
+            return self._obj(node, spec, what, depth)
+        if isinstance(spec, S.ListOf):
+            return self._list(node, spec, what, depth)
+        if isinstance(spec, S.Flag):
+            if isinstance(node, yaml.ScalarNode) and node.tag == _BOOL:
+                return node.value.lower() in ("true", "yes", "on")
+            self.problem(node, f"{what} must be true or false, not {_type_name(node)}")
+            return None
+        if isinstance(spec, S.Choice):
+            text = self._text(node, what)
+            if text is None:
+                return None
+            if text not in spec.values:
+                self.problem(node, f"{what} must be one of {', '.join(spec.values)}, not {text!r}",
+                             _did_you_mean(text, spec.values))
+                return None
+            return text
+        if isinstance(spec, S.Text):
+            text = self._text(node, what)
+            if text is None:
+                return None
+            if spec.pattern is not None and not spec.pattern.match(text):
+                self.problem(node, f"{what} {text!r} is not valid", spec.pattern_hint or None)
+                return None
+            return text
+        raise TypeError(spec)  # pragma: no cover
+
+    def _text(self, node: yaml.Node, what: str) -> str | None:
+        if not isinstance(node, yaml.ScalarNode) or node.tag in (_NULL, _BOOL):
+            hint = "quote the value" if getattr(node, "tag", "") == _BOOL else None
+            self.problem(node, f"{what} must be text, not {_type_name(node)}", hint)
+            return None
+        if node.tag not in (_STR, _INT, _FLOAT):
+            self.problem(node, f"{what} has an unsupported YAML tag {node.tag}", "remove the tag")
+            return None
+        value: str = node.value
+        if "\x00" in value:
+            self.problem(node, f"{what} contains a NUL character", "remove it")
+            return None
+        if not value.strip():
+            self.problem(node, f"{what} is empty", "write some text or remove the key")
+            return None
+        return value
+
+    def _list(self, node: yaml.Node, spec: S.ListOf, what: str, depth: int) -> DocList | None:
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, f"{what} must be a list, not {_type_name(node)}",
+                         "start each item on its own line with '- '")
+            return None
+        out = DocList()
+        out.source = _src(self.file, node)
+        out.item_sources = []
+        seen: dict[Any, Source] = {}
+        for i, child in enumerate(node.value):
+            value = self.decode(child, spec.item, f"{what}[{i}]", depth + 1)
+            if value is None:
+                continue
+            if spec.unique and isinstance(value, str):
+                if value in seen:
+                    self.problem(child, f"{what} lists {value!r} twice",
+                                 f"remove the repeat (first at line {seen[value].line})")
+                    continue
+                seen[value] = _src(self.file, child)
+            out.append(value)
+            out.item_sources.append(_src(self.file, child))
+        return out
+
+    def _obj(self, node: yaml.Node, spec: S.Obj, what: str, depth: int) -> Doc | None:
+        if spec.shorthand is not None and isinstance(node, yaml.ScalarNode):
+            value = self.decode(node, spec.props[spec.shorthand].spec, what, depth + 1)
+            if value is None:
+                return None
+            doc = Doc({spec.shorthand: value})
+            doc.source = _src(self.file, node)
+            doc.key_sources = {spec.shorthand: doc.source}
+            return doc
+        if not isinstance(node, yaml.MappingNode):
+            expected = "text or a mapping" if spec.shorthand else "a mapping of keys"
+            self.problem(node, f"{what} must be {expected}, not {_type_name(node)}")
+            return None
+        doc = Doc()
+        doc.source = _src(self.file, node)
+        doc.key_sources = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _NULL:
+                self.problem(key_node, f"{what} has a key that is not text")
+                continue
+            key = key_node.value
+            if key == "<<":
+                self.problem(key_node, "YAML merge keys ('<<') are not supported",
+                             "write the keys out")
+                continue
+            if key in doc.key_sources:
+                first = doc.key_sources[key]
+                self.problem(key_node, f"{what} has the key {key!r} twice",
+                             f"remove one (the first is at line {first.line})")
+                continue
+            doc.key_sources[key] = _src(self.file, key_node)
+            prop = spec.props.get(key)
+            if prop is None:
+                if depth == 0 and key == "$schema":
+                    continue
+                self.problem(key_node, f"unknown key {key!r} in {what}",
+                             _did_you_mean(key, tuple(spec.props)) or
+                             f"allowed keys: {', '.join(spec.props)}")
+                continue
+            value = self.decode(value_node, prop.spec, f"{what}.{key}" if depth else key,
+                                depth + 1)
+            if value is not None:
+                doc[key] = value
+        for key, prop in spec.props.items():
+            if prop.required and key not in doc and key not in doc.key_sources:
+                self.problem(node, f"{what} is missing the required key {key!r}",
+                             f"add '{key}:'")
+        return doc
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+def slugify(text: str) -> str:
+    """`Personal Access Token` -> `personal-access-token`; `OAuth 2.0` -> `oauth-2-0`."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def read_text(path: Path, file: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """The file's text, after size and encoding checks (raises GuideError)."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise GuideError(Problem(Source(file, 1, 1),
+                                     f"the file is {size:,} bytes, over the limit of {max_bytes:,}",
+                                     "split it, or raise the plugin's max_guide_bytes option"))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise GuideError(Problem(Source(file, 1, 1), f"cannot read the file: {exc.strerror}")) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise GuideError(Problem(Source(file, line, col), "the file is not valid UTF-8",
+                                 "save it as UTF-8")) from None
+    return text
+
+
+def compose(text: str, file: str) -> yaml.Node | None:
+    """Parse YAML text into a node tree (None for an empty document)."""
+    try:
+        return yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = exc.problem or "invalid YAML"
+        hint = "indent with spaces, not tabs" if "\t" in message or "tab" in message else (
+            exc.context or "check the indentation and quoting around this point")
+        raise GuideError(Problem(Source(file, line, col), f"invalid YAML: {message}", hint)) from None
+    except yaml.YAMLError as exc:
+        raise GuideError(Problem(Source(file, 1, 1), f"invalid YAML: {exc}")) from None
+    except RecursionError:
+        raise GuideError(Problem(Source(file, 1, 1), "the YAML is nested too deeply")) from None
+
+
+def is_connector_document(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.MappingNode) and any(
+        isinstance(k, yaml.ScalarNode) and k.value == "StackOne" for k, _ in node.value
+    )
+
+
+def load_file(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
+              file: str | None = None) -> list[Guide]:
+    """Every guide a file holds: one for a guide file, any number for a connector file.
+
+    Raises GuideError listing every problem found in the file.
+    """
+    path = Path(path)
+    file = file if file is not None else display_path(path)
+    text = read_text(path, file, max_bytes)
+    return load_text(text, file)
+
+
+def load_text(text: str, file: str) -> list[Guide]:
+    """Guides from YAML text; `file` names it in messages."""
+    node = compose(text, file)
+    if node is None:
+        raise GuideError(Problem(Source(file, 1, 1), "the file is empty",
+                                 "start from `guidebook new`, or delete the file"))
+    if is_connector_document(node):
+        from .connectors import guides_from_connector
+
+        return guides_from_connector(node, file)
+    decoder = _Decoder(file)
+    doc = decoder.decode(node, S.GUIDE, "guide")
+    if decoder.problems or doc is None:
+        raise GuideError(decoder.problems or [Problem(_src(file, node), "not a guide")])
+    return [build_guide(doc)]
+
+
+def build_guide(doc: Doc, *, kind: str | None = None) -> Guide:
+    """A Guide from a decoded (and so already type-checked) document."""
+    conn = doc["connector"]
+    auth = doc["auth"]
+    return Guide(
+        connector=Connector(conn["key"], conn["name"], conn.get("category"), conn.source),
+        auth_label=auth["label"],
+        auth_slug=auth.get("slug") or slugify(auth["label"]),
+        kind=kind or doc.get("kind", "link-account"),
+        title=doc.get("title"),
+        description=doc.get("description"),
+        warning=doc.get("warning"),
+        callouts=tuple(Callout(c["type"], c["text"], c.source) for c in doc.get("callouts", ())),
+        actions=tuple(
+            Action(a["id"], a["label"], tuple(a.get("scopes", ())), a.source)
+            for a in doc.get("actions", ())
+        ),
+        sections=tuple(build_section(s) for s in doc.get("sections", ())),
+        fields=tuple(
+            Field(f["label"], f.get("description"), f.get("secret"), f.source)
+            for f in doc.get("fields", ())
+        ),
+        optional=doc.get("optional", False),
+        source=doc.source,
+        key_sources=dict(doc.key_sources) | {"auth.slug": auth.at("slug") if "slug" in auth
+                                             else auth.at("label"),
+                                             "connector.key": conn.at("key")},
+    )
+
+
+def _items(docs: Iterable[Doc]) -> tuple[ListItem, ...]:
+    return tuple(ListItem(d["text"], d.get("whitelabel"), d.source) for d in docs)
+
+
+def build_section(doc: Doc) -> Section:
+    return Section(
+        title=doc["title"],
+        content=doc.get("content"),
+        list=_items(doc.get("list", ())),
+        steps=tuple(
+            Step(
+                title=s["title"],
+                content=s.get("content"),
+                list=_items(s.get("list", ())),
+                images=tuple(Image(i["src"], i.get("alt", ""), i.source)
+                             for i in s.get("images", ())),
+                scopes=tuple(s.get("scopes", ())),
+                display_scopes=s.get("display_scopes", False),
+                whitelabel=s.get("whitelabel"),
+                source=s.source,
+            )
+            for s in doc.get("steps", ())
+        ),
+        scopes=tuple(doc.get("scopes", ())),
+        whitelabel=doc.get("whitelabel"),
+        source=doc.source,
+    )
+
+
+def find_guide_files(guides_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """Every YAML file below guides_dir, sorted; links that lead outside it are problems."""
+    root = guides_dir.resolve()
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for dirpath, dirnames, filenames in os.walk(guides_dir, followlinks=False):
+        dirnames.sort()
+        for name in list(dirnames):
+            real = (Path(dirpath) / name).resolve()
+            if name.startswith(".") or (root != real and root not in real.parents):
+                dirnames.remove(name)
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.endswith(GUIDE_SUFFIXES):
+                continue
+            path = Path(dirpath) / name
+            real = path.resolve()
+            if root not in real.parents:
+                problems.append(Problem(Source(display_path(path), 1, 1),
+                                        "the file is a link to a place outside the guides folder",
+                                        "copy the file into the guides folder instead"))
+                continue
+            found.append(path)
+    return found, problems

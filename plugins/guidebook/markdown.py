@@ -1,0 +1,117 @@
+"""Guide Markdown to safe HTML.
+
+Guide text is untrusted: raw HTML in it is escaped (shown as text, never interpreted), links
+and images may only use http(s), mailto, tel or site-relative targets, and external links open
+in a new tab with `rel="noopener noreferrer"`. CommonMark via markdown-it-py.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_STRIP_RE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+
+
+def link_scheme(url: str) -> str | None:
+    """The scheme a browser would see in `url` (after entities, whitespace and case)."""
+    cleaned = _STRIP_RE.sub("", html.unescape(html.unescape(url)))
+    match = _SCHEME_RE.match(cleaned)
+    return match.group(1).lower() if match else None
+
+
+def is_safe_url(url: str) -> bool:
+    """True for http(s)/mailto/tel links and for site-relative ones."""
+    scheme = link_scheme(url)
+    return scheme is None or scheme in SAFE_SCHEMES
+
+
+def is_external(url: str) -> bool:
+    return link_scheme(url) in ("http", "https") or url.startswith("//")
+
+
+def _link_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    href = str(token.attrGet("href") or "")
+    if not is_safe_url(href):
+        token.attrSet("href", "#")
+    elif is_external(href):
+        token.attrSet("target", "_blank")
+        token.attrSet("rel", "noopener noreferrer")
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _image(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    if not is_safe_url(str(token.attrGet("src") or "")):
+        token.attrSet("src", "")
+    token.attrSet("loading", "lazy")
+    return self.image(tokens, idx, options, env)
+
+
+def _code_as_backticks(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    content = tokens[idx].content
+    fence = "``" if "`" in content else "`"
+    return html.escape(f"{fence}{content}{fence}", quote=False)
+
+
+@lru_cache(maxsize=2)
+def _parser(backticks: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.enable("table")
+    md.enable("strikethrough")
+    md.validateLink = lambda url: True  # unsafe links are neutralised by _link_open instead
+    md.add_render_rule("link_open", _link_open)
+    md.add_render_rule("image", _image)
+    if backticks:
+        md.add_render_rule("code_inline", _code_as_backticks)
+    return md
+
+
+@lru_cache(maxsize=65536)
+def block(text: str, *, backticks: bool = False) -> str:
+    """Markdown blocks (paragraphs, lists, code) as HTML, without a trailing newline.
+
+    `backticks=True` keeps inline code as backtick text, the way the Markdown export writes it.
+    """
+    return _parser(backticks).render(text).strip()
+
+
+@lru_cache(maxsize=65536)
+def inline(text: str, *, backticks: bool = False) -> str:
+    """Inline Markdown (emphasis, code, links) as HTML, for titles and list items."""
+    return _parser(backticks).renderInline(text.strip())
+
+
+def links(text: str) -> list[tuple[str, str]]:
+    """Every (kind, target) a Markdown text links to: kind is 'link' or 'image'."""
+    found: list[tuple[str, str]] = []
+    stack = list(_parser(False).parse(text))
+    while stack:
+        token = stack.pop(0)
+        if token.children:
+            stack[:0] = token.children
+        if token.type == "link_open":
+            found.append(("link", str(token.attrGet("href") or "")))
+        elif token.type == "image":
+            found.append(("image", str(token.attrGet("src") or "")))
+    return found
+
+
+def plain(text: str) -> str:
+    """Inline Markdown reduced to its text (for titles in <title>, nav, llms.txt)."""
+    out: list[str] = []
+    for token in _parser(False).parseInline(text.strip()):
+        for child in token.children or ():
+            if child.type in ("text", "code_inline"):
+                out.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                out.append(" ")
+    return "".join(out)

@@ -1,0 +1,157 @@
+"""The guide model: plain frozen dataclasses that remember where they came from.
+
+Every later stage (validation, rendering, exports, white-label filtering) works on these
+objects, never on raw YAML, so each of them can point the user back at the line that caused a
+problem through the `source` attribute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["link-account", "connector-profile"]
+Whitelabel = Literal["hide", "only"] | None
+CalloutType = Literal["note", "info", "tip", "warning", "danger"]
+
+KINDS: tuple[str, ...] = ("link-account", "connector-profile")
+CALLOUT_TYPES: tuple[str, ...] = ("note", "info", "tip", "warning", "danger")
+WHITELABEL_VALUES: tuple[str, ...] = ("hide", "only")
+
+
+@dataclass(frozen=True, order=True)
+class Source:
+    """A position in a source file (1-based line and column)."""
+
+    file: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+NO_SOURCE = Source("<unknown>", 0, 0)
+
+
+@dataclass(frozen=True)
+class Connector:
+    """The third-party product a guide is about."""
+
+    key: str
+    name: str
+    category: str | None = None
+    source: Source = NO_SOURCE
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something the connector can do, and the provider scopes it needs."""
+
+    id: str
+    label: str
+    scopes: tuple[str, ...] = ()
+    source: Source = NO_SOURCE
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One bullet of a section or step list (Markdown, inline)."""
+
+    text: str
+    whitelabel: Whitelabel = None
+    source: Source = NO_SOURCE
+
+
+@dataclass(frozen=True)
+class Image:
+    """A screenshot shown under a step."""
+
+    src: str
+    alt: str = ""
+    source: Source = NO_SOURCE
+
+
+@dataclass(frozen=True)
+class Callout:
+    """An admonition shown before the sections."""
+
+    type: str
+    text: str
+    source: Source = NO_SOURCE
+
+
+@dataclass(frozen=True)
+class Step:
+    """One numbered step of a section."""
+
+    title: str
+    content: str | None = None
+    list: tuple[ListItem, ...] = ()
+    images: tuple[Image, ...] = ()
+    scopes: tuple[str, ...] = ()
+    display_scopes: bool = False
+    whitelabel: Whitelabel = None
+    source: Source = NO_SOURCE
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled part of a guide: prose, bullets and/or numbered steps."""
+
+    title: str
+    content: str | None = None
+    list: tuple[ListItem, ...] = ()
+    steps: tuple[Step, ...] = ()
+    scopes: tuple[str, ...] = ()
+    whitelabel: Whitelabel = None
+    source: Source = NO_SOURCE
+
+
+@dataclass(frozen=True)
+class Field:
+    """A value the user fills in on the hub when linking the account."""
+
+    label: str
+    description: str | None = None
+    secret: bool | None = None
+    source: Source = NO_SOURCE
+
+
+@dataclass(frozen=True)
+class Guide:
+    """One connection guide, as written by its author (before defaults are applied)."""
+
+    connector: Connector
+    auth_label: str
+    auth_slug: str
+    kind: str = "link-account"
+    title: str | None = None
+    description: str | None = None
+    warning: str | None = None
+    callouts: tuple[Callout, ...] = ()
+    actions: tuple[Action, ...] = ()
+    sections: tuple[Section, ...] = ()
+    fields: tuple[Field, ...] = ()
+    optional: bool = False
+    source: Source = NO_SOURCE
+    # Where individual keys were written, for errors raised after loading (key -> Source).
+    key_sources: dict[str, Source] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def url(self) -> str:
+        """The page's directory URL, relative to the site root (with a trailing slash)."""
+        return f"connectors/{self.connector.key}/guides/{self.kind}/{self.auth_slug}/"
+
+    @property
+    def declared_scopes(self) -> tuple[str, ...]:
+        """Every scope any action declares, sorted and unique."""
+        return tuple(sorted({s for a in self.actions for s in a.scopes}))
+
+    @property
+    def has_scoped_actions(self) -> bool:
+        return any(a.scopes for a in self.actions)
+
+    def source_of(self, key: str) -> Source:
+        """Where a top-level key was written (the guide's own position if unknown)."""
+        return self.key_sources.get(key, self.source)

@@ -1,0 +1,235 @@
+"""The MkDocs plugin: thin glue between MkDocs' build events and the guidebook core."""
+
+from __future__ import annotations
+
+import json
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from .config import GuidebookConfig
+from .errors import Problem
+from .render import Heading, Renderer, TemplateProblem
+from .site import ConnectorEntry, GuidePage, GuideSite, Options, load_site
+
+log = get_plugin_logger(__name__)
+
+ASSETS = ("assets/guidebook/guidebook.css", "assets/guidebook/guidebook.js")
+INDEX_URI = "connectors/index.md"
+TRUTHY = ("1", "true", "yes", "on")
+
+
+def _packaged_assets() -> dict[str, str]:
+    """Site path -> packaged file of the stylesheet and script the plugin adds."""
+    folder = resources.files("guidebook.assets")
+    found = {}
+    for uri in ASSETS:
+        path = folder / uri.rsplit("/", 1)[1]
+        if path.is_file():
+            found[uri] = str(path)
+    return found
+
+
+def whitelabel_from_env() -> bool | None:
+    """GUIDEBOOK_WHITELABEL=1 turns white-label mode on, =0 off; unset leaves the option."""
+    value = os.environ.get("GUIDEBOOK_WHITELABEL")
+    if value is None or not value.strip():
+        return None
+    return value.strip().lower() in TRUTHY
+
+
+def format_problems(problems: list[Problem]) -> str:
+    files = sorted({p.source.file for p in problems})
+    head = (f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in "
+            f"{len(files)} guide file{'s' if len(files) != 1 else ''}:")
+    return "\n".join([head, *(f"  {p}" for p in problems)])
+
+
+class GuidebookPlugin(BasePlugin[GuidebookConfig]):
+    """Turns the guide files of `guides_dir` into pages of the site."""
+
+    site: GuideSite | None = None
+    renderer: Renderer | None = None
+
+    def __init__(self) -> None:
+        self._pages: dict[str, Any] = {}  # src_uri -> GuidePage | ConnectorEntry | "index"
+        self._index_is_ours = False
+
+    # -- configuration -------------------------------------------------------------------------
+
+    def options(self) -> Options:
+        """The core's options from the plugin config and the environment."""
+        cfg = self.config
+        env = whitelabel_from_env()
+        whitelabel = cfg.whitelabel if env is None else env
+        if whitelabel and cfg.whitelabel_brand is None:
+            raise PluginError("guidebook: white-label mode needs the whitelabel_brand option "
+                              "(a mapping with at least name and hub)")
+        return Options(
+            guides_dir=Path(cfg.guides_dir),
+            brand={str(k): str(v) for k, v in cfg.brand.items()},
+            whitelabel=whitelabel,
+            whitelabel_brand=({str(k): str(v) for k, v in cfg.whitelabel_brand.items()}
+                              if cfg.whitelabel_brand else None),
+            whitelabel_replace={str(k): str(v) for k, v in cfg.whitelabel_replace.items()},
+            title_pattern=cfg.title_pattern,
+            description_pattern=cfg.description_pattern,
+            profile_title_pattern=cfg.profile_title_pattern,
+            profile_description_pattern=cfg.profile_description_pattern,
+            max_guide_bytes=cfg.max_guide_bytes,
+        )
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        """Priority 0. Checks the brand options and adds the stylesheet and script."""
+        if not self.config.enabled:
+            return None
+        for key in ("name", "hub"):
+            if key not in self.config.brand:
+                raise PluginError(f"guidebook: the brand option needs a '{key}' key")
+        self._options = self.options()
+        for uri in _packaged_assets():
+            target = config.extra_css if uri.endswith(".css") else config.extra_javascript
+            if uri not in [str(x) for x in target]:
+                target.append(uri)
+        return config
+
+    # -- files and navigation --------------------------------------------------------------------
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        """Priority 0. Loads every guide and adds its page, the connector pages, the
+        connectors index and the plugin's assets as generated files."""
+        if not self.config.enabled:
+            return None
+        site = load_site(self._options)
+        if site.problems:
+            message = format_problems(site.problems)
+            if config.strict:
+                raise PluginError(f"guidebook: {message}")
+            for line in message.splitlines():
+                log.warning(line.strip())
+            log.warning("guidebook: the guides above were skipped")
+        self.site = site
+        templates = self.config.templates_dir
+        self.renderer = Renderer(site, Path(templates) if templates else None)
+        self._pages = {}
+        for page in site.pages:
+            self._add(files, config, page.src_uri, page, page.title, page.description, page.file)
+        for entry in site.connectors:
+            self._add(files, config, entry.src_uri, entry, entry.name,
+                      f"Connection guides for {entry.name}.", None)
+        self._index_is_ours = files.get_file_from_path(INDEX_URI) is None
+        if self._index_is_ours:
+            self._add(files, config, INDEX_URI, "index", self.config.nav_title,
+                      "Every connector and its connection guides.", None)
+        for uri, path in _packaged_assets().items():
+            if files.get_file_from_path(uri) is None:
+                files.append(File.generated(config, uri, abs_src_path=path))
+        return files
+
+    def _add(self, files: Files, config: MkDocsConfig, src_uri: str, what: Any, title: str,
+             description: str, source_file: str | None) -> None:
+        if files.get_file_from_path(src_uri) is not None:
+            raise PluginError(f"guidebook: the docs folder already has {src_uri}, which a "
+                              f"guide page would replace; rename or remove it")
+        front = f"---\ntitle: {json.dumps(title)}\ndescription: {json.dumps(description)}\n---\n"
+        file = File.generated(config, src_uri, content=front,
+                              inclusion=InclusionLevel.NOT_IN_NAV)
+        if source_file is not None:
+            rel = os.path.relpath(Path(source_file).resolve(), Path(config.docs_dir).resolve())
+            file.edit_uri = Path(rel).as_posix()
+        files.append(file)
+        self._pages[src_uri] = what
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        """Priority 0. Adds the connectors section (categories -> connectors -> guides)."""
+        if not self.config.enabled or self.site is None:
+            return None
+        index = files.get_file_from_path(INDEX_URI)
+        children: list[Any] = [index.page] if index and index.page else []
+        for category, entries in self.site.categories:
+            children.append(Section(category, [self._connector_section(e, files)
+                                               for e in entries]))
+        items = [i for i in nav.items if not (isinstance(i, Page) and i.file is (index and index))]
+        items.append(Section(self.config.nav_title, children))
+        return _navigation(items)
+
+    def _connector_section(self, entry: ConnectorEntry, files: Files) -> Section:
+        pages = [files.get_file_from_path(entry.src_uri)]
+        pages += [files.get_file_from_path(p.src_uri) for p in entry.guides]
+        section = Section(entry.name, [f.page for f in pages if f is not None and f.page])
+        return section
+
+    # -- pages -----------------------------------------------------------------------------------
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str | None:
+        """Priority 0. Replaces the (empty) Markdown body of a generated page with the HTML
+        rendered from the model, and gives the page its table of contents."""
+        if not self.config.enabled or self.renderer is None:
+            return None
+        what = self._pages.get(page.file.src_uri)
+        if what is None:
+            return None
+        base_url = "../" * page.url.count("/")
+        try:
+            if isinstance(what, GuidePage):
+                body, headings = self.renderer.guide(what, base_url=base_url)
+            elif isinstance(what, ConnectorEntry):
+                body, headings = self.renderer.connector(what, base_url=base_url)
+            else:
+                body, headings = self.renderer.index(title=self.config.nav_title,
+                                                     base_url=base_url)
+        except TemplateProblem as exc:
+            raise PluginError(f"guidebook: a template failed on {page.file.src_uri}: {exc}"
+                              ) from None
+        page.toc = get_toc(_toc_tokens(headings))
+        return body
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        """Priority 0. Rebuilds when a guide or an override template changes."""
+        if self.config.enabled:
+            server.watch(str(self.config.guides_dir))
+            if self.config.templates_dir:
+                server.watch(str(self.config.templates_dir))
+        return server
+
+
+def _toc_tokens(headings: list[Heading]) -> list[dict[str, Any]]:
+    tokens: list[dict[str, Any]] = []
+    for h in headings:
+        token = {"level": h.level, "id": h.id, "name": h.title, "children": []}
+        if h.level > 2 and tokens:
+            tokens[-1]["children"].append(token)
+        else:
+            tokens.append(token)
+    return tokens
+
+
+def _navigation(items: list[Any]) -> Navigation:
+    """A Navigation with parents and previous/next links set, as MkDocs would."""
+    pages: list[Page] = []
+
+    def walk(children: list[Any], parent: Section | None) -> None:
+        for item in children:
+            item.parent = parent
+            if isinstance(item, Page):
+                pages.append(item)
+            elif isinstance(item, Section):
+                walk(item.children, item)
+
+    walk(items, None)
+    for prev, nxt in zip([None, *pages], [*pages, None], strict=False):
+        if prev is not None:
+            prev.next_page = nxt
+        if nxt is not None:
+            nxt.previous_page = prev
+    return Navigation(items, pages)

@@ -1,0 +1,187 @@
+"""The Jinja environment that renders guide pages, and the filters templates use.
+
+Templates are looked up in the user's `templates_dir` first, then in the packaged defaults, so
+a team overrides one file by writing one file of the same name. Guide text is data: it reaches
+templates as Markdown turned into safe HTML (`md`, `md_inline`) or as escaped text; templates
+themselves are trusted and autoescaped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    select_autoescape,
+)
+from markupsafe import Markup
+
+from . import markdown
+from .load import slugify
+from .model import Guide
+from .site import ConnectorEntry, GuidePage, GuideSite
+
+
+def default_templates_dir() -> Path:
+    """The packaged default templates."""
+    return Path(str(resources.files("guidebook.templates")))
+
+
+@dataclass
+class Heading:
+    """An entry of a page's table of contents."""
+
+    id: str
+    title: str
+    level: int = 2
+
+
+class HeadingIds:
+    """Unique, stable heading ids within one page."""
+
+    def __init__(self, reserved: Iterable[str] = ()) -> None:
+        self.used: set[str] = set(reserved)
+        self.headings: list[Heading] = []
+
+    def __call__(self, title: str, level: int = 2, toc: bool = True) -> str:
+        base = slugify(markdown.plain(title)) or "section"
+        ident, n = base, 1
+        while ident in self.used:
+            n += 1
+            ident = f"{base}-{n}"
+        self.used.add(ident)
+        if toc:
+            self.headings.append(Heading(ident, markdown.plain(title), level))
+        return ident
+
+
+def _md(text: str | None) -> Markup:
+    return Markup(markdown.block(text)) if text else Markup("")
+
+
+def _md_inline(text: str | None) -> Markup:
+    return Markup(markdown.inline(text)) if text else Markup("")
+
+
+def _scopes_attr(scopes: Iterable[str]) -> str:
+    return " ".join(scopes)
+
+
+def _json_attr(value: Any) -> str:
+    """Compact, key-sorted JSON for a data attribute (autoescape makes it attribute-safe)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+
+
+def actions_json(guide: Guide) -> list[dict[str, Any]]:
+    """The guide's actions as the page and the Markdown export carry them."""
+    return [{"id": a.id, "label": a.label, "scopes": list(a.scopes)} for a in guide.actions]
+
+
+def display_scopes(guide: Guide, scopes: Iterable[str] = ()) -> list[str]:
+    """The scopes a `display_scopes` step lists when nothing is selected: all declared ones."""
+    return list(scopes) or list(guide.declared_scopes)
+
+
+def step_actions(guide: Guide, step_scopes: Iterable[str]) -> list[str]:
+    """Labels of the actions whose scopes a step covers, sorted (all scoped ones if unscoped)."""
+    wanted = set(step_scopes)
+    return sorted(
+        a.label for a in guide.actions if a.scopes and (not wanted or wanted & set(a.scopes))
+    )
+
+
+class TemplateProblem(Exception):
+    """A template failed to compile or render (the message names template and line)."""
+
+
+def _template_frame(exc: BaseException) -> str:
+    tb = exc.__traceback__
+    where = ""
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith(".jinja"):
+            where = f"{name}:{tb.tb_lineno}: "
+        tb = tb.tb_next
+    return where
+
+
+class Renderer:
+    """Renders the site's pages from the model with one compiled Jinja environment."""
+
+    def __init__(self, site: GuideSite, templates_dir: Path | None = None,
+                 extra: Mapping[str, Any] | None = None) -> None:
+        self.site = site
+        self._by_key = {c.key: c for c in site.connectors}
+        loaders = [FileSystemLoader(str(templates_dir))] if templates_dir else []
+        loaders.append(FileSystemLoader(str(default_templates_dir())))
+        self.env = Environment(
+            loader=ChoiceLoader(loaders),
+            autoescape=select_autoescape(["html", "html.jinja"], default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(
+            md=_md, md_inline=_md_inline, plain=markdown.plain, scopes_attr=_scopes_attr,
+            json_attr=_json_attr, slug=slugify,
+        )
+        self.env.globals.update(
+            brand=dict(site.options.active_brand),
+            whitelabel=site.options.whitelabel,
+            actions_json=actions_json,
+            display_scopes=display_scopes,
+            step_actions=step_actions,
+            **(extra or {}),
+        )
+
+    def render(self, template: str, **context: Any) -> str:
+        """Render a template; a broken (user) template raises TemplateProblem."""
+        try:
+            return self.env.get_template(template).render(**context)
+        except TemplateSyntaxError as exc:
+            raise TemplateProblem(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
+        except TemplateError as exc:
+            where = _template_frame(exc)
+            raise TemplateProblem(f"{where}{exc.message or exc}") from None
+
+    def guide(self, page: GuidePage, *, base_url: str = "") -> tuple[str, list[Heading]]:
+        """The HTML body of a guide page and its table of contents."""
+        ids = HeadingIds(reserved=("gb-scopes-title",))
+        html_text = self.render("guide.html.jinja", page=page, guide=page.guide,
+                                connector=self._connector(page.key), heading_id=ids,
+                                base_url=base_url)
+        return _tidy(html_text), ids.headings
+
+    def connector(self, entry: ConnectorEntry, *, base_url: str = "") -> tuple[str, list[Heading]]:
+        ids = HeadingIds()
+        text = self.render("connector.html.jinja", connector=entry, heading_id=ids,
+                           base_url=base_url)
+        return _tidy(text), ids.headings
+
+    def index(self, *, title: str, base_url: str = "") -> tuple[str, list[Heading]]:
+        ids = HeadingIds()
+        text = self.render("connectors.html.jinja", site=self.site, title=title,
+                           heading_id=ids, base_url=base_url)
+        return _tidy(text), ids.headings
+
+    def _connector(self, key: str) -> ConnectorEntry | None:
+        return self._by_key.get(key)
+
+
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def _tidy(text: str) -> str:
+    return _BLANK_LINES.sub("\n", text).strip() + "\n"

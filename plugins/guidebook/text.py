@@ -1,0 +1,119 @@
+"""Brand placeholders in guide text: `{{ brand.name }}`, `{{ brand.hub }}`, any brand key.
+
+Guide text is rendered in Jinja's sandbox with only `brand` in scope; an unknown key or any
+other expression is an error that names the line it was written on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from jinja2 import StrictUndefined, TemplateError, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .errors import GuideError, Problem
+from .model import Guide, Source
+
+_ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+_ALLOWED = "only {{ brand.KEY }} placeholders are allowed"
+T = TypeVar("T")
+
+
+def has_placeholder(text: str) -> bool:
+    return "{" in text and ("{{" in text or "{%" in text or "{#" in text)
+
+
+@lru_cache(maxsize=4096)
+def _compile(text: str) -> Any:
+    tree = _ENV.parse(text)
+    for node in tree.find_all(nodes.Node):
+        if isinstance(node, (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Const)):
+            continue
+        if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) \
+                and node.node.name == "brand":
+            continue
+        if isinstance(node, nodes.Name) and node.name == "brand":
+            continue
+        raise TemplateError("unsupported expression")
+    return _ENV.from_string(tree)
+
+
+def expand(text: str, brand: Mapping[str, str], source: Source) -> str:
+    """`text` with its brand placeholders filled in (raises GuideError)."""
+    if not has_placeholder(text):
+        return text
+    try:
+        template = _compile(text)
+        for node in _ENV.parse(text).find_all(nodes.Getattr):
+            if node.attr not in brand:
+                known = ", ".join(f"brand.{k}" for k in sorted(brand))
+                raise GuideError(Problem(source, f"unknown brand key 'brand.{node.attr}'",
+                                         f"known keys: {known}; or add it to the brand option"))
+        return str(template.render(brand=dict(brand)))
+    except GuideError:
+        raise
+    except TemplateError as exc:
+        raise GuideError(Problem(source, f"bad placeholder in text: {exc.message or exc}",
+                                 f"{_ALLOWED}; write {{{{ '{{{{' }}}} for literal braces")
+                         ) from None
+
+
+def map_text(guide: Guide, fn: Callable[[str, Source], str]) -> Guide:
+    """A copy of `guide` with `fn(text, source)` applied to every author-written text."""
+
+    def walk(obj: T, source: Source) -> T:
+        if isinstance(obj, str):
+            return fn(obj, source)  # type: ignore[return-value]
+        if isinstance(obj, tuple):
+            return tuple(walk(x, source) for x in obj)  # type: ignore[return-value]
+        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            own = getattr(obj, "source", source)
+            changes = {}
+            for f in dataclasses.fields(obj):
+                if f.name in _NOT_TEXT.get(type(obj).__name__, ()) or f.name in (
+                        "source", "key_sources"):
+                    continue
+                value = getattr(obj, f.name)
+                new = walk(value, own)
+                if new is not value:
+                    changes[f.name] = new
+            return dataclasses.replace(obj, **changes) if changes else obj  # type: ignore
+        return obj
+
+    return walk(guide, guide.source)
+
+
+# Identifiers and machine values that are never brand-expanded or rewritten.
+_NOT_TEXT: dict[str, tuple[str, ...]] = {
+    "Guide": ("auth_slug", "kind"),
+    "Connector": ("key",),
+    "Action": ("id", "scopes"),
+    "Step": ("scopes", "whitelabel"),
+    "Section": ("scopes", "whitelabel"),
+    "ListItem": ("whitelabel",),
+    "Image": ("src",),
+    "Callout": ("type",),
+}
+
+
+def expand_guide(guide: Guide, brand: Mapping[str, str]) -> Guide:
+    """The guide with every brand placeholder filled in; all bad placeholders in one error."""
+    problems: list[Problem] = []
+
+    def fn(text: str, source: Source) -> str:
+        try:
+            return expand(text, brand, source)
+        except GuideError as exc:
+            problems.extend(exc.problems)
+            return text
+
+    out = map_text(guide, fn)
+    if problems:
+        raise GuideError(problems)
+    return out
+
+
+__all__ = ["expand", "expand_guide", "has_placeholder", "map_text"]

@@ -1,0 +1,107 @@
+"""Checks that need the whole guide (the loader has already checked keys and types)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from . import markdown
+from .errors import GuideError, Problem
+from .model import Guide, Section, Source, Step
+from .text import expand
+
+UNSAFE_HINT = "links may use https, http, mailto or tel, or point at a page of the site"
+
+
+def _texts(guide: Guide) -> Iterator[tuple[str, Source, bool]]:
+    """(text, where, is_markdown) for every author-written text of a guide."""
+    yield guide.connector.name, guide.connector.source, False
+    yield guide.auth_label, guide.source_of("auth"), False
+    for key in ("title", "description", "warning"):
+        value = getattr(guide, key)
+        if value:
+            yield value, guide.source_of(key), key == "warning"
+    for c in guide.callouts:
+        yield c.text, c.source, True
+    for a in guide.actions:
+        yield a.label, a.source, False
+    for f in guide.fields:
+        yield f.label, f.source, False
+        if f.description:
+            yield f.description, f.source, True
+    for section in guide.sections:
+        yield from _part_texts(section)
+        for step in section.steps:
+            yield from _part_texts(step)
+            for image in step.images:
+                if image.alt:
+                    yield image.alt, image.source, False
+
+
+def _part_texts(part: Section | Step) -> Iterator[tuple[str, Source, bool]]:
+    yield part.title, part.source, True
+    if part.content:
+        yield part.content, part.source, True
+    for item in part.list:
+        yield item.text, item.source, True
+
+
+def check_guide(guide: Guide, brands: list[Mapping[str, str]]) -> list[Problem]:
+    """Every problem of one guide that the loader cannot see."""
+    problems: list[Problem] = []
+    add = problems.append
+
+    seen: dict[str, Source] = {}
+    for action in guide.actions:
+        if action.id in seen:
+            add(Problem(action.source, f"duplicate action id {action.id!r}",
+                        f"action ids must be unique; the first is at line {seen[action.id].line}"))
+        else:
+            seen[action.id] = action.source
+    declared = set(guide.declared_scopes)
+
+    def check_scopes(part: Section | Step, what: str) -> None:
+        for scope in part.scopes:
+            if scope not in declared:
+                hint = ("declare it in the scopes of an action under 'actions:'" if guide.actions
+                        else "add an 'actions:' list whose actions declare the scopes they need")
+                add(Problem(part.source, f"{what} {part.title!r} uses the scope {scope!r}, "
+                            "which no action declares", hint))
+
+    if not guide.sections:
+        add(Problem(guide.source_of("sections"), "the guide has no sections",
+                    "add at least one section with content, a list or steps"))
+    for section in guide.sections:
+        check_scopes(section, "section")
+        if not (section.content or section.list or section.steps):
+            add(Problem(section.source, f"section {section.title!r} is empty",
+                        "give it content, a list or steps, or remove it"))
+        for step in section.steps:
+            check_scopes(step, "step")
+            if step.display_scopes and not guide.has_scoped_actions:
+                add(Problem(step.source, f"step {step.title!r} has display_scopes but no action "
+                            "declares scopes", "add scopes to the actions, or remove display_scopes"))
+            for image in step.images:
+                if not _safe_path(image.src):
+                    add(Problem(image.source, f"image src {image.src!r} is not allowed",
+                                "use a path inside the docs folder (no '..', no leading '/') "
+                                "or an https URL"))
+
+    for text, source, is_markdown in _texts(guide):
+        if is_markdown and ("](" in text or "<" in text or "]:" in text):
+            for kind, target in markdown.links(text):
+                if not markdown.is_safe_url(target):
+                    add(Problem(source, f"unsafe {kind} target {target[:60]!r}", UNSAFE_HINT))
+        for brand in brands:
+            try:
+                expand(text, brand, source)
+            except GuideError as exc:
+                problems.extend(p for p in exc.problems if p not in problems)
+    return problems
+
+
+def _safe_path(src: str) -> bool:
+    if markdown.link_scheme(src) is not None:
+        return markdown.link_scheme(src) == "https"
+    if src.startswith(("/", "\\")) or "\\" in src:
+        return False
+    return ".." not in src.split("/")

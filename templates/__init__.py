@@ -1,0 +1,1 @@
+"""Packaged default templates of guidebook (package data, not code)."""
