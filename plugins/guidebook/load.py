@@ -181,7 +181,7 @@ class _Decoder:
             if spec.unique and isinstance(value, str):
                 if value in seen:
                     self.problem(child, f"{what} lists {value!r} twice",
-                                 f"remove the repeat (first at line {seen[value].line})")
+                                 f"the first is at line {seen[value].line}; remove one")
                     continue
                 seen[value] = _src(self.file, child)
             out.append(value)
@@ -216,7 +216,7 @@ class _Decoder:
             if key in doc.key_sources:
                 first = doc.key_sources[key]
                 self.problem(key_node, f"{what} has the key {key!r} twice",
-                             f"remove one (the first is at line {first.line})")
+                             f"the first is at line {first.line}; remove one")
                 continue
             doc.key_sources[key] = _src(self.file, key_node)
             prop = spec.props.get(key)
@@ -231,7 +231,10 @@ class _Decoder:
                                 depth + 1)
             if value is not None:
                 doc[key] = value
+        suggested = {_did_you_mean(k, spec.props) for k in doc.key_sources if k not in spec.props}
         for key, prop in spec.props.items():
+            if f"did you mean {key!r}?" in suggested:
+                continue  # already reported as a misspelt key
             if prop.required and key not in doc and key not in doc.key_sources:
                 self.problem(node, f"{what} is missing the required key {key!r}",
                              f"add '{key}:'")
@@ -282,8 +285,14 @@ def compose(text: str, file: str) -> yaml.Node | None:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = exc.problem or "invalid YAML"
-        hint = "indent with spaces, not tabs" if "\t" in message or "tab" in message else (
-            exc.context or "check the indentation and quoting around this point")
+        lines = text.splitlines()
+        bad_line = lines[line - 1] if 0 < line <= len(lines) else ""
+        if "\t" in bad_line:
+            hint = "indent with spaces, not tabs"
+        elif "{{" in bad_line:
+            hint = "put text that contains {{ brand.KEY }} in quotes"
+        else:
+            hint = exc.context or "check the indentation and quoting around this point"
         raise GuideError(Problem(Source(file, line, col), f"invalid YAML: {message}", hint)) from None
     except yaml.YAMLError as exc:
         raise GuideError(Problem(Source(file, 1, 1), f"invalid YAML: {exc}")) from None
@@ -376,16 +385,18 @@ def build_section(doc: Doc) -> Section:
                 display_scopes=s.get("display_scopes", False),
                 whitelabel=s.get("whitelabel"),
                 source=s.source,
+                key_sources=dict(s.key_sources),
             )
             for s in doc.get("steps", ())
         ),
         scopes=tuple(doc.get("scopes", ())),
         whitelabel=doc.get("whitelabel"),
         source=doc.source,
+        key_sources=dict(doc.key_sources),
     )
 
 
-def find_guide_files(guides_dir: Path) -> tuple[list[Path], list[Problem]]:
+def find_guide_files(guides_dir: Path, display: Any = None) -> tuple[list[Path], list[Problem]]:
     """Every YAML file below guides_dir, sorted; links that lead outside it are problems."""
     root = guides_dir.resolve()
     found: list[Path] = []
@@ -402,7 +413,7 @@ def find_guide_files(guides_dir: Path) -> tuple[list[Path], list[Problem]]:
             path = Path(dirpath) / name
             real = path.resolve()
             if root not in real.parents:
-                problems.append(Problem(Source(display_path(path), 1, 1),
+                problems.append(Problem(Source((display or display_path)(path), 1, 1),
                                         "the file is a link to a place outside the guides folder",
                                         "copy the file into the guides folder instead"))
                 continue

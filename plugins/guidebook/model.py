@@ -93,6 +93,11 @@ class Step:
     display_scopes: bool = False
     whitelabel: Whitelabel = None
     source: Source = NO_SOURCE
+    key_sources: dict[str, Source] = field(default_factory=dict, compare=False, hash=False)
+
+    def source_of(self, key: str) -> Source:
+        """Where a key of this step was written (the step's own position if unknown)."""
+        return self.key_sources.get(key, self.source)
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,11 @@ class Section:
     scopes: tuple[str, ...] = ()
     whitelabel: Whitelabel = None
     source: Source = NO_SOURCE
+    key_sources: dict[str, Source] = field(default_factory=dict, compare=False, hash=False)
+
+    def source_of(self, key: str) -> Source:
+        """Where a key of this section was written (the section's own position if unknown)."""
+        return self.key_sources.get(key, self.source)
 
 
 @dataclass(frozen=True)

@@ -67,11 +67,11 @@ class HeadingIds:
 
 
 def _md(text: str | None) -> Markup:
-    return Markup(markdown.block(text)) if text else Markup("")
+    return Markup(markdown.block(text)) if text else Markup("")  # noqa: S704 - sanitised HTML
 
 
 def _md_inline(text: str | None) -> Markup:
-    return Markup(markdown.inline(text)) if text else Markup("")
+    return Markup(markdown.inline(text)) if text else Markup("")  # noqa: S704 - sanitised HTML
 
 
 def _scopes_attr(scopes: Iterable[str]) -> str:

@@ -7,6 +7,7 @@ had none are published.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import markdown
 from .errors import GuideError, Problem
-from .load import DEFAULT_MAX_BYTES, display_path, find_guide_files, load_file
+from .load import DEFAULT_MAX_BYTES, find_guide_files, load_file
+from .load import display_path as load_display_path
 from .model import Guide, Source
 from .text import expand_guide
 from .validate import check_guide
@@ -183,9 +185,21 @@ def make_page(guide: Guide, options: Options, file: str) -> GuidePage:
     return GuidePage(guide, markdown.plain(title), markdown.plain(description), file)
 
 
-def load_site(options: Options, *, root: Path | None = None) -> GuideSite:
-    """Load, check and arrange every guide below `options.guides_dir`."""
-    guides_dir = options.guides_dir if root is None else root / options.guides_dir
+def load_site(options: Options, *, display_root: Path | None = None) -> GuideSite:
+    """Load, check and arrange every guide below `options.guides_dir`.
+
+    Messages name files relative to `display_root` (the folder of mkdocs.yml) when given,
+    else relative to the working directory.
+    """
+    guides_dir = options.guides_dir
+
+    def display_path(path: Path) -> str:
+        if display_root is not None:
+            rel = os.path.relpath(path, display_root)
+            if not rel.startswith(".."):
+                return Path(rel).as_posix()
+        return load_display_path(path)
+
     problems: list[Problem] = []
     pages: list[GuidePage] = []
     brands = [options.active_brand]
@@ -195,7 +209,7 @@ def load_site(options: Options, *, root: Path | None = None) -> GuideSite:
                                 "the guides folder does not exist",
                                 "create it, or point the guides_dir option at your guides"))
         return GuideSite(options, [], [], problems, [])
-    paths, path_problems = find_guide_files(guides_dir)
+    paths, path_problems = find_guide_files(guides_dir, display_path)
     problems.extend(path_problems)
     for path in paths:
         file = display_path(path)

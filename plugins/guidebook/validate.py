@@ -38,9 +38,9 @@ def _texts(guide: Guide) -> Iterator[tuple[str, Source, bool]]:
 
 
 def _part_texts(part: Section | Step) -> Iterator[tuple[str, Source, bool]]:
-    yield part.title, part.source, True
+    yield part.title, part.source_of("title"), True
     if part.content:
-        yield part.content, part.source, True
+        yield part.content, part.source_of("content"), True
     for item in part.list:
         yield item.text, item.source, True
 
@@ -64,7 +64,7 @@ def check_guide(guide: Guide, brands: list[Mapping[str, str]]) -> list[Problem]:
             if scope not in declared:
                 hint = ("declare it in the scopes of an action under 'actions:'" if guide.actions
                         else "add an 'actions:' list whose actions declare the scopes they need")
-                add(Problem(part.source, f"{what} {part.title!r} uses the scope {scope!r}, "
+                add(Problem(part.source_of("scopes"), f"{what} {part.title!r} uses the scope {scope!r}, "
                             "which no action declares", hint))
 
     if not guide.sections:

@@ -1,0 +1,91 @@
+"""Shared fixtures: write a mini docs project into a temp dir and build it with MkDocs."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REFERENCE = ROOT.parent / "shared" / "reference"
+
+
+def write_project(
+    root: Path,
+    guides: dict[str, str],
+    *,
+    plugin: dict[str, Any] | None = None,
+    config: dict[str, Any] | None = None,
+    docs: dict[str, str] | None = None,
+) -> Path:
+    """A docs project in `root`: mkdocs.yml, docs/ and guides/; returns mkdocs.yml's path."""
+    (root / "docs").mkdir(parents=True, exist_ok=True)
+    for rel, text in (docs or {"index.md": "# Home\n\nWelcome.\n"}).items():
+        path = root / "docs" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    for rel, text in guides.items():
+        path = root / "guides" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    (root / "guides").mkdir(exist_ok=True)
+    options = {"brand": {"name": "Acme", "hub": "Acme Hub", "callback_base": "https://acme.test"}}
+    options.update(plugin or {})
+    cfg: dict[str, Any] = {
+        "site_name": "Test guides",
+        "site_url": "https://guides.example.test/",
+        "theme": {"name": "material"},
+        "plugins": ["search", {"guidebook": options}],
+    }
+    cfg.update(config or {})
+    path = root / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def build(config_file: Path, *, strict: bool = True, **overrides: Any) -> Path:
+    """Build the project with MkDocs' own build function; returns the site dir."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    cfg = load_config(config_file=str(config_file), strict=strict, **overrides)
+    cfg.plugins.on_startup(command="build", dirty=False)
+    try:
+        mkdocs_build(cfg)
+    finally:
+        cfg.plugins.on_shutdown()
+    return Path(cfg.site_dir)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Callable[..., Path]:
+    """`project(guides, **kw)` writes a project into tmp_path and returns mkdocs.yml."""
+
+    def make(guides: dict[str, str], **kw: Any) -> Path:
+        return write_project(tmp_path, guides, **kw)
+
+    return make
+
+
+HARVEST = """\
+connector: {key: harvest, name: Harvest, category: Time tracking}
+auth: {label: Personal Access Token}
+warning: You need a Harvest login that can create tokens.
+sections:
+  - title: Create a token
+    content: Tokens act for one Harvest user.
+    steps:
+      - title: Open the developer page
+        content: Go to the [developer page](https://id.getharvest.com/developers).
+      - title: Make the token
+        content: Press **Create new personal access token**.
+        list: ["Give it a name such as `{{ brand.name }} link`", Save it]
+fields:
+  - Personal Access Token
+  - {label: Account ID, description: The number shown beside the token.}
+"""

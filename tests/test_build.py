@@ -1,0 +1,167 @@
+"""End-to-end: real mini-sites built with MkDocs into a temp dir, checked with an HTML parser."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from mkdocs.exceptions import Abort
+
+from conftest import HARVEST, ROOT, build
+
+PAGE = "connectors/harvest/guides/link-account/personal-access-token/index.html"
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def nav_tree(page: BeautifulSoup) -> list:
+    """The primary sidebar as nested (title, children) pairs."""
+
+    def walk(ul) -> list:
+        out = []
+        for li in ul.find_all("li", recursive=False):
+            label = li.find(["a", "label"], class_="md-nav__link", recursive=False) or \
+                li.find(class_="md-nav__link")
+            title = " ".join(label.get_text(" ", strip=True).split()) if label else ""
+            child = li.find("nav", class_="md-nav")
+            children = walk(child.find("ul")) if child and child.find("ul") else []
+            out.append((title, children))
+        return out
+
+    primary = page.select_one("nav.md-nav--primary > ul")
+    return walk(primary)
+
+
+def test_guide_page(project) -> None:
+    site = build(project({"harvest/pat.yaml": HARVEST}))
+    page = soup(site / PAGE)
+    article = page.select_one("article")
+    assert article.h1.get_text(strip=True) == "Connect Harvest with Personal Access Token – Acme Hub"
+    assert page.title.get_text() == "Connect Harvest with Personal Access Token – Acme Hub - Test guides"
+    assert page.select_one('meta[name="description"]')["content"] == (
+        "Link a Harvest account in the Acme Hub using Personal Access Token. End-user guide to "
+        "authorize the integration and start using Harvest actions.")
+    warning = article.select_one("div.admonition.warning")
+    assert warning.find("strong") is None and "Harvest login" in warning.get_text()
+    sections = article.select("section[data-guide-section]")
+    assert [s.h2.get_text(strip=True) for s in sections] == ["Create a token"]
+    steps = sections[0].select("ol.gb-steps > li[data-guide-step]")
+    assert [s.h3.get_text(strip=True) for s in steps] == ["Open the developer page", "Make the token"]
+    assert all(s["data-guide-scopes"] == "" and s["data-guide-display-scopes-list"] == ""
+               for s in steps)
+    assert [li.get_text() for li in steps[1].select("li")] == ["Give it a name such as Acme link",
+                                                               "Save it"]
+    link = steps[0].find("a")
+    assert (link["href"], link["target"], link["rel"]) == (
+        "https://id.getharvest.com/developers", "_blank", ["noopener", "noreferrer"])
+    hub = article.select_one("[data-whitelabel-hide]")
+    assert hub.h2.get_text(strip=True) == "Linking the Account from the Hub"
+    fill = next(s for s in hub.select("li.gb-step") if "Fill out the fields" in s.h3.get_text())
+    assert [b.get_text() for b in fill.select("li strong")] == ["Personal Access Token",
+                                                                 "Account ID"]
+    secondary = page.select(".md-sidebar--secondary nav.md-nav--secondary a.md-nav__link")
+    toc = [a.get_text(strip=True) for a in secondary]
+    assert toc == ["Create a token", "Linking the Account from the Hub"]
+
+
+def test_connector_and_index_pages_and_nav(project) -> None:
+    guides = {
+        "harvest/pat.yaml": HARVEST,
+        "harvest/profile.yaml": HARVEST.replace("auth: {label: Personal Access Token}",
+                                                "auth: {label: OAuth 2.0}\nkind: connector-profile"),
+        "ashby/key.yaml": HARVEST.replace("{key: harvest, name: Harvest, category: Time tracking}",
+                                          "{key: ashby, name: Ashby}"),
+    }
+    site = build(project(guides, config={"nav": ["index.md"]}))
+    connector = soup(site / "connectors/harvest/index.html").select_one("article")
+    assert connector.h1.get_text(strip=True) == "Harvest"
+    links = [(a.get_text(strip=True), a["href"]) for a in connector.select("ul a")]
+    assert links == [("Personal Access Token", "guides/link-account/personal-access-token/"),
+                     ("OAuth 2.0", "guides/connector-profile/oauth-2-0/")]
+    index = soup(site / "connectors/index.html").select_one("article")
+    assert [h.get_text(strip=True) for h in index.find_all("h2")] == ["Time tracking", "Other"]
+    ashby = soup(site / "connectors/ashby/guides/link-account/personal-access-token/index.html")
+    assert "Link an Ashby account" in ashby.select_one('meta[name="description"]')["content"]
+    profile = soup(site / "connectors/harvest/guides/connector-profile/oauth-2-0/index.html")
+    assert profile.select_one("article h1").get_text(strip=True) == (
+        "Harvest OAuth 2.0 connector profile – Acme setup guide")
+    assert profile.select_one("[data-whitelabel-hide] h2").get_text(strip=True) == (
+        "Creating the Connector Profile")
+    tree = nav_tree(soup(site / "index.html"))
+    assert tree[0][0] == "Home"
+    connectors = tree[1]
+    assert connectors[0] == "Connectors"
+    assert [c[0] for c in connectors[1]][1:] == ["Time tracking", "Other"]
+
+
+def test_search_index_has_guides(project) -> None:
+    site = build(project({"harvest/pat.yaml": HARVEST}))
+    index = json.loads((site / "search/search_index.json").read_text())
+    locations = {d["location"] for d in index["docs"]}
+    assert "connectors/harvest/guides/link-account/personal-access-token/" in locations
+    assert "connectors/harvest/guides/link-account/personal-access-token/#create-a-token" in locations
+
+
+def test_user_pages_and_nav_still_work(project) -> None:
+    docs = {"index.md": "# Home\n", "about.md": "# About us\n\nHello.\n"}
+    site = build(project({"harvest/pat.yaml": HARVEST}, docs=docs,
+                         config={"nav": [{"Start": "index.md"}, {"About": "about.md"}]}))
+    tree = nav_tree(soup(site / "about/index.html"))
+    assert [t[0] for t in tree] == ["Start", "About", "Connectors"]
+    assert (site / PAGE).exists()
+
+
+def test_bad_guide_in_strict_mode_names_every_bad_file(project, caplog) -> None:
+    guides = {"harvest/pat.yaml": HARVEST,
+              "a/bad.yaml": HARVEST.replace("key: harvest", "key: Bad Key"),
+              "b/bad.yaml": HARVEST + "colour: red\n"}
+    with pytest.raises(Abort):
+        build(project(guides))
+    message = caplog.text
+    assert "2 problems in 2 guide files" in message
+    assert "guides/a/bad.yaml:1:18: error: connector.key 'Bad Key' is not valid" in message
+    assert "guides/b/bad.yaml:16:1: error: unknown key 'colour' in guide" in message
+
+
+def test_bad_guide_without_strict_is_skipped(project, caplog) -> None:
+    guides = {"harvest/pat.yaml": HARVEST,
+              "zzz/bad.yaml": HARVEST.replace("key: harvest", "key: zzz") + "colour: red\n"}
+    site = build(project(guides), strict=False)
+    assert (site / PAGE).exists()
+    assert not (site / "connectors/zzz").exists()
+    assert "guides/zzz/bad.yaml:16:1: error: unknown key 'colour'" in caplog.text
+    index = soup(site / "connectors/index.html")
+    assert not [a for a in index.find_all("a") if "zzz" in a.get("href", "")]
+
+
+def test_duplicate_urls_are_an_error_naming_both_files(project, caplog) -> None:
+    guides = {"harvest/one.yaml": HARVEST, "harvest/two.yaml": HARVEST}
+    with pytest.raises(Abort):
+        build(project(guides))
+    assert "two guides map to the same page connectors/harvest/guides/link-account/" \
+           "personal-access-token/ (guides/harvest/one.yaml and guides/harvest/two.yaml)" \
+           in caplog.text
+
+
+def test_templates_dir_and_missing_brand_key(project, tmp_path: Path, caplog) -> None:
+    (tmp_path / "tpl" / "partials").mkdir(parents=True)
+    (tmp_path / "tpl" / "partials" / "hub-link.html.jinja").write_text(
+        '<section data-whitelabel-hide><h2 id="link">Link it in {{ brand.hub }}</h2></section>\n')
+    site = build(project({"harvest/pat.yaml": HARVEST}, plugin={"templates_dir": "tpl"}))
+    assert soup(site / PAGE).select_one("[data-whitelabel-hide] h2").get_text() == "Link it in Acme Hub"
+    (tmp_path / "tpl" / "partials" / "hub-link.html.jinja").write_text("{{ brand.nope }}\n")
+    with pytest.raises(Abort):
+        build(project({"harvest/pat.yaml": HARVEST}, plugin={"templates_dir": "tpl"}))
+    assert "hub-link.html.jinja:1" in caplog.text
+
+
+def test_example_site_builds_strict(tmp_path: Path) -> None:
+    site = build(ROOT / "mkdocs.yml", site_dir=str(tmp_path / "site"))
+    pages = sorted(site.glob("connectors/*/guides/*/*/index.html"))
+    assert len(pages) >= 8
+    kinds = {p.parent.parent.name for p in pages}
+    assert kinds == {"link-account", "connector-profile"}

@@ -1,0 +1,194 @@
+"""Loader and validator: every error names file, line and column, and says how to fix it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from guidebook.errors import GuideError
+from guidebook.load import load_file, load_text, slugify
+from guidebook.validate import check_guide
+
+BRAND = {"name": "Acme", "hub": "Acme Hub"}
+BASE = """\
+connector: {key: harvest, name: Harvest}
+auth: {label: Personal Access Token}
+sections:
+  - title: Make a token
+    content: Tokens act for one user.
+"""
+
+
+def problems(text: str) -> list[str]:
+    """Every problem the loader and validator report, as the user reads them."""
+    try:
+        guides = load_text(text, "g.yaml")
+    except GuideError as exc:
+        return [str(p) for p in exc.problems]
+    return [str(p) for g in guides for p in check_guide(g, [BRAND])]
+
+
+CASES = [
+    ("unknown key", BASE + "colour: red\n",
+     "g.yaml:6:1: error: unknown key 'colour' in guide (allowed keys: connector, kind, auth, "
+     "title, description, warning, callouts, actions, sections, fields, optional)"),
+    ("misspelt key", BASE.replace("sections:", "sectons:"),
+     "g.yaml:3:1: error: unknown key 'sectons' in guide (did you mean 'sections'?)"),
+    ("wrong type", BASE.replace("content: Tokens act for one user.", "content: [a, b]"),
+     "g.yaml:5:14: error: sections[0].content must be text, not a list"),
+    ("bad kind", BASE + "kind: admin\n",
+     "g.yaml:6:7: error: kind must be one of link-account, connector-profile, not 'admin'"),
+    ("bad connector key", BASE.replace("key: harvest", "key: Harvest_Time"),
+     "g.yaml:1:18: error: connector.key 'Harvest_Time' is not valid (use lowercase letters, "
+     "digits and '-' only, e.g. 'personal-access-token')"),
+    ("bad auth slug", BASE.replace("{label: Personal Access Token}",
+                                   "{label: PAT, slug: ../etc}"),
+     "g.yaml:2:26: error: auth.slug '../etc' is not valid (use lowercase letters, digits and "
+     "'-' only, e.g. 'personal-access-token')"),
+    ("duplicate key", BASE + "auth: {label: Other}\n",
+     "g.yaml:6:1: error: guide has the key 'auth' twice (the first is at line 2; remove one)"),
+    ("missing key", "connector: {key: a, name: A}\nsections: [{title: t, content: c}]\n",
+     "g.yaml:1:1: error: guide is missing the required key 'auth' (add 'auth:')"),
+    ("tab indentation", "connector:\n\tkey: a\n",
+     "g.yaml:2:1: error: invalid YAML: found character that cannot start any token "
+     "(indent with spaces, not tabs)"),
+    ("unquoted boolean", BASE.replace("name: Harvest", "name: yes"),
+     "g.yaml:1:33: error: connector.name must be text, not a boolean (yes) (quote the value)"),
+    ("empty section", BASE.replace("    content: Tokens act for one user.\n", ""),
+     "g.yaml:4:5: error: section 'Make a token' is empty (give it content, a list or steps, "
+     "or remove it)"),
+    ("undeclared scope", BASE + "    scopes: [users:read]\n",
+     "g.yaml:6:5: error: section 'Make a token' uses the scope 'users:read', which no action "
+     "declares (add an 'actions:' list whose actions declare the scopes they need)"),
+    ("unsafe link", BASE.replace("Tokens act for one user.", "'[x](JavaScript:alert(1))'"),
+     "g.yaml:5:5: error: unsafe link target 'JavaScript:alert(1)' (links may use https, http, "
+     "mailto or tel, or point at a page of the site)"),
+    ("data link", BASE.replace("Tokens act for one user.",
+                               "'[x]( data:text/html;base64,AAAA)'"),
+     "g.yaml:5:5: error: unsafe link target 'data:text/html;base64,AAAA' (links may use "
+     "https, http, mailto or tel, or point at a page of the site)"),
+    ("duplicate action", BASE + "actions: [{id: a, label: A}, {id: a, label: B}]\n",
+     "g.yaml:6:30: error: duplicate action id 'a' (action ids must be unique; the first is at "
+     "line 6)"),
+    ("unknown brand key", BASE.replace("Tokens act for one user.", "'Ask {{ brand.nme }}'"),
+     "g.yaml:5:5: error: unknown brand key 'brand.nme' (known keys: brand.hub, brand.name; "
+     "or add it to the brand option)"),
+    ("jinja expression", BASE.replace("Tokens act for one user.",
+                                      "'{{ brand.__class__.__mro__ }}'"),
+     "g.yaml:5:5: error: bad placeholder in text: unsupported expression (only "
+     "{{ brand.KEY }} placeholders are allowed; write {{ '{{' }} for literal braces)"),
+    ("empty file", "",
+     "g.yaml:1:1: error: the file is empty (start from `guidebook new`, or delete the file)"),
+    ("not a mapping", "- a\n- b\n",
+     "g.yaml:1:1: error: guide must be a mapping of keys, not a list"),
+    ("image escapes docs", BASE + "    steps:\n      - title: t\n        images: [../../x.png]\n",
+     "g.yaml:8:18: error: image src '../../x.png' is not allowed (use a path inside the docs "
+     "folder (no '..', no leading '/') or an https URL)"),
+    ("merge key", "x: &a {key: a}\nconnector:\n  <<: *a\n",
+     "g.yaml:3:3: error: YAML merge keys ('<<') are not supported (write the keys out)"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_error_messages(text: str, expected: str) -> None:
+    assert expected in problems(text)
+
+
+def test_every_problem_in_one_run() -> None:
+    text = BASE.replace("key: harvest", "key: BAD") + "kind: admin\ncolour: red\n"
+    found = problems(text)
+    assert [p.split(":")[1] for p in found] == ["1", "6", "7"]
+
+
+def test_valid_guide_builds_model() -> None:
+    text = BASE + "actions:\n  - {id: list, label: List, scopes: [a, b]}\n" + \
+        "fields: [Token, {label: Account ID, secret: false}]\n"
+    [guide] = load_text(text, "g.yaml")
+    assert guide.url == "connectors/harvest/guides/link-account/personal-access-token/"
+    assert guide.sections[0].source.line == 4
+    assert guide.actions[0].scopes == ("a", "b")
+    assert [f.label for f in guide.fields] == ["Token", "Account ID"]
+    assert guide.fields[1].secret is False
+    assert check_guide(guide, [BRAND]) == []
+
+
+@pytest.mark.parametrize(("label", "slug"), [
+    ("Personal Access Token", "personal-access-token"),
+    ("OAuth 2.0", "oauth-2-0"),
+    ("API Key (v2)", "api-key-v2"),
+    ("Clé d'API", "cle-d-api"),
+    ("  Basic  Auth ", "basic-auth"),
+])
+def test_slugify(label: str, slug: str) -> None:
+    assert slugify(label) == slug
+
+
+def test_file_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"connector: {key: a, name: \xff}\n")
+    with pytest.raises(GuideError) as info:
+        load_file(bad, file="bad.yaml")
+    assert str(info.value) == "bad.yaml:1:27: error: the file is not valid UTF-8 (save it as UTF-8)"
+    big = tmp_path / "big.yaml"
+    big.write_text("x: " + "a" * 2000)
+    with pytest.raises(GuideError) as info:
+        load_file(big, file="big.yaml", max_bytes=1000)
+    assert "over the limit of 1,000" in str(info.value)
+
+
+def test_bom_and_crlf_are_fine(tmp_path: Path) -> None:
+    path = tmp_path / "g.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + BASE.replace("\n", "\r\n").encode())
+    [guide] = load_file(path)
+    assert guide.connector.name == "Harvest"
+
+
+def test_alias_bomb_is_refused() -> None:
+    steps = ", ".join(["*t"] * 1000)
+    sections = ", ".join(["*s"] * 1000)
+    bomb = (
+        "connector: {key: a, name: A}\nauth: {label: B}\nsections:\n"
+        f"  - &s {{title: t, steps: [&t {{title: s, list: [x, x, x, x, x]}}, {steps}]}}\n"
+        + "".join(f"  - {x}\n" for x in sections.split(", "))
+    )
+    with pytest.raises(GuideError) as info:
+        load_text(bomb, "bomb.yaml")
+    assert [p.message for p in info.value.problems] == [
+        "the document has more than 200,000 values"]
+
+
+def test_connector_file(tmp_path: Path) -> None:
+    text = """\
+StackOne: 1.0.0
+info: {title: Timely, key: timely}
+authentication:
+  - custom:
+      type: custom
+      label: API Key
+      support:
+        guides:
+          config:
+            warning: You need an admin login.
+            sections:
+              - title: Find the key
+                steps:
+                  - title: Open settings
+                    content: Go to **Settings**.
+      configFields:
+        - {key: apiKey, label: API Key, type: password, secret: true}
+actions:
+  - actionId: timely_list_users
+    label: List users
+    requiredScopes: [users.read]
+"""
+    [guide] = load_text(text, "timely.connector.s1.yaml")
+    assert guide.connector.name == "Timely"
+    assert guide.kind == "link-account"
+    assert guide.auth_slug == "api-key"
+    assert [f.label for f in guide.fields] == ["API Key"]
+    assert guide.actions[0].scopes == ("users.read",)
+    broken = text.replace("title: Open settings", "title: [x]")
+    with pytest.raises(GuideError) as info:
+        load_text(broken, "timely.connector.s1.yaml")
+    assert str(info.value).startswith("timely.connector.s1.yaml:14:28: error: ")
