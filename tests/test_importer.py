@@ -1,0 +1,425 @@
+"""`guidebook import`: Mintlify MDX guides and published Markdown exports to guide YAML."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import build
+from guidebook.errors import GuideError
+from guidebook.importer import ImportFailure, ImportResult, import_file, import_text
+from guidebook.load import load_text
+from guidebook.validate import check_guide
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT.parent / "shared" / "reference"
+MINTLIFY = REFERENCE / "mintlify-guides"
+EXPORT = REFERENCE / "stackone-harvest-personal-access-token.md"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
+BRANDS = [{"name": "Acme", "hub": "Acme Hub"}]
+
+MINTLIFY_FILES = sorted(MINTLIFY.glob("*.mdx")) if MINTLIFY.is_dir() else []
+needs_reference = pytest.mark.skipif(not MINTLIFY.is_dir(), reason="reference guides absent")
+
+
+# ---- helpers
+
+
+def line_of(text: str, needle: str) -> int:
+    """1-based line of the first occurrence of needle."""
+    index = text.index(needle)
+    return text.count("\n", 0, index) + 1
+
+
+def warning_lines(result: ImportResult, fragment: str) -> list[int]:
+    return [w.line for w in result.warnings if fragment in w.message]
+
+
+def guide_of(result: ImportResult) -> dict[str, Any]:
+    """The imported guide as data, after checking that it loads and validates."""
+    guides = load_text(result.yaml_text, result.guide_path)
+    problems = check_guide(guides[0], BRANDS)
+    if problems:
+        raise GuideError(problems)
+    data = yaml.safe_load(result.yaml_text)
+    assert isinstance(data, dict)
+    return data
+
+
+def unbrand(text: str) -> str:
+    return text.replace("{{ brand.hub }}", "StackOne Hub").replace("{{ brand.name }}", "StackOne")
+
+
+def normal(text: str) -> str:
+    return " ".join(unbrand(text).split())
+
+
+def hub_ranges(result: ImportResult) -> list[tuple[int, int]]:
+    """Line ranges of the hub sections the importer reported as replaced or dropped."""
+    ranges = []
+    for w in result.warnings:
+        m = re.search(r"hub section .*\(lines? (\d+)(?:-(\d+))?\)", w.message)
+        if m:
+            ranges.append((int(m.group(1)), int(m.group(2) or m.group(1))))
+    return ranges
+
+
+def outside(line: int, ranges: list[tuple[int, int]]) -> bool:
+    return not any(a <= line <= b for a, b in ranges)
+
+
+def source_step_titles(text: str) -> list[tuple[int, str]]:
+    return [(text.count("\n", 0, m.start()) + 1, m.group(1))
+            for m in re.finditer(r"<Step\s+title=\"([^\"]*)\"", text)]
+
+
+_IMAGE_REF = re.compile(r"<img\b[^>]*?\bsrc=[\"']([^\"']+)|!\[[^\]]*\]\(([^)\s]+)")
+
+
+def image_refs(text: str) -> list[tuple[int, str]]:
+    """(line, src) of every <img src> and Markdown image, leading '/' removed."""
+    return [(text.count("\n", 0, m.start()) + 1, (m.group(1) or m.group(2)).lstrip("/"))
+            for m in _IMAGE_REF.finditer(text)]
+
+
+def guide_step_titles(guide: dict[str, Any]) -> list[str]:
+    return [unbrand(s["title"]) for sec in guide["sections"] for s in sec.get("steps", [])]
+
+
+def guide_texts(guide: dict[str, Any]) -> list[str]:
+    """Every text of the guide in the order the page shows it (images as their src)."""
+    out: list[str] = []
+    if "warning" in guide:
+        out.append(guide["warning"])
+    out.extend(c["text"] for c in guide.get("callouts", []))
+    for section in guide["sections"]:
+        out.append(section["title"])
+        out.append(section.get("content", ""))
+        out.extend(section.get("list", []))
+        for step in section.get("steps", []):
+            out.append(step["title"])
+            out.append(step.get("content", ""))
+            out.extend(step.get("list", []))
+            out.extend(f"![]({i['src']})" for i in step.get("images", []))
+    return out
+
+
+def guide_images(guide: dict[str, Any]) -> list[str]:
+    return [src for text in guide_texts(guide) for _, src in image_refs(text)]
+
+
+# ---- the reference guides
+
+
+@needs_reference
+@pytest.mark.parametrize("path", MINTLIFY_FILES, ids=lambda p: p.stem)
+def test_reference_guide_imports(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    result = import_file(path)
+    guide = guide_of(result)
+    hubs = hub_ranges(result)
+
+    assert result.yaml_text.startswith(f"# Imported from {path.name} by guidebook import\n")
+    assert result.guide_path == f"{guide['connector']['key']}/" + (
+        re.sub(r"[^a-z0-9]+", "-", guide["auth"]["label"].lower()).strip("-") + ".yaml")
+    # Every step title, in order, except those of the hub sections the importer reported.
+    expected = [title for line, title in source_step_titles(text) if outside(line, hubs)]
+    assert expected, "the reference guide has steps"
+    assert guide_step_titles(guide) == expected
+    # The warning at the top.
+    top = re.search(r"<Warning>(.*?)</Warning>", text.split("\n## ")[0], re.S)
+    assert top is not None
+    assert normal(guide["warning"]) == normal(top.group(1))
+    # Every image reference, in order (those of reported hub sections aside).
+    assert guide_images(guide) == [src for line, src in image_refs(text) if outside(line, hubs)]
+    # No JSX expression leaks (verbatim blocks included), no step markup is left, and
+    # "StackOne" only survives inside URLs.
+    assert "style=" not in result.yaml_text and "<Step" not in result.yaml_text
+    assert not re.search(r"(?<![./])StackOne", result.yaml_text.split("\n", 1)[1])
+    assert all(w.file and w.line >= 1 for w in result.warnings)
+
+
+@needs_reference
+def test_reference_guides_infer_names_and_labels() -> None:
+    found = {p.stem: import_file(p) for p in MINTLIFY_FILES}
+    hibob = yaml.safe_load(found["hris-hibob-service-user"].yaml_text)
+    assert hibob["connector"] == {"key": "hibob", "name": "Hibob", "category": "HRIS"}
+    assert hibob["auth"] == {"label": "Service User"}
+    assert not warning_lines(found["hris-hibob-service-user"], "auth label guessed")
+    assert found["accounting-xero"].guide_path == "xero/oauth-2-0.yaml"
+    assert found["crm-salesforce"].guide_path == "salesforce/oauth-2-0.yaml"
+    assert found["ats-greenhouse"].guide_path == "greenhouse/api-key.yaml"
+    assert warning_lines(found["accounting-xero"], "auth label guessed") == [2]
+    workday = yaml.safe_load(found["hris-workday"].yaml_text)
+    assert [f if isinstance(f, str) else f["label"] for f in workday["fields"]] == [
+        "Web Service Endpoint", "Workday Tenant Domain", "Tenant",
+        "Integration System Username", "Integration System User Password"]
+
+
+@pytest.mark.skipif(not EXPORT.is_file(), reason="reference export absent")
+def test_export_round_trip() -> None:
+    text = EXPORT.read_text(encoding="utf-8")
+    result = import_file(EXPORT)
+    guide = guide_of(result)
+
+    assert guide["connector"] == {"key": "harvest", "name": "Harvest"}
+    assert guide["auth"] == {"label": "Personal Access Token"}
+    assert result.guide_path == "harvest/personal-access-token.yaml"
+    assert guide_step_titles(guide) == [
+        "Sign in to the Harvest Developers portal",
+        "Create a new token",
+        "Choose the Harvest account",
+        "Copy the API Token and Account ID",
+    ]
+    assert guide["fields"] == ["Personal Access Token", "Account ID", "User-Agent"]
+    (section,) = guide["sections"]
+    assert section["title"] == "Generate a Personal Access Token"
+    assert section["content"] == (
+        "Personal Access Tokens authenticate a single Harvest user for API access.")
+    first, second = section["steps"][:2]
+    assert first["content"] == (
+        "Open the [Harvest Developers portal](https://id.getharvest.com/developers).")
+    assert second["list"] == [
+        "Enter a recognisable **Name** for the token (e.g., `{{ brand.name }} Integration`).",
+        "Click **Create personal access token**.",
+    ]
+    assert "{{ brand.hub }}" in section["steps"][3]["list"][0]
+    # The index header and the default description are left out; the hub block is reported.
+    assert "Documentation Index" not in result.yaml_text and "description" not in guide
+    assert warning_lines(result, "default description") == [line_of(text, "> Link a Harvest")]
+    assert warning_lines(result, "hub section") == [line_of(text, "<h2>Linking the Account")]
+
+
+# ---- fixtures written for the importer
+
+
+@pytest.fixture(scope="module")
+def widgetly() -> tuple[str, ImportResult, dict[str, Any]]:
+    path = FIXTURES / "widgetly.mdx"
+    result = import_file(path)
+    return path.read_text(encoding="utf-8"), result, guide_of(result)
+
+
+@pytest.mark.parametrize(
+    ("needle", "fragment"),
+    [
+        ("sidebarTitle", "frontmatter key 'sidebarTitle' ignored"),
+        ("import { Banner }", "MDX import statement dropped"),
+        ("{/* TODO", "comment kept as a YAML comment"),
+        ("- `projects:read`", "nested list kept as a Markdown list"),
+        ("<Tabs>", "<Tabs> has no equivalent"),
+        ("| Plan |", "table kept as a Markdown table"),
+        ("<!-- numbers", "comment kept as a YAML comment"),
+        ("<CardGroup", "<CardGroup> has no equivalent"),
+        ("javascript:", "link to javascript: URL dropped"),
+        ("## Linking your account", "hub section 'Linking your account in the StackOne Hub'"),
+        ('<Step title="Generate the key">', "its images are shown after the step text"),
+    ],
+)
+def test_fixture_warnings_point_at_their_lines(
+    widgetly: tuple[str, ImportResult, dict[str, Any]], needle: str, fragment: str
+) -> None:
+    text, result, _ = widgetly
+    assert line_of(text, needle) in warning_lines(result, fragment)
+
+
+def test_fixture_keeps_unmappable_content(
+    widgetly: tuple[str, ImportResult, dict[str, Any]],
+) -> None:
+    _, result, guide = widgetly
+    by_title = {s["title"]: s for s in guide["sections"]}
+    limits = by_title["Limits"]["content"]
+    assert "| Team | 600                 |" in limits
+    related = by_title["Related guides"]["content"]
+    assert '<Card title="SSO" href="/widgetly/sso">Sign in with your identity provider.</Card>' \
+        in related
+    assert "cols=" not in related
+    steps = {s["title"]: s for s in by_title["Create an API key"]["steps"]}
+    assert '<Tab title="EU">Use `eu.widgetly.example`.</Tab>' in steps["Pick a region"]["content"]
+    assert "- `projects:read`\n    - needed for the project list\n- `members:read`" in (
+        steps["Generate the key"]["content"])
+    # Comments survive as YAML comments, with their lines.
+    assert "# line 17: TODO: add the sandbox variant" in result.yaml_text
+    assert "# line 52: numbers from the 2024 pricing page" in result.yaml_text
+
+
+def test_fixture_maps_callouts_images_and_fields(
+    widgetly: tuple[str, ImportResult, dict[str, Any]],
+) -> None:
+    guide = widgetly[2]
+    assert guide["warning"] == "You need the Owner role in Widgetly to create keys."
+    assert guide["callouts"] == [{"type": "tip",
+                                  "text": "Keys can be rotated at any time without downtime."}]
+    assert guide["description"] == "Read-only access to Widgetly projects for reporting dashboards."
+    steps = guide["sections"][0]["steps"]
+    # An <img> outside a Frame, with a JSX style, and a Markdown image outside a Frame.
+    assert steps[0]["images"] == [{"src": "images/widgetly/settings.png",
+                                   "alt": "Developer settings"}]
+    assert steps[0]["content"] == "In Widgetly, open **Settings** and choose **Developer**."
+    assert steps[1]["images"] == [{"src": "images/widgetly/key-form.png", "alt": "Key form"}]
+    assert steps[1]["content"].startswith("Click `New key`, name it after {{ '{{' }} project }}")
+    assert steps[1]["content"].endswith("> **Note:** The key is shown once.")
+    # An image at section level stays a Markdown image where it was.
+    related = guide["sections"][-1]["content"]
+    assert "![Overview diagram](/images/widgetly/overview.png)" in related
+    assert related.endswith("Read the security notes before sharing keys with {{ brand.name }}.")
+    assert guide["fields"] == [
+        {"label": "API Key", "description": "the key from the steps above"},
+        {"label": "Region", "description": "`eu` or `us`"},
+    ]
+
+
+def test_subheadings_continued_sections_and_accordions() -> None:
+    path = FIXTURES / "parcelbox.mdx"
+    text = path.read_text(encoding="utf-8")
+    result = import_file(path)
+    guide = guide_of(result)
+
+    assert guide["connector"] == {"key": "parcelbox", "name": "Parcelbox"}
+    assert guide["auth"] == {"label": "OAuth 2.0"}
+    assert not warning_lines(result, "auth label guessed")
+    titles = [s["title"] for s in guide["sections"]]
+    assert titles == ["Before you start", "Register the app", "Register the app (continued)",
+                      "Troubleshooting"]
+    assert "### Check your role\n\nOpen **Profile** to see your role." in (
+        guide["sections"][0]["content"])
+    assert [s["title"] for s in guide["sections"][1]["steps"]] == ["Open the app directory",
+                                                                   "Register"]
+    assert guide["sections"][2]["content"] == "> **Info:** Registration takes effect immediately."
+    assert warning_lines(result, "content after the steps") == [line_of(text, "<Info>")]
+    trouble = guide["sections"][3]["content"]
+    assert '<Accordion title="The app is missing">' in trouble
+    assert trouble.endswith("![Error banner](/images/parcelbox/error.png)")
+    assert warning_lines(result, "<AccordionGroup>") == [line_of(text, "<AccordionGroup>")]
+
+
+def test_export_scopes_become_actions() -> None:
+    path = FIXTURES / "trellis-export.md"
+    text = path.read_text(encoding="utf-8")
+    result = import_file(path)
+    guide = guide_of(result)
+
+    assert guide["connector"]["name"] == "Trellis" and guide["auth"]["label"] == "OAuth 2.0"
+    assert guide["description"] == "Connect a Trellis workspace to read boards and write cards."
+    assert guide["actions"] == [
+        {"id": "trellis_list_boards", "label": "List Boards", "scopes": ["boards:read"]},
+        {"id": "trellis_create_card", "label": "Create Card", "scopes": ["cards:write"]},
+        {"id": "imported_scopes", "label": "Imported scopes", "scopes": ["audit:read"]},
+    ]
+    assert warning_lines(result, "no action declares the scopes audit:read") == [
+        line_of(text, '<h2>Audit access')]
+    create, audit = guide["sections"]
+    assert create["scopes"] == ["boards:read", "cards:write"]
+    first, second = create["steps"]
+    assert first == {
+        "title": "Open the admin portal",
+        "content": "Visit [the admin portal](https://trellis.example/admin) and choose *Apps*.",
+        "scopes": ["boards:read"],
+        "display_scopes": True,
+    }
+    assert second["content"] == "Tick **Write cards**, then copy the `client_id`."
+    assert "display_scopes" not in second
+    assert audit == {"title": "Audit access", "content": "Only needed for audit exports.",
+                     "scopes": ["audit:read"]}
+    assert guide["fields"] == ["Client ID", "Client Secret"]
+
+
+def test_imported_guides_build_strict(project) -> None:
+    sources = [*MINTLIFY_FILES, *sorted(FIXTURES.iterdir())]
+    if EXPORT.is_file():
+        sources.append(EXPORT)
+    results = [import_file(path) for path in sources]
+    site = build(project({r.guide_path: r.yaml_text for r in results}))
+    for r in results:
+        key, rest = r.guide_path.split("/", 1)
+        page = site / "connectors" / key / "guides" / "link-account" / rest.removesuffix(".yaml")
+        html = (page / "index.html").read_text(encoding="utf-8")
+        assert "StackOne" not in html.replace("stackone.com", "")
+        assert "{{ brand" not in html and "{{ '" not in html
+
+
+# ---- flags, failures and small cases
+
+
+def test_flags_override_what_is_inferred() -> None:
+    result = import_file(FIXTURES / "widgetly.mdx", connector_key="widgetly-eu",
+                         connector_name="Widgetly EU", auth_label="Personal Access Token",
+                         kind="connector-profile")
+    guide = guide_of(result)
+    assert guide["connector"] == {"key": "widgetly-eu", "name": "Widgetly EU"}
+    assert guide["kind"] == "connector-profile"
+    assert guide["auth"] == {"label": "Personal Access Token"}
+    assert result.guide_path == "widgetly-eu/connector-profile/personal-access-token.yaml"
+    assert not warning_lines(result, "auth label guessed")
+
+
+def test_missing_title_fails_unless_a_name_is_given() -> None:
+    text = "Some words first.\n\n## Get a key\n\nCopy the API key from settings.\n"
+    with pytest.raises(ImportFailure) as info:
+        import_text(text, "untitled.mdx")
+    assert (info.value.file, info.value.line) == ("untitled.mdx", 1)
+    assert "connector name" in info.value.message
+    result = import_text(text, "untitled.mdx", connector_name="Kiwi")
+    guide = guide_of(result)
+    assert guide["auth"] == {"label": "API Key"}
+    assert warning_lines(result, "auth label guessed")
+    assert guide["sections"][0] == {"title": "Before you begin", "content": "Some words first."}
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "fragment"),
+    [
+        ('---\ntitle: Kiwi\n---\n\n## A\n\n<Steps>\n  <Step title="x">\n    y\n  </Step>\n', 7,
+         "<Steps> is never closed"),
+        ("---\ntitle: [Kiwi\n---\n", 2, "frontmatter is not valid YAML"),
+        ("---\ntitle: Kiwi\n", 1, "frontmatter is not closed"),
+        ("---\ntitle: Kiwi\n---\n\n", 1, "nothing to import"),
+    ],
+)
+def test_failures_name_the_line(text: str, line: int, fragment: str) -> None:
+    with pytest.raises(ImportFailure) as info:
+        import_text(text, "kiwi.mdx")
+    assert info.value.line == line
+    assert fragment in info.value.message
+    assert str(info.value).startswith(f"kiwi.mdx:{line}: ")
+
+
+def test_hub_section_without_fields_is_dropped_with_a_warning() -> None:
+    text = ("---\ntitle: Kiwi - API Key\n---\n\n## Get a key\n\nCopy it.\n\n"
+            "## Connect with StackOne\n\nPaste the key and press Connect.\n")
+    result = import_text(text, "kiwi.mdx")
+    guide = guide_of(result)
+    assert [s["title"] for s in guide["sections"]] == ["Get a key"]
+    assert "fields" not in guide
+    (warning,) = [w for w in result.warnings if "hub section" in w.message]
+    assert warning.line == 9 and "(lines 9-11) dropped" in warning.message
+
+
+def test_lists_become_list_only_when_nothing_follows_them() -> None:
+    text = ("---\ntitle: Kiwi - API Key\n---\n\n## Only a list\n\nPick:\n\n- one\n- two\n\n"
+            "## List then prose\n\n- three\n- four\n\nDone.\n\n"
+            "## Ordered\n\n1. first\n2. second\n")
+    guide = guide_of(import_text(text, "kiwi.mdx"))
+    only, then, ordered = guide["sections"]
+    assert only == {"title": "Only a list", "content": "Pick:", "list": ["one", "two"]}
+    assert then == {"title": "List then prose", "content": "- three\n- four\n\nDone."}
+    assert ordered == {"title": "Ordered", "content": "1. first\n2. second"}
+
+
+def test_inline_html_and_literal_braces() -> None:
+    text = ("---\ntitle: Kiwi - API Key\n---\n\n## Keys\n\n"
+            "Press <kbd>Save</kbd>, see <a href=\"https://kiwi.example\">the docs</a> and "
+            "<s>old</s> {% raw %} text.\n\n"
+            "<table>\n<tr><th>Plan</th><th>Limit</th></tr>\n"
+            "<tr><td><b>Free</b></td><td>60 | min</td></tr>\n</table>\n")
+    result = import_text(text, "kiwi.mdx")
+    guide = guide_of(result)
+    content = guide["sections"][0]["content"]
+    assert content.startswith(
+        "Press `Save`, see [the docs](https://kiwi.example) and ~~old~~ {{ '{%' }} raw %} text.")
+    assert content.endswith("| Plan | Limit |\n| --- | --- |\n| **Free** | 60 \\| min |")
+    assert warning_lines(result, "HTML table kept as a Markdown table") == [9]
