@@ -1,0 +1,414 @@
+/* guidebook: the action picker of connection guide pages.
+ *
+ * Plain JavaScript, no framework, no network. The page works without it (full guide plus a
+ * table of actions); this script reveals the checkboxes and tailors the guide to the actions a
+ * reader ticks. The rules are those of guidebook/scopes.py (the browser tests compare both):
+ *
+ * - nothing selected: the full guide, every declared scope;
+ * - otherwise the needed scopes are the union of the selected actions' scopes, and a section or
+ *   step carrying data-guide-scopes is shown only when it shares one of them (unscoped ones are
+ *   always shown; a hidden section hides its steps); hidden parts get the `hidden` attribute,
+ *   so the CSS step counter numbers the visible steps 1..n;
+ * - display_scopes steps list the needed scopes (narrowed to their own scopes, if any) and the
+ *   selected (or all) actions whose scopes they cover, sorted;
+ * - the selection lives in the URL as ?actions=id1,id2; unknown ids are ignored with a note.
+ *
+ * Material's instant navigation swaps the page without reloading scripts: we initialise on
+ * every emission of its `document$` observable and mark each panel, so no panel is ever set up
+ * twice.
+ */
+(function () {
+  "use strict";
+
+  if (window.guidebookPicker) {
+    return; // the script was evaluated twice: the first copy already listens
+  }
+
+  var SEPARATORS = { space: " ", comma: ",", newline: "\n" };
+  var PARAM = "actions";
+  var api = { updates: 0, panels: 0, init: initAll };
+  window.guidebookPicker = api;
+
+  function words(value) {
+    return (value || "").split(/\s+/).filter(Boolean);
+  }
+
+  function sorted(values) {
+    return values.slice().sort(function (a, b) {
+      return a < b ? -1 : a > b ? 1 : 0;
+    });
+  }
+
+  function unique(values) {
+    var seen = Object.create(null);
+    return values.filter(function (v) {
+      if (seen[v]) {
+        return false;
+      }
+      seen[v] = true;
+      return true;
+    });
+  }
+
+  function intersects(a, b) {
+    for (var i = 0; i < a.length; i++) {
+      if (b.indexOf(a[i]) !== -1) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function plural(n, word) {
+    return n + " " + word + (n === 1 ? "" : "s");
+  }
+
+  /* The ids of ?actions=a,b in the current address (blanks dropped, duplicates once). */
+  function idsFromUrl() {
+    var match = new RegExp("[?&]" + PARAM + "=([^&#]*)").exec(window.location.search);
+    if (!match) {
+      return [];
+    }
+    var parts = match[1].split(/,|%2C/i).map(function (part) {
+      try {
+        return decodeURIComponent(part.replace(/\+/g, " ")).trim();
+      } catch (e) {
+        return "";
+      }
+    });
+    return unique(parts.filter(Boolean));
+  }
+
+  /* The current address with ?actions= set to ids (or removed when there are none). */
+  function urlWith(ids) {
+    var search = window.location.search.replace(/^\?/, "");
+    var kept = search.split("&").filter(function (pair) {
+      return pair && pair.split("=")[0] !== PARAM;
+    });
+    if (ids.length) {
+      kept.push(PARAM + "=" + ids.map(encodeURIComponent).join(","));
+    }
+    return window.location.pathname + (kept.length ? "?" + kept.join("&") : "") +
+      window.location.hash;
+  }
+
+  function copyText(text, fallbackField) {
+    function fallback() {
+      if (!fallbackField) {
+        return false;
+      }
+      fallbackField.focus();
+      fallbackField.select();
+      try {
+        return document.execCommand("copy");
+      } catch (e) {
+        return false;
+      }
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).then(function () {
+        return true;
+      }, fallback);
+    }
+    return Promise.resolve(fallback());
+  }
+
+  function Picker(panel) {
+    this.panel = panel;
+    this.root = panel.closest("article") || document;
+    this.actions = JSON.parse(panel.getAttribute("data-guide-actions-json") || "[]");
+    this.declared = sorted(unique([].concat.apply([], this.actions.map(function (a) {
+      return a.scopes || [];
+    }))));
+    this.checks = [].slice.call(panel.querySelectorAll("input.gb-scopes__check"));
+    this.search = panel.querySelector("[data-gb-search]");
+    this.field = panel.querySelector("[data-gb-scope-string]");
+    this.live = panel.querySelector("[data-gb-live]");
+    this.note = panel.querySelector("[data-gb-unknown]");
+    this.separator = "space";
+    this.lastAnnounced = null;
+  }
+
+  Picker.prototype.start = function () {
+    var self = this;
+    var panel = this.panel;
+    this.checks.forEach(function (box) {
+      box.hidden = false;
+    });
+    [].forEach.call(panel.querySelectorAll("[data-gb-js-only]"), function (el) {
+      el.hidden = false;
+    });
+    var checkedSeparator = panel.querySelector("[data-gb-separator]:checked");
+    if (checkedSeparator) {
+      this.separator = checkedSeparator.value;
+    }
+
+    var known = this.actions.map(function (a) {
+      return a.id;
+    });
+    var fromUrl = idsFromUrl();
+    var unknown = fromUrl.filter(function (id) {
+      return known.indexOf(id) === -1;
+    });
+    this.checks.forEach(function (box) {
+      box.checked = fromUrl.indexOf(box.value) !== -1;
+    });
+    if (this.note) {
+      this.note.hidden = !unknown.length;
+      this.note.textContent = unknown.length
+        ? "This link names " + plural(unknown.length, "action") + " this guide does not have, " +
+          "so " + (unknown.length === 1 ? "it was" : "they were") + " ignored: " +
+          unknown.join(", ") + "."
+        : "";
+    }
+
+    panel.addEventListener("change", function (event) {
+      var target = event.target;
+      if (target.matches("input.gb-scopes__check")) {
+        self.update(true);
+      } else if (target.matches("[data-gb-separator]")) {
+        self.separator = target.value;
+        self.update(false);
+      }
+    });
+    panel.addEventListener("click", function (event) {
+      var button = event.target.closest("button");
+      if (!button || !panel.contains(button)) {
+        return;
+      }
+      if (button.hasAttribute("data-gb-select-all")) {
+        self.setAll(true);
+      } else if (button.hasAttribute("data-gb-clear")) {
+        self.setAll(false);
+      } else if (button.hasAttribute("data-gb-copy")) {
+        self.copyAll(button);
+      }
+    });
+    if (this.search) {
+      this.search.addEventListener("input", function () {
+        self.filter(self.search.value);
+      });
+    }
+    [].forEach.call(this.root.querySelectorAll("[data-guide-scope-chips]"), function (list) {
+      list.addEventListener("click", function (event) {
+        var button = event.target.closest("button[data-gb-chip]");
+        if (button) {
+          copyText(button.getAttribute("data-gb-chip"), null).then(function (ok) {
+            self.say(ok ? "Copied " + button.getAttribute("data-gb-chip") : "Copy failed");
+          });
+        }
+      });
+    });
+    this.update(false, fromUrl.length > 0);
+  };
+
+  Picker.prototype.selected = function () {
+    var ticked = this.checks.filter(function (box) {
+      return box.checked;
+    }).map(function (box) {
+      return box.value;
+    });
+    return this.actions.map(function (a) {
+      return a.id;
+    }).filter(function (id) {
+      return ticked.indexOf(id) !== -1;
+    });
+  };
+
+  Picker.prototype.setAll = function (on) {
+    this.checks.forEach(function (box) {
+      var row = box.closest("tr");
+      if (!on || !row || !row.hidden) {
+        box.checked = on;
+      }
+    });
+    this.update(true);
+  };
+
+  Picker.prototype.filter = function (query) {
+    var q = query.trim().toLowerCase();
+    var shown = 0;
+    [].forEach.call(this.panel.querySelectorAll("tr[data-action-id]"), function (row) {
+      var match = !q || row.textContent.toLowerCase().indexOf(q) !== -1 ||
+        row.getAttribute("data-action-id").toLowerCase().indexOf(q) !== -1;
+      row.hidden = !match;
+      if (match) {
+        shown += 1;
+      }
+    });
+    var empty = this.panel.querySelector("[data-gb-no-match]");
+    if (empty) {
+      empty.hidden = shown > 0;
+    }
+  };
+
+  Picker.prototype.say = function (message) {
+    if (this.live) {
+      // Re-setting the same text is not announced again; a trailing space makes it new.
+      this.live.textContent = message === this.live.textContent ? message + " " : message;
+    }
+  };
+
+  Picker.prototype.update = function (writeUrl, announce) {
+    var ids = this.selected();
+    var empty = ids.length === 0;
+    var chosen = this.actions.filter(function (a) {
+      return ids.indexOf(a.id) !== -1;
+    });
+    var needed = empty ? this.declared : sorted(unique([].concat.apply([], chosen.map(function (a) {
+      return a.scopes || [];
+    }))));
+    function shown(el) {
+      var own = words(el.getAttribute("data-guide-scopes"));
+      return empty || own.length === 0 || intersects(own, needed);
+    }
+
+    var hiddenSteps = 0;
+    [].forEach.call(this.root.querySelectorAll("[data-guide-section]"), function (section) {
+      section.hidden = !shown(section);
+    });
+    [].forEach.call(this.root.querySelectorAll("ol.gb-steps"), function (list) {
+      var section = list.closest("[data-guide-section]");
+      var sectionShown = !section || !section.hidden;
+      var number = 0;
+      var last = null;
+      [].forEach.call(list.children, function (step) {
+        if (!step.hasAttribute("data-guide-step")) {
+          return;
+        }
+        var visible = sectionShown && shown(step);
+        step.hidden = !visible;
+        step.removeAttribute("data-gb-last");
+        if (visible) {
+          number += 1;
+          step.setAttribute("data-gb-number", String(number));
+          last = step;
+        } else {
+          step.removeAttribute("data-gb-number");
+          hiddenSteps += 1;
+        }
+      });
+      if (last) {
+        last.setAttribute("data-gb-last", "");
+      }
+    });
+
+    var actions = this.actions;
+    [].forEach.call(this.root.querySelectorAll("[data-guide-display-scopes]"), function (box) {
+      var step = box.closest("[data-guide-step]");
+      var own = step ? words(step.getAttribute("data-guide-scopes")) : [];
+      var chips = own.length ? needed.filter(function (s) {
+        return own.indexOf(s) !== -1;
+      }) : needed;
+      var enables = sorted(actions.filter(function (a) {
+        var scopes = a.scopes || [];
+        return scopes.length && (empty || ids.indexOf(a.id) !== -1) &&
+          (!own.length || intersects(own, scopes));
+      }).map(function (a) {
+        return a.label;
+      }));
+      var list = box.querySelector("[data-guide-scope-chips]");
+      if (list) {
+        list.textContent = "";
+        chips.forEach(function (scope) {
+          var item = document.createElement("li");
+          var button = document.createElement("button");
+          button.type = "button";
+          button.className = "gb-chip-button";
+          button.setAttribute("data-gb-chip", scope);
+          button.title = "Copy " + scope;
+          var hint = document.createElement("span");
+          hint.className = "gb-visually-hidden";
+          hint.textContent = "Copy ";
+          var code = document.createElement("code");
+          code.className = "gb-chip";
+          code.textContent = scope;
+          button.appendChild(hint);
+          button.appendChild(code);
+          item.appendChild(button);
+          list.appendChild(item);
+        });
+        var none = box.querySelector("[data-gb-no-scopes]");
+        if (!none) {
+          none = document.createElement("p");
+          none.className = "gb-step__scopes-none";
+          none.setAttribute("data-gb-no-scopes", "");
+          none.textContent = "The selected actions need no scope here.";
+          list.parentNode.insertBefore(none, list.nextSibling);
+        }
+        none.hidden = chips.length > 0;
+      }
+      var enablesText = box.querySelector("[data-guide-enables]");
+      if (enablesText) {
+        enablesText.textContent = enables.length ? enables.join(", ") : "none";
+      }
+    });
+
+    var title = this.panel.querySelector("[data-gb-result-title]");
+    if (title) {
+      title.textContent = empty ? "All scopes (no action selected)"
+        : "Scopes selected (" + needed.length + ")";
+    }
+    if (this.field) {
+      this.field.value = needed.join(SEPARATORS[this.separator] || " ");
+      this.field.rows = this.separator === "newline" ? Math.min(Math.max(needed.length, 2), 12) : 2;
+    }
+
+    if (writeUrl) {
+      window.history.replaceState(window.history.state, "", urlWith(ids));
+    }
+    if (writeUrl || announce) {
+      this.say(plural(hiddenSteps, "step") + " hidden");
+    }
+    this.panel.setAttribute("data-gb-hidden-steps", String(hiddenSteps));
+    api.updates += 1;
+  };
+
+  Picker.prototype.copyAll = function (button) {
+    var self = this;
+    var text = this.field ? this.field.value : "";
+    var count = text ? words(text.replace(/,/g, " ")).length : 0;
+    copyText(text, this.field).then(function (ok) {
+      self.say(ok ? "Copied " + plural(count, "scope") : "Copy failed: select the text and copy it");
+      var label = button.getAttribute("data-gb-label") || button.textContent;
+      button.setAttribute("data-gb-label", label);
+      button.textContent = ok ? "Copied" : "Copy failed";
+      window.setTimeout(function () {
+        button.textContent = label;
+      }, 1500);
+    });
+  };
+
+  /* Set up every picker below root that is not set up yet. */
+  function initAll(root) {
+    var panels = (root || document).querySelectorAll("[data-guides-scope-selector]");
+    [].forEach.call(panels, function (panel) {
+      if (panel.hasAttribute("data-gb-ready")) {
+        return;
+      }
+      panel.setAttribute("data-gb-ready", "");
+      try {
+        new Picker(panel).start();
+        api.panels += 1;
+      } catch (e) {
+        // A broken panel leaves the full guide and the plain table, which are still correct.
+        panel.removeAttribute("data-gb-ready");
+        if (window.console) {
+          window.console.error("guidebook: the action picker could not start", e);
+        }
+      }
+    });
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(function () {
+      initAll(document);
+    });
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () {
+      initAll(document);
+    });
+  } else {
+    initAll(document);
+  }
+})();

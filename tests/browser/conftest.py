@@ -1,0 +1,122 @@
+"""Browser fixtures: the picker fixture site built with MkDocs, served on 127.0.0.1, and
+Debian's Chromium driven by Playwright (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "scopes-site"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _browser_required() -> bool:
+    """CI (.ci/run) sets GUIDEBOOK_REQUIRE_BROWSER=1: there a missing browser is a failure."""
+    return os.environ.get("GUIDEBOOK_REQUIRE_BROWSER", "").strip() not in ("", "0")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Skip the browser tests, saying why, when Debian's Chromium is not installed (unless
+    GUIDEBOOK_REQUIRE_BROWSER is set: then the `browser` fixture fails them)."""
+    if CHROMIUM.exists() or _browser_required():
+        return
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@dataclass
+class Site:
+    """The built fixture site and where it is served."""
+
+    root: Path
+    """The project folder (mkdocs.yml, guides/, docs/)."""
+    out: Path
+    """The built HTML."""
+    url: str
+    """Base URL with a trailing slash."""
+
+    def guide_url(self, key: str, slug: str, query: str = "") -> str:
+        return f"{self.url}connectors/{key}/guides/link-account/{slug}/{query}"
+
+
+@pytest.fixture(scope="session")
+def scopes_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = tmp_path_factory.mktemp("scopes-site")
+    shutil.copytree(FIXTURE, root, dirs_exist_ok=True)
+    out = root / "site"
+    out.mkdir()
+    handler = functools.partial(_QuietHandler, directory=str(out))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    config_file = root / "mkdocs.yml"
+    config_file.write_text(config_file.read_text(encoding="utf-8").replace(
+        "site_url: http://127.0.0.1/", f"site_url: {url}"), encoding="utf-8")
+    build(load_config(config_file=str(config_file), site_dir=str(out), strict=True))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Site(root, out, url)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if _browser_required():
+            pytest.fail(f"{message}; GUIDEBOOK_REQUIRE_BROWSER is set")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                     args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, scopes_site: Site) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"],
+                              origin=scopes_site.url.rstrip("/"))
+    # No request may leave localhost: the page must work offline.
+    context.route("**/*", lambda route: route.continue_()
+                  if route.request.url.startswith(scopes_site.url) else route.abort())
+    pg = context.new_page()
+    pg.set_default_timeout(5000)
+    try:
+        yield pg
+    finally:
+        context.close()
