@@ -91,11 +91,30 @@ def test_connector_and_index_pages_and_nav(project) -> None:
         "Harvest OAuth 2.0 connector profile – Acme setup guide")
     assert profile.select_one("[data-whitelabel-hide] h2").get_text(strip=True) == (
         "Creating the Connector Profile")
-    tree = nav_tree(soup(site / "index.html"))
+    tree = nav_tree(soup(site / "connectors/harvest/index.html"))
     assert tree[0][0] == "Home"
     connectors = tree[1]
     assert connectors[0] == "Connectors"
     assert [c[0] for c in connectors[1]][1:] == ["Time tracking", "Other"]
+    time_tracking = connectors[1][1][1]
+    assert [c[0] for c in time_tracking] == ["Harvest"]
+    assert [g[0] for g in time_tracking[0][1]][1:] == [
+        "Connect Harvest with Personal Access Token – Acme Hub",
+        "Harvest OAuth 2.0 connector profile – Acme setup guide"]
+    # navigation.prune: a page renders the open branch only, not every guide of the site
+    home = nav_tree(soup(site / "index.html"))
+    assert home[1] == ("Connectors", [])
+
+
+def test_large_categories_are_grouped(project) -> None:
+    guides = {f"c{i:02d}/pat.yaml": HARVEST.replace("key: harvest, name: Harvest",
+                                                    f"key: c{i:02d}, name: Co {i:02d}")
+              for i in range(5)}
+    site = build(project(guides, plugin={"nav_group_size": 2}))
+    tree = nav_tree(soup(site / "connectors/c00/index.html"))
+    groups = tree[1][1][1]
+    assert groups[0] == "Time tracking"
+    assert [g[0] for g in groups[1]] == ["Co 00 – Co 01", "Co 02 – Co 03", "Co 04 – Co 04"]
 
 
 def test_search_index_has_guides(project) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from .exports import CHATGPT_URL, CLAUDE_URL, DEFAULT_BUDGET, FORMATS
 from .load import DEFAULT_MAX_BYTES
 from .site import (
     DEFAULT_BRAND,
@@ -13,6 +14,36 @@ from .site import (
     PROFILE_TITLE_PATTERN,
     TITLE_PATTERN,
 )
+
+
+class LlmsConfig(base.Config):
+    """The `llms` options: /llms.txt and /llms-full.txt (llmstxt.org)."""
+
+    enabled = c.Type(bool, default=True)
+    """Write /llms.txt (and the index directive at the top of every Markdown export)."""
+    sections = c.Type(dict, default={})
+    """Extra `##` sections: title -> globs matched against a page's URL or Markdown twin path
+    (e.g. {"Getting started": ["index.md", "start/*"]}); the first match wins."""
+    details = c.Optional(c.Type(str))
+    """Prose written after the summary, before the first section (default: one sentence
+    saying the links are Markdown versions of the pages)."""
+    full = c.Type(bool, default=True)
+    """Also write /llms-full.txt: every guide's export in llms.txt order."""
+    budget = c.Type(int, default=DEFAULT_BUDGET)
+    """Warn when llms.txt is longer than this many characters."""
+    optional = c.ListOfItems(c.Type(str), default=[])
+    """Globs of pages listed under `## Optional` (like `optional: true` in a guide)."""
+
+
+class PageActionsConfig(base.Config):
+    """The page action menu (copy/view the Markdown twin, open it in an assistant)."""
+
+    enabled = c.Type(bool, default=True)
+    """Show the menu on every page that has a Markdown twin."""
+    chatgpt = c.Type(str, default=CHATGPT_URL)
+    """URL template of "Open in ChatGPT"; {url} is the twin's URL, encoded. Empty: no item."""
+    claude = c.Type(str, default=CLAUDE_URL)
+    """URL template of "Open in Claude"; {url} is the twin's URL, encoded. Empty: no item."""
 
 
 class GuidebookConfig(base.Config):
@@ -36,6 +67,10 @@ class GuidebookConfig(base.Config):
     """Default description of connector-profile guides."""
     nav_title = c.Type(str, default="Connectors")
     """Title of the connectors page and of its section in the navigation."""
+    nav_group_size = c.Type(int, default=30)
+    """Categories with more connectors than this are split into A–Z groups in the sidebar."""
+    prune_nav = c.Type(bool, default=True)
+    """Turn on Material's navigation.prune, so each page renders only the sidebar it shows."""
     max_guide_bytes = c.Type(int, default=DEFAULT_MAX_BYTES)
     """Largest guide file accepted, in bytes."""
     whitelabel = c.Type(bool, default=False)
@@ -46,3 +81,9 @@ class GuidebookConfig(base.Config):
     """Literal text -> replacement, applied to guide text in white-label builds."""
     whitelabel_forbid = c.Optional(c.ListOfItems(c.Type(str)))
     """Terms no white-label output may contain (default: brand name and hub)."""
+    markdown_export = c.Choice(FORMATS, default="stackone")
+    """Format of the Markdown twins: `stackone` (HTML blocks and <Steps>) or `plain`."""
+    llms = c.SubConfig(LlmsConfig)
+    """/llms.txt and /llms-full.txt."""
+    page_actions = c.SubConfig(PageActionsConfig)
+    """The page action menu and its assistant links."""

@@ -56,13 +56,7 @@ def _image(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> 
     return self.image(tokens, idx, options, env)
 
 
-def _code_as_backticks(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    content = tokens[idx].content
-    fence = "``" if "`" in content else "`"
-    return html.escape(f"{fence}{content}{fence}", quote=False)
-
-
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=1)
 def _parser(backticks: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.enable("table")
@@ -70,9 +64,25 @@ def _parser(backticks: bool) -> MarkdownIt:
     md.validateLink = lambda url: True  # unsafe links are neutralised by _link_open instead
     md.add_render_rule("link_open", _link_open)
     md.add_render_rule("image", _image)
-    if backticks:
-        md.add_render_rule("code_inline", _code_as_backticks)
     return md
+
+
+# Text without any of these characters is plain prose: it needs escaping, not parsing.
+_MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>&!~|#=+\n\t]|^\s|^[-\d]|\s$")
+_INLINE_CODE = re.compile(r"(?<!<pre>)<code>(.*?)</code>", re.DOTALL)
+
+
+def _escape(text: str) -> str:
+    return text.replace('"', "&quot;")  # &, < and > never reach here (see _MARKUP_CHARS)
+
+
+def _to_backticks(rendered: str) -> str:
+    def repl(match: re.Match[str]) -> str:
+        content = match.group(1).replace("&quot;", '"')
+        fence = "``" if "`" in content else "`"
+        return f"{fence}{content}{fence}"
+
+    return _INLINE_CODE.sub(repl, rendered) if "<code>" in rendered else rendered
 
 
 @lru_cache(maxsize=65536)
@@ -81,13 +91,23 @@ def block(text: str, *, backticks: bool = False) -> str:
 
     `backticks=True` keeps inline code as backtick text, the way the Markdown export writes it.
     """
-    return _parser(backticks).render(text).strip()
+    text = text.strip()
+    if backticks:
+        return _to_backticks(block(text))
+    if not _MARKUP_CHARS.search(text):
+        return f"<p>{_escape(text)}</p>"
+    return _parser(False).render(text).strip()
 
 
 @lru_cache(maxsize=65536)
 def inline(text: str, *, backticks: bool = False) -> str:
     """Inline Markdown (emphasis, code, links) as HTML, for titles and list items."""
-    return _parser(backticks).renderInline(text.strip())
+    text = text.strip()
+    if backticks:
+        return _to_backticks(inline(text))
+    if not _MARKUP_CHARS.search(text):
+        return _escape(text)
+    return _parser(False).renderInline(text)
 
 
 def links(text: str) -> list[tuple[str, str]]:
@@ -105,6 +125,7 @@ def links(text: str) -> list[tuple[str, str]]:
     return found
 
 
+@lru_cache(maxsize=65536)
 def plain(text: str) -> str:
     """Inline Markdown reduced to its text (for titles in <title>, nav, llms.txt)."""
     out: list[str] = []
