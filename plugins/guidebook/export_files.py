@@ -1,0 +1,225 @@
+"""MkDocs glue for the agent-readable outputs of `exports`: Markdown twins, llms.txt,
+llms-full.txt, the `<link rel="alternate">` of each page and the page action menu.
+
+Every output is a generated `File` (so `mkdocs serve` and other plugins see it). A generated
+File whose `src_uri` ends in `.md` would be treated as a page, so twins get a `src_uri` with an
+extra suffix and their `dest_uri` is set to the real target.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from .config import GuidebookConfig
+from .exports import (
+    Exporter,
+    ExportError,
+    LlmsPage,
+    LlmsSettings,
+    alias_path,
+    arrange,
+    llms_full,
+    llms_txt,
+    site_url_of,
+    source_twin_path,
+    twin_path,
+)
+from .site import ConnectorEntry, GuidePage, GuideSite
+
+log = get_plugin_logger(__name__)
+
+LLMS_TXT = "llms.txt"
+LLMS_FULL = "llms-full.txt"
+SRC_SUFFIX = ".guidebook-export"
+INDEX_DESCRIPTION = "Every connector and its connection guides."
+
+
+class ExportFiles:
+    """The export outputs of one build: added in on_files, llms files filled in on_env."""
+
+    def __init__(self, options: GuidebookConfig) -> None:
+        self.options = options
+        self.twins: dict[str, str] = {}  # page src_uri -> its twin's path in the site
+        self._bodies: dict[str, str] = {}  # twin path of a guide -> export body
+        self._guides: list[tuple[GuidePage, str]] = []
+        self._handwritten: list[tuple[File, str]] = []
+        self._index_twin: str | None = None
+        self._llms: dict[str, File] = {}
+        self._used: set[str] = set()
+        self._url = site_url_of(None)
+        self.site: GuideSite | None = None
+
+    # -- on_files ----------------------------------------------------------------------------
+
+    def add(self, files: Files, config: MkDocsConfig, site: GuideSite,
+            ours: Mapping[str, Any], templates_dir: str | None) -> None:
+        """Render every twin once and add it (and the llms placeholders) to `files`."""
+        opts = self.options
+        self.site = site
+        self._config = config
+        self._url = site_url_of(config.site_url)
+        try:
+            exporter = Exporter(site, fmt=opts.markdown_export, site_url=config.site_url,
+                                templates_dir=Path(templates_dir) if templates_dir else None,
+                                llms_path=LLMS_TXT if opts.llms.enabled else None)
+        except ExportError as exc:
+            raise PluginError(f"guidebook: a Markdown template failed: {exc}") from None
+        self._used = {f.dest_uri for f in files}
+        handwritten = [f for f in files if f.is_documentation_page()
+                       and f.src_uri not in ours and not f.inclusion.is_excluded()]
+        try:
+            for src_uri, what in ours.items():
+                page_file = files.get_file_from_path(src_uri)
+                if page_file is None:
+                    continue
+                if isinstance(what, GuidePage):
+                    export = exporter.guide(what)
+                    twin = twin_path(what.url)
+                    self._bodies[twin] = export.body
+                    self._guides.append((what, twin))
+                elif isinstance(what, ConnectorEntry):
+                    export = exporter.connector(what)
+                    twin = twin_path(what.url)
+                else:
+                    export = exporter.index(opts.nav_title)
+                    twin = twin_path(PurePosixPath(src_uri).parent.as_posix() + "/")
+                    self._index_twin = twin
+                self._twin(files, config, page_file, twin, content=export.text)
+        except ExportError as exc:
+            raise PluginError(f"guidebook: a Markdown template failed: {exc}") from None
+        for file in handwritten:
+            twin = source_twin_path(file.src_uri)
+            if file.abs_src_path:
+                self._twin(files, config, file, twin, abs_src_path=file.abs_src_path)
+            else:
+                self._twin(files, config, file, twin, content=file.content_string)
+            if file.src_uri in self.twins:
+                self._handwritten.append((file, twin))
+        if opts.llms.enabled:
+            names = [LLMS_TXT] + ([LLMS_FULL] if opts.llms.full else [])
+            for name in names:
+                if files.get_file_from_path(name) is not None:
+                    log.warning(f"the docs folder has its own {name}; guidebook does not "
+                                f"write one (remove it to get the generated file)")
+                    continue
+                file = File.generated(config, name, content="")
+                files.append(file)
+                self._llms[name] = file
+
+    def _twin(self, files: Files, config: MkDocsConfig, page_file: File, twin: str,
+              **source: Any) -> None:
+        """The twin at `twin` and its alias `<page dest>.md`."""
+        wrote = False
+        for dest in dict.fromkeys((twin, alias_path(page_file.dest_uri))):
+            if dest in self._used:
+                if dest == twin:
+                    log.warning(f"{page_file.src_uri}: its Markdown twin {dest} would replace "
+                                f"another file of the site, so it is not written; rename one "
+                                f"of them")
+                continue
+            file = File.generated(config, dest + SRC_SUFFIX, **source)
+            file.dest_uri = dest
+            files.append(file)
+            self._used.add(dest)
+            wrote = wrote or dest == twin
+        if wrote:
+            self.twins[page_file.src_uri] = twin
+
+    # -- on_env ------------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Fill llms.txt and llms-full.txt (page titles are known once pages are read)."""
+        if not self._llms or self.site is None:
+            return
+        opts = self.options.llms
+        pages: list[LlmsPage] = []
+        for file, twin in self._handwritten:
+            page = file.page
+            title = (page.title if page is not None and page.title else
+                     PurePosixPath(file.src_uri).stem.replace("-", " ").capitalize())
+            meta = page.meta if page is not None else {}
+            pages.append(LlmsPage(title, twin, str(meta.get("description") or ""),
+                                  url=file.url))
+        if self._index_twin:
+            pages.append(LlmsPage(self.options.nav_title, self._index_twin, INDEX_DESCRIPTION,
+                                  url=self._index_twin[:-3] + "/"))
+        category = {c.key: c.category for c in self.site.connectors}
+        for guide, twin in self._guides:
+            pages.append(LlmsPage(guide.title, twin, guide.description,
+                                  section=category.get(guide.key, ""),
+                                  optional=guide.guide.optional, url=guide.url))
+        settings = LlmsSettings(sections={str(k): [str(g) for g in (v or [])]
+                                          for k, v in opts.sections.items()},
+                                optional=list(opts.optional), details=opts.details)
+        groups = arrange(pages, settings, [name for name, _ in self.site.categories])
+        cfg = self._config
+        text = llms_txt(cfg.site_name, cfg.site_description, opts.details, groups, self._url)
+        self._llms[LLMS_TXT].content_string = text
+        if len(text) > opts.budget:
+            log.warning(f"llms.txt is {len(text):,} characters, over the budget of "
+                        f"{opts.budget:,}; list fewer pages (llms.optional globs move pages "
+                        f"to '## Optional', or raise llms.budget)")
+        if LLMS_FULL in self._llms:
+            entries = [(self._url(p.path), self._bodies[p.path])
+                       for _, items in groups for p in items if p.path in self._bodies]
+            self._llms[LLMS_FULL].content_string = llms_full(entries)
+
+    # -- pages -------------------------------------------------------------------------------
+
+    def _relative(self, page: Page, path: str) -> str:
+        return "../" * page.url.count("/") + quote(path, safe="/:#%~@!$'*+,;=")
+
+    def decorate(self, page: Page, body: str) -> str:
+        """The page action menu and a visually hidden index directive above the content."""
+        twin = self.twins.get(page.file.src_uri)
+        if twin is None:
+            return body
+        parts = ['<div class="gb-page-actions" data-gb-page-actions>']
+        if self.options.llms.enabled:
+            llms = html.escape(self._url(LLMS_TXT))
+            parts.append(
+                f'<p class="gb-visually-hidden" data-search-exclude>Documentation Index: '
+                f'Fetch the complete documentation index at: <a href="{llms}">{llms}</a>. '
+                f"Use this file to discover all available pages before exploring further.</p>")
+        if self.options.page_actions.enabled:
+            href = html.escape(self._relative(page, twin))
+            absolute = self._url(twin)
+            items = [
+                f'<button type="button" class="gb-page-actions__item" '
+                f'data-gb-copy-markdown="{href}" hidden>Copy page as Markdown</button>',
+                f'<a class="gb-page-actions__item" href="{href}" type="text/markdown" '
+                f'data-gb-view-markdown>View as Markdown</a>',
+            ]
+            for label, template in (("ChatGPT", self.options.page_actions.chatgpt),
+                                    ("Claude", self.options.page_actions.claude)):
+                if not template:
+                    continue
+                url = html.escape(template.replace("{url}", quote(absolute, safe="")))
+                items.append(
+                    f'<a class="gb-page-actions__item" href="{url}" target="_blank" '
+                    f'rel="noopener noreferrer" data-gb-open-template="{html.escape(template)}"'
+                    f' data-gb-markdown="{href}">Open in {label}</a>')
+            parts.append('<details class="gb-page-actions__menu"><summary>Page actions'
+                         '</summary><div class="gb-page-actions__list">' + "".join(items)
+                         + "</div></details>")
+        parts.append("</div>")
+        return "".join(parts) + "\n" + body
+
+    def head(self, page: Page, output: str) -> str:
+        """`<link rel="alternate" type="text/markdown">` in the page's head."""
+        twin = self.twins.get(page.file.src_uri)
+        if twin is None or "</head>" not in output:
+            return output
+        link = (f'<link rel="alternate" type="text/markdown" '
+                f'href="{html.escape(self._relative(page, twin))}">')
+        return output.replace("</head>", link + "\n</head>", 1)

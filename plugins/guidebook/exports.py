@@ -1,0 +1,399 @@
+"""Agent-readable outputs: the Markdown twin of every page, `llms.txt` and `llms-full.txt`.
+
+Everything here is rendered from the model (`GuideSite`), never scraped from HTML, so the HTML
+page and its Markdown twin can never disagree. Two formats:
+
+- `stackone` (default): the anatomy of the Markdown that StackOne's guide pages serve at
+  `<page-url>.md` — HTML paragraphs and lists (inline code kept as backticks), `<Steps>`/`<Step>`
+  components, `data-guide-*` attributes and the hub block in `<div data-whitelabel-hide>`.
+- `plain`: the same content as clean CommonMark (numbered `###` step headings, `>` callouts,
+  bullet lists, no HTML), wrapped at 80 columns so it passes Markdown linters.
+
+Link targets of the hub block come from the brand: `brand.linking_url` (the "Linking Account
+Methods" link) and `brand.accounts_url` (the "Accounts" page); without them the words are kept
+and the link is left out. Absolute URLs use `site_url`; without one they are root-relative.
+
+This module must not import mkdocs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+
+from . import markdown
+from .model import Guide
+from .render import actions_json, default_templates_dir, display_scopes, step_actions
+from .site import ConnectorEntry, GuidePage, GuideSite
+
+FORMATS: tuple[str, ...] = ("stackone", "plain")
+DEFAULT_BUDGET = 50_000
+DOCS_SECTION = "Docs"
+OPTIONAL_SECTION = "Optional"
+DEFAULT_DETAILS = "Each link below is the Markdown version of a page of this site."
+WIDTH = 80
+CHATGPT_URL = "https://chatgpt.com/?hints=search&q=Read+{url}+so+I+can+ask+questions+about+it."
+CLAUDE_URL = "https://claude.ai/new?q=Read+{url}+so+I+can+ask+questions+about+it."
+CALLOUT_TAGS = {"note": "Note", "info": "Info", "tip": "Tip", "warning": "Warning",
+                "danger": "Danger"}
+
+
+# -- paths and URLs ----------------------------------------------------------------------------
+
+
+def twin_path(url: str) -> str:
+    """The Markdown twin of a directory URL: `a/b/` -> `a/b.md`, the site root -> `index.md`."""
+    stripped = url.strip("/")
+    return f"{stripped}.md" if stripped else "index.md"
+
+
+def alias_path(dest_uri: str) -> str:
+    """The llms.txt proposal's alias of a page file: `a/b/index.html` -> `a/b/index.html.md`."""
+    return f"{dest_uri}.md"
+
+
+def source_twin_path(src_uri: str) -> str:
+    """Twin of a hand-written page: `foo.md` -> `foo.md`, `sub/index.md` -> `sub.md`."""
+    stem, _, _ = src_uri.rpartition(".")
+    parent, _, name = stem.rpartition("/")
+    if name in ("index", "README"):
+        return twin_path(parent)
+    return f"{stem}.md"
+
+
+def site_url_of(site_url: str | None) -> Callable[[str], str]:
+    """A function turning a site-relative path into the URL llms files and exports use:
+    absolute under `site_url`, root-relative (`/path`) when the site has none."""
+    base = (site_url or "").strip()
+    prefix = (base.rstrip("/") + "/") if base else "/"
+
+    def url(path: str) -> str:
+        return prefix + quote(path.lstrip("/"), safe="/:#?&=%~@!$'*+,;")
+
+    return url
+
+
+def _is_site_relative(url: str) -> bool:
+    return markdown.link_scheme(url) is None and not url.startswith(("/", "#"))
+
+
+# -- text helpers ------------------------------------------------------------------------------
+
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+_CODE_SPLIT = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+_RISKY_START = re.compile(r"^(?:[-+*>#=|]|\d+[.)])(?:\s|$)")
+_BLOCK_LIST = re.compile(r"^(\s*)([-+*]|\d+[.)])\s+")
+
+
+def attr(value: Any) -> str:
+    """Text for a double-quoted HTML attribute (apostrophes kept as they are)."""
+    return str(value).translate(_ATTR_ESCAPES)
+
+
+def _html_block(text: str | None) -> str:
+    return markdown.block(text, backticks=True) if text else ""
+
+
+def _html_inline(text: str | None) -> str:
+    return markdown.inline(text, backticks=True) if text else ""
+
+
+def _escape_html_outside_code(text: str) -> str:
+    """Guide text is data: raw HTML is shown as text in HTML pages, so `<` is escaped here
+    too (autolinks `<https://...>` kept)."""
+    out: list[str] = []
+    last = 0
+    for m in _CODE_SPLIT.finditer(text):
+        out.append(_escape_lt(text[last:m.start()]))
+        out.append(m.group(0))
+        last = m.end()
+    out.append(_escape_lt(text[last:]))
+    return "".join(out)
+
+
+def _escape_lt(text: str) -> str:
+    return re.sub(r"<(?!(?:https?://|mailto:)[^\s<>]*>)", r"\\<", text)
+
+
+def _words(text: str) -> list[str]:
+    """Words of a paragraph; spaces inside code spans do not split words."""
+    glued = _CODE_SPLIT.sub(lambda m: re.sub(r"\s", "\x00", m.group(0)), text)
+    return [w.replace("\x00", " ") for w in glued.split()]
+
+
+def wrap(text: str, width: int = WIDTH, first: str = "", rest: str | None = None) -> str:
+    """Fill a paragraph of inline Markdown to `width` columns without starting a line with
+    something Markdown would read as a list, heading, quote or table."""
+    rest = first if rest is None else rest
+    lines: list[str] = []
+    line = first
+    empty = True
+    for word in _words(text):
+        if empty:
+            line += word
+            empty = False
+        elif len(line) + 1 + len(word) <= width or _RISKY_START.match(word + " "):
+            line += " " + word
+        else:
+            lines.append(line)
+            line = rest + word
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def md_blocks(text: str | None, prefix: str = "") -> str:
+    """A Markdown text (paragraphs and bullet lists) filled to 80 columns, HTML escaped."""
+    if not text:
+        return ""
+    text = _escape_html_outside_code(text.strip())
+    if "```" in text or "~~~" in text:  # keep code blocks exactly
+        return "\n".join(prefix + line if line else prefix.rstrip() for line in
+                         text.splitlines())
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = block.splitlines()
+        if all(_BLOCK_LIST.match(ln) or ln.startswith((" ", "\t")) for ln in lines) and \
+                _BLOCK_LIST.match(lines[0]):
+            out.append("\n".join(_list_items(lines, prefix)))
+        elif lines and lines[0].lstrip().startswith(("#", "|", ">")):
+            out.append("\n".join(prefix + ln for ln in lines))
+        else:
+            out.append(wrap(" ".join(ln.strip() for ln in lines), first=prefix))
+    return f"\n{prefix.rstrip()}\n".join(out)
+
+
+def _list_items(lines: list[str], prefix: str) -> list[str]:
+    items: list[tuple[str, list[str]]] = []
+    for ln in lines:
+        m = _BLOCK_LIST.match(ln)
+        if m and not m.group(1):
+            items.append((m.group(2), [ln[m.end():].strip()]))
+        elif items:
+            items[-1][1].append(ln.strip())
+    result = []
+    for marker, parts in items:
+        bullet = "-" if marker in "-+*" else marker
+        result.append(wrap(" ".join(parts), first=f"{prefix}{bullet} ",
+                           rest=prefix + " " * (len(bullet) + 1)))
+    return result
+
+
+def md_item(text: str, prefix: str = "") -> str:
+    """One bullet item of inline Markdown, filled to 80 columns."""
+    return wrap(_escape_html_outside_code(" ".join(text.split())), first=f"{prefix}- ",
+                rest=prefix + "  ")
+
+
+def md_inline(text: str | None) -> str:
+    """Inline Markdown on one line (headings), HTML escaped."""
+    return _escape_html_outside_code(" ".join((text or "").split()))
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+
+
+def _tick(code: str) -> str:
+    fence = "``" if "`" in code else "`"
+    return f"{fence}{code}{fence}"
+
+
+def _indent(text: str, width: int) -> str:
+    pad = " " * width
+    return "\n".join(pad + line if line.strip() else "" for line in text.splitlines())
+
+
+_BLANKS = re.compile(r"\n{3,}")
+_TRAILING = re.compile(r"[ \t]+\n")
+_BLANK_BEFORE_CLOSE = re.compile(r"\n\n+([ \t]*</)")
+
+
+def tidy(text: str) -> str:
+    """One blank line at most between blocks, no trailing spaces, one final newline."""
+    text = _TRAILING.sub("\n", text.replace("\r\n", "\n"))
+    text = _BLANK_BEFORE_CLOSE.sub(r"\n\1", text)
+    return _BLANKS.sub("\n\n", text).strip("\n") + "\n"
+
+
+# -- the exporter -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Export:
+    """A rendered Markdown twin: `text` is served, `body` (without the index directive) goes
+    into llms-full.txt."""
+
+    text: str
+    body: str
+
+
+class ExportError(Exception):
+    """A Markdown template failed (the message names the template and line)."""
+
+
+class Exporter:
+    """Renders Markdown twins from the model with one Jinja environment per build."""
+
+    def __init__(self, site: GuideSite, *, fmt: str = "stackone", site_url: str | None = None,
+                 templates_dir: Path | None = None, llms_path: str | None = "llms.txt") -> None:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown Markdown export format {fmt!r}; use one of {FORMATS}")
+        self.site = site
+        self.fmt = fmt
+        self.url = site_url_of(site_url)
+        loaders = [FileSystemLoader(str(templates_dir))] if templates_dir else []
+        loaders.append(FileSystemLoader(str(default_templates_dir())))
+        self.env = Environment(loader=ChoiceLoader(loaders), autoescape=False,  # noqa: S701 - Markdown
+                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                               keep_trailing_newline=True)
+        self.env.filters.update(
+            attr=attr, html=_html_block, html_inline=_html_inline, indent_lines=_indent,
+            md_blocks=md_blocks, md_item=md_item, md_inline=md_inline, plain=markdown.plain,
+            wrap=wrap, link=self.link, twin_url=lambda url: self.url(twin_path(url)),
+            tojson_compact=_json, tick=_tick, guide_link=self._guide_link,
+        )
+        self.env.globals.update(
+            brand=dict(site.options.active_brand), whitelabel=site.options.whitelabel,
+            actions_json=actions_json, display_scopes=display_scopes,
+            step_actions=step_actions, callout_tags=CALLOUT_TAGS, fmt=fmt,
+            abs_url=self.url,
+        )
+        self.suffix = "" if fmt == "stackone" else ".plain"
+        self.directive = ""
+        if llms_path:
+            self.directive = self._render(f"partials/index-directive{self.suffix}.md.jinja",
+                                          llms_url=self.url(llms_path)).strip()
+        self._templates = {name: self.env.get_template(f"{name}{self.suffix}.md.jinja")
+                           for name in ("guide", "connector", "connectors")}
+
+    def _guide_link(self, guide: Guide) -> str:
+        label = guide.auth_label
+        if guide.kind == "connector-profile":
+            label += " (connector profile)"
+        return f"[{label}]({self.url(twin_path(guide.url))})"
+
+    def link(self, url: str) -> str:
+        """Image and link targets in exports: site-relative paths become absolute URLs."""
+        return self.url(url) if _is_site_relative(url) else url
+
+    def _render(self, template: str, **context: Any) -> str:
+        try:
+            return self.env.get_template(template).render(**context)
+        except Exception as exc:  # template errors of user overrides
+            raise ExportError(f"{template}: {exc}") from None
+
+    def _finish(self, name: str, **context: Any) -> Export:
+        try:
+            text = tidy(self._templates[name].render(index_directive=self.directive, **context))
+        except Exception as exc:
+            raise ExportError(f"{name}{self.suffix}.md.jinja: {exc}") from None
+        body = text
+        if self.directive and self.directive in text:
+            body = tidy(text.replace(self.directive, "", 1))
+        return Export(text, body)
+
+    def guide(self, page: GuidePage) -> Export:
+        """The Markdown twin of a guide page."""
+        return self._finish("guide", page=page, guide=page.guide)
+
+    def connector(self, entry: ConnectorEntry) -> Export:
+        """The Markdown twin of a connector page (its guides, by kind)."""
+        return self._finish("connector", connector=entry)
+
+    def index(self, title: str) -> Export:
+        """The Markdown twin of the connectors index."""
+        return self._finish("connectors", site=self.site, title=title)
+
+
+# -- llms.txt ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LlmsPage:
+    """One line of llms.txt: a page's title, its Markdown twin (site-relative) and summary."""
+
+    title: str
+    path: str
+    description: str = ""
+    section: str = DOCS_SECTION
+    optional: bool = False
+    url: str = ""  # the page's own URL (for globs), site-relative
+
+
+@dataclass
+class LlmsSettings:
+    """The `llms` options: extra sections (title -> globs), optional globs, details prose."""
+
+    sections: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    optional: Sequence[str] = ()
+    details: str | None = None
+
+
+def _matches(page: LlmsPage, globs: Iterable[str]) -> bool:
+    return any(fnmatchcase(page.path, g) or (page.url and fnmatchcase(page.url, g))
+               for g in globs)
+
+
+def arrange(pages: Sequence[LlmsPage], settings: LlmsSettings,
+            category_order: Sequence[str] = ()) -> list[tuple[str, list[LlmsPage]]]:
+    """(section, pages) in llms.txt order: Docs, configured sections, categories, Optional.
+    Pages keep their given order within a section; empty sections are left out."""
+    groups: dict[str, list[LlmsPage]] = {DOCS_SECTION: []}
+    for name in settings.sections:
+        groups.setdefault(str(name), [])
+    for name in category_order:
+        groups.setdefault(name, [])
+    optional: list[LlmsPage] = []
+    for page in pages:
+        if page.optional or _matches(page, settings.optional):
+            optional.append(page)
+            continue
+        section = next((str(name) for name, globs in settings.sections.items()
+                        if _matches(page, [str(g) for g in globs])), page.section)
+        groups.setdefault(section, []).append(page)
+    ordered = [(name, items) for name, items in groups.items() if items]
+    if optional:
+        ordered.append((OPTIONAL_SECTION, optional))
+    return ordered
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _link_title(text: str) -> str:
+    return _one_line(text).replace("[", "(").replace("]", ")")
+
+
+def llms_txt(name: str, summary: str | None, details: str | None,
+             sections: Sequence[tuple[str, Sequence[LlmsPage]]],
+             url: Callable[[str], str]) -> str:
+    """llms.txt per llmstxt.org: H1, summary quote, details, then `##` sections of links."""
+    out = [f"# {_one_line(name)}", ""]
+    if summary and summary.strip():
+        out += [f"> {_one_line(summary)}", ""]
+    # The reference parser only reads the summary when text follows it, so there always is.
+    out += [(details or "").strip() or DEFAULT_DETAILS, ""]
+    for title, pages in sections:
+        out += [f"## {_one_line(title)}", ""]
+        for page in pages:
+            line = f"- [{_link_title(page.title)}]({url(page.path)})"
+            if page.description.strip():
+                line += f": {_one_line(page.description)}"
+            out.append(line)
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def llms_full(entries: Iterable[tuple[str, str]]) -> str:
+    """Every export, each preceded by its source URL, separated by rules."""
+    parts = [f"Source: {source}\n\n{body.strip()}\n" for source, body in entries]
+    return "\n---\n\n".join(parts)

@@ -1,0 +1,307 @@
+"""Markdown twins: anatomy of the stackone format, the reference round trip, the plain format
+(linted), and the files a real build writes."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from conftest import FIXTURES, REFERENCE, build, write_project
+from guidebook.exports import Exporter, md_blocks, source_twin_path, twin_path, wrap
+from guidebook.model import Connector, Field, Guide, ListItem, Section, Step
+from guidebook.site import GuideSite, Options, load_site, make_page
+
+EXPORTS = FIXTURES / "exports"
+REFERENCE_PAGE = REFERENCE / "stackone-harvest-personal-access-token.md"
+BRAND = {"name": "Acme", "hub": "Acme Hub", "linking_url": "/hub/methods",
+         "accounts_url": "/hub/accounts"}
+_TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)([^>]*)>")
+_ATTR_TAGS = ("section", "div", "step")
+
+
+def skeleton(text: str) -> list[str]:
+    """The export's anatomy: one entry per line, tags (with attribute names where they carry
+    meaning) but no words."""
+    out = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith(">"):
+            out.append("quote")
+            continue
+        if line.startswith("# "):
+            out.append("h1")
+            continue
+        parts = [] if line.startswith("<") else ["text"]
+        for close, name, attrs in _TAG.findall(line):
+            name = name.lower()
+            if close:
+                parts.append(f"/{name}")
+                continue
+            parts.append(name)
+            if name in _ATTR_TAGS:
+                parts += re.findall(r'([\w-]+)(?:="[^"]*")?', attrs)
+        out.append(" ".join(parts))
+    return out
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _site(guides_dir: Path, brand: dict[str, str] = BRAND, **kw) -> GuideSite:
+    site = load_site(Options(guides_dir=guides_dir, brand=brand, **kw))
+    assert site.problems == []
+    return site
+
+
+def _page(site: GuideSite, key: str):
+    [page] = [p for p in site.pages if p.key == key]
+    return page
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> GuideSite:
+    folder = tmp_path_factory.mktemp("guides")
+    for name in ("punchclock.yaml", "relay.yaml", "extra.yaml"):
+        shutil.copy(EXPORTS / name, folder / name)
+    return _site(folder)
+
+
+# -- format stackone -------------------------------------------------------------------------
+
+
+def test_fixture_export_has_the_reference_anatomy(site) -> None:
+    export = Exporter(site, site_url="https://docs.acme.test/").guide(_page(site, "punchclock"))
+    expected = (EXPORTS / "skeleton.txt").read_text(encoding="utf-8").splitlines()
+    assert skeleton(export.text) == expected
+    if REFERENCE_PAGE.is_file():
+        assert skeleton(REFERENCE_PAGE.read_text(encoding="utf-8")) == expected
+    lines = export.text.splitlines()
+    assert lines[:3] == ["> ## Documentation Index",
+                         "> Fetch the complete documentation index at: "
+                         "https://docs.acme.test/llms.txt",
+                         "> Use this file to discover all available pages before exploring "
+                         "further."]
+    assert "# Connect Punchclock with Personal Access Token – Acme Hub" in lines
+    # inline code stays backticks, links open in a new tab, hub links come from the brand
+    assert "(e.g., `Acme sync`)" in export.text
+    assert ('<a href="https://punchclock.example/settings/tokens" target="_blank" '
+            'rel="noopener noreferrer">') in export.text
+    assert '<a href="/hub/methods">Linking Account Methods</a>' in export.text
+    assert '<a href="/hub/accounts">Accounts</a>' in export.text
+    assert export.body == export.text[export.text.index("# Connect"):]
+
+
+def test_scoped_guide_export_carries_actions_and_scopes(site) -> None:
+    text = Exporter(site).guide(_page(site, "relay")).text
+    soup = BeautifulSoup(text, "html.parser")
+    panel = soup.find(attrs={"data-guides-scope-selector": True})
+
+
+    actions = json.loads(panel["data-guide-actions-json"])
+    assert [a["id"] for a in actions] == ["relay_ping", "relay_list_rooms", "relay_post"]
+    assert "&quot;relay_ping&quot;" in text  # HTML-escaped JSON in the attribute
+    sections = soup.find_all("section", attrs={"data-guide-section": True})
+    assert [s["data-guide-scopes"] for s in sections] == ["", "messages:write"]
+    step = soup.find(attrs={"data-guide-display-scopes-list": "messages:write rooms:read"})
+    assert step is not None and "`rooms:read`" in step.get_text()
+    assert soup.find("warning") is not None and soup.find("tip") is not None
+    # without site_url: root-relative index URL
+    assert "Fetch the complete documentation index at: /llms.txt" in text
+
+
+def test_whitelabel_export_has_no_hub_block(tmp_path) -> None:
+    shutil.copy(EXPORTS / "punchclock.yaml", tmp_path / "p.yaml")
+    site = _site(tmp_path, whitelabel=True, whitelabel_brand={"name": "Nimbus", "hub": "Nimbus"})
+    text = Exporter(site).guide(site.pages[0]).text
+    assert "data-whitelabel-hide" not in text and "Acme" not in text
+    assert "Nimbus sync" in text
+
+
+def test_hub_block_says_the_same_words_in_html_and_markdown(site) -> None:
+    from guidebook.render import Renderer
+
+    for key in ("punchclock", "relay"):
+        page = _page(site, key)
+        html_text, _ = Renderer(site).guide(page)
+        hub = BeautifulSoup(html_text, "html.parser").select_one("[data-whitelabel-hide]")
+        md = BeautifulSoup(Exporter(site).guide(page).text, "html.parser")
+        md_hub = md.select_one("[data-whitelabel-hide]")
+        steps = [s["title"] for s in md_hub.find_all("step")]
+        html_steps = [h.get_text() for h in hub.find_all("h3")]
+        assert steps == html_steps
+        for h3 in hub.find_all("h3"):
+            h3.decompose()
+        for h2 in (hub.h2, md_hub.h2):
+            h2.decompose()
+        assert squash(hub.get_text(" ")) == squash(md_hub.get_text(" "))
+        assert hub.find("a", href="/hub/methods") is not None
+
+
+# -- round trip with the published reference page ----------------------------------------------
+
+
+def _markdown_of(node: Tag) -> str:
+    """Inline HTML of the reference back to guide Markdown."""
+    out = []
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            out.append(str(child))
+        elif child.name == "strong":
+            out.append(f"**{_markdown_of(child)}**")
+        elif child.name == "a":
+            out.append(f"[{_markdown_of(child)}]({child['href']})")
+        else:
+            out.append(_markdown_of(child))
+    return " ".join("".join(out).split())
+
+
+def parse_reference(text: str) -> tuple[Guide, dict[str, str], str]:
+    """A small parser of the export format: the guide, the hub link targets, the llms URL."""
+    lines = text.splitlines()
+    llms_url = next(ln for ln in lines if "documentation index at:" in ln).split("at: ")[1]
+    title = next(ln[2:] for ln in lines if ln.startswith("# "))
+    soup = BeautifulSoup(text, "html.parser")
+    sections = []
+    for sec in soup.find_all("section", attrs={"data-guide-section": True}):
+        content = [_markdown_of(p) for p in sec.find_all("p", recursive=False)]
+        steps = []
+        for step in sec.find_all("step"):
+            div = step.find("div", attrs={"data-guide-step": True})
+            steps.append(Step(
+                title=step["title"],
+                content="\n\n".join(_markdown_of(p) for p in div.find_all("p", recursive=False))
+                or None,
+                list=tuple(ListItem(_markdown_of(li)) for li in div.select("ul > li"))))
+        sections.append(Section(title=_markdown_of(sec.h2), content="\n\n".join(content) or None,
+                                steps=tuple(steps)))
+    hub = soup.find("div", attrs={"data-whitelabel-hide": True})
+    fields = tuple(Field(li.strong.get_text()) for step in hub.find_all("step")
+                   if step["title"] == "Fill out the fields" for li in step.find_all("li"))
+    links = {"linking_url": hub.find("a", string="Linking Account Methods")["href"],
+             "accounts_url": hub.find("a", string="Accounts")["href"]}
+    name, _, rest = title.removeprefix("Connect ").partition(" with ")
+    auth = rest.split(" – ")[0]
+    guide = Guide(connector=Connector(name.lower(), name), auth_label=auth,
+                  auth_slug=auth.lower().replace(" ", "-"), sections=tuple(sections),
+                  fields=fields)
+    return guide, links, llms_url
+
+
+@pytest.mark.skipif(not REFERENCE_PAGE.is_file(), reason="../shared/reference is not present")
+def test_reference_page_round_trips_word_for_word() -> None:
+    reference = REFERENCE_PAGE.read_text(encoding="utf-8")
+    guide, links, llms_url = parse_reference(reference)
+    options = Options(brand={"name": "StackOne", "hub": "StackOne Hub", **links})
+    page = make_page(guide, options, "reference.md")
+    site = GuideSite(options, [page], [], [], [])
+    site_url = llms_url.removesuffix("llms.txt")
+    export = Exporter(site, site_url=site_url).guide(page)
+    assert squash(export.text) == squash(reference)
+
+
+# -- format plain ----------------------------------------------------------------------------
+
+
+def test_plain_export_passes_pymarkdown_default_rules(site, tmp_path) -> None:
+    from pymarkdown.api import PyMarkdownApi
+
+    exporter = Exporter(site, fmt="plain", site_url="https://docs.acme.test/")
+    for page in site.pages:
+        text = exporter.guide(page).text
+        assert "<" not in text.replace("<https://docs.acme.test/llms.txt>", "")
+        path = tmp_path / f"{page.key}.md"
+        path.write_text(text, encoding="utf-8")
+        result = PyMarkdownApi().scan_path(str(path))
+        assert result.scan_failures == [], (page.key, result.scan_failures)
+    text = exporter.guide(_page(site, "relay")).text
+    assert "### 2. Add the scopes" in text
+    assert "> **Warning:** Only workspace admins" in text
+    assert "- List Rooms: `rooms:read`" in text
+
+
+def test_plain_helpers_wrap_without_starting_blocks() -> None:
+    text = "word " * 15 + "- not a list 12. nor this `a code span` <b>raw</b>"
+    filled = md_blocks(text)
+    assert all(len(line) <= 80 for line in filled.splitlines())
+    assert not any(re.match(r"^(-|\d+\.)\s", line) for line in filled.splitlines()[1:])
+    assert "`a code span`" in filled and "\\<b>" in filled
+    assert wrap("a " * 50, width=20).count("\n") == 4
+
+
+def test_twin_paths() -> None:
+    assert twin_path("connectors/x/guides/link-account/api-key/") == \
+        "connectors/x/guides/link-account/api-key.md"
+    assert twin_path("") == "index.md"
+    assert source_twin_path("index.md") == "index.md"
+    assert source_twin_path("sub/index.md") == "sub.md"
+    assert source_twin_path("sub/page.md") == "sub/page.md"
+
+
+# -- real builds ------------------------------------------------------------------------------
+
+
+def _project(tmp_path: Path, **plugin) -> Path:
+    guides = {name: (EXPORTS / name).read_text(encoding="utf-8")
+              for name in ("punchclock.yaml", "relay.yaml", "extra.yaml")}
+    return write_project(tmp_path, guides, plugin={"brand": BRAND, **plugin},
+                         docs={"index.md": "# Home\n\nWelcome.\n",
+                               "about/team.md": "---\ndescription: Who we are.\n---\n# Team\n"})
+
+
+@pytest.mark.parametrize("directory_urls", [True, False], ids=["dir-urls", "file-urls"])
+def test_build_writes_both_twins_for_every_page(tmp_path, directory_urls) -> None:
+    config = _project(tmp_path)
+    site_dir = build(config, use_directory_urls=directory_urls)
+    site = _site(tmp_path / "guides")
+    for page in site.pages:
+        twin = site_dir / twin_path(page.url)
+        html_name = "index.html"
+        alias = site_dir / page.url / f"{html_name}.md"
+        assert twin.is_file() and alias.is_file(), page.url
+        assert twin.read_bytes() == alias.read_bytes()
+        assert twin.read_text(encoding="utf-8").startswith("> ## Documentation Index")
+        html_file = site_dir / page.url / "index.html"
+        soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+        link = soup.select_one('head link[rel="alternate"][type="text/markdown"]')
+        assert (html_file.parent / link["href"]).resolve() == twin.resolve()
+        menu = soup.select_one("[data-gb-page-actions]")
+        labels = [a.get_text() for a in menu.select(".gb-page-actions__item")]
+        assert labels == ["Copy page as Markdown", "View as Markdown", "Open in ChatGPT",
+                          "Open in Claude"]
+        assert menu.select_one("button[data-gb-copy-markdown]").has_attr("hidden")
+        hidden = menu.select_one(".gb-visually-hidden")
+        assert "https://guides.example.test/llms.txt" in hidden.get_text()
+        chatgpt = menu.find("a", string="Open in ChatGPT")["href"]
+        assert "guides.example.test%2F" + twin_path(page.url).replace("/", "%2F") in chatgpt
+    # connector, index and hand-written pages have twins too
+    assert (site_dir / "connectors/relay.md").is_file()
+    assert (site_dir / "connectors.md").is_file()
+    assert (site_dir / "about/team.md").read_text(encoding="utf-8").endswith("# Team\n")
+    alias = "about/team/index.html.md" if directory_urls else "about/team.html.md"
+    assert (site_dir / alias).is_file()
+    assert (site_dir / "assets/guidebook/guidebook-export.js").is_file()
+
+
+def test_plain_format_option_in_a_build(tmp_path) -> None:
+    site_dir = build(_project(tmp_path, markdown_export="plain"))
+    text = (site_dir / "connectors/relay/guides/link-account/oauth-2-0.md").read_text("utf-8")
+    assert text.startswith("# Connect Relay with OAuth 2.0")
+    assert "<" not in text.replace("<https://guides.example.test/llms.txt>", "")
+
+
+def test_two_builds_give_identical_exports(tmp_path) -> None:
+    outputs = []
+    for n in (1, 2):
+        site_dir = build(_project(tmp_path / str(n)))
+        files = sorted(p for p in site_dir.rglob("*") if p.suffix in (".md", ".txt"))
+        outputs.append({p.relative_to(site_dir).as_posix(): p.read_bytes() for p in files})
+    assert outputs[0] == outputs[1]
+    assert "llms.txt" in outputs[0] and "llms-full.txt" in outputs[0]
