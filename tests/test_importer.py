@@ -353,7 +353,7 @@ def test_flags_override_what_is_inferred() -> None:
     assert guide["connector"] == {"key": "widgetly-eu", "name": "Widgetly EU"}
     assert guide["kind"] == "connector-profile"
     assert guide["auth"] == {"label": "Personal Access Token"}
-    assert result.guide_path == "widgetly-eu/connector-profile/personal-access-token.yaml"
+    assert result.guide_path == "widgetly-eu/personal-access-token.connector-profile.yaml"
     assert not warning_lines(result, "auth label guessed")
 
 

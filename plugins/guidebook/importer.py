@@ -214,8 +214,9 @@ def import_text(
                           auth_label=auth_label, kind=kind)
     key = guide["connector"]["key"]
     slug = slugify(guide["auth"]["label"]) or "guide"
+    # The same layout as the example guides and `guidebook new`.
     guide_path = f"{key}/{slug}.yaml" if kind in (None, "link-account") else (
-        f"{key}/{kind}/{slug}.yaml")
+        f"{key}/{slug}.{kind}.yaml")
     yaml_text = f"# Imported from {source_name or Path(file).name} by guidebook import\n"
     yaml_text += _dump(guide)
     if ctx.comments:

@@ -1,0 +1,736 @@
+"""The `guidebook` command: validate, scaffold, render, import and describe guides without MkDocs.
+
+Every subcommand is quiet on success (one summary line) and exact on failure: problems are
+printed as `path:line:col: error: message (hint)`, the exit code is 1 for problems the user can
+fix and 2 for anything unexpected, and no traceback is ever shown.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+import yaml
+from rich.console import Console
+from rich.text import Text
+
+from .errors import GuideError, Problem
+from .load import display_path, load_file, slugify
+from .model import Source
+from .schema import SLUG_HINT, SLUG_RE, json_schema
+from .site import GuideSite, Options, load_site, make_page
+from .validate import check_guide
+
+CONFIG_FILE = "mkdocs.yml"
+_TRUTHY = ("1", "true", "yes", "on")
+SCHEMA_FILE = "guide.schema.json"
+SCHEMA_COMMENT = "# yaml-language-server: $schema="
+
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(highlight=False, soft_wrap=True, emoji=False, stderr=True)
+
+
+class UserError(Exception):
+    """A problem with the command line or the project that the user can fix (exit 1)."""
+
+
+def _print(console: Console, line: str, style: str | None = None) -> None:
+    console.print(Text(line, style=style or ""))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+# -- mkdocs.yml --------------------------------------------------------------------------------
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """A SafeLoader that reads MkDocs files: `!ENV` is resolved, other unknown tags give None."""
+
+
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [loader.construct_scalar(node)], None
+    elif isinstance(node, yaml.SequenceNode):
+        items = loader.construct_sequence(node)
+        names, default = [str(x) for x in items[:-1]], items[-1] if len(items) > 1 else None
+        if len(items) == 1:
+            names = [str(items[0])]
+    else:
+        return None
+    for name in names:
+        value = os.environ.get(str(name))
+        if value is not None:
+            return yaml.load(value, Loader=yaml.SafeLoader) if value else value
+    return default
+
+
+def _unknown_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+_ConfigLoader.add_constructor("!ENV", _env_tag)
+_ConfigLoader.add_multi_constructor("!", _unknown_tag)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _unknown_tag)
+
+
+@dataclass(frozen=True)
+class Project:
+    """What the CLI knows about the site: its options and the plugin's other settings."""
+
+    config_file: Path | None
+    options: Options
+    whitelabel_forbid: tuple[str, ...] | None = None
+    site_url: str | None = None
+    templates_dir: Path | None = None
+    markdown_export: str = "stackone"
+    llms_enabled: bool = True
+
+    @property
+    def root(self) -> Path:
+        return self.config_file.parent if self.config_file else Path()
+
+
+def _plugin_config(data: Any) -> dict[str, Any] | None:
+    plugins = data.get("plugins") if isinstance(data, dict) else None
+    if isinstance(plugins, dict):
+        entries: Iterable[Any] = [{k: v} for k, v in plugins.items()]
+    elif isinstance(plugins, list):
+        entries = plugins
+    else:
+        return None
+    for entry in entries:
+        if entry == "guidebook":
+            return {}
+        if isinstance(entry, dict) and "guidebook" in entry:
+            value = entry["guidebook"]
+            return value if isinstance(value, dict) else {}
+    return None
+
+
+def _str_map(value: Any, what: str, config: str) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise UserError(f"{config}: the guidebook option {what} must be a mapping")
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def read_project(config_file: str | None) -> Project:
+    """The guidebook plugin's options from mkdocs.yml (defaults when there is none)."""
+    path = Path(config_file or CONFIG_FILE)
+    if not path.is_file():
+        if config_file:
+            raise UserError(f"{config_file}: no such file")
+        return Project(None, Options())
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise UserError(f"{display_path(path)}: cannot read it: {exc}".splitlines()[0]) from None
+    name = display_path(path)
+    cfg = _plugin_config(data)
+    site_url = data.get("site_url") if isinstance(data, dict) else None
+    site_url = str(site_url) if site_url else None
+    if cfg is None:
+        return Project(path, Options(guides_dir=path.parent / "guides"), site_url=site_url)
+    kwargs: dict[str, Any] = {"guides_dir": path.parent / str(cfg.get("guides_dir") or "guides")}
+    if cfg.get("brand") is not None:
+        kwargs["brand"] = _str_map(cfg["brand"], "brand", name)
+    if cfg.get("whitelabel_brand") is not None:
+        kwargs["whitelabel_brand"] = _str_map(cfg["whitelabel_brand"], "whitelabel_brand", name)
+    if cfg.get("whitelabel_replace") is not None:
+        kwargs["whitelabel_replace"] = _str_map(cfg["whitelabel_replace"],
+                                                "whitelabel_replace", name)
+    for key in ("title_pattern", "description_pattern", "profile_title_pattern",
+                "profile_description_pattern"):
+        if cfg.get(key) is not None:
+            kwargs[key] = str(cfg[key])
+    if cfg.get("max_guide_bytes") is not None:
+        if not isinstance(cfg["max_guide_bytes"], int):
+            raise UserError(f"{name}: the guidebook option max_guide_bytes must be a number")
+        kwargs["max_guide_bytes"] = cfg["max_guide_bytes"]
+    env = os.environ.get("GUIDEBOOK_WHITELABEL", "").strip().lower()
+    kwargs["whitelabel"] = env in _TRUTHY if env else cfg.get("whitelabel") is True
+    forbid = cfg.get("whitelabel_forbid")
+    templates = cfg.get("templates_dir")
+    llms = cfg.get("llms")
+    return Project(path, Options(**kwargs),
+                   tuple(str(t) for t in forbid) if isinstance(forbid, list) else None,
+                   site_url=site_url,
+                   templates_dir=path.parent / str(templates) if templates else None,
+                   markdown_export=str(cfg.get("markdown_export") or "stackone"),
+                   llms_enabled=not (isinstance(llms, dict) and llms.get("enabled") is False))
+
+
+def _project(ctx: click.Context) -> Project:
+    obj = ctx.find_root().obj
+    if "project" not in obj:
+        obj["project"] = read_project(obj.get("config_file"))
+    project: Project = obj["project"]
+    return project
+
+
+# -- problems ----------------------------------------------------------------------------------
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def _problem_json(p: Problem) -> dict[str, Any]:
+    return {"file": p.source.file, "line": p.source.line, "col": p.source.col,
+            "severity": p.severity, "message": p.message, "hint": p.hint}
+
+
+def _emit_problems(problems: list[Problem], fmt: str) -> None:
+    for p in problems:
+        if fmt == "github":
+            message = f"{p.message} ({p.hint})" if p.hint else p.message
+            _print(out, f"::{p.severity} file={_gh_escape(p.source.file, True)},"
+                        f"line={p.source.line},col={p.source.col}::{_gh_escape(message)}")
+        else:
+            _print(out, str(p), "red" if p.severity == "error" else "yellow")
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+
+def _version() -> str:
+    try:
+        return metadata.version("guidebook")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a checkout
+        return "0+unknown"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(_version(), "--version", prog_name="guidebook",
+                      message="%(prog)s %(version)s")
+@click.option("-f", "--config-file", metavar="FILE", default=None,
+              help="The MkDocs configuration to read the guidebook options from "
+                   "[default: ./mkdocs.yml].")
+@click.pass_context
+def cli(ctx: click.Context, config_file: str | None) -> None:
+    """Validate, scaffold, render and import connection guides."""
+    ctx.ensure_object(dict)
+    ctx.obj["config_file"] = config_file
+
+
+def _validate_paths(paths: tuple[str, ...], options: Options) -> tuple[list[Problem], int, int]:
+    """(problems, files checked, guides found) for the given files and folders."""
+    problems: list[Problem] = []
+    files = guides = 0
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            sites = [load_site(dataclasses.replace(options, guides_dir=path))]
+            if options.whitelabel_brand is not None:
+                sites.append(load_site(dataclasses.replace(options, guides_dir=path,
+                                                           whitelabel=True)))
+            files += len(sites[0].files)
+            guides += len(sites[0].pages)
+            for site in sites:
+                problems.extend(p for p in site.problems if p not in problems)
+            continue
+        file = display_path(path)
+        files += 1
+        if not path.exists():
+            problems.append(Problem(Source(file, 1, 1), "no such file or folder"))
+            continue
+        brands = [options.brand]
+        if options.whitelabel_brand is not None:
+            brands.append(options.whitelabel_brand)
+        try:
+            loaded = load_file(path, max_bytes=options.max_guide_bytes, file=file)
+        except GuideError as exc:
+            problems.extend(exc.problems)
+            continue
+        for guide in loaded:
+            found = check_guide(guide, brands)
+            if not found:
+                try:
+                    make_page(guide, options, file)
+                except GuideError as exc:
+                    found = exc.problems
+            problems.extend(p for p in found if p not in problems)
+            guides += not found
+    problems.sort(key=Problem.sort_key)
+    return problems, files, guides
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="text for people, json for programs, github for "
+                                      "GitHub Actions annotations.")
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str) -> None:
+    """Check guide and connector files without building the site.
+
+    PATHS are guide files or folders; the default is the guides_dir of ./mkdocs.yml. Brand
+    placeholders are checked against the brand (and whitelabel_brand) of mkdocs.yml.
+    """
+    project = _project(ctx)
+    if not paths:
+        paths = (display_path(project.options.guides_dir),)
+    problems, files, guides = _validate_paths(paths, project.options)
+    errors = sum(p.severity == "error" for p in problems)
+    bad = len({p.source.file for p in problems})
+    if fmt == "json":
+        click.echo(json.dumps({"files": files, "guides": guides, "errors": errors,
+                               "problems": [_problem_json(p) for p in problems]},
+                              indent=2, sort_keys=True))
+    else:
+        _emit_problems(problems, fmt)
+        if problems:
+            summary = (f"{_plural(errors, 'error')} in {_plural(bad, 'file')} "
+                       f"({_plural(files, 'file')} checked)")
+            _print(err if fmt == "github" else out, summary, "bold red")
+        else:
+            _print(out, f"{_plural(guides, 'guide')} in {_plural(files, 'file')}: no problems")
+    if errors:
+        ctx.exit(1)
+
+
+# -- new ---------------------------------------------------------------------------------------
+
+_NEW_LINK = """\
+{schema}# {name}: link an account with {auth}.
+# Written by `guidebook new`; replace the placeholder text, then run `guidebook validate`.
+connector:
+  key: {key}
+  name: {name_q}
+  # category: HRIS          # groups connectors on the connectors page
+auth:
+  label: {auth_q}
+# title: ...                # default: the title_pattern option of the site
+# description: ...          # default: the description_pattern option
+# warning: Only an administrator can create the credentials.
+# actions:                  # what the connector can do, and the scopes each action needs
+#   - id: {key_id}_list_users
+#     label: List Users
+#     scopes: [users:read]
+sections:
+  - title: Create the credentials
+    content: {intro_q}
+    steps:
+      - title: Open the settings
+        content: {settings_q}
+      - title: Create the credentials
+        content: Create the credentials and copy them.
+        list:
+          - "Name them after the integration, e.g. `{{{{ brand.name }}}} Integration`"
+          - {again_q}
+        # images:
+        #   - src: images/{key}/settings.png
+        #     alt: The settings page
+  - title: Link your account
+    steps:
+      - title: Enter the credentials
+        content: In the {{{{ brand.hub }}}}, paste the values you copied and click **Connect**.
+fields:
+  - label: {auth_q}
+    secret: true
+"""
+
+_NEW_PROFILE = """\
+{schema}# {name}: register an app in the connector profile ({auth}, admin setup).
+# Written by `guidebook new`; replace the placeholder text, then run `guidebook validate`.
+connector:
+  key: {key}
+  name: {name_q}
+  # category: HRIS          # groups connectors on the connectors page
+kind: connector-profile
+auth:
+  label: {auth_q}
+# actions:                  # what the connector can do, and the scopes each action needs
+#   - id: {key_id}_list_users
+#     label: List Users
+#     scopes: [users:read]
+sections:
+  - title: Create the app
+    steps:
+      - title: Open the developer console
+        content: {console_q}
+      - title: Register a new app
+        content: >-
+          Create an app and add the redirect URL that the {{{{ brand.name }}}} connector
+          profile shows.
+      - title: Copy the credentials
+        content: Copy the **Client ID** and the **Client secret** of the app.
+  - title: Register the app in the connector profile
+    steps:
+      - title: Enter the credentials
+        content: {profile_q}
+fields:
+  - Client ID
+  - label: Client Secret
+    secret: true
+"""
+
+
+def _yaml_scalar(text: str) -> str:
+    dumped = yaml.safe_dump(text, default_flow_style=True, allow_unicode=True, width=10_000)
+    return dumped.removesuffix("\n...\n").strip()
+
+
+def skeleton(key: str, auth: str, *, name: str, kind: str, schema_ref: str | None) -> str:
+    """The text of a new, valid guide with comments that explain each part."""
+    template = _NEW_PROFILE if kind == "connector-profile" else _NEW_LINK
+    texts = {
+        "name": name, "auth": auth,
+        "intro": f"Sign in to {name} with an account that may create {auth} credentials.",
+        "settings": f"In {name}, open **Settings** and find the API or integrations page.",
+        "again": f"Copy each value now; {name} may not show it again.",
+        "console": f"Sign in to {name} as an administrator and open its developer console.",
+        "profile": f"In {{{{ brand.name }}}}, open the {name} connector profile, paste the "
+                   "values and save.",
+    }
+    return template.format(
+        schema=f"{SCHEMA_COMMENT}{schema_ref}\n" if schema_ref else "",
+        key=key, key_id=key.replace("-", "_"), name=name, auth=auth,
+        **{f"{k}_q": _yaml_scalar(v) for k, v in texts.items()},
+    )
+
+
+@cli.command()
+@click.argument("connector_key")
+@click.argument("auth_label")
+@click.option("--kind", type=click.Choice(["link-account", "connector-profile"]),
+              default="link-account", show_default=True, help="End-user or admin guide.")
+@click.option("--name", help="Display name of the connector [default: from the key].")
+@click.option("--dir", "guides_dir", type=click.Path(file_okay=False),
+              help="Guides folder [default: guides_dir of ./mkdocs.yml].")
+@click.pass_context
+def new(ctx: click.Context, connector_key: str, auth_label: str, kind: str, name: str | None,
+        guides_dir: str | None) -> None:
+    """Write a commented skeleton guide for CONNECTOR_KEY and AUTH_LABEL.
+
+    \b
+    Example:
+      guidebook new harvest "Personal Access Token" --name Harvest
+      -> guides/harvest/personal-access-token.yaml
+    """
+    if not SLUG_RE.match(connector_key):
+        raise UserError(f"the connector key {connector_key!r} is not valid ({SLUG_HINT})")
+    slug = slugify(auth_label)
+    if not slug:
+        raise UserError(f"the auth label {auth_label!r} has no letters or digits to name "
+                        "the file after")
+    if any(c in (auth_label + (name or "")) for c in "\r\n") or (
+            name is not None and not name.strip()):
+        raise UserError("the auth label and the name must be one non-empty line of text")
+    folder = Path(guides_dir) if guides_dir else _project(ctx).options.guides_dir
+    suffix = ".connector-profile.yaml" if kind == "connector-profile" else ".yaml"
+    path = folder / connector_key / f"{slug}{suffix}"
+    shown = display_path(path)
+    if path.exists():
+        raise UserError(f"{shown} already exists; edit it, or remove it first")
+    schema_file = folder / SCHEMA_FILE
+    schema_ref = (Path(os.path.relpath(schema_file, path.parent)).as_posix()
+                  if schema_file.is_file() else None)
+    display = name.strip() if name else connector_key.replace("-", " ").title()
+    text = skeleton(connector_key, auth_label.strip(), name=display, kind=kind,
+                    schema_ref=schema_ref)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as fh:
+            fh.write(text)
+    except FileExistsError:
+        raise UserError(f"{shown} already exists; edit it, or remove it first") from None
+    _print(out, f"wrote {shown}")
+
+
+# -- render ------------------------------------------------------------------------------------
+
+
+def _exports() -> Any:
+    try:
+        from . import exports
+    except ImportError as exc:  # pragma: no cover - only while exports.py is missing
+        raise UserError(f"Markdown exports are not available: {exc}") from None
+    return exports
+
+
+def rendered_files(project: Project, site: GuideSite, fmt: str) -> dict[str, bytes]:
+    """Relative path -> Markdown twin of every guide page of the site, as the build makes it."""
+    exports = _exports()
+    try:
+        exporter = exports.Exporter(site, fmt=fmt, site_url=project.site_url,
+                                    templates_dir=project.templates_dir,
+                                    llms_path="llms.txt" if project.llms_enabled else None)
+    except exports.ExportError as exc:
+        raise UserError(f"a Markdown template failed: {exc}") from None
+    files: dict[str, bytes] = {}
+    for page in site.pages:
+        try:
+            text: str = exporter.guide(page).text
+        except exports.ExportError as exc:
+            raise UserError(f"{page.file}: cannot render the Markdown export: {exc}") from None
+        files[exports.twin_path(page.url)] = text.encode("utf-8")
+    return dict(sorted(files.items()))
+
+
+def _walk_files(root: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            yield Path(dirpath) / name
+
+
+def _replace_dir(target: Path, files: Mapping[str, bytes]) -> None:
+    """Write `files` into a fresh folder beside target, then swap it in."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    old: Path | None = None
+    try:
+        for rel, data in files.items():
+            dest = tmp / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(data)
+        os.chmod(tmp, 0o755)  # noqa: S103 - a published folder, as mkdir would make it
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+            os.rmdir(old)
+            os.replace(target, old)
+        os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None and old.exists() and not target.exists():
+            os.replace(old, target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@cli.command()
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder to write the Markdown files to (replaced as a whole).")
+@click.option("--whitelabel/--no-whitelabel", default=None,
+              help="Render the white-label variant [default: the whitelabel option of "
+                   "mkdocs.yml or GUIDEBOOK_WHITELABEL].")
+@click.option("--format", "fmt", type=click.Choice(["stackone", "plain"]), default=None,
+              help="stackone: <Steps>/<Step> and data-guide-* markup; plain: CommonMark only "
+                   "[default: the markdown_export option of mkdocs.yml, else stackone].")
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 if a file is missing, out of date or extra.")
+@click.pass_context
+def render(ctx: click.Context, out_dir: str, whitelabel: bool | None, fmt: str | None,
+           check: bool) -> None:
+    """Write every guide's Markdown export to a folder, without MkDocs.
+
+    \b
+    Example (the CI gate for committed exports):
+      guidebook render --out exports/ --format plain --check
+    """
+    project = _project(ctx)
+    options = project.options
+    fmt = fmt or project.markdown_export
+    if whitelabel is not None:
+        options = dataclasses.replace(options, whitelabel=whitelabel)
+    if options.whitelabel and options.whitelabel_brand is None:
+        raise UserError("white-label mode needs the whitelabel_brand option of the guidebook "
+                        "plugin in mkdocs.yml")
+    site = load_site(options)
+    if site.problems:
+        _emit_problems(site.problems, "text")
+        _print(out, f"{_plural(len(site.problems), 'error')}: nothing rendered "
+                    "(run `guidebook validate`)", "bold red")
+        ctx.exit(1)
+    files = rendered_files(project, site, fmt)
+    target = Path(out_dir)
+    shown = display_path(target)
+    existing: dict[str, Path] = {}
+    if target.is_dir():
+        existing = {p.relative_to(target).as_posix(): p for p in _walk_files(target)}
+    elif target.exists():
+        raise UserError(f"{shown} is not a folder")
+    if check:
+        stale: list[str] = []
+        for rel, data in files.items():
+            if rel not in existing:
+                stale.append(f"{shown}/{rel}: missing")
+            elif existing[rel].read_bytes() != data:
+                stale.append(f"{shown}/{rel}: out of date")
+        stale += [f"{shown}/{rel}: extra (no guide renders it)"
+                  for rel in sorted(set(existing) - set(files))]
+        for line in stale:
+            _print(out, line, "red")
+        if stale:
+            _print(out, f"{_plural(len(stale), 'file')} stale; run `guidebook render --out "
+                        f"{shown}`" + (" --whitelabel" if options.whitelabel else "")
+                        + (f" --format {fmt}" if fmt != project.markdown_export else ""),
+                   "bold red")
+            ctx.exit(1)
+        _print(out, f"{_plural(len(files), 'file')} in {shown} up to date")
+        return
+    foreign = sorted(rel for rel in existing if not rel.endswith(".md"))
+    if foreign:
+        raise UserError(f"{shown} holds files render did not write (e.g. {foreign[0]}); "
+                        "point --out at a folder used only for the Markdown exports")
+    if target.is_dir() and Path.cwd().resolve().is_relative_to(target.resolve()):
+        raise UserError(f"{shown} contains the working folder; choose a folder for the exports")
+    _replace_dir(target, files)
+    _print(out, f"wrote {_plural(len(files), 'file')} to {shown}")
+
+
+# -- import ------------------------------------------------------------------------------------
+
+
+@cli.command("import")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True,
+                                                                     dir_okay=False))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Guides folder to write to [default: guides_dir of ./mkdocs.yml].")
+@click.option("--connector-key", help="Connector key (default: inferred from each file).")
+@click.option("--name", "--connector-name", "name",
+              help="Connector display name (default: inferred).")
+@click.option("--auth", "--auth-label", "auth_label", help="Auth label (default: inferred).")
+@click.option("--kind", type=click.Choice(["link-account", "connector-profile"]),
+              help="Guide kind (default: inferred).")
+@click.option("--force", is_flag=True, help="Overwrite guides that already exist.")
+@click.option("-v", "--verbose", is_flag=True, help="Name each guide written.")
+@click.pass_context
+def import_(ctx: click.Context, sources: tuple[str, ...], out_dir: str | None,
+            connector_key: str | None, name: str | None, auth_label: str | None,
+            kind: str | None, force: bool, verbose: bool) -> None:
+    """Convert Mintlify MDX guides or published Markdown exports into guide YAML.
+
+    \b
+    Example:
+      guidebook import docs/guides/*.mdx --out guides/
+    """
+    try:
+        from .importer import ImportFailure, import_file
+    except ImportError as exc:  # pragma: no cover - only while importer.py is missing
+        raise UserError(f"the importer is not available: {exc}") from None
+    folder = Path(out_dir) if out_dir else _project(ctx).options.guides_dir
+    imported = warnings = failures = 0
+    planned: dict[Path, str] = {}
+    for src in sources:
+        try:
+            result = import_file(Path(src), connector_key=connector_key, connector_name=name,
+                                 auth_label=auth_label, kind=kind)
+        except ImportFailure as exc:
+            failures += 1
+            where = f"{getattr(exc, 'file', display_path(src))}:{getattr(exc, 'line', 1)}"
+            _print(out, f"{where}: error: {getattr(exc, 'message', exc)}", "red")
+            continue
+        except GuideError as exc:
+            failures += 1
+            _emit_problems(exc.problems, "text")
+            continue
+        for w in result.warnings:
+            warnings += 1
+            _print(out, f"{w.file}:{w.line}: warning: {w.message}", "yellow")
+        dest = folder / Path(result.guide_path)
+        shown = display_path(dest)
+        if dest in planned:
+            failures += 1
+            _print(out, f"{display_path(src)}: error: {shown} is also the target of "
+                        f"{planned[dest]} (pass --auth or --connector-key to tell them apart)",
+                   "red")
+            continue
+        if dest.exists() and not force:
+            failures += 1
+            _print(out, f"{display_path(src)}: error: {shown} already exists "
+                        "(pass --force to overwrite it)", "red")
+            continue
+        planned[dest] = display_path(src)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(result.yaml_text, encoding="utf-8")
+        imported += 1
+        if verbose:
+            _print(out, f"{display_path(src)} -> {shown}")
+    _print(out, f"imported {_plural(imported, 'file')} into {display_path(folder)}, "
+                f"{_plural(warnings, 'warning')}, {_plural(failures, 'failure')}",
+           "bold red" if failures else None)
+    if failures:
+        ctx.exit(1)
+
+
+# -- schema, check-whitelabel ------------------------------------------------------------------
+
+
+def schema_text() -> str:
+    """The JSON Schema of a guide file, as `guidebook schema` prints it."""
+    return json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the guide format (for editors: yaml-language-server)."""
+    click.echo(schema_text(), nl=False)
+
+
+@cli.command("check-whitelabel")
+@click.argument("site_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--forbid", multiple=True, metavar="TERM",
+              help="A term no page may contain (repeatable) [default: whitelabel_forbid, "
+                   "else the brand name and hub of ./mkdocs.yml].")
+@click.pass_context
+def check_whitelabel(ctx: click.Context, site_dir: str, forbid: tuple[str, ...]) -> None:
+    """Check a built white-label site for the normal brand's names and hidden parts.
+
+    \b
+    Example:
+      GUIDEBOOK_WHITELABEL=1 mkdocs build -d site-wl && guidebook check-whitelabel site-wl
+    """
+    from .whitelabel import check_site
+
+    project = _project(ctx)
+    terms: list[str] = list(forbid)
+    if not terms:
+        if project.config_file is None:
+            raise UserError("no mkdocs.yml here to take the brand from; pass --forbid TERM")
+        if project.whitelabel_forbid is not None:
+            terms = list(project.whitelabel_forbid)
+        else:
+            brand = project.options.brand
+            terms = [t for t in (brand.get("name"), brand.get("hub")) if t]
+    guides_dir = project.options.guides_dir if project.config_file is not None else None
+    code = check_site(Path(site_dir), terms,
+                      guides_dir=guides_dir if guides_dir and guides_dir.is_dir() else None,
+                      brand=project.options.whitelabel_brand,
+                      echo=lambda line: _print(out, line))
+    if code:
+        ctx.exit(code)
+
+
+# -- entry point -------------------------------------------------------------------------------
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    _print(err, f"guidebook: error: {message}", "bold red")
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; never shows a traceback."""
+    run: Callable[..., Any] = cli.main
+    try:
+        run(args=argv, prog_name="guidebook", obj={})
+    except UserError as exc:
+        _fail(str(exc), 1)
+    except GuideError as exc:
+        _emit_problems(exc.problems, "text")
+        _fail(_plural(len(exc.problems), "error"), 1)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except Exception as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else ""
+        _fail(f"unexpected {type(exc).__name__}{': ' + detail if detail else ''} "
+              "(please report this)", 2)
+
+
+if __name__ == "__main__":
+    main()
