@@ -41,6 +41,7 @@ def _guide(rng: random.Random, key: str, name: str, category: str, auth: str,
             actions.append({"id": f"{key.replace('-', '_')}_action_{i}",
                             "label": f"{rng.choice(VERBS)} {rng.choice(WORDS)} {i}",
                             "scopes": picked})
+    scopes = sorted({x for a in actions for x in a["scopes"]})  # only scopes an action declares
     sections = []
     for s in range(rng.randint(2, 4)):
         steps = []

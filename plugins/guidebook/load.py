@@ -407,6 +407,11 @@ def find_guide_files(guides_dir: Path, display: Any = None) -> tuple[list[Path],
             real = (Path(dirpath) / name).resolve()
             if name.startswith(".") or (root != real and root not in real.parents):
                 dirnames.remove(name)
+                if not name.startswith("."):
+                    problems.append(Problem(Source((display or display_path)(Path(dirpath) / name),
+                                                   1, 1),
+                                            "the folder is a link to a place outside the guides "
+                                            "folder", "move its guides into the guides folder"))
         for name in sorted(filenames):
             if name.startswith(".") or not name.endswith(GUIDE_SUFFIXES):
                 continue

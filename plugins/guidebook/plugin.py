@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
+import html
 import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import yaml
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -18,12 +19,15 @@ from mkdocs.structure.toc import get_toc
 
 from .config import GuidebookConfig
 from .errors import Problem
+from .export_files import ExportFiles
 from .render import Heading, Renderer, TemplateProblem
 from .site import ConnectorEntry, GuidePage, GuideSite, Options, load_site
+from .whitelabel import check_build, format_leaks
 
 log = get_plugin_logger(__name__)
 
-ASSETS = ("assets/guidebook/guidebook.css", "assets/guidebook/guidebook.js")
+ASSETS = ("assets/guidebook/guidebook.css", "assets/guidebook/guidebook.js",
+          "assets/guidebook/guidebook-export.css", "assets/guidebook/guidebook-export.js")
 INDEX_URI = "connectors/index.md"
 TRUTHY = ("1", "true", "yes", "on")
 
@@ -63,6 +67,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     def __init__(self) -> None:
         self._pages: dict[str, Any] = {}  # src_uri -> GuidePage | ConnectorEntry | "index"
         self._index_is_ours = False
+        self._exports: ExportFiles | None = None
 
     # -- configuration -------------------------------------------------------------------------
 
@@ -96,6 +101,11 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             if key not in self.config.brand:
                 raise PluginError(f"guidebook: the brand option needs a '{key}' key")
         self._options = self.options()
+        theme = config.theme
+        if self.config.prune_nav and theme.name == "material":
+            features = theme.get("features") or []
+            if "navigation.prune" not in features and "navigation.expand" not in features:
+                theme["features"] = [*features, "navigation.prune"]
         for uri in _packaged_assets():
             target = config.extra_css if uri.endswith(".css") else config.extra_javascript
             if uri not in [str(x) for x in target]:
@@ -109,7 +119,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         connectors index and the plugin's assets as generated files."""
         if not self.config.enabled:
             return None
-        site = load_site(self._options)
+        site = load_site(self._options, display_root=Path(config.config_file_path).parent)
         if site.problems:
             message = format_problems(site.problems)
             if config.strict:
@@ -133,6 +143,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         for uri, path in _packaged_assets().items():
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=path))
+        self._exports = ExportFiles(self.config)
+        self._exports.add(files, config, site, self._pages, self.config.templates_dir)
         return files
 
     def _add(self, files: Files, config: MkDocsConfig, src_uri: str, what: Any, title: str,
@@ -140,7 +152,13 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         if files.get_file_from_path(src_uri) is not None:
             raise PluginError(f"guidebook: the docs folder already has {src_uri}, which a "
                               f"guide page would replace; rename or remove it")
-        front = f"---\ntitle: {json.dumps(title)}\ndescription: {json.dumps(description)}\n---\n"
+        # YAML's own dumper: JSON escapes emoji as surrogate pairs, which YAML reads back as
+        # lone surrogates, and MkDocs then silently drops the whole front matter.
+        # MkDocs and Material treat page titles and meta as HTML and print them unescaped
+        # (<title>, nav, <meta content>, search index): guide text is data, so escape it here.
+        meta = yaml.safe_dump({"title": html.escape(title), "description": html.escape(description)},
+                              allow_unicode=True, sort_keys=False, width=1 << 30)
+        front = f"---\n{meta}---\n"
         file = File.generated(config, src_uri, content=front,
                               inclusion=InclusionLevel.NOT_IN_NAV)
         if source_file is not None:
@@ -155,9 +173,14 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             return None
         index = files.get_file_from_path(INDEX_URI)
         children: list[Any] = [index.page] if index and index.page else []
+        size = max(self.config.nav_group_size, 1)
         for category, entries in self.site.categories:
-            children.append(Section(category, [self._connector_section(e, files)
-                                               for e in entries]))
+            sections = [self._connector_section(e, files) for e in entries]
+            if len(sections) > size:  # keep every sidebar short: A–Z groups of `size`
+                sections = [Section(f"{group[0].title} – {group[-1].title}", group)
+                            for group in (sections[i:i + size]
+                                          for i in range(0, len(sections), size))]
+            children.append(Section(html.escape(category), sections))
         items = [i for i in nav.items if not (isinstance(i, Page) and i.file is (index and index))]
         items.append(Section(self.config.nav_title, children))
         return _navigation(items)
@@ -165,7 +188,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     def _connector_section(self, entry: ConnectorEntry, files: Files) -> Section:
         pages = [files.get_file_from_path(entry.src_uri)]
         pages += [files.get_file_from_path(p.src_uri) for p in entry.guides]
-        section = Section(entry.name, [f.page for f in pages if f is not None and f.page])
+        section = Section(html.escape(entry.name), [f.page for f in pages if f is not None and f.page])
         return section
 
     # -- pages -----------------------------------------------------------------------------------
@@ -178,7 +201,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             return None
         what = self._pages.get(page.file.src_uri)
         if what is None:
-            return None
+            return self._exports.decorate(page, html) if self._exports else None
         base_url = "../" * page.url.count("/")
         try:
             if isinstance(what, GuidePage):
@@ -192,7 +215,42 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             raise PluginError(f"guidebook: a template failed on {page.file.src_uri}: {exc}"
                               ) from None
         page.toc = get_toc(_toc_tokens(headings))
-        return body
+        return self._exports.decorate(page, body) if self._exports else body
+
+    @event_priority(-100)
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Priority -100, after every page has been read (their titles are known) and before
+        static files are written: fills in llms.txt and llms-full.txt."""
+        if self.config.enabled and self._exports is not None:
+            self._exports.finish()
+        return env
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Priority 0. Adds `<link rel="alternate" type="text/markdown">` to the head."""
+        if not self.config.enabled or self._exports is None:
+            return None
+        return self._exports.head(page, output)
+
+    @event_priority(-100)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Priority -100, so every other plugin has written its files. In white-label builds,
+        reads every file of the site dir and fails the build on a forbidden term (the normal
+        brand) or on text of a `whitelabel: hide` part."""
+        if not self.config.enabled or self.site is None or not self._options.whitelabel:
+            return
+        root = (Path(config.config_file_path).resolve().parent if config.config_file_path
+                else Path.cwd())
+        site_dir = Path(config.site_dir).resolve()
+        shown = os.path.relpath(site_dir, root) if root in site_dir.parents else str(site_dir)
+        settings = {k: config.get(k) for k in ("site_name", "site_description", "site_url",
+                                              "site_author", "repo_url", "repo_name",
+                                              "copyright")}
+        leaks = check_build(self.site, site_dir, forbid=self.config.whitelabel_forbid,
+                            settings=settings, display_dir=shown, root=root,
+                            docs_dir=Path(config.docs_dir))
+        if leaks:
+            raise PluginError(f"guidebook: {format_leaks(leaks)}")
+        log.info(f"white-label leak check passed ({shown})")
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Priority 0. Rebuilds when a guide or an override template changes."""
@@ -206,7 +264,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
 def _toc_tokens(headings: list[Heading]) -> list[dict[str, Any]]:
     tokens: list[dict[str, Any]] = []
     for h in headings:
-        token = {"level": h.level, "id": h.id, "name": h.title, "children": []}
+        # MkDocs prints toc names as HTML: escape the (plain text) heading
+        token = {"level": h.level, "id": h.id, "name": html.escape(h.title), "children": []}
         if h.level > 2 and tokens:
             tokens[-1]["children"].append(token)
         else:

@@ -29,13 +29,15 @@ def has_placeholder(text: str) -> bool:
 @lru_cache(maxsize=4096)
 def _compile(text: str) -> Any:
     tree = _ENV.parse(text)
+    placeholders: set[int] = set()  # the `brand` names of `brand.KEY` (a bare {{ brand }} is not)
     for node in tree.find_all(nodes.Node):
         if isinstance(node, (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Const)):
             continue
         if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) \
                 and node.node.name == "brand":
+            placeholders.add(id(node.node))
             continue
-        if isinstance(node, nodes.Name) and node.name == "brand":
+        if isinstance(node, nodes.Name) and id(node) in placeholders:
             continue
         raise TemplateError("unsupported expression")
     return _ENV.from_string(tree)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from . import markdown
+from . import schema as S
 from .errors import GuideError, Problem
 from .model import Guide, Section, Source, Step
 from .text import expand
@@ -50,8 +51,18 @@ def check_guide(guide: Guide, brands: list[Mapping[str, str]]) -> list[Problem]:
     problems: list[Problem] = []
     add = problems.append
 
+    if not S.SLUG_RE.match(guide.auth_slug):  # e.g. a label without any ASCII letter
+        add(Problem(guide.source_of("auth.slug"), f"the URL part {guide.auth_slug!r} made from "
+                    f"the auth label {guide.auth_label!r} is not valid", "give the guide an "
+                    "auth.slug, or use a label with Latin letters or digits"))
     seen: dict[str, Source] = {}
-    for action in guide.actions:
+    for action in guide.actions:  # connector files are not checked by the loader
+        if not S.ACTION_ID_RE.match(action.id):
+            add(Problem(action.source, f"action id {action.id!r} is not valid", S.ACTION_ID_HINT))
+        for scope in action.scopes:
+            if not S.SCOPE_RE.match(scope):
+                add(Problem(action.source, f"scope {scope!r} of action {action.id!r} is not "
+                            "valid", S.SCOPE_HINT))
         if action.id in seen:
             add(Problem(action.source, f"duplicate action id {action.id!r}",
                         f"action ids must be unique; the first is at line {seen[action.id].line}"))

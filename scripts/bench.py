@@ -1,0 +1,146 @@
+"""Benchmark: guidebook against plain MkDocs + Material building the same guides by hand.
+
+    python scripts/bench.py                      # N = 500, 2000, 5000; 3 rounds each
+    python scripts/bench.py --sizes 500 --rounds 5 --json bench.json
+
+For each N it writes N synthetic guides (scripts/synth.py, fixed seed) and measures, in
+alternation so machine noise hits every variant alike:
+
+- floor: the same guides pre-rendered with `guidebook render --format plain` as Markdown pages
+  of a plain Material site (`nav: [index.md]`, guides `not_in_nav`, no guidebook plugin);
+- guidebook: the full build (HTML with sidebar, search index, Markdown twins, llms files);
+- no-agent: the same build with llms.txt, llms-full.txt and the page actions turned off;
+- validate: `guidebook validate` of the guides, against parsing the files with PyYAML's C loader.
+
+It reports medians, ratios against the floor measured in the same run, time per guide, HTML
+size per guide page and peak RSS, as a table and (with --json) as JSON. Timings are for whole
+processes; no test asserts on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from synth import write_project  # noqa: E402
+
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall time (s) and peak RSS (MB) of one child process; fails loudly on errors."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{err.read().decode()[-3000:]}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def prepare(root: Path, n: int) -> dict[str, Path]:
+    """The guidebook project, its no-agent variant and the floor project for N guides."""
+    project = root / "guidebook"
+    config = write_project(project, n)
+    data = yaml.safe_load(config.read_text())
+    plugin = data["plugins"][1]["guidebook"]
+    no_agent = dict(data, plugins=["search", {"guidebook": {**plugin, "llms": {"enabled": False},
+                                                            "page_actions": {"enabled": False}}}])
+    (project / "mkdocs.no-agent.yml").write_text(yaml.safe_dump(no_agent, sort_keys=False))
+    floor = root / "floor"
+    (floor / "docs").mkdir(parents=True)
+    shutil.copy(project / "docs" / "index.md", floor / "docs" / "index.md")
+    subprocess.run([str(BIN / "guidebook"), "-f", str(config), "render", "--format", "plain",
+                    "--out", str(floor / "docs" / "guides")], check=True, env=ENV, cwd=project)
+    (floor / "mkdocs.yml").write_text(yaml.safe_dump({
+        "site_name": data["site_name"], "site_url": data["site_url"],
+        "theme": {"name": "material"}, "plugins": ["search"],
+        "nav": ["index.md"], "not_in_nav": "/guides/**",
+    }, sort_keys=False))
+    return {"guidebook": project, "floor": floor}
+
+
+def parse_only(guides: Path) -> float:
+    from yaml import CSafeLoader
+
+    start = time.perf_counter()
+    for path in sorted(guides.rglob("*.yaml")):
+        yaml.load(path.read_bytes(), Loader=CSafeLoader)
+    return time.perf_counter() - start
+
+
+def bench(n: int, rounds: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix=f"guidebook-bench-{n}-") as tmp:
+        dirs = prepare(Path(tmp), n)
+        project, floor = dirs["guidebook"], dirs["floor"]
+        mkdocs = str(BIN / "mkdocs")
+        times: dict[str, list[float]] = {"floor": [], "guidebook": [], "no_agent": [],
+                                         "validate": [], "parse": []}
+        rss: dict[str, int] = {}
+        for _ in range(rounds):
+            for name, cmd, cwd in (
+                ("floor", [mkdocs, "build", "-q", "-d", "out"], floor),
+                ("guidebook", [mkdocs, "build", "-q", "-d", "out"], project),
+                ("no_agent", [mkdocs, "build", "-q", "-f", "mkdocs.no-agent.yml", "-d", "out2"],
+                 project),
+                ("validate", [str(BIN / "guidebook"), "validate", "guides"], project),
+            ):
+                elapsed, peak = run(cmd, cwd)
+                times[name].append(elapsed)
+                rss[name] = max(rss.get(name, 0), peak)
+            times["parse"].append(parse_only(project / "guides"))
+        pages = list((project / "out" / "connectors").glob("*/guides/*/*/index.html"))
+        html_kb = statistics.mean(p.stat().st_size for p in pages) / 1024
+        med = {k: statistics.median(v) for k, v in times.items()}
+        return {
+            "n": n, "rounds": rounds, **{f"{k}_s": round(v, 3) for k, v in med.items()},
+            "ratio_vs_floor": round(med["guidebook"] / med["floor"], 3),
+            "agent_outputs_share": round(med["guidebook"] / med["no_agent"] - 1, 3),
+            "validate_vs_parse": round(med["validate"] / med["parse"], 2),
+            "ms_per_guide": round(1000 * med["guidebook"] / n, 2),
+            "floor_ms_per_guide": round(1000 * med["floor"] / n, 2),
+            "html_kb_per_guide_page": round(html_kb, 1),
+            "peak_rss_mb": rss["guidebook"], "floor_peak_rss_mb": rss["floor"],
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 5000])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    results = []
+    cols = ["n", "floor_s", "guidebook_s", "ratio_vs_floor", "ms_per_guide",
+            "agent_outputs_share", "validate_vs_parse", "html_kb_per_guide_page", "peak_rss_mb"]
+    print(" | ".join(cols))
+    for n in args.sizes:
+        result = bench(n, args.rounds)
+        results.append(result)
+        print(" | ".join(str(result[c]) for c in cols), flush=True)
+    if len(results) > 1:
+        first, last = results[0], results[-1]
+        print(f"linearity: ms/guide at N={last['n']} is "
+              f"{last['ms_per_guide'] / first['ms_per_guide']:.2f}x that at N={first['n']}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
