@@ -255,7 +255,7 @@ class Exporter:
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                keep_trailing_newline=True)
         self.env.filters.update(
-            attr=attr, html=_html_block, html_inline=_html_inline, indent_lines=_indent,
+            attr=attr, text=_text, html=_html_block, html_inline=_html_inline, indent_lines=_indent,
             md_blocks=md_blocks, md_item=md_item, md_inline=md_inline, plain=markdown.plain,
             wrap=wrap, link=self.link, twin_url=lambda url: self.url(twin_path(url)),
             tojson_compact=_json, tick=_tick, guide_link=self._guide_link,
@@ -366,7 +366,12 @@ def arrange(pages: Sequence[LlmsPage], settings: LlmsSettings,
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(_text(text).split())
+
+
+def _text(text: str) -> str:
+    """Plain text for Markdown: `&`, `<` and `>` escaped, so no text becomes live HTML."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _link_title(text: str) -> str:

@@ -1,0 +1,146 @@
+"""An internal link check over a built site: every `href`/`src` that points at a site path
+resolves to a file, and every `#anchor` exists in the page it points at.
+
+External links (any URL scheme, `//host/...`, or outside `site_url`) are not fetched. Pure
+Python (standard library only), so the CLI and the tests can run it on any built folder.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+LINK_ATTRS = frozenset({"href", "src"})
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@dataclass(frozen=True, order=True)
+class BrokenLink:
+    """A link in `file` (site-relative, `/`-separated) at `line` that does not resolve."""
+
+    file: str
+    line: int
+    target: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}: {self.target}"
+
+
+@dataclass
+class _Page:
+    ids: set[str]
+    links: list[tuple[int, str]]  # (line, target)
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = _Page(set(), [])
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line = self.getpos()[0]
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "id" or (name == "name" and tag == "a"):
+                self.page.ids.add(value)
+            elif name in LINK_ATTRS:
+                self.page.links.append((line, value))
+
+    handle_startendtag = handle_starttag
+
+
+def _parse(path: Path) -> _Page:
+    collector = _Collector()
+    collector.feed(path.read_text(encoding="utf-8", errors="replace"))
+    collector.close()
+    return collector.page
+
+
+class LinkChecker:
+    """Checks the HTML files of one built site; pages are parsed once and cached."""
+
+    def __init__(self, site_dir: Path | str, *, site_url: str | None = None) -> None:
+        self.root = Path(site_dir).resolve()
+        parts = urlsplit(site_url or "")
+        self.origin = f"{parts.scheme}://{parts.netloc}".lower() if parts.netloc else None
+        self.base_path = "/" + parts.path.strip("/") + "/" if parts.path.strip("/") else "/"
+        self._pages: dict[str, _Page] = {}
+
+    def page(self, rel: str) -> _Page:
+        """The parsed page at a site-relative path."""
+        if rel not in self._pages:
+            self._pages[rel] = _parse(self.root / rel)
+        return self._pages[rel]
+
+    def html_files(self) -> list[str]:
+        """Every HTML file of the site, site-relative and sorted."""
+        return sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*.html"))
+
+    def check(self) -> list[BrokenLink]:
+        """Every broken internal link of every HTML file, sorted."""
+        broken: list[BrokenLink] = []
+        for rel in self.html_files():
+            for line, target in self.page(rel).links:
+                reason = self.problem(rel, target)
+                if reason:
+                    broken.append(BrokenLink(rel, line, target, reason))
+        return sorted(broken)
+
+    def _site_path(self, target: str) -> str | None:
+        """The path part of a link that stays inside the site, or None for an external one."""
+        if target.startswith("//"):
+            return None
+        if _SCHEME.match(target):
+            parts = urlsplit(target)
+            if self.origin is None or f"{parts.scheme}://{parts.netloc}".lower() != self.origin:
+                return None
+            target = parts.path or "/"
+            if parts.fragment:
+                target += "#" + parts.fragment
+        return target
+
+    def problem(self, rel: str, target: str) -> str | None:
+        """Why `target`, linked from the page `rel`, does not resolve (None when it does)."""
+        link = self._site_path(target.strip())
+        if link is None:
+            return None
+        path, _, fragment = link.partition("#")
+        path = unquote(path.split("?", 1)[0])
+        if not path:
+            dest = rel
+        else:
+            if path.startswith("/"):
+                if not (path + "/").startswith(self.base_path) and path != self.base_path.rstrip("/"):
+                    return "outside the site"
+                joined = path[len(self.base_path):] if len(path) >= len(self.base_path) else ""
+            else:
+                joined = posixpath.join(posixpath.dirname(rel), path)
+            dest = posixpath.normpath(joined) if joined else "."
+            if dest == ".." or dest.startswith("../"):
+                return "outside the site"
+            full = self.root / dest if dest != "." else self.root
+            if full.is_dir():
+                dest = posixpath.normpath(posixpath.join(dest, "index.html"))
+                full = self.root / dest
+            if not full.is_file():
+                return "missing file"
+            if self.root not in full.resolve().parents:
+                return "outside the site"
+        fragment = unquote(fragment)
+        if fragment and dest.endswith(".html") and fragment not in self.page(dest).ids:
+            return "missing anchor"
+        return None
+
+
+def check_site(site_dir: Path | str, *, site_url: str | None = None) -> list[BrokenLink]:
+    """Every broken internal link of the site built in `site_dir` (empty when all resolve)."""
+    return LinkChecker(site_dir, site_url=site_url).check()
+
+
+__all__ = ["BrokenLink", "LinkChecker", "check_site"]

@@ -1,0 +1,100 @@
+"""The internal link check (`guidebook.linkcheck`) and the built sites it must pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import HARVEST, ROOT, build
+from guidebook.linkcheck import BrokenLink, LinkChecker, check_site
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def test_checker_finds_each_kind_of_broken_link(tmp_path: Path) -> None:
+    site = write(tmp_path, {
+        "index.html": (
+            '<a href="a/">ok</a>\n'
+            '<a href="a/#part">ok anchor</a>\n'
+            '<a href="a/index.html?x=1#part">ok query</a>\n'
+            '<a href="#top">own anchor</a><h1 id="top">T</h1>\n'
+            '<a href="b/">missing</a>\n'
+            '<a href="a/#nope">bad anchor</a>\n'
+            '<img src="img/x.png">\n'
+            '<a href="../../etc/passwd">escape</a>\n'
+            '<a href="https://example.com/x">external</a>\n'
+            '<a href="mailto:a@b.c">mail</a><a href="//cdn.test/x.js">cdn</a>\n'
+            '<a href="https://docs.test/sub/a/#gone">own site, absolute</a>\n'
+            '<a href="/sub/a/">root-relative under the base path</a>\n'
+            '<a href="/other/">root-relative outside the base path</a>\n'
+            '<a href="a/%C3%A9t%C3%A9.html">percent-encoded</a>\n'
+        ),
+        "a/index.html": '<h2 id="part">Part</h2>\n',
+        "a/été.html": "<p>x</p>\n",
+    })
+    broken = check_site(site, site_url="https://docs.test/sub/")
+    assert broken == [
+        BrokenLink("index.html", 5, "b/", "missing file"),
+        BrokenLink("index.html", 6, "a/#nope", "missing anchor"),
+        BrokenLink("index.html", 7, "img/x.png", "missing file"),
+        BrokenLink("index.html", 8, "../../etc/passwd", "outside the site"),
+        BrokenLink("index.html", 11, "https://docs.test/sub/a/#gone", "missing anchor"),
+        BrokenLink("index.html", 13, "/other/", "outside the site"),
+    ]
+    assert str(broken[0]) == "index.html:5: missing file: b/"
+
+
+def test_checker_follows_anchors_named_by_a_name_attribute(tmp_path: Path) -> None:
+    site = write(tmp_path, {"index.html": '<a name="old"></a><a href="#old">x</a><a href="#new">y</a>'})
+    assert [b.target for b in LinkChecker(site).check()] == ["#new"]
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(ROOT / "mkdocs.yml", site_dir=str(tmp_path_factory.mktemp("example") / "site"))
+
+
+def test_example_site_has_no_broken_internal_links(example_site: Path) -> None:
+    checker = LinkChecker(example_site, site_url="https://guides.conduit.example/")
+    assert checker.check() == []
+    # the check really looked at the guide pages and their links
+    guides = [f for f in checker.html_files() if "/guides/" in f]
+    assert len(guides) >= 8
+    assert sum(len(checker.page(f).links) for f in guides) > 100
+
+
+@pytest.mark.skipif(not (ROOT / "mkdocs.whitelabel.yml").exists(), reason="no white-label config")
+def test_whitelabel_site_has_no_broken_internal_links(tmp_path: Path) -> None:
+    config = yaml.safe_load((ROOT / "mkdocs.whitelabel.yml").read_text(encoding="utf-8"))
+    site = build(ROOT / "mkdocs.whitelabel.yml", site_dir=str(tmp_path / "site"))
+    assert list(site.glob("connectors/*/guides/*/*/index.html"))
+    assert check_site(site, site_url=config.get("site_url")) == []
+
+
+def test_skipped_guides_leave_no_dangling_links(project, caplog) -> None:
+    """Without strict, bad guides are reported and skipped; nothing links to them."""
+    guides = {
+        "harvest/pat.yaml": HARVEST,
+        # a second guide of a good connector that is broken: its connector page must not list it
+        "harvest/oauth.yaml": HARVEST.replace("Personal Access Token}", "OAuth}")
+                                     .replace("sections:", "sections: 3\nx:"),
+        # a connector whose only guide is broken: no connector page, no index entry
+        "zzz/bad.yaml": HARVEST.replace("key: harvest", "key: zzz") + "colour: red\n",
+    }
+    site = build(project(guides), strict=False)
+    assert "guides/harvest/oauth.yaml" in caplog.text and "guides/zzz/bad.yaml" in caplog.text
+    assert (site / "connectors/harvest/guides/link-account/personal-access-token/index.html").exists()
+    assert not (site / "connectors/harvest/guides/link-account/oauth").exists()
+    assert not (site / "connectors/zzz").exists()
+    assert check_site(site, site_url="https://guides.example.test/") == []
+    for page in LinkChecker(site).html_files():
+        text = (site / page).read_text(encoding="utf-8")
+        assert "connectors/zzz" not in text and "link-account/oauth" not in text, page
