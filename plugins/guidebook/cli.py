@@ -25,11 +25,10 @@ from rich.console import Console
 from rich.text import Text
 
 from .errors import GuideError, Problem
-from .load import display_path, load_file, slugify
+from .load import display_path, slugify
 from .model import Source
 from .schema import SLUG_HINT, SLUG_RE, json_schema
-from .site import GuideSite, Options, load_site, make_page
-from .validate import check_guide
+from .site import GuideSite, Options, load_pages, load_site
 
 CONFIG_FILE = "mkdocs.yml"
 _TRUTHY = ("1", "true", "yes", "on")
@@ -229,40 +228,25 @@ def _validate_paths(paths: tuple[str, ...], options: Options) -> tuple[list[Prob
     """(problems, files checked, guides found) for the given files and folders."""
     problems: list[Problem] = []
     files = guides = 0
+    brands = [options.brand]
+    if options.whitelabel_brand is not None:
+        brands.append(options.whitelabel_brand)
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            sites = [load_site(dataclasses.replace(options, guides_dir=path))]
-            if options.whitelabel_brand is not None:
-                sites.append(load_site(dataclasses.replace(options, guides_dir=path,
-                                                           whitelabel=True)))
-            files += len(sites[0].files)
-            guides += len(sites[0].pages)
-            for site in sites:
-                problems.extend(p for p in site.problems if p not in problems)
+            site = load_site(dataclasses.replace(options, guides_dir=path), check_brands=brands)
+            files += len(site.files)
+            guides += len(site.pages)
+            problems.extend(site.problems)
             continue
         file = display_path(path)
         files += 1
         if not path.exists():
             problems.append(Problem(Source(file, 1, 1), "no such file or folder"))
             continue
-        brands = [options.brand]
-        if options.whitelabel_brand is not None:
-            brands.append(options.whitelabel_brand)
-        try:
-            loaded = load_file(path, max_bytes=options.max_guide_bytes, file=file)
-        except GuideError as exc:
-            problems.extend(exc.problems)
-            continue
-        for guide in loaded:
-            found = check_guide(guide, brands)
-            if not found:
-                try:
-                    make_page(guide, options, file)
-                except GuideError as exc:
-                    found = exc.problems
-            problems.extend(p for p in found if p not in problems)
-            guides += not found
+        pages, found = load_pages(path, options, file, brands)
+        problems.extend(p for p in found if p not in problems)
+        guides += len(pages)
     problems.sort(key=Problem.sort_key)
     return problems, files, guides
 

@@ -58,7 +58,7 @@ import yaml
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from .errors import GuideError
-from .load import display_path, load_text, slugify
+from .load import DEFAULT_MAX_BYTES, display_path, load_text, read_text, slugify
 
 __all__ = ["ImportFailure", "ImportResult", "ImportWarning", "import_file", "import_text"]
 
@@ -174,16 +174,10 @@ def import_file(
     path = Path(path)
     file = display_path(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFailure(file, 1, f"cannot read the file: {exc.strerror}") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportFailure(file, line, "the file is not valid UTF-8") from None
+        text = read_text(path, file, max_bytes=DEFAULT_MAX_BYTES)
+    except GuideError as exc:
+        problem = exc.problems[0]
+        raise ImportFailure(file, problem.source.line, problem.message) from None
     result = import_text(text, file, connector_key=connector_key, connector_name=connector_name,
                          auth_label=auth_label, kind=kind, source_name=path.name)
     result.source = path

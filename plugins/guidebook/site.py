@@ -185,11 +185,37 @@ def make_page(guide: Guide, options: Options, file: str) -> GuidePage:
     return GuidePage(guide, markdown.plain(title), markdown.plain(description), file)
 
 
-def load_site(options: Options, *, display_root: Path | None = None) -> GuideSite:
+def load_pages(path: Path, options: Options, file: str,
+               brands: list[Mapping[str, str]]) -> tuple[list[GuidePage], list[Problem]]:
+    """The published pages of one guide or connector file, and its problems.
+
+    Guide text is checked against every brand in `brands` (both variants, for validation).
+    """
+    try:
+        guides = load_file(path, max_bytes=options.max_guide_bytes, file=file)
+    except GuideError as exc:
+        return [], list(exc.problems)
+    pages: list[GuidePage] = []
+    problems: list[Problem] = []
+    for guide in guides:
+        found = check_guide(guide, brands)
+        if found:
+            problems.extend(found)
+            continue
+        try:
+            pages.append(make_page(guide, options, file))
+        except GuideError as exc:
+            problems.extend(exc.problems)
+    return pages, problems
+
+
+def load_site(options: Options, *, display_root: Path | None = None,
+              check_brands: list[Mapping[str, str]] | None = None) -> GuideSite:
     """Load, check and arrange every guide below `options.guides_dir`.
 
     Messages name files relative to `display_root` (the folder of mkdocs.yml) when given,
-    else relative to the working directory.
+    else relative to the working directory. Text is checked against `check_brands`
+    (default: the brand this build renders with).
     """
     guides_dir = options.guides_dir
 
@@ -202,7 +228,7 @@ def load_site(options: Options, *, display_root: Path | None = None) -> GuideSit
 
     problems: list[Problem] = []
     pages: list[GuidePage] = []
-    brands = [options.active_brand]
+    brands = list(check_brands) if check_brands else [options.active_brand]
     files: list[str] = []
     if not guides_dir.is_dir():
         problems.append(Problem(Source(display_path(guides_dir), 1, 1),
@@ -214,20 +240,9 @@ def load_site(options: Options, *, display_root: Path | None = None) -> GuideSit
     for path in paths:
         file = display_path(path)
         files.append(file)
-        try:
-            guides = load_file(path, max_bytes=options.max_guide_bytes, file=file)
-        except GuideError as exc:
-            problems.extend(exc.problems)
-            continue
-        for guide in guides:
-            found = check_guide(guide, brands)
-            if found:
-                problems.extend(found)
-                continue
-            try:
-                pages.append(make_page(guide, options, file))
-            except GuideError as exc:
-                problems.extend(exc.problems)
+        found_pages, found_problems = load_pages(path, options, file, brands)
+        pages.extend(found_pages)
+        problems.extend(found_problems)
     pages, clash_problems = _drop_clashes(pages)
     problems.extend(clash_problems)
     connectors, conn_problems = _group(pages)
