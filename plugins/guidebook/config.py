@@ -71,6 +71,8 @@ class GuidebookConfig(base.Config):
     """Categories with more connectors than this are split into A–Z groups in the sidebar."""
     prune_nav = c.Type(bool, default=True)
     """Turn on Material's navigation.prune, so each page renders only the sidebar it shows."""
+    parallel = c.Type(bool, default=True)
+    """Render page bodies and Markdown twins in a second process (Linux), on the second core."""
     max_guide_bytes = c.Type(int, default=DEFAULT_MAX_BYTES)
     """Largest guide file accepted, in bytes."""
     whitelabel = c.Type(bool, default=False)

@@ -58,6 +58,9 @@ class ExportFiles:
         self._used: set[str] = set()
         self._url = site_url_of(None)
         self.site: GuideSite | None = None
+        self.exporter: Exporter | None = None
+        self._pending: dict[str, tuple[str, list[File]]] = {}  # page src_uri -> twin, files
+        self._guide_uris: set[str] = set()
 
     # -- on_files ----------------------------------------------------------------------------
 
@@ -77,26 +80,23 @@ class ExportFiles:
         self._used = {f.dest_uri for f in files}
         handwritten = [f for f in files if f.is_documentation_page()
                        and f.src_uri not in ours and not f.inclusion.is_excluded()]
-        try:
-            for src_uri, what in ours.items():
-                page_file = files.get_file_from_path(src_uri)
-                if page_file is None:
-                    continue
-                if isinstance(what, GuidePage):
-                    export = exporter.guide(what)
-                    twin = twin_path(what.url)
-                    self._bodies[twin] = export.body
-                    self._guides.append((what, twin))
-                elif isinstance(what, ConnectorEntry):
-                    export = exporter.connector(what)
-                    twin = twin_path(what.url)
-                else:
-                    export = exporter.index(opts.nav_title)
-                    twin = twin_path(PurePosixPath(src_uri).parent.as_posix() + "/")
-                    self._index_twin = twin
-                self._twin(files, config, page_file, twin, content=export.text)
-        except ExportError as exc:
-            raise PluginError(f"guidebook: a Markdown template failed: {exc}") from None
+        self.exporter = exporter
+        for src_uri, what in ours.items():
+            page_file = files.get_file_from_path(src_uri)
+            if page_file is None:
+                continue
+            if isinstance(what, GuidePage):
+                twin = twin_path(what.url)
+                self._guides.append((what, twin))
+                self._guide_uris.add(src_uri)
+            elif isinstance(what, ConnectorEntry):
+                twin = twin_path(what.url)
+            else:
+                twin = twin_path(PurePosixPath(src_uri).parent.as_posix() + "/")
+                self._index_twin = twin
+            # Filled in by `fill` once the export is rendered (see `job`).
+            self._pending[src_uri] = (twin, self._twin(files, config, page_file, twin,
+                                                       content=""))
         for file in handwritten:
             twin = source_twin_path(file.src_uri)
             if file.abs_src_path:
@@ -116,9 +116,33 @@ class ExportFiles:
                 files.append(file)
                 self._llms[name] = file
 
+    def job(self, what: Any) -> Any:
+        """A function that renders the export of one of our pages (runs once, maybe in the
+        render worker): an `Export` with `.text` and `.body`."""
+        exporter = self.exporter
+        if isinstance(what, GuidePage):
+            return lambda: exporter.guide(what)
+        if isinstance(what, ConnectorEntry):
+            return lambda: exporter.connector(what)
+        return lambda: exporter.index(self.options.nav_title)
+
+    def fill(self, src_uri: str, export: Any) -> None:
+        """Put a rendered export into the twin files added for page `src_uri`."""
+        twin, twin_files = self._pending.pop(src_uri, (None, []))
+        for file in twin_files:
+            file.content_string = export.text
+        if twin is not None and src_uri in self._guide_uris:
+            self._bodies[twin] = export.body
+
+    @property
+    def pending(self) -> list[str]:
+        """Pages whose export has not been filled in yet."""
+        return list(self._pending)
+
     def _twin(self, files: Files, config: MkDocsConfig, page_file: File, twin: str,
-              **source: Any) -> None:
-        """The twin at `twin` and its alias `<page dest>.md`."""
+              **source: Any) -> list[File]:
+        """The twin at `twin` and its alias `<page dest>.md` (the files added)."""
+        added: list[File] = []
         wrote = False
         for dest in dict.fromkeys((twin, alias_path(page_file.dest_uri))):
             if dest in self._used:
@@ -130,10 +154,12 @@ class ExportFiles:
             file = File.generated(config, dest + SRC_SUFFIX, **source)
             file.dest_uri = dest
             files.append(file)
+            added.append(file)
             self._used.add(dest)
             wrote = wrote or dest == twin
         if wrote:
             self.twins[page_file.src_uri] = twin
+        return added
 
     # -- on_env ------------------------------------------------------------------------------
 

@@ -110,6 +110,20 @@ def inline(text: str, *, backticks: bool = False) -> str:
     return _parser(False).renderInline(text)
 
 
+_SAFE_SCHEME_RE = re.compile(r"(?<![A-Za-z0-9+.\-])(?:https?|mailto|tel):", re.IGNORECASE)
+
+
+def may_link_unsafely(text: str) -> bool:
+    """False when `text` cannot hold a link with an unsafe scheme; True means: parse it.
+
+    A scheme needs a ':'; once the safe schemes are taken out, text without ':' and without
+    '&' (an entity could spell one) cannot name another scheme, whatever its links are.
+    """
+    if "](" not in text and "<" not in text and "]:" not in text:
+        return False
+    return "&" in text or ":" in _SAFE_SCHEME_RE.sub("", text)
+
+
 def links(text: str) -> list[tuple[str, str]]:
     """Every (kind, target) a Markdown text links to: kind is 'link' or 'image'."""
     found: list[tuple[str, str]] = []

@@ -20,6 +20,8 @@ from mkdocs.structure.toc import get_toc
 from .config import GuidebookConfig
 from .errors import Problem
 from .export_files import ExportFiles
+from .exports import ExportError
+from .prerender import Prerender, RenderError
 from .render import Heading, Renderer, TemplateProblem
 from .site import ConnectorEntry, GuidePage, GuideSite, Options, load_site
 from .whitelabel import check_build, format_leaks
@@ -66,6 +68,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
 
     def __init__(self) -> None:
         self._pages: dict[str, Any] = {}  # src_uri -> GuidePage | ConnectorEntry | "index"
+        self._prerender: Prerender | None = None
         self._index_is_ours = False
         self._exports: ExportFiles | None = None
 
@@ -145,7 +148,45 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 files.append(File.generated(config, uri, abs_src_path=path))
         self._exports = ExportFiles(self.config)
         self._exports.add(files, config, site, self._pages, self.config.templates_dir)
+        self._start_rendering(files)
         return files
+
+    def _start_rendering(self, files: Files) -> None:
+        """Queue every page body and Markdown twin, rendered on the second core if possible."""
+        renderer, exports = self.renderer, self._exports
+        assert renderer is not None and exports is not None
+        title = self.config.nav_title
+
+        def job(src_uri: str, what: Any) -> Any:
+            file = files.get_file_from_path(src_uri)
+            base_url = "../" * (file.url.count("/") if file is not None else 0)
+            export = exports.job(what) if src_uri in exports.pending else None
+            if isinstance(what, GuidePage):
+                body = lambda: renderer.guide(what, base_url=base_url)  # noqa: E731
+            elif isinstance(what, ConnectorEntry):
+                body = lambda: renderer.connector(what, base_url=base_url)  # noqa: E731
+            else:
+                body = lambda: renderer.index(title=title, base_url=base_url)  # noqa: E731
+            return lambda: (*body(), export() if export else None)
+
+        if self._prerender is not None:
+            self._prerender.close()
+        self._prerender = Prerender(((uri, job(uri, what)) for uri, what in self._pages.items()),
+                                    parallel=self.config.parallel,
+                                    expected=(TemplateProblem, ExportError))
+
+    def _rendered(self, src_uri: str) -> tuple[str, list[Heading]]:
+        """The body and headings of one of our pages; its twin is filled in on the way."""
+        assert self._prerender is not None and self._exports is not None
+        try:
+            body, headings, export = self._prerender.get(src_uri)
+        except RenderError as exc:
+            what = "Markdown template" if "Markdown" in exc.message else "template"
+            raise PluginError(f"guidebook: a {what} failed on {exc.key or src_uri}: "
+                              f"{exc.message}") from None
+        if export is not None:
+            self._exports.fill(src_uri, export)
+        return body, headings
 
     def _add(self, files: Files, config: MkDocsConfig, src_uri: str, what: Any, title: str,
              description: str, source_file: str | None) -> None:
@@ -202,18 +243,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         what = self._pages.get(page.file.src_uri)
         if what is None:
             return self._exports.decorate(page, html) if self._exports else None
-        base_url = "../" * page.url.count("/")
-        try:
-            if isinstance(what, GuidePage):
-                body, headings = self.renderer.guide(what, base_url=base_url)
-            elif isinstance(what, ConnectorEntry):
-                body, headings = self.renderer.connector(what, base_url=base_url)
-            else:
-                body, headings = self.renderer.index(title=self.config.nav_title,
-                                                     base_url=base_url)
-        except TemplateProblem as exc:
-            raise PluginError(f"guidebook: a template failed on {page.file.src_uri}: {exc}"
-                              ) from None
+        body, headings = self._rendered(page.file.src_uri)
         page.toc = get_toc(_toc_tokens(headings))
         return self._exports.decorate(page, body) if self._exports else body
 
@@ -222,8 +252,18 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         """Priority -100, after every page has been read (their titles are known) and before
         static files are written: fills in llms.txt and llms-full.txt."""
         if self.config.enabled and self._exports is not None:
+            for src_uri in self._exports.pending:  # pages no build step asked for
+                if src_uri in self._pages:
+                    self._rendered(src_uri)
             self._exports.finish()
+            if self._prerender is not None:
+                self._prerender.close()
         return env
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Priority 0. Stops the render worker of a failed build."""
+        if self._prerender is not None:
+            self._prerender.close()
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """Priority 0. Adds `<link rel="alternate" type="text/markdown">` to the head."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -154,9 +155,14 @@ class GuideSite:
         return sorted({p.source.file for p in self.problems})
 
 
+@lru_cache(maxsize=64)
+def _compile_pattern(pattern: str) -> Any:
+    return _PATTERN_ENV.from_string(pattern)
+
+
 def _pattern(pattern: str, what: str, **context: Any) -> str:
     try:
-        return str(_PATTERN_ENV.from_string(pattern).render(**context)).strip()
+        return str(_compile_pattern(pattern).render(**context)).strip()
     except TemplateError as exc:
         raise GuideError(Problem(Source("mkdocs.yml", 1, 1),
                                  f"the {what} option is not a valid pattern: {exc}",

@@ -98,7 +98,7 @@ def check_guide(guide: Guide, brands: list[Mapping[str, str]]) -> list[Problem]:
                                 "or an https URL"))
 
     for text, source, is_markdown in _texts(guide):
-        if is_markdown and ("](" in text or "<" in text or "]:" in text):
+        if is_markdown and markdown.may_link_unsafely(text):
             for kind, target in markdown.links(text):
                 if not markdown.is_safe_url(target):
                     add(Problem(source, f"unsafe {kind} target {target[:60]!r}", UNSAFE_HINT))
