@@ -78,3 +78,29 @@ def test_template_error_in_worker_is_a_clean_failure(project, tmp_path: Path, ca
         build(project(guides, plugin={"templates_dir": "tpl"}))
     assert "section.html.jinja:1" in caplog.text
     assert "Traceback" not in caplog.text
+
+
+def test_search_index_is_what_material_builds_itself(project, tmp_path: Path,
+                                                      monkeypatch) -> None:
+    """Sections parsed beside the page give the very index Material's own parse gives."""
+    from guidebook import searchindex
+
+    guides = {f"c{i:02d}/pat.yaml": HARVEST.replace("key: harvest, name: Harvest",
+                                                    f"key: c{i:02d}, name: Co {i:02d}")
+              for i in range(12)}
+    config = project(guides)
+    ours = build(config, site_dir=str(tmp_path / "ours"))
+    taken: list[str] = []
+    original = searchindex.SearchShortcut.after
+    monkeypatch.setattr(searchindex.SearchShortcut, "after",
+                        lambda self, page: (taken.append(page.file.src_uri)
+                                            if page.file.src_uri in self._taken else None,
+                                            original(self, page)))
+    build(config, site_dir=str(tmp_path / "ours-again"))
+    if can_fork():  # the worker parsed (part of) its share of the 25 pages
+        assert 1 <= len(taken) <= 16
+    monkeypatch.setattr(searchindex.SearchShortcut, "before", lambda *a, **k: None)
+    material = build(config, site_dir=str(tmp_path / "material"))
+    index = "search/search_index.json"
+    assert (ours / index).read_bytes() == (material / index).read_bytes()
+    assert (tmp_path / "ours-again" / index).read_bytes() == (ours / index).read_bytes()

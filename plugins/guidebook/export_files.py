@@ -202,12 +202,16 @@ class ExportFiles:
 
     # -- pages -------------------------------------------------------------------------------
 
-    def _relative(self, page: Page, path: str) -> str:
-        return "../" * page.url.count("/") + quote(path, safe="/:#%~@!$'*+,;=")
+    def _relative(self, page_url: str, path: str) -> str:
+        return "../" * page_url.count("/") + quote(path, safe="/:#%~@!$'*+,;=")
 
     def decorate(self, page: Page, body: str) -> str:
         """The page action menu and a visually hidden index directive above the content."""
-        twin = self.twins.get(page.file.src_uri)
+        return self.decorate_uri(page.file.src_uri, page.url, body)
+
+    def decorate_uri(self, src_uri: str, page_url: str, body: str) -> str:
+        """`decorate` for the page of `src_uri` served at `page_url` (no Page needed)."""
+        twin = self.twins.get(src_uri)
         if twin is None:
             return body
         parts = ['<div class="gb-page-actions" data-gb-page-actions>']
@@ -218,7 +222,7 @@ class ExportFiles:
                 f'Fetch the complete documentation index at: <a href="{llms}">{llms}</a>. '
                 f"Use this file to discover all available pages before exploring further.</p>")
         if self.options.page_actions.enabled:
-            href = html.escape(self._relative(page, twin))
+            href = html.escape(self._relative(page_url, twin))
             absolute = self._url(twin)
             items = [
                 f'<button type="button" class="gb-page-actions__item" '
@@ -247,5 +251,5 @@ class ExportFiles:
         if twin is None or "</head>" not in output:
             return output
         link = (f'<link rel="alternate" type="text/markdown" '
-                f'href="{html.escape(self._relative(page, twin))}">')
+                f'href="{html.escape(self._relative(page.url, twin))}">')
         return output.replace("</head>", link + "\n</head>", 1)

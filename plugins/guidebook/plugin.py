@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -23,6 +23,8 @@ from .export_files import ExportFiles
 from .exports import ExportError
 from .prerender import Prerender, RenderError
 from .render import Heading, Renderer, TemplateProblem
+from .searchindex import SearchShortcut
+from .searchindex import sections as search_sections
 from .site import ConnectorEntry, GuidePage, GuideSite, Options, load_site
 from .whitelabel import check_build, format_leaks
 
@@ -69,6 +71,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     def __init__(self) -> None:
         self._pages: dict[str, Any] = {}  # src_uri -> GuidePage | ConnectorEntry | "index"
         self._prerender: Prerender | None = None
+        self._search = SearchShortcut({})
+        self._content_hashes: dict[str, int] = {}
         self._index_is_ours = False
         self._exports: ExportFiles | None = None
 
@@ -148,6 +152,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 files.append(File.generated(config, uri, abs_src_path=path))
         self._exports = ExportFiles(self.config)
         self._exports.add(files, config, site, self._pages, self.config.templates_dir)
+        self._search = SearchShortcut(config.plugins)
         self._start_rendering(files)
         return files
 
@@ -159,7 +164,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
 
         def job(src_uri: str, what: Any) -> Any:
             file = files.get_file_from_path(src_uri)
-            base_url = "../" * (file.url.count("/") if file is not None else 0)
+            page_url = file.url if file is not None else ""
+            base_url = "../" * page_url.count("/")
             export = exports.job(what) if src_uri in exports.pending else None
             if isinstance(what, GuidePage):
                 body = lambda: renderer.guide(what, base_url=base_url)  # noqa: E731
@@ -167,16 +173,25 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 body = lambda: renderer.connector(what, base_url=base_url)  # noqa: E731
             else:
                 body = lambda: renderer.index(title=title, base_url=base_url)  # noqa: E731
-            return lambda: (*body(), export() if export else None)
+
+            def run() -> tuple[str, list[Heading], Any]:
+                html_body, headings = body()
+                content = exports.decorate_uri(src_uri, page_url, html_body)
+                return content, headings, export() if export else None
+
+            return run
 
         if self._prerender is not None:
             self._prerender.close()
         self._prerender = Prerender(((uri, job(uri, what)) for uri, what in self._pages.items()),
                                     parallel=self.config.parallel,
-                                    expected=(TemplateProblem, ExportError))
+                                    expected=(TemplateProblem, ExportError),
+                                    late=(lambda result: search_sections(result[0]))
+                                    if self._search.plugin is not None else None)
 
     def _rendered(self, src_uri: str) -> tuple[str, list[Heading]]:
-        """The body and headings of one of our pages; its twin is filled in on the way."""
+        """The content and headings of one of our pages; its twin and search sections are
+        handed on the way."""
         assert self._prerender is not None and self._exports is not None
         try:
             body, headings, export = self._prerender.get(src_uri)
@@ -186,6 +201,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                               f"{exc.message}") from None
         if export is not None:
             self._exports.fill(src_uri, export)
+        self._content_hashes[src_uri] = hash(body)
         return body, headings
 
     def _add(self, files: Files, config: MkDocsConfig, src_uri: str, what: Any, title: str,
@@ -243,9 +259,30 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         what = self._pages.get(page.file.src_uri)
         if what is None:
             return self._exports.decorate(page, html) if self._exports else None
-        body, headings = self._rendered(page.file.src_uri)
+        content, headings = self._rendered(page.file.src_uri)
         page.toc = get_toc(_toc_tokens(headings))
-        return self._exports.decorate(page, body) if self._exports else body
+        return content
+
+    @event_priority(50)
+    def _search_before(self, context: Any, *, page: Page, config: MkDocsConfig,
+                       nav: Navigation) -> Any:
+        src_uri = page.file.src_uri
+        if self.config.enabled and self._prerender is not None and src_uri in self._content_hashes:
+            ready, found = self._prerender.late_result(src_uri)
+            if ready:
+                self._search.before(page, found, self._content_hashes.pop(src_uri))
+        return context
+
+    @event_priority(-50)
+    def _search_after(self, context: Any, *, page: Page, config: MkDocsConfig,
+                      nav: Navigation) -> Any:
+        if self.config.enabled:
+            self._search.after(page)
+        return context
+
+    on_page_context = CombinedEvent(_search_before, _search_after)
+    """Priorities 50 and -50, around the search plugin (0): hands it the search sections
+    parsed with the page (see `searchindex`), so it does not parse our pages again."""
 
     @event_priority(-100)
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -256,8 +293,6 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 if src_uri in self._pages:
                     self._rendered(src_uri)
             self._exports.finish()
-            if self._prerender is not None:
-                self._prerender.close()
         return env
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -276,6 +311,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         """Priority -100, so every other plugin has written its files. In white-label builds,
         reads every file of the site dir and fails the build on a forbidden term (the normal
         brand) or on text of a `whitelabel: hide` part."""
+        if self._prerender is not None:
+            self._prerender.close()
         if not self.config.enabled or self.site is None or not self._options.whitelabel:
             return
         root = (Path(config.config_file_path).resolve().parent if config.config_file_path
