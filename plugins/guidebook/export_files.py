@@ -9,6 +9,8 @@ extra suffix and their `dest_uri` is set to the real target.
 from __future__ import annotations
 
 import html
+import shutil
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -59,7 +61,8 @@ class ExportFiles:
         self._url = site_url_of(None)
         self.site: GuideSite | None = None
         self.exporter: Exporter | None = None
-        self._pending: dict[str, tuple[str, list[File]]] = {}  # page src_uri -> twin, files
+        self._pending: dict[str, str] = {}  # page src_uri -> its twin, not yet written
+        self._tmp: Path | None = None
         self._guide_uris: set[str] = set()
 
     # -- on_files ----------------------------------------------------------------------------
@@ -81,6 +84,8 @@ class ExportFiles:
         handwritten = [f for f in files if f.is_documentation_page()
                        and f.src_uri not in ours and not f.inclusion.is_excluded()]
         self.exporter = exporter
+        self.close()
+        self._tmp = Path(tempfile.mkdtemp(prefix="guidebook-twins-"))
         for src_uri, what in ours.items():
             page_file = files.get_file_from_path(src_uri)
             if page_file is None:
@@ -94,9 +99,10 @@ class ExportFiles:
             else:
                 twin = twin_path(PurePosixPath(src_uri).parent.as_posix() + "/")
                 self._index_twin = twin
-            # Filled in by `fill` once the export is rendered (see `job`).
-            self._pending[src_uri] = (twin, self._twin(files, config, page_file, twin,
-                                                       content=""))
+            # The twin is written to a temporary file by `job` (maybe in the render worker)
+            # and copied into the site by MkDocs; its text never waits in memory.
+            self._pending[src_uri] = twin
+            self._twin(files, config, page_file, twin, abs_src_path=str(self._tmp / twin))
         for file in handwritten:
             twin = source_twin_path(file.src_uri)
             if file.abs_src_path:
@@ -116,28 +122,46 @@ class ExportFiles:
                 files.append(file)
                 self._llms[name] = file
 
-    def job(self, what: Any) -> Any:
-        """A function that renders the export of one of our pages (runs once, maybe in the
-        render worker): an `Export` with `.text` and `.body`."""
-        exporter = self.exporter
-        if isinstance(what, GuidePage):
-            return lambda: exporter.guide(what)
-        if isinstance(what, ConnectorEntry):
-            return lambda: exporter.connector(what)
-        return lambda: exporter.index(self.options.nav_title)
+    def job(self, src_uri: str, what: Any) -> Any:
+        """A function that renders the twin of one of our pages and writes it where its
+        Files point (runs once, maybe in the render worker). It returns the export's body
+        when llms-full.txt needs it, else None."""
+        exporter, path = self.exporter, self._tmp / self._pending[src_uri]
+        keep = src_uri in self._guide_uris and LLMS_FULL in self._llms
+        title = self.options.nav_title
 
-    def fill(self, src_uri: str, export: Any) -> None:
-        """Put a rendered export into the twin files added for page `src_uri`."""
-        twin, twin_files = self._pending.pop(src_uri, (None, []))
-        for file in twin_files:
-            file.content_string = export.text
-        if twin is not None and src_uri in self._guide_uris:
-            self._bodies[twin] = export.body
+        def run() -> str | None:
+            if isinstance(what, GuidePage):
+                export = exporter.guide(what)
+            elif isinstance(what, ConnectorEntry):
+                export = exporter.connector(what)
+            else:
+                export = exporter.index(title)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(export.text, encoding="utf-8", newline="")
+            return export.body if keep else None
+
+        return run
+
+    def fill(self, src_uri: str, body: str | None) -> None:
+        """Take note that the twin of `src_uri` is written (and keep its body for llms-full)."""
+        twin = self._pending.pop(src_uri, None)
+        if twin is not None and body is not None:
+            self._bodies[twin] = body
+
+    def close(self) -> None:
+        """Remove the temporary twin files (MkDocs has copied them into the site)."""
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
 
     @property
     def pending(self) -> list[str]:
-        """Pages whose export has not been filled in yet."""
+        """Pages whose twin has not been written yet."""
         return list(self._pending)
+
+    def is_pending(self, src_uri: str) -> bool:
+        return src_uri in self._pending
 
     def _twin(self, files: Files, config: MkDocsConfig, page_file: File, twin: str,
               **source: Any) -> list[File]:
@@ -199,6 +223,7 @@ class ExportFiles:
             entries = [(self._url(p.path), self._bodies[p.path])
                        for _, items in groups for p in items if p.path in self._bodies]
             self._llms[LLMS_FULL].content_string = llms_full(entries)
+        self._bodies.clear()
 
     # -- pages -------------------------------------------------------------------------------
 

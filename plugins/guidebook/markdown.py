@@ -85,7 +85,7 @@ def _to_backticks(rendered: str) -> str:
     return _INLINE_CODE.sub(repl, rendered) if "<code>" in rendered else rendered
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def block(text: str, *, backticks: bool = False) -> str:
     """Markdown blocks (paragraphs, lists, code) as HTML, without a trailing newline.
 
@@ -99,7 +99,7 @@ def block(text: str, *, backticks: bool = False) -> str:
     return _parser(False).render(text).strip()
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def inline(text: str, *, backticks: bool = False) -> str:
     """Inline Markdown (emphasis, code, links) as HTML, for titles and list items."""
     text = text.strip()
@@ -139,7 +139,7 @@ def links(text: str) -> list[tuple[str, str]]:
     return found
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def plain(text: str) -> str:
     """Inline Markdown reduced to its text (for titles in <title>, nav, llms.txt)."""
     out: list[str] = []

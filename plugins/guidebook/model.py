@@ -19,7 +19,7 @@ CALLOUT_TYPES: tuple[str, ...] = ("note", "info", "tip", "warning", "danger")
 WHITELABEL_VALUES: tuple[str, ...] = ("hide", "only")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Source:
     """A position in a source file (1-based line and column)."""
 
@@ -34,7 +34,7 @@ class Source:
 NO_SOURCE = Source("<unknown>", 0, 0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Connector:
     """The third-party product a guide is about."""
 
@@ -44,7 +44,7 @@ class Connector:
     source: Source = NO_SOURCE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Action:
     """Something the connector can do, and the provider scopes it needs."""
 
@@ -54,7 +54,7 @@ class Action:
     source: Source = NO_SOURCE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListItem:
     """One bullet of a section or step list (Markdown, inline)."""
 
@@ -63,7 +63,7 @@ class ListItem:
     source: Source = NO_SOURCE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Image:
     """A screenshot shown under a step."""
 
@@ -72,7 +72,7 @@ class Image:
     source: Source = NO_SOURCE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Callout:
     """An admonition shown before the sections."""
 
@@ -81,7 +81,7 @@ class Callout:
     source: Source = NO_SOURCE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     """One numbered step of a section."""
 
@@ -100,7 +100,7 @@ class Step:
         return self.key_sources.get(key, self.source)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     """A titled part of a guide: prose, bullets and/or numbered steps."""
 
@@ -118,7 +118,7 @@ class Section:
         return self.key_sources.get(key, self.source)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Field:
     """A value the user fills in on the hub when linking the account."""
 
@@ -128,7 +128,7 @@ class Field:
     source: Source = NO_SOURCE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Guide:
     """One connection guide, as written by its author (before defaults are applied)."""
 

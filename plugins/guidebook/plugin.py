@@ -166,7 +166,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             file = files.get_file_from_path(src_uri)
             page_url = file.url if file is not None else ""
             base_url = "../" * page_url.count("/")
-            export = exports.job(what) if src_uri in exports.pending else None
+            export = exports.job(src_uri, what) if exports.is_pending(src_uri) else None
             if isinstance(what, GuidePage):
                 body = lambda: renderer.guide(what, base_url=base_url)  # noqa: E731
             elif isinstance(what, ConnectorEntry):
@@ -186,8 +186,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._prerender = Prerender(((uri, job(uri, what)) for uri, what in self._pages.items()),
                                     parallel=self.config.parallel,
                                     expected=(TemplateProblem, ExportError),
-                                    late=(lambda result: search_sections(result[0]))
-                                    if self._search.plugin is not None else None)
+                                    late=search_sections if self._search.plugin else None,
+                                    late_input=lambda result: result[0])
 
     def _rendered(self, src_uri: str) -> tuple[str, list[Heading]]:
         """The content and headings of one of our pages; its twin and search sections are
@@ -199,8 +199,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             what = "Markdown template" if "Markdown" in exc.message else "template"
             raise PluginError(f"guidebook: a {what} failed on {exc.key or src_uri}: "
                               f"{exc.message}") from None
-        if export is not None:
-            self._exports.fill(src_uri, export)
+        self._exports.fill(src_uri, export)
         self._content_hashes[src_uri] = hash(body)
         return body, headings
 
@@ -296,9 +295,11 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         return env
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Priority 0. Stops the render worker of a failed build."""
+        """Priority 0. Stops the render worker of a failed build, removes temporary files."""
         if self._prerender is not None:
             self._prerender.close()
+        if self._exports is not None:
+            self._exports.close()
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """Priority 0. Adds `<link rel="alternate" type="text/markdown">` to the head."""
@@ -313,6 +314,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         brand) or on text of a `whitelabel: hide` part."""
         if self._prerender is not None:
             self._prerender.close()
+        if self._exports is not None:
+            self._exports.close()
         if not self.config.enabled or self.site is None or not self._options.whitelabel:
             return
         root = (Path(config.config_file_path).resolve().parent if config.config_file_path

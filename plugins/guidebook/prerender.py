@@ -46,12 +46,14 @@ class Prerender:
 
     def __init__(self, jobs: Iterable[tuple[str, Callable[[], Any]]], *,
                  parallel: bool = True, expected: tuple[type[BaseException], ...] = (),
-                 worker_every: int = 3, late: Callable[[Any], Any] | None = None) -> None:
+                 worker_every: int = 3, late: Callable[[Any], Any] | None = None,
+                 late_input: Callable[[Any], Any] = lambda result: result) -> None:
         self._jobs = dict(jobs)
         # The worker takes every job but each `worker_every`-th, which the caller keeps.
         self._theirs = {k for i, k in enumerate(self._jobs) if worker_every < 2 or i % worker_every}
         self._expected = expected
         self._late = late
+        self._late_input = late_input  # what of a result the late step needs (kept till then)
         self._results: dict[str, Any] = {}
         self._late_results: dict[str, Any] = {}
         self._conn: Any = None
@@ -87,10 +89,13 @@ class Prerender:
                     break
                 conn.send((key, result))
                 if self._late is not None:
-                    done.append((key, result))
+                    done.append((key, self._late_input(result)))
+                del result
             else:
-                for key, result in done:
-                    conn.send((_LATE, (key, self._late(result))))
+                done.reverse()  # pop from the end, in job order, dropping each when sent
+                while done:
+                    key, kept = done.pop()
+                    conn.send((_LATE, (key, self._late(kept))))
             conn.send((_DONE, None))
         except BaseException:
             code = 1
