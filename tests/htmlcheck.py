@@ -58,7 +58,8 @@ class _Scan(HTMLParser):
                 self.found.append(f"style={value!r} on <{tag}>")
             if self.allowed is not None and name not in self.allowed and \
                     not name.startswith(("data-guide", "data-gb-", "data-whitelabel",
-                                         "data-action-id", "data-md-")):
+                                         "data-action-id", "data-md-",
+                                         "data-search-exclude")):
                 self.found.append(f"unexpected attribute {name}={value!r} on <{tag}>")
 
     handle_startendtag = handle_starttag

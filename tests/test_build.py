@@ -184,3 +184,15 @@ def test_example_site_builds_strict(tmp_path: Path) -> None:
     assert len(pages) >= 8
     kinds = {p.parent.parent.name for p in pages}
     assert kinds == {"link-account", "connector-profile"}
+
+
+def test_search_index_has_guide_text_not_page_chrome(project) -> None:
+    guide = HARVEST + "actions:\n  - {id: list_users, label: List the people, scopes: [people:read]}\n"
+    site = build(project({"harvest/pat.yaml": guide}))
+    index = json.loads((site / "search/search_index.json").read_text())
+    text = " ".join(d["text"] for d in index["docs"]
+                    if d["location"].startswith("connectors/harvest/guides/"))
+    assert "List the people" in text and "people:read" in text and "Tokens act" in text
+    for chrome in ("Page actions", "Copy page as Markdown", "Open in Claude", "Select all",
+                   "Separate scopes with", "Documentation Index"):
+        assert chrome not in text

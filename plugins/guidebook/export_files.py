@@ -239,7 +239,7 @@ class ExportFiles:
         twin = self.twins.get(src_uri)
         if twin is None:
             return body
-        parts = ['<div class="gb-page-actions" data-gb-page-actions>']
+        parts = ['<div class="gb-page-actions" data-gb-page-actions data-search-exclude>']
         if self.options.llms.enabled:
             llms = html.escape(self._url(LLMS_TXT))
             parts.append(
