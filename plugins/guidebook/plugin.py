@@ -73,7 +73,6 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._prerender: Prerender | None = None
         self._search = SearchShortcut({})
         self._content_hashes: dict[str, int] = {}
-        self._index_is_ours = False
         self._exports: ExportFiles | None = None
 
     # -- configuration -------------------------------------------------------------------------
@@ -143,8 +142,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         for entry in site.connectors:
             self._add(files, config, entry.src_uri, entry, entry.name,
                       f"Connection guides for {entry.name}.", None)
-        self._index_is_ours = files.get_file_from_path(INDEX_URI) is None
-        if self._index_is_ours:
+        if files.get_file_from_path(INDEX_URI) is None:  # a hand-written one wins
             self._add(files, config, INDEX_URI, "index", self.config.nav_title,
                       "Every connector and its connection guides.", None)
         for uri, path in _packaged_assets().items():
@@ -237,7 +235,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                             for group in (sections[i:i + size]
                                           for i in range(0, len(sections), size))]
             children.append(Section(html.escape(category), sections))
-        items = [i for i in nav.items if not (isinstance(i, Page) and i.file is (index and index))]
+        items = [i for i in nav.items
+                 if not (index is not None and isinstance(i, Page) and i.file is index)]
         items.append(Section(self.config.nav_title, children))
         return _navigation(items)
 

@@ -150,10 +150,6 @@ class GuideSite:
         order = sorted(groups, key=lambda k: (k == DEFAULT_CATEGORY, k.casefold()))
         return [(k, groups[k]) for k in order]
 
-    @property
-    def bad_files(self) -> list[str]:
-        return sorted({p.source.file for p in self.problems})
-
 
 @lru_cache(maxsize=64)
 def _compile_pattern(pattern: str) -> Any:
