@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -12,21 +13,49 @@ from conftest import HARVEST, build
 from guidebook.prerender import Prerender, RenderError, can_fork
 
 
-def _jobs(n: int) -> list[tuple[str, object]]:
-    return [(f"k{i}", (lambda i=i: (i, os.getpid()))) for i in range(n)]
+def _jobs(n: int, delay: float = 0.0, log: Path | None = None) -> list[tuple[str, object]]:
+    def job(i: int) -> tuple[int, int]:
+        time.sleep(delay)
+        if log is not None:
+            with log.open("a") as out:  # one short append per job: atomic across processes
+                out.write(f"{i}\n")
+        return i, os.getpid()
+
+    return [(f"k{i}", (lambda i=i: job(i))) for i in range(n)]
 
 
 @pytest.mark.skipif(not can_fork(), reason="the worker needs fork (Linux)")
-def test_worker_shares_the_jobs_and_results_match() -> None:
-    pool = Prerender(_jobs(30), parallel=True)
+def test_caller_takes_the_front_and_worker_the_back(tmp_path: Path) -> None:
+    log = tmp_path / "ran.txt"
+    pool = Prerender(_jobs(40, delay=0.01, log=log), parallel=True)
     assert pool.parallel
-    got = {f"k{i}": pool.get(f"k{i}") for i in reversed(range(30))}  # any order of asking
+    got = [pool.get(f"k{i}") for i in range(40)]
     pool.close()
-    assert [got[f"k{i}"][0] for i in range(30)] == list(range(30))
-    pids = {pid for _, pid in got.values()}
-    assert os.getpid() in pids and len(pids) == 2  # both processes did part of the work
-    mine = {k for k, (_, pid) in got.items() if pid == os.getpid()}
-    assert mine == {f"k{i}" for i in range(0, 30, 3)}
+    assert [i for i, _ in got] == list(range(40))
+    assert sorted(int(line) for line in log.read_text().split()) == list(range(40))  # once each
+    mine = [pid == os.getpid() for _, pid in got]
+    split = mine.index(False)  # the caller ran a prefix, the worker the rest
+    assert 5 < split < 35 and all(mine[:split]) and not any(mine[split:])
+
+
+@pytest.mark.skipif(not can_fork(), reason="the worker needs fork (Linux)")
+def test_any_order_of_asking_gives_every_result_once(tmp_path: Path) -> None:
+    log = tmp_path / "ran.txt"
+    pool = Prerender(_jobs(30, delay=0.002, log=log), parallel=True)
+    got = {f"k{i}": pool.get(f"k{i}") for i in [*range(29, 14, -1), *range(15)]}
+    pool.close()
+    assert sorted(i for i, _ in got.values()) == list(range(30))
+    assert sorted(int(line) for line in log.read_text().split()) == list(range(30))
+
+
+@pytest.mark.skipif(not can_fork(), reason="the worker needs fork (Linux)")
+def test_a_killed_worker_leaves_the_rest_to_the_caller() -> None:
+    pool = Prerender(_jobs(20, delay=0.01), parallel=True)
+    first = pool.get("k0")
+    pool._process.kill()  # simulate a crash
+    rest = [pool.get(f"k{i}") for i in range(1, 20)]
+    pool.close()
+    assert [i for i, _ in [first, *rest]] == list(range(20))
 
 
 def test_serial_runs_each_job_once() -> None:
@@ -97,8 +126,7 @@ def test_search_index_is_what_material_builds_itself(project, tmp_path: Path,
                                             if page.file.src_uri in self._taken else None,
                                             original(self, page)))
     build(config, site_dir=str(tmp_path / "ours-again"))
-    if can_fork():  # the worker parsed (part of) its share of the 25 pages
-        assert 1 <= len(taken) <= 16
+    assert len(taken) == 25  # every page of ours: 12 guides, 12 connectors, the index
     monkeypatch.setattr(searchindex.SearchShortcut, "before", lambda *a, **k: None)
     material = build(config, site_dir=str(tmp_path / "material"))
     index = "search/search_index.json"

@@ -8,7 +8,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import yaml
+from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
@@ -34,6 +36,7 @@ ASSETS = ("assets/guidebook/guidebook.css", "assets/guidebook/guidebook.js",
           "assets/guidebook/guidebook-export.css", "assets/guidebook/guidebook-export.js")
 INDEX_URI = "connectors/index.md"
 TRUTHY = ("1", "true", "yes", "on")
+PAGE_TEMPLATE = "guidebook/page.html"  # our pages' template while the page worker runs
 
 
 def _packaged_assets() -> dict[str, str]:
@@ -72,7 +75,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._pages: dict[str, Any] = {}  # src_uri -> GuidePage | ConnectorEntry | "index"
         self._prerender: Prerender | None = None
         self._search = SearchShortcut({})
-        self._content_hashes: dict[str, int] = {}
+        self._nav: Navigation | None = None
+        self._pages_out: Prerender | None = None  # theme pages, see _build_pages
+        self._built: dict[str, str | None] = {}
         self._exports: ExportFiles | None = None
 
     # -- configuration -------------------------------------------------------------------------
@@ -183,9 +188,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             self._prerender.close()
         self._prerender = Prerender(((uri, job(uri, what)) for uri, what in self._pages.items()),
                                     parallel=self.config.parallel,
-                                    expected=(TemplateProblem, ExportError),
-                                    late=search_sections if self._search.plugin else None,
-                                    late_input=lambda result: result[0])
+                                    expected=(TemplateProblem, ExportError))
 
     def _rendered(self, src_uri: str) -> tuple[str, list[Heading]]:
         """The content and headings of one of our pages; its twin and search sections are
@@ -198,7 +201,6 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             raise PluginError(f"guidebook: a {what} failed on {exc.key or src_uri}: "
                               f"{exc.message}") from None
         self._exports.fill(src_uri, export)
-        self._content_hashes[src_uri] = hash(body)
         return body, headings
 
     def _add(self, files: Files, config: MkDocsConfig, src_uri: str, what: Any, title: str,
@@ -221,8 +223,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         files.append(file)
         self._pages[src_uri] = what
 
-    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
-        """Priority 0. Adds the connectors section (categories -> connectors -> guides)."""
+    def _build_nav(self, nav: Navigation, *, config: MkDocsConfig,
+                   files: Files) -> Navigation | None:
+        """Adds the connectors section (categories -> connectors -> guides)."""
         if not self.config.enabled or self.site is None:
             return None
         index = files.get_file_from_path(INDEX_URI)
@@ -239,6 +242,16 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                  if not (index is not None and isinstance(i, Page) and i.file is index)]
         items.append(Section(self.config.nav_title, children))
         return _navigation(items)
+
+    @event_priority(-100)
+    def _keep_nav(self, nav: Navigation, *, config: MkDocsConfig,
+                  files: Files) -> Navigation | None:
+        self._nav = nav  # the navigation every page is built with
+        return nav
+
+    on_nav = CombinedEvent(event_priority(0)(_build_nav), _keep_nav)
+    """Priority 0 adds the connectors section; priority -100 keeps the final navigation for
+    the page worker."""
 
     def _connector_section(self, entry: ConnectorEntry, files: Files) -> Section:
         pages = [files.get_file_from_path(entry.src_uri)]
@@ -262,13 +275,17 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         return content
 
     @event_priority(50)
-    def _search_before(self, context: Any, *, page: Page, config: MkDocsConfig,
-                       nav: Navigation) -> Any:
+    def _page_before(self, context: Any, *, page: Page, config: MkDocsConfig,
+                     nav: Navigation) -> Any:
         src_uri = page.file.src_uri
-        if self.config.enabled and self._prerender is not None and src_uri in self._content_hashes:
-            ready, found = self._prerender.late_result(src_uri)
-            if ready:
-                self._search.before(page, found, self._content_hashes.pop(src_uri))
+        if self.config.enabled and self._pages_out is not None and src_uri in self._built:
+            try:
+                output, found, content_hash = self._pages_out.get(src_uri)
+            except RenderError as exc:
+                raise PluginError(f"guidebook: the theme failed on {exc.key or src_uri}: "
+                                  f"{exc.message}") from None
+            self._built[src_uri] = output
+            self._search.before(page, found, content_hash)
         return context
 
     @event_priority(-50)
@@ -278,9 +295,10 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             self._search.after(page)
         return context
 
-    on_page_context = CombinedEvent(_search_before, _search_after)
-    """Priorities 50 and -50, around the search plugin (0): hands it the search sections
-    parsed with the page (see `searchindex`), so it does not parse our pages again."""
+    on_page_context = CombinedEvent(_page_before, _search_after)
+    """Priorities 50 and -50, around the search plugin (0): takes the page built by
+    `_build_pages` and hands the search plugin the sections parsed with it (see
+    `searchindex`), so it does not parse our pages again."""
 
     @event_priority(-100)
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -291,12 +309,56 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 if src_uri in self._pages:
                     self._rendered(src_uri)
             self._exports.finish()
+        if self.config.enabled and self._prerender is not None:
+            self._prerender.close()  # every page body is in
+            self._build_pages(env, config, files)
         return env
+
+    def _build_pages(self, env: Any, config: MkDocsConfig, files: Files) -> None:
+        """Render the theme's page for each of our pages, on both cores.
+
+        MkDocs renders the theme template of each page in turn, in one process. Our pages get a
+        one-line template instead, whose output is the page the theme's own template renders
+        with MkDocs' own context: by the render worker (from the back of the list) or by this
+        process (from the front) when MkDocs gets to the page; without the worker, all here.
+        Only done when no plugin but the search plugins and this one changes the page context,
+        which the worker could not see.
+        """
+        self._pages_out, self._built = None, {}
+        nav = self._nav
+        if nav is None or not _only_known_context_events(config):
+            return
+        doc_files = files.documentation_pages()
+        search = self._search.plugin is not None
+        jobs = []
+        for file in doc_files:
+            page = file.page
+            if file.src_uri not in self._pages or page is None or "template" in page.meta:
+                continue
+            jobs.append((file.src_uri, _page_job(page, nav, doc_files, config, env, search)))
+            self._built[file.src_uri] = None
+        if not jobs:
+            return
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({PAGE_TEMPLATE: "{{ guidebook_page() }}"}),
+                                          env.loader])
+        env.globals["guidebook_page"] = self._page_output
+        self._pages_out = Prerender(jobs, parallel=self.config.parallel,
+                                    expected=(jinja2.TemplateError,))
+        for src_uri in self._built:
+            files.get_file_from_path(src_uri).page.meta["template"] = PAGE_TEMPLATE
+
+    @jinja2.pass_context
+    def _page_output(self, context: Any) -> str:
+        """The global behind PAGE_TEMPLATE: the page `_page_before` fetched."""
+        page = context.get("page")
+        output = self._built.pop(page.file.src_uri, None) if page is not None else None
+        if output is None:  # pragma: no cover - MkDocs always runs on_page_context first
+            raise PluginError(f"guidebook: no page was built for {page.file.src_uri}")
+        return output  # the theme's environment does not autoescape
 
     def on_build_error(self, *, error: Exception) -> None:
         """Priority 0. Stops the render worker of a failed build, removes temporary files."""
-        if self._prerender is not None:
-            self._prerender.close()
+        self._close_workers()
         if self._exports is not None:
             self._exports.close()
 
@@ -311,8 +373,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         """Priority -100, so every other plugin has written its files. In white-label builds,
         reads every file of the site dir and fails the build on a forbidden term (the normal
         brand) or on text of a `whitelabel: hide` part."""
-        if self._prerender is not None:
-            self._prerender.close()
+        self._close_workers()
         if self._exports is not None:
             self._exports.close()
         if not self.config.enabled or self.site is None or not self._options.whitelabel:
@@ -331,6 +392,13 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             raise PluginError(f"guidebook: {format_leaks(leaks)}")
         log.info(f"white-label leak check passed ({shown})")
 
+    def _close_workers(self) -> None:
+        for worker in (self._prerender, self._pages_out):
+            if worker is not None:
+                worker.close()
+        self._prerender = self._pages_out = None
+        self._built = {}
+
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Priority 0. Rebuilds when a guide or an override template changes."""
         if self.config.enabled:
@@ -338,6 +406,38 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             if self.config.templates_dir:
                 server.watch(str(self.config.templates_dir))
         return server
+
+
+def _only_known_context_events(config: MkDocsConfig) -> bool:
+    """True when every page_context handler is a search plugin's or ours: the page worker
+    renders with MkDocs' context as it is before those handlers run."""
+    for handler in config.plugins.events.get("page_context", []):
+        owner = getattr(handler, "__self__", None)
+        if isinstance(owner, GuidebookPlugin) or type(owner).__name__ == "SearchPlugin":
+            continue
+        return False
+    return True
+
+
+def _page_job(page: Page, nav: Navigation, doc_files: Any, config: MkDocsConfig, env: Any,
+              search: bool) -> Any:
+    """Render `page` with the theme's template, as MkDocs' `_build_page` does, and parse its
+    content for the search index (in the worker, or in this process)."""
+
+    def run() -> tuple[str, Any, int]:
+        previous, was_active = config._current_page, page.active
+        config._current_page = page
+        page.active = True
+        try:
+            context = get_context(nav, doc_files, config, page)
+            output = env.get_template("main.html").render(context)
+        finally:
+            page.active = was_active
+            config._current_page = previous
+        content = page.content or ""
+        return output, search_sections(content) if search else None, hash(content)
+
+    return run
 
 
 def _toc_tokens(headings: list[Heading]) -> list[dict[str, Any]]:

@@ -1,30 +1,33 @@
-"""Render pages on the second core while the site generator goes on with the first.
+"""Share a build's page jobs with a forked worker, so the second core does half of them.
 
-`Prerender` takes the page jobs of a build (key -> zero-argument function) and, where the
-platform can fork, shares them with a forked worker process. The worker takes all but every
-`worker_every`-th job and streams each result back through a pipe in job order; the caller runs
-its own share when it asks for a result (`get`), and what the worker sent early waits in a
-buffer. Once its share is done, the worker runs the optional `late` step on each of its results
-(for example: parse the page for the search index) and sends those too; `late_result` hands one
-over only if it has already arrived, so the caller never waits for it and does that work itself
-otherwise.
+`Prerender` takes the jobs of one build step (key -> zero-argument function), in the order the
+caller will ask for them. Where the platform can fork, a worker process takes jobs from the back
+of the list while the caller takes them from the front, as it asks (`get`); the two meet wherever
+the work divides evenly, so neither waits for the other however the job costs vary. A lock
+around two shared counters decides who runs a job, so each job runs exactly once.
 
-Without fork, or with `parallel=False`, every job runs in-process on first request. Either way
-each job runs once and gives the same result: the output does not depend on how it was computed.
+The worker writes each result to a spool file and sends only its number through the pipe: the
+pipe never fills while the caller is busy with its own jobs, and results wait on disk, not in
+memory. Without fork, with `parallel=False`, or once the worker is gone, the caller runs what is
+left itself. Either way each job gives the same result: the output does not depend on which
+process computed it.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import shutil
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
-_ERROR = "\x00error"
-_DONE = "\x00done"
-_LATE = "\x00late"
+_ERROR = -1
+_DONE = -2
 
 
 class RenderError(Exception):
@@ -42,23 +45,18 @@ def can_fork() -> bool:
 
 
 class Prerender:
-    """Results of page jobs, computed ahead by a forked worker when possible."""
+    """Results of page jobs; a forked worker computes those at the back of the list."""
 
     def __init__(self, jobs: Iterable[tuple[str, Callable[[], Any]]], *,
-                 parallel: bool = True, expected: tuple[type[BaseException], ...] = (),
-                 worker_every: int = 3, late: Callable[[Any], Any] | None = None,
-                 late_input: Callable[[Any], Any] = lambda result: result) -> None:
+                 parallel: bool = True, expected: tuple[type[BaseException], ...] = ()) -> None:
         self._jobs = dict(jobs)
-        # The worker takes every job but each `worker_every`-th, which the caller keeps.
-        self._theirs = {k for i, k in enumerate(self._jobs) if worker_every < 2 or i % worker_every}
+        self._keys = list(self._jobs)
+        self._index = {key: i for i, key in enumerate(self._keys)}
         self._expected = expected
-        self._late = late
-        self._late_input = late_input  # what of a result the late step needs (kept till then)
-        self._results: dict[str, Any] = {}
-        self._late_results: dict[str, Any] = {}
+        self._ready: set[int] = set()  # jobs the worker has finished (results in the spool)
         self._conn: Any = None
         self._process: Any = None
-        self._finished = False
+        self._spool: Path | None = None
         if parallel and can_fork() and len(self._jobs) > 1:
             self._start()
 
@@ -68,6 +66,12 @@ class Prerender:
 
     def _start(self) -> None:
         context = multiprocessing.get_context("fork")
+        self._lock = context.Lock()
+        # The caller has claimed every job up to `claimed`; the worker is at `worker_at`
+        # (running it, or done with it and stopped), and has finished every job after it.
+        self._claimed = context.RawValue("q", -1)
+        self._worker_at = context.RawValue("q", len(self._keys))
+        self._spool = Path(tempfile.mkdtemp(prefix="guidebook-render-"))
         receiver, sender = context.Pipe(duplex=False)
         process = context.Process(target=self._work, args=(sender,), daemon=True,
                                   name="guidebook-render")
@@ -77,25 +81,23 @@ class Prerender:
 
     def _work(self, conn: Any) -> None:  # pragma: no cover - runs in the forked child
         code = 0
-        done: list[tuple[str, Any]] = []
+        assert self._spool is not None
         try:
-            for key, job in self._jobs.items():
-                if key not in self._theirs:
-                    continue
+            for i in reversed(range(len(self._keys))):
+                with self._lock:
+                    if self._claimed.value >= i:
+                        break
+                    self._worker_at.value = i
+                key = self._keys[i]
                 try:
-                    result = job()
+                    result = self._jobs[key]()
                 except self._expected as exc:
                     conn.send((_ERROR, (key, str(exc))))
                     break
-                conn.send((key, result))
-                if self._late is not None:
-                    done.append((key, self._late_input(result)))
-                del result
-            else:
-                done.reverse()  # pop from the end, in job order, dropping each when sent
-                while done:
-                    key, kept = done.pop()
-                    conn.send((_LATE, (key, self._late(kept))))
+                tmp = self._spool / f"{i}.tmp"
+                tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+                tmp.rename(self._spool / str(i))
+                conn.send((i, None))
             conn.send((_DONE, None))
         except BaseException:
             code = 1
@@ -108,51 +110,54 @@ class Prerender:
             os._exit(code)
 
     def get(self, key: str) -> Any:
-        """The result of job `key` (raises RenderError if it failed)."""
-        if key in self._results:
-            return self._results.pop(key)
-        if self._conn is None or self._finished or key not in self._theirs:
-            return self._run(key)
-        while self._receive(block=True):
-            if key in self._results:
-                return self._results.pop(key)
-        return self._run(key)  # the worker is gone: do the rest here
-
-    def late_result(self, key: str) -> tuple[bool, Any]:
-        """(True, value) if the worker already sent the late step's value for `key`;
-        (False, None) otherwise: never waits."""
-        while key not in self._late_results and self._receive(block=False):
+        """The result of job `key` (raises RenderError if it failed). Each key is asked for
+        once; asking in job order lets the worker take the most."""
+        i = self._index[key]
+        while self._receive(block=False):  # keep the pipe empty
             pass
-        if key in self._late_results:
-            return True, self._late_results.pop(key)
-        return False, None
+        if i in self._ready:
+            return self._load(i)
+        if self._conn is None:
+            return self._run(key)
+        with self._lock:
+            mine = i < self._worker_at.value
+            if mine and i > self._claimed.value:
+                self._claimed.value = i
+        if mine:
+            return self._run(key)
+        while i not in self._ready and self._receive(block=True):
+            pass
+        return self._load(i) if i in self._ready else self._run(key)  # else: the worker is gone
 
     def _receive(self, *, block: bool) -> bool:
         """Take one message from the worker; False when there is none (or no worker)."""
-        if self._conn is None or self._finished:
+        if self._conn is None:
             return False
         try:
             if not block and not self._conn.poll():
                 return False
             got, value = self._conn.recv()
         except (EOFError, OSError):
-            self._finished = True
-            self.close()
+            self._stop()
             return False
         if got == _DONE:
-            self._finished = True
-            self.close()
+            self._stop()
             return False
         if got == _ERROR:
             failed, message = value
             self.close()
             raise RenderError(failed, message)
-        if got == _LATE:
-            self._late_results[value[0]] = value[1]
-        else:
-            self._jobs.pop(got, None)
-            self._results[got] = value
+        self._ready.add(got)
         return True
+
+    def _load(self, i: int) -> Any:
+        assert self._spool is not None
+        self._ready.discard(i)
+        self._jobs.pop(self._keys[i], None)
+        path = self._spool / str(i)
+        result = pickle.loads(path.read_bytes())  # noqa: S301 - our own worker's, in our mkdtemp
+        path.unlink()
+        return result
 
     def _run(self, key: str) -> Any:
         job = self._jobs.pop(key)
@@ -161,13 +166,23 @@ class Prerender:
         except self._expected as exc:
             raise RenderError(key, str(exc)) from None
 
-    def close(self) -> None:
-        """Stop the worker (if any) and release the pipe."""
+    def _stop(self) -> None:
+        """The worker has finished (or died): no more messages; its results stay readable."""
         if self._process is not None:
-            if self._process.is_alive():
-                self._process.terminate()
             self._process.join(timeout=5)
+            if self._process.is_alive():  # pragma: no cover - it said it was done
+                self._process.terminate()
             self._process = None
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+    def close(self) -> None:
+        """Stop the worker (if any) and remove its spool."""
+        if self._process is not None and self._process.is_alive():
+            self._process.terminate()
+        self._stop()
+        self._ready.clear()
+        if self._spool is not None:
+            shutil.rmtree(self._spool, ignore_errors=True)
+            self._spool = None

@@ -10,6 +10,8 @@ plugin may have changed it); otherwise, or without Material's search, nothing ch
 
 from __future__ import annotations
 
+import html
+import re
 from types import SimpleNamespace
 from typing import Any
 
@@ -23,13 +25,185 @@ Sections = list[tuple[str | None, list[str], list[str]]]
 
 
 def sections(content: str) -> Sections | None:
-    """The search sections Material's parser finds in `content` (None without Material)."""
+    """The search sections Material's parser finds in `content` (None without Material).
+
+    HTML in the plain shape our templates write (lowercase tags, double-quoted attributes, no
+    comments, scripts or styles) goes through `_Sections`, which follows Material's parser step
+    by step but tokenises with one regular expression; anything else goes to Material's own
+    parser. The results are the same (tests compare them on every page shape we write).
+    """
     if _Parser is None:
         return None
+    try:
+        return _Sections(content).run()
+    except _Unsupported:
+        return material_sections(content)
+
+
+def material_sections(content: str) -> Sections:
+    """The search sections of `content`, from Material's own parser."""
+    assert _Parser is not None
     parser = _Parser()
     parser.feed(content)
     parser.close()
     return [(s.id, list(s.title), list(s.text)) for s in parser.data if not s.is_excluded()]
+
+
+class _Unsupported(Exception):
+    """HTML outside the shape `_Sections` reads exactly: Material's parser takes it."""
+
+
+_TAG = re.compile(r'<(?:([a-z][a-z0-9]*)((?:\s+[a-z_:][-a-z0-9_:.]*(?:="[^"<]*")?)*)\s*(/?)'
+                  r'|/([a-z][a-z0-9]*))>')
+_ATTR = re.compile(r'([a-z_:][-a-z0-9_:.]*)(="([^"<]*)")?')
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_KEEP = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr"})
+_PERMANENT = frozenset({"script", "style", "object"})
+
+
+class _Section:
+    __slots__ = ("depth", "excluded", "id", "tag", "text", "title")
+
+    def __init__(self, tag: str, depth: float = 0, excluded: bool = False) -> None:
+        self.tag, self.depth, self.excluded = tag, depth, excluded
+        self.title: list[str] = []
+        self.text: list[str] = []
+        self.id: str | None = None
+
+
+class _Sections:
+    """Material's search `Parser` (9.x) over strictly shaped HTML. Like Material, elements
+    compare by tag name: an excluded `div` mutes every open `div`, a heading's section takes
+    text while any element with the heading's tag is open."""
+
+    def __init__(self, content: str) -> None:
+        self.content = content
+        self.tags: list[str] = []  # open elements, outermost first
+        self.attrs: list[dict[str, str | None]] = []
+        self.skip = set(_PERMANENT)
+        self.section: _Section | None = None
+        self.data: list[_Section] = []
+
+    def run(self) -> Sections:
+        content, pos = self.content, 0
+        find, match = content.find, _TAG.match
+        while True:
+            j = find("<", pos)
+            if j < 0:
+                rest = content[pos:]
+                if "&" in rest:  # Material's parser may hold back text that ends in an entity
+                    raise _Unsupported
+                if rest:
+                    self.handle_data(html.unescape(rest))
+                break
+            if j > pos:
+                self.handle_data(html.unescape(content[pos:j]) if "&" in content[pos:j]
+                                 else content[pos:j])
+            m = match(content, j)
+            if m is None:
+                raise _Unsupported
+            tag = m.group(1)
+            if tag is None:
+                self.handle_endtag(m.group(4))
+            else:
+                if tag in _PERMANENT:
+                    raise _Unsupported
+                raw = m.group(2)
+                attrs: dict[str, str | None] = {}
+                if raw:
+                    for a in _ATTR.finditer(raw):
+                        value = a.group(3)
+                        attrs[a.group(1)] = None if value is None else (
+                            html.unescape(value) if "&" in value else value)
+                self.handle_starttag(tag, attrs)
+                if m.group(3):
+                    self.handle_endtag(tag)
+            pos = m.end()
+        return [(s.id, s.title, s.text) for s in self.data if not s.excluded]
+
+    def _muted(self) -> bool:
+        return not self.skip.isdisjoint(self.tags)
+
+    def handle_starttag(self, tag: str, attrs: dict[str, str | None]) -> None:
+        if tag in _VOID:
+            return
+        self.tags.append(tag)
+        self.attrs.append(attrs)
+        if tag in _HEADINGS:
+            depth = len(self.tags)
+            if "id" in attrs:
+                if tag != "h1" and not self.data:
+                    self.section = _Section("hx", depth)
+                    self.data.append(self.section)
+                self.section = _Section(tag, depth, "data-search-exclude" in attrs)
+                if len(self.data):
+                    self.section.id = attrs["id"]
+                self.data.append(self.section)
+        if self.section is None:
+            self.section = _Section("hx")
+            self.data.append(self.section)
+        if "data-search-exclude" in attrs or attrs.get("class") == "linenodiv":
+            self.skip.add(tag)
+            return
+        if tag in _KEEP and not self._muted():
+            section = self.section
+            (section.title if section.tag in self.tags else section.text).append(f"<{tag}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        tags = self.tags
+        if not tags or tags[-1] != tag:
+            return
+        section = self.section
+        assert section is not None
+        if section.depth > len(tags):
+            for other in reversed(self.data):
+                if other.depth <= len(tags):
+                    section.depth = float("inf")
+                    self.section = section = other
+                    break
+        tags.pop()
+        self.attrs.pop()
+        if tag in self.skip:
+            if tag not in _PERMANENT:
+                self.skip.discard(tag)
+            return
+        if tag in _KEEP and not self._muted():
+            data = section.title if section.tag in tags else section.text
+            try:
+                index = data.index(f"<{tag}>")
+            except ValueError:  # Material's parser fails here: let it say so
+                raise _Unsupported from None
+            for i in range(index + 1, len(data)):
+                if not data[i].isspace():
+                    index = len(data)
+                    break
+            if len(data) > index:
+                del data[index:]
+            else:
+                data.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        tags = self.tags
+        if self._muted():
+            return
+        if "pre" not in tags:
+            data = data.replace("\n", " ") if not data.isspace() else " "
+        if self.section is None:
+            self.section = _Section("hx")
+            self.data.append(self.section)
+        section = self.section
+        if section.tag in tags:
+            permalink = any(t == "a" and a.get("class") == "headerlink"
+                            for t, a in zip(tags, self.attrs, strict=True))
+            if not permalink:
+                section.title.append(html.escape(data, quote=False))
+        elif data.isspace():
+            if not section.text or not section.text[-1].isspace() or "pre" in tags:
+                section.text.append(data)
+        else:
+            section.text.append(html.escape(data, quote=False))
 
 
 class SearchShortcut:
