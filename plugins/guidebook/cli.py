@@ -234,7 +234,8 @@ def _validate_paths(paths: tuple[str, ...], options: Options) -> tuple[list[Prob
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            site = load_site(dataclasses.replace(options, guides_dir=path), check_brands=brands)
+            site = load_site(dataclasses.replace(options, guides_dir=path), check_brands=brands,
+                             parallel=True)
             files += len(site.files)
             guides += len(site.pages)
             problems.extend(site.problems)
@@ -524,7 +525,7 @@ def render(ctx: click.Context, out_dir: str, whitelabel: bool | None, fmt: str |
     if options.whitelabel and options.whitelabel_brand is None:
         raise UserError("white-label mode needs the whitelabel_brand option of the guidebook "
                         "plugin in mkdocs.yml")
-    site = load_site(options)
+    site = load_site(options, parallel=True)
     if site.problems:
         _emit_problems(site.problems, "text")
         _print(out, f"{_plural(len(site.problems), 'error')}: nothing rendered "

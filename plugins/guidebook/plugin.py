@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -73,6 +72,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
 
     def __init__(self) -> None:
         self._pages: dict[str, Any] = {}  # src_uri -> GuidePage | ConnectorEntry | "index"
+        self._meta: dict[str, dict[str, str]] = {}  # src_uri -> title and description
         self._prerender: Prerender | None = None
         self._search = SearchShortcut({})
         self._nav: Navigation | None = None
@@ -130,7 +130,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         connectors index and the plugin's assets as generated files."""
         if not self.config.enabled:
             return None
-        site = load_site(self._options, display_root=Path(config.config_file_path).parent)
+        site = load_site(self._options, display_root=Path(config.config_file_path).parent,
+                         parallel=self.config.parallel)
         if site.problems:
             message = format_problems(site.problems)
             if config.strict:
@@ -141,7 +142,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self.site = site
         templates = self.config.templates_dir
         self.renderer = Renderer(site, Path(templates) if templates else None)
-        self._pages = {}
+        self._pages, self._meta = {}, {}
         for page in site.pages:
             self._add(files, config, page.src_uri, page, page.title, page.description, page.file)
         for entry in site.connectors:
@@ -208,15 +209,11 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         if files.get_file_from_path(src_uri) is not None:
             raise PluginError(f"guidebook: the docs folder already has {src_uri}, which a "
                               f"guide page would replace; rename or remove it")
-        # YAML's own dumper: JSON escapes emoji as surrogate pairs, which YAML reads back as
-        # lone surrogates, and MkDocs then silently drops the whole front matter.
         # MkDocs and Material treat page titles and meta as HTML and print them unescaped
         # (<title>, nav, <meta content>, search index): guide text is data, so escape it here.
-        meta = yaml.safe_dump({"title": html.escape(title), "description": html.escape(description)},
-                              allow_unicode=True, sort_keys=False, width=1 << 30)
-        front = f"---\n{meta}---\n"
-        file = File.generated(config, src_uri, content=front,
-                              inclusion=InclusionLevel.NOT_IN_NAV)
+        # The page's source is empty; its meta is set once MkDocs has read it (on_page_markdown).
+        self._meta[src_uri] = {"title": html.escape(title), "description": html.escape(description)}
+        file = File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
         if source_file is not None:
             rel = os.path.relpath(Path(source_file).resolve(), Path(config.docs_dir).resolve())
             file.edit_uri = Path(rel).as_posix()
@@ -260,6 +257,14 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         return section
 
     # -- pages -----------------------------------------------------------------------------------
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str | None:
+        """Priority 0. Gives our (empty) pages their title and description."""
+        meta = self._meta.get(page.file.src_uri)
+        if meta is not None:
+            page.meta.update(meta)
+        return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +22,14 @@ from .errors import GuideError, Problem
 from .load import DEFAULT_MAX_BYTES, find_guide_files, load_file
 from .load import display_path as load_display_path
 from .model import Guide, Source
+from .prerender import Prerender
 from .text import expand_guide
 from .validate import check_guide
 from .whitelabel import select_variant
 
 DEFAULT_BRAND: dict[str, str] = {"name": "Integrations", "hub": "Integration Hub"}
 DEFAULT_CATEGORY = "Other"
+PARALLEL_LOAD_MIN = 100  # below this many files, a worker costs more than it saves
 TITLE_PATTERN = "Connect {{ provider }} with {{ auth }} – {{ brand.hub }}"
 DESCRIPTION_PATTERN = (
     "Link {{ provider | article }} account in the {{ brand.hub }} using {{ auth }}. "
@@ -212,12 +214,14 @@ def load_pages(path: Path, options: Options, file: str,
 
 
 def load_site(options: Options, *, display_root: Path | None = None,
-              check_brands: list[Mapping[str, str]] | None = None) -> GuideSite:
+              check_brands: list[Mapping[str, str]] | None = None,
+              parallel: bool = False) -> GuideSite:
     """Load, check and arrange every guide below `options.guides_dir`.
 
     Messages name files relative to `display_root` (the folder of mkdocs.yml) when given,
     else relative to the working directory. Text is checked against `check_brands`
-    (default: the brand this build renders with).
+    (default: the brand this build renders with). With `parallel`, a forked worker loads
+    the files at the back of the list (see `prerender`); the result is the same.
     """
     guides_dir = options.guides_dir
 
@@ -231,7 +235,6 @@ def load_site(options: Options, *, display_root: Path | None = None,
     problems: list[Problem] = []
     pages: list[GuidePage] = []
     brands = list(check_brands) if check_brands else [options.active_brand]
-    files: list[str] = []
     if not guides_dir.is_dir():
         problems.append(Problem(Source(display_path(guides_dir), 1, 1),
                                 "the guides folder does not exist",
@@ -239,12 +242,17 @@ def load_site(options: Options, *, display_root: Path | None = None,
         return GuideSite(options, [], [], problems, [])
     paths, path_problems = find_guide_files(guides_dir, display_path)
     problems.extend(path_problems)
-    for path in paths:
-        file = display_path(path)
-        files.append(file)
-        found_pages, found_problems = load_pages(path, options, file, brands)
-        pages.extend(found_pages)
-        problems.extend(found_problems)
+    files = [display_path(path) for path in paths]
+    jobs = [(file, partial(load_pages, path, options, file, brands))
+            for path, file in zip(paths, files, strict=True)]
+    loaded = Prerender(jobs, parallel=parallel and len(jobs) >= PARALLEL_LOAD_MIN)
+    try:
+        for file in files:
+            found_pages, found_problems = loaded.get(file)
+            pages.extend(found_pages)
+            problems.extend(found_problems)
+    finally:
+        loaded.close()
     pages, clash_problems = _drop_clashes(pages)
     problems.extend(clash_problems)
     connectors, conn_problems = _group(pages)
