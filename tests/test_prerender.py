@@ -112,7 +112,7 @@ def test_template_error_in_worker_is_a_clean_failure(project, tmp_path: Path, ca
 def test_search_index_is_what_material_builds_itself(project, tmp_path: Path,
                                                       monkeypatch) -> None:
     """Sections parsed beside the page give the very index Material's own parse gives."""
-    from guidebook import searchindex
+    from guidebook import plugin, searchindex
 
     guides = {f"c{i:02d}/pat.yaml": HARVEST.replace("key: harvest, name: Harvest",
                                                     f"key: c{i:02d}, name: Co {i:02d}")
@@ -127,8 +127,38 @@ def test_search_index_is_what_material_builds_itself(project, tmp_path: Path,
                                             original(self, page)))
     build(config, site_dir=str(tmp_path / "ours-again"))
     assert len(taken) == 25  # every page of ours: 12 guides, 12 connectors, the index
-    monkeypatch.setattr(searchindex.SearchShortcut, "before", lambda *a, **k: None)
+    # Material's own way: no page worker, no spilled contents, its parser on every page
+    monkeypatch.setattr(plugin, "_quiet_plugins", lambda *a, **k: False)
     material = build(config, site_dir=str(tmp_path / "material"))
     index = "search/search_index.json"
     assert (ours / index).read_bytes() == (material / index).read_bytes()
     assert (tmp_path / "ours-again" / index).read_bytes() == (ours / index).read_bytes()
+
+
+def test_other_plugins_see_real_pages_and_the_same_output(project, tmp_path: Path) -> None:
+    """A plugin that changes page contexts or reads pages after their content is read turns
+    the page worker and the spilled contents off: it sees what MkDocs alone would give it."""
+    guides = {f"c{i}/pat.yaml": HARVEST.replace("key: harvest, name: Harvest",
+                                                f"key: c{i}, name: Co {i}") for i in range(5)}
+    plain = build(project(guides), site_dir=str(tmp_path / "plain"))
+    hook = tmp_path / "hook.py"
+    hook.write_text(
+        "seen = []\n"
+        "def on_page_context(context, page, config, nav):\n"
+        "    return context\n"
+        "def on_post_page(output, page, config):\n"
+        "    if page.url.startswith('connectors/c'):\n"
+        "        seen.append(page.content)\n"
+        "    return output\n"
+        "def on_post_build(config):\n"
+        "    import pathlib\n"
+        "    pathlib.Path(config.site_dir, 'seen.txt').write_text(\n"
+        "        '\\n'.join(str('<h1' in c and 'temporary file' not in c)\n"
+        "                  for c in seen))\n")
+    hooked = build(project(guides, config={"hooks": [str(hook)]}),
+                   site_dir=str(tmp_path / "hooked"))
+    seen = (hooked / "seen.txt").read_text().split()
+    assert len(seen) == 10 and set(seen) == {"True"}  # 5 guides, 5 connector pages
+    for page in sorted(plain.rglob("*.html")):
+        rel = page.relative_to(plain)
+        assert (hooked / rel).read_bytes() == page.read_bytes(), rel

@@ -30,11 +30,11 @@ from .exports import (
     LlmsSettings,
     alias_path,
     arrange,
-    llms_full,
     llms_txt,
     site_url_of,
     source_twin_path,
     twin_path,
+    write_llms_full,
 )
 from .site import ConnectorEntry, GuidePage, GuideSite
 
@@ -52,7 +52,7 @@ class ExportFiles:
     def __init__(self, options: GuidebookConfig) -> None:
         self.options = options
         self.twins: dict[str, str] = {}  # page src_uri -> its twin's path in the site
-        self._bodies: dict[str, str] = {}  # twin path of a guide -> export body
+        self._bodies: dict[str, Path] = {}  # twin path of a guide -> file of its export body
         self._guides: list[tuple[GuidePage, str]] = []
         self._handwritten: list[tuple[File, str]] = []
         self._index_twin: str | None = None
@@ -118,14 +118,17 @@ class ExportFiles:
                     log.warning(f"the docs folder has its own {name}; guidebook does not "
                                 f"write one (remove it to get the generated file)")
                     continue
-                file = File.generated(config, name, content="")
+                if name == LLMS_FULL:  # written at on_env, without holding it in memory
+                    file = File.generated(config, name, abs_src_path=str(self._tmp / name))
+                else:
+                    file = File.generated(config, name, content="")
                 files.append(file)
                 self._llms[name] = file
 
     def job(self, src_uri: str, what: Any) -> Any:
         """A function that renders the twin of one of our pages and writes it where its
-        Files point (runs once, maybe in the render worker). It returns the export's body
-        when llms-full.txt needs it, else None."""
+        Files point (runs once, maybe in the render worker). When llms-full.txt needs the
+        export's body, it writes that to a file too and returns the file, else None."""
         exporter, path = self.exporter, self._tmp / self._pending[src_uri]
         keep = src_uri in self._guide_uris and LLMS_FULL in self._llms
         title = self.options.nav_title
@@ -139,12 +142,17 @@ class ExportFiles:
                 export = exporter.index(title)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(export.text, encoding="utf-8", newline="")
-            return export.body if keep else None
+            if not keep:
+                return None
+            body = path.with_name(path.name + ".llms-body")
+            body.write_text(export.body, encoding="utf-8", newline="")
+            return body
 
         return run
 
-    def fill(self, src_uri: str, body: str | None) -> None:
-        """Take note that the twin of `src_uri` is written (and keep its body for llms-full)."""
+    def fill(self, src_uri: str, body: Path | None) -> None:
+        """Take note that the twin of `src_uri` is written (and where its body for llms-full
+        is)."""
         twin = self._pending.pop(src_uri, None)
         if twin is not None and body is not None:
             self._bodies[twin] = body
@@ -220,9 +228,11 @@ class ExportFiles:
                         f"{opts.budget:,}; list fewer pages (llms.optional globs move pages "
                         f"to '## Optional', or raise llms.budget)")
         if LLMS_FULL in self._llms:
-            entries = [(self._url(p.path), self._bodies[p.path])
-                       for _, items in groups for p in items if p.path in self._bodies]
-            self._llms[LLMS_FULL].content_string = llms_full(entries)
+            entries = ((self._url(p.path), self._bodies[p.path].read_text(encoding="utf-8"))
+                       for _, items in groups for p in items if p.path in self._bodies)
+            assert self._tmp is not None
+            with (self._tmp / LLMS_FULL).open("w", encoding="utf-8", newline="") as out:
+                write_llms_full(out, entries)
         self._bodies.clear()
 
     # -- pages -------------------------------------------------------------------------------

@@ -18,13 +18,14 @@ This module must not import mkdocs.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import quote
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
@@ -400,5 +401,14 @@ def llms_txt(name: str, summary: str | None, details: str | None,
 
 def llms_full(entries: Iterable[tuple[str, str]]) -> str:
     """Every export, each preceded by its source URL, separated by rules."""
-    parts = [f"Source: {source}\n\n{body.strip()}\n" for source, body in entries]
-    return "\n---\n\n".join(parts)
+    out = io.StringIO()
+    write_llms_full(out, entries)
+    return out.getvalue()
+
+
+def write_llms_full(out: TextIO, entries: Iterable[tuple[str, str]]) -> None:
+    """`llms_full`, written to `out` one entry at a time (entries may be read lazily)."""
+    rule = ""
+    for source, body in entries:
+        out.write(f"{rule}Source: {source}\n\n{body.strip()}\n")
+        rule = "\n---\n\n"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import os
+import shutil
+import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,7 @@ ASSETS = ("assets/guidebook/guidebook.css", "assets/guidebook/guidebook.js",
 INDEX_URI = "connectors/index.md"
 TRUTHY = ("1", "true", "yes", "on")
 PAGE_TEMPLATE = "guidebook/page.html"  # our pages' template while the page worker runs
+SPILLED = "<!-- guidebook: this page's content waits in a temporary file -->"
 
 
 def _packaged_assets() -> dict[str, str]:
@@ -78,6 +81,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._nav: Navigation | None = None
         self._pages_out: Prerender | None = None  # theme pages, see _build_pages
         self._built: dict[str, str | None] = {}
+        self._spill_dir: Path | None = None  # page contents between reading and building
+        self._spilled: dict[str, Path] = {}
         self._exports: ExportFiles | None = None
 
     # -- configuration -------------------------------------------------------------------------
@@ -157,6 +162,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._exports = ExportFiles(self.config)
         self._exports.add(files, config, site, self._pages, self.config.templates_dir)
         self._search = SearchShortcut(config.plugins)
+        self._close_spill()
+        if _quiet_plugins(config, "page_context", "post_page", "post_build"):
+            self._spill_dir = Path(tempfile.mkdtemp(prefix="guidebook-pages-"))
         self._start_rendering(files)
         return files
 
@@ -266,10 +274,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             page.meta.update(meta)
         return markdown
 
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
-                        files: Files) -> str | None:
-        """Priority 0. Replaces the (empty) Markdown body of a generated page with the HTML
-        rendered from the model, and gives the page its table of contents."""
+    def _content(self, html: str, *, page: Page, config: MkDocsConfig,
+                 files: Files) -> str | None:
         if not self.config.enabled or self.renderer is None:
             return None
         what = self._pages.get(page.file.src_uri)
@@ -278,6 +284,23 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         content, headings = self._rendered(page.file.src_uri)
         page.toc = get_toc(_toc_tokens(headings))
         return content
+
+    @event_priority(-100)
+    def _spill(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        src_uri = page.file.src_uri
+        if self._spill_dir is None or src_uri not in self._pages:
+            return None
+        path = self._spill_dir / f"{len(self._spilled)}.html"
+        path.write_bytes(html.encode("utf-8", "surrogatepass"))
+        self._spilled[src_uri] = path
+        return SPILLED
+
+    on_page_content = CombinedEvent(event_priority(0)(_content), _spill)
+    """Priority 0 replaces the (empty) Markdown body of our pages with the HTML rendered from
+    the model, and gives the page its table of contents. Priority -100, once every plugin has
+    seen the content, moves it to a temporary file until the page is built (when no other
+    plugin looks at pages later: see `_quiet_plugins`), so a big site's pages do not all wait
+    in memory."""
 
     @event_priority(50)
     def _page_before(self, context: Any, *, page: Page, config: MkDocsConfig,
@@ -290,7 +313,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 raise PluginError(f"guidebook: the theme failed on {exc.key or src_uri}: "
                                   f"{exc.message}") from None
             self._built[src_uri] = output
-            self._search.before(page, found, content_hash)
+            if src_uri in self._spilled or hash(page.content) == content_hash:
+                self._search.before(page, found)
         return context
 
     @event_priority(-50)
@@ -331,17 +355,23 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         """
         self._pages_out, self._built = None, {}
         nav = self._nav
-        if nav is None or not _only_known_context_events(config):
-            return
-        doc_files = files.documentation_pages()
-        search = self._search.plugin is not None
         jobs = []
-        for file in doc_files:
-            page = file.page
-            if file.src_uri not in self._pages or page is None or "template" in page.meta:
-                continue
-            jobs.append((file.src_uri, _page_job(page, nav, doc_files, config, env, search)))
-            self._built[file.src_uri] = None
+        if nav is not None and _quiet_plugins(config, "page_context"):
+            doc_files = files.documentation_pages()
+            search = self._search.plugin is not None
+            for file in doc_files:
+                page = file.page
+                if file.src_uri not in self._pages or page is None or "template" in page.meta:
+                    continue
+                jobs.append((file.src_uri, _page_job(page, nav, doc_files, config, env, search,
+                                                     self._spilled.get(file.src_uri))))
+                self._built[file.src_uri] = None
+        for src_uri, path in list(self._spilled.items()):  # pages MkDocs will build itself
+            if src_uri not in self._built:
+                file = files.get_file_from_path(src_uri)
+                if file is not None and file.page is not None:
+                    file.page.content = path.read_bytes().decode("utf-8", "surrogatepass")
+                del self._spilled[src_uri]
         if not jobs:
             return
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({PAGE_TEMPLATE: "{{ guidebook_page() }}"}),
@@ -403,6 +433,12 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 worker.close()
         self._prerender = self._pages_out = None
         self._built = {}
+        self._close_spill()
+
+    def _close_spill(self) -> None:
+        if self._spill_dir is not None:
+            shutil.rmtree(self._spill_dir, ignore_errors=True)
+        self._spill_dir, self._spilled = None, {}
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Priority 0. Rebuilds when a guide or an override template changes."""
@@ -413,33 +449,38 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         return server
 
 
-def _only_known_context_events(config: MkDocsConfig) -> bool:
-    """True when every page_context handler is a search plugin's or ours: the page worker
-    renders with MkDocs' context as it is before those handlers run."""
-    for handler in config.plugins.events.get("page_context", []):
-        owner = getattr(handler, "__self__", None)
-        if isinstance(owner, GuidebookPlugin) or type(owner).__name__ == "SearchPlugin":
-            continue
-        return False
+def _quiet_plugins(config: MkDocsConfig, *events: str) -> bool:
+    """True when every handler of these events belongs to a search plugin or to us: no other
+    plugin changes a page's context (the page worker renders with MkDocs' own context) or
+    looks at pages after their content is read."""
+    for event in events:
+        for handler in config.plugins.events.get(event, []):
+            owner = getattr(handler, "__self__", None)
+            if isinstance(owner, GuidebookPlugin) or type(owner).__name__ == "SearchPlugin":
+                continue
+            return False
     return True
 
 
 def _page_job(page: Page, nav: Navigation, doc_files: Any, config: MkDocsConfig, env: Any,
-              search: bool) -> Any:
+              search: bool, spilled: Path | None) -> Any:
     """Render `page` with the theme's template, as MkDocs' `_build_page` does, and parse its
     content for the search index (in the worker, or in this process)."""
 
     def run() -> tuple[str, Any, int]:
-        previous, was_active = config._current_page, page.active
+        previous, was_active, kept = config._current_page, page.active, page.content
+        content = (spilled.read_bytes().decode("utf-8", "surrogatepass") if spilled is not None
+                   else page.content or "")
         config._current_page = page
         page.active = True
+        page.content = content
         try:
             context = get_context(nav, doc_files, config, page)
             output = env.get_template("main.html").render(context)
         finally:
             page.active = was_active
+            page.content = kept
             config._current_page = previous
-        content = page.content or ""
         return output, search_sections(content) if search else None, hash(content)
 
     return run

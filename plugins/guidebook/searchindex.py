@@ -4,8 +4,8 @@ Material's search plugin parses every page's HTML in the main process; for the p
 that parse can run in the render worker instead (`sections`), beside the page. `SearchShortcut`
 then hands the parsed sections to the search plugin's own `create_entry_for_section`, so the
 index is exactly what the plugin would have built, and the plugin skips its parse for those
-pages. It only steps in when the page's content is byte for byte what was parsed (another
-plugin may have changed it); otherwise, or without Material's search, nothing changes.
+pages. The caller only hands over sections of the page's content as it is (another plugin may have
+changed it); otherwise, or without Material's search, nothing changes.
 """
 
 from __future__ import annotations
@@ -218,11 +218,10 @@ class SearchShortcut:
                     self.plugin = plugin
         self._taken: dict[str, Sections] = {}
 
-    def before(self, page: Any, found: Sections | None, content_hash: int) -> None:
+    def before(self, page: Any, found: Sections | None) -> None:
         """Before the search plugin (priority > 0): claim the page, with the sections parsed
-        from the content whose hash is `content_hash`, if nothing has changed that content."""
-        if (self.plugin is None or found is None or "search" in page.meta
-                or hash(page.content) != content_hash):
+        from its content (the caller makes sure nothing has changed that content since)."""
+        if self.plugin is None or found is None or "search" in page.meta:
             return
         page.meta["search"] = {"exclude": True}  # the plugin's own switch: skip the parse
         self._taken[page.file.src_uri] = found
