@@ -3,12 +3,15 @@ llms-full.txt, the `<link rel="alternate">` of each page and the page action men
 
 Every output is a generated `File` (so `mkdocs serve` and other plugins see it). A generated
 File whose `src_uri` ends in `.md` would be treated as a page, so twins get a `src_uri` with an
-extra suffix and their `dest_uri` is set to the real target.
+extra suffix and their `dest_uri` is set to the real target. The twins of our pages are written
+straight to that target (each File's source is its destination, which MkDocs does not copy):
+on a big site, a temporary file and a copy for each would cost more than rendering them.
 """
 
 from __future__ import annotations
 
 import html
+import os
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -36,6 +39,7 @@ from .exports import (
     twin_path,
     write_llms_full,
 )
+from .prerender import Record, Spool
 from .site import ConnectorEntry, GuidePage, GuideSite
 
 log = get_plugin_logger(__name__)
@@ -52,7 +56,7 @@ class ExportFiles:
     def __init__(self, options: GuidebookConfig) -> None:
         self.options = options
         self.twins: dict[str, str] = {}  # page src_uri -> its twin's path in the site
-        self._bodies: dict[str, Path] = {}  # twin path of a guide -> file of its export body
+        self._bodies: dict[str, Record] = {}  # twin path of a guide -> its export body
         self._guides: list[tuple[GuidePage, str]] = []
         self._handwritten: list[tuple[File, str]] = []
         self._index_twin: str | None = None
@@ -61,8 +65,10 @@ class ExportFiles:
         self._url = site_url_of(None)
         self.site: GuideSite | None = None
         self.exporter: Exporter | None = None
-        self._pending: dict[str, str] = {}  # page src_uri -> its twin, not yet written
+        # page src_uri -> its twin and the files to write it to (not written yet)
+        self._pending: dict[str, tuple[str, list[str]]] = {}
         self._tmp: Path | None = None
+        self._spool: Spool | None = None  # export bodies for llms-full.txt
         self._guide_uris: set[str] = set()
 
     # -- on_files ----------------------------------------------------------------------------
@@ -85,7 +91,8 @@ class ExportFiles:
                        and f.src_uri not in ours and not f.inclusion.is_excluded()]
         self.exporter = exporter
         self.close()
-        self._tmp = Path(tempfile.mkdtemp(prefix="guidebook-twins-"))
+        self._tmp = Path(tempfile.mkdtemp(prefix="guidebook-exports-"))
+        self._spool = Spool(self._tmp)
         for src_uri, what in ours.items():
             page_file = files.get_file_from_path(src_uri)
             if page_file is None:
@@ -99,10 +106,10 @@ class ExportFiles:
             else:
                 twin = twin_path(PurePosixPath(src_uri).parent.as_posix() + "/")
                 self._index_twin = twin
-            # The twin is written to a temporary file by `job` (maybe in the render worker)
-            # and copied into the site by MkDocs; its text never waits in memory.
-            self._pending[src_uri] = twin
-            self._twin(files, config, page_file, twin, abs_src_path=str(self._tmp / twin))
+            # `job` (maybe in the render worker) writes the twin straight into the site, where
+            # its Files point: MkDocs leaves a file whose source is its destination alone.
+            added = self._twin(files, config, page_file, twin, direct=True)
+            self._pending[src_uri] = (twin, [f.abs_dest_path for f in added])
         for file in handwritten:
             twin = source_twin_path(file.src_uri)
             if file.abs_src_path:
@@ -129,36 +136,38 @@ class ExportFiles:
         """A function that renders the twin of one of our pages and writes it where its
         Files point (runs once, maybe in the render worker). When llms-full.txt needs the
         export's body, it writes that to a file too and returns the file, else None."""
-        exporter, path = self.exporter, self._tmp / self._pending[src_uri]
+        exporter, (_, paths), spool = self.exporter, self._pending[src_uri], self._spool
         keep = src_uri in self._guide_uris and LLMS_FULL in self._llms
         title = self.options.nav_title
 
-        def run() -> str | None:
+        def run() -> Record | None:
             if isinstance(what, GuidePage):
                 export = exporter.guide(what)
             elif isinstance(what, ConnectorEntry):
                 export = exporter.connector(what)
             else:
                 export = exporter.index(title)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(export.text, encoding="utf-8", newline="")
-            if not keep:
-                return None
-            body = path.with_name(path.name + ".llms-body")
-            body.write_text(export.body, encoding="utf-8", newline="")
-            return body
+            data = export.text.encode("utf-8")
+            for path in paths:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "wb") as out:
+                    out.write(data)
+            return spool.write(export.body.encode("utf-8")) if keep and spool else None
 
         return run
 
-    def fill(self, src_uri: str, body: Path | None) -> None:
+    def fill(self, src_uri: str, body: Record | None) -> None:
         """Take note that the twin of `src_uri` is written (and where its body for llms-full
         is)."""
-        twin = self._pending.pop(src_uri, None)
+        twin, _ = self._pending.pop(src_uri, (None, None))
         if twin is not None and body is not None:
             self._bodies[twin] = body
 
     def close(self) -> None:
         """Remove the temporary twin files (MkDocs has copied them into the site)."""
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
@@ -172,8 +181,9 @@ class ExportFiles:
         return src_uri in self._pending
 
     def _twin(self, files: Files, config: MkDocsConfig, page_file: File, twin: str,
-              **source: Any) -> list[File]:
-        """The twin at `twin` and its alias `<page dest>.md` (the files added)."""
+              direct: bool = False, **source: Any) -> list[File]:
+        """The twin at `twin` and its alias `<page dest>.md` (the files added). With `direct`,
+        each is its own source: written into the site by the caller."""
         added: list[File] = []
         wrote = False
         for dest in dict.fromkeys((twin, alias_path(page_file.dest_uri))):
@@ -183,6 +193,8 @@ class ExportFiles:
                                 f"another file of the site, so it is not written; rename one "
                                 f"of them")
                 continue
+            if direct:
+                source = {"abs_src_path": os.path.normpath(os.path.join(config.site_dir, dest))}
             file = File.generated(config, dest + SRC_SUFFIX, **source)
             file.dest_uri = dest
             files.append(file)
@@ -228,7 +240,7 @@ class ExportFiles:
                         f"{opts.budget:,}; list fewer pages (llms.optional globs move pages "
                         f"to '## Optional', or raise llms.budget)")
         if LLMS_FULL in self._llms:
-            entries = ((self._url(p.path), self._bodies[p.path].read_text(encoding="utf-8"))
+            entries = ((self._url(p.path), Spool.read(self._bodies[p.path]).decode("utf-8"))
                        for _, items in groups for p in items if p.path in self._bodies)
             assert self._tmp is not None
             with (self._tmp / LLMS_FULL).open("w", encoding="utf-8", newline="") as out:

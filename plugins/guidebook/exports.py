@@ -254,7 +254,7 @@ class Exporter:
         loaders.append(FileSystemLoader(str(default_templates_dir())))
         self.env = Environment(loader=ChoiceLoader(loaders), autoescape=False,  # noqa: S701 - Markdown
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                               keep_trailing_newline=True)
+                               keep_trailing_newline=True, auto_reload=False)
         self.env.filters.update(
             attr=attr, text=_text, html=_html_block, html_inline=_html_inline, indent_lines=_indent,
             md_blocks=md_blocks, md_item=md_item, md_inline=md_inline, plain=markdown.plain,

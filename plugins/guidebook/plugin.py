@@ -24,7 +24,7 @@ from .config import GuidebookConfig
 from .errors import Problem
 from .export_files import ExportFiles
 from .exports import ExportError
-from .prerender import Prerender, RenderError
+from .prerender import Prerender, Record, RenderError, Spool
 from .render import Heading, Renderer, TemplateProblem
 from .searchindex import SearchShortcut
 from .searchindex import sections as search_sections
@@ -82,7 +82,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._pages_out: Prerender | None = None  # theme pages, see _build_pages
         self._built: dict[str, str | None] = {}
         self._spill_dir: Path | None = None  # page contents between reading and building
-        self._spilled: dict[str, Path] = {}
+        self._spill: Spool | None = None
+        self._spilled: dict[str, Record] = {}
         self._exports: ExportFiles | None = None
 
     # -- configuration -------------------------------------------------------------------------
@@ -148,6 +149,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         templates = self.config.templates_dir
         self.renderer = Renderer(site, Path(templates) if templates else None)
         self._pages, self._meta = {}, {}
+        self._docs_dir = Path(config.docs_dir).resolve()
+        self._root = Path(config.config_file_path).parent.resolve()  # guide files are named
+        # relative to it (see load_site's display_root)
         for page in site.pages:
             self._add(files, config, page.src_uri, page, page.title, page.description, page.file)
         for entry in site.connectors:
@@ -165,6 +169,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._close_spill()
         if _quiet_plugins(config, "page_context", "post_page", "post_build"):
             self._spill_dir = Path(tempfile.mkdtemp(prefix="guidebook-pages-"))
+            self._spill = Spool(self._spill_dir)
         self._start_rendering(files)
         return files
 
@@ -223,7 +228,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._meta[src_uri] = {"title": html.escape(title), "description": html.escape(description)}
         file = File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
         if source_file is not None:
-            rel = os.path.relpath(Path(source_file).resolve(), Path(config.docs_dir).resolve())
+            rel = os.path.relpath(os.path.join(self._root, source_file), self._docs_dir)
             file.edit_uri = Path(rel).as_posix()
         files.append(file)
         self._pages[src_uri] = what
@@ -288,11 +293,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     @event_priority(-100)
     def _spill(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         src_uri = page.file.src_uri
-        if self._spill_dir is None or src_uri not in self._pages:
+        if self._spill is None or src_uri not in self._pages:
             return None
-        path = self._spill_dir / f"{len(self._spilled)}.html"
-        path.write_bytes(html.encode("utf-8", "surrogatepass"))
-        self._spilled[src_uri] = path
+        self._spilled[src_uri] = self._spill.write(html.encode("utf-8", "surrogatepass"))
         return SPILLED
 
     on_page_content = CombinedEvent(event_priority(0)(_content), _spill)
@@ -366,11 +369,11 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 jobs.append((file.src_uri, _page_job(page, nav, doc_files, config, env, search,
                                                      self._spilled.get(file.src_uri))))
                 self._built[file.src_uri] = None
-        for src_uri, path in list(self._spilled.items()):  # pages MkDocs will build itself
+        for src_uri, record in list(self._spilled.items()):  # pages MkDocs will build itself
             if src_uri not in self._built:
                 file = files.get_file_from_path(src_uri)
                 if file is not None and file.page is not None:
-                    file.page.content = path.read_bytes().decode("utf-8", "surrogatepass")
+                    file.page.content = Spool.read(record).decode("utf-8", "surrogatepass")
                 del self._spilled[src_uri]
         if not jobs:
             return
@@ -436,9 +439,11 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._close_spill()
 
     def _close_spill(self) -> None:
+        if self._spill is not None:
+            self._spill.close()
         if self._spill_dir is not None:
             shutil.rmtree(self._spill_dir, ignore_errors=True)
-        self._spill_dir, self._spilled = None, {}
+        self._spill_dir, self._spill, self._spilled = None, None, {}
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Priority 0. Rebuilds when a guide or an override template changes."""
@@ -463,13 +468,13 @@ def _quiet_plugins(config: MkDocsConfig, *events: str) -> bool:
 
 
 def _page_job(page: Page, nav: Navigation, doc_files: Any, config: MkDocsConfig, env: Any,
-              search: bool, spilled: Path | None) -> Any:
+              search: bool, spilled: Record | None) -> Any:
     """Render `page` with the theme's template, as MkDocs' `_build_page` does, and parse its
     content for the search index (in the worker, or in this process)."""
 
     def run() -> tuple[str, Any, int]:
         previous, was_active, kept = config._current_page, page.active, page.content
-        content = (spilled.read_bytes().decode("utf-8", "surrogatepass") if spilled is not None
+        content = (Spool.read(spilled).decode("utf-8", "surrogatepass") if spilled is not None
                    else page.content or "")
         config._current_page = page
         page.active = True

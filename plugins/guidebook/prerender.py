@@ -6,9 +6,9 @@ of the list while the caller takes them from the front, as it asks (`get`); the 
 the work divides evenly, so neither waits for the other however the job costs vary. A lock
 around two shared counters decides who runs a job, so each job runs exactly once.
 
-The worker writes each result to a spool file and sends only its number through the pipe: the
-pipe never fills while the caller is busy with its own jobs, and results wait on disk, not in
-memory. Without fork, with `parallel=False`, or once the worker is gone, the caller runs what is
+The worker appends each result to a spool file (`Spool`) and sends only where it is through the
+pipe: the pipe never fills while the caller is busy with its own jobs, and results wait on disk,
+not in memory. Without fork, with `parallel=False`, or once the worker is gone, the caller runs what is
 left itself. Either way each job gives the same result: the output does not depend on which
 process computed it.
 """
@@ -44,6 +44,43 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
+Record = tuple[str, int, int]  # (file, offset, length) of bytes in a Spool
+
+
+class Spool:
+    """Byte records appended to one file per process in `folder` (creating a file per record
+    costs more than writing it, on a big site).
+
+    `write` gives the record's address, which any process can `read` once `write` returned.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._file: Any = None
+        self._pid = 0
+
+    def write(self, data: bytes) -> Record:
+        if self._file is None or self._pid != os.getpid():  # a forked child opens its own
+            self._pid = os.getpid()
+            self._file = (self.folder / f"{self._pid}.spool").open("ab")
+        offset = self._file.tell()
+        self._file.write(data)
+        self._file.flush()
+        return self._file.name, offset, len(data)
+
+    @staticmethod
+    def read(record: Record) -> bytes:
+        path, offset, length = record
+        with open(path, "rb") as file:
+            file.seek(offset)
+            return file.read(length)
+
+    def close(self) -> None:
+        if self._file is not None and self._pid == os.getpid():
+            self._file.close()
+        self._file = None
+
+
 class Prerender:
     """Results of page jobs; a forked worker computes those at the back of the list."""
 
@@ -53,7 +90,7 @@ class Prerender:
         self._keys = list(self._jobs)
         self._index = {key: i for i, key in enumerate(self._keys)}
         self._expected = expected
-        self._ready: set[int] = set()  # jobs the worker has finished (results in the spool)
+        self._ready: dict[int, Record] = {}  # jobs the worker has finished -> their results
         self._conn: Any = None
         self._process: Any = None
         self._spool: Path | None = None
@@ -82,6 +119,7 @@ class Prerender:
     def _work(self, conn: Any) -> None:  # pragma: no cover - runs in the forked child
         code = 0
         assert self._spool is not None
+        spool = Spool(self._spool)
         try:
             for i in reversed(range(len(self._keys))):
                 with self._lock:
@@ -94,10 +132,7 @@ class Prerender:
                 except self._expected as exc:
                     conn.send((_ERROR, (key, str(exc))))
                     break
-                tmp = self._spool / f"{i}.tmp"
-                tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-                tmp.rename(self._spool / str(i))
-                conn.send((i, None))
+                conn.send((i, spool.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))))
             conn.send((_DONE, None))
         except BaseException:
             code = 1
@@ -147,17 +182,13 @@ class Prerender:
             failed, message = value
             self.close()
             raise RenderError(failed, message)
-        self._ready.add(got)
+        self._ready[got] = value
         return True
 
     def _load(self, i: int) -> Any:
-        assert self._spool is not None
-        self._ready.discard(i)
         self._jobs.pop(self._keys[i], None)
-        path = self._spool / str(i)
-        result = pickle.loads(path.read_bytes())  # noqa: S301 - our own worker's, in our mkdtemp
-        path.unlink()
-        return result
+        data = Spool.read(self._ready.pop(i))
+        return pickle.loads(data)  # noqa: S301 - our own worker's, in our mkdtemp
 
     def _run(self, key: str) -> Any:
         job = self._jobs.pop(key)

@@ -132,6 +132,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # one build: no stat() of every included template on each use
         )
         self.env.filters.update(
             md=_md, md_inline=_md_inline, plain=markdown.plain, scopes_attr=_scopes_attr,
