@@ -87,6 +87,7 @@ class ExportFiles:
         except ExportError as exc:
             raise PluginError(f"guidebook: a Markdown template failed: {exc}") from None
         self._used = {f.dest_uri for f in files}
+        by_uri = {f.src_uri: f for f in files}  # Files rebuilds its own map after each append
         handwritten = [f for f in files if f.is_documentation_page()
                        and f.src_uri not in ours and not f.inclusion.is_excluded()]
         self.exporter = exporter
@@ -94,7 +95,7 @@ class ExportFiles:
         self._tmp = Path(tempfile.mkdtemp(prefix="guidebook-exports-"))
         self._spool = Spool(self._tmp)
         for src_uri, what in ours.items():
-            page_file = files.get_file_from_path(src_uri)
+            page_file = by_uri.get(src_uri)
             if page_file is None:
                 continue
             if isinstance(what, GuidePage):

@@ -7,6 +7,7 @@ on the way is collected with its line and column, so one run reports all of them
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import unicodedata
@@ -332,7 +333,8 @@ def load_text(text: str, file: str) -> list[Guide]:
     doc = decoder.decode(node, S.GUIDE, "guide")
     if decoder.problems or doc is None:
         raise GuideError(decoder.problems or [Problem(_src(file, node), "not a guide")])
-    return [build_guide(doc)]
+    guide = build_guide(doc)
+    return [guide if "{" in text else dataclasses.replace(guide, templated=False)]
 
 
 def build_guide(doc: Doc, *, kind: str | None = None) -> Guide:

@@ -7,8 +7,8 @@ problem through the `source` attribute.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
 
 Kind = Literal["link-account", "connector-profile"]
 Whitelabel = Literal["hide", "only"] | None
@@ -19,8 +19,25 @@ CALLOUT_TYPES: tuple[str, ...] = ("note", "info", "tip", "warning", "danger")
 WHITELABEL_VALUES: tuple[str, ...] = ("hide", "only")
 
 
+class _Model:
+    """Pickled as (class, field values): a guide crosses from the loading worker as fast as
+    the class is built, without dataclasses' per-object field lookups."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        cls = type(self)
+        names = _NAMES.get(cls)
+        if names is None:
+            names = _NAMES[cls] = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+        return cls, tuple(getattr(self, name) for name in names)
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 @dataclass(frozen=True, order=True, slots=True)
-class Source:
+class Source(_Model):
     """A position in a source file (1-based line and column)."""
 
     file: str
@@ -35,7 +52,7 @@ NO_SOURCE = Source("<unknown>", 0, 0)
 
 
 @dataclass(frozen=True, slots=True)
-class Connector:
+class Connector(_Model):
     """The third-party product a guide is about."""
 
     key: str
@@ -45,7 +62,7 @@ class Connector:
 
 
 @dataclass(frozen=True, slots=True)
-class Action:
+class Action(_Model):
     """Something the connector can do, and the provider scopes it needs."""
 
     id: str
@@ -55,7 +72,7 @@ class Action:
 
 
 @dataclass(frozen=True, slots=True)
-class ListItem:
+class ListItem(_Model):
     """One bullet of a section or step list (Markdown, inline)."""
 
     text: str
@@ -64,7 +81,7 @@ class ListItem:
 
 
 @dataclass(frozen=True, slots=True)
-class Image:
+class Image(_Model):
     """A screenshot shown under a step."""
 
     src: str
@@ -73,7 +90,7 @@ class Image:
 
 
 @dataclass(frozen=True, slots=True)
-class Callout:
+class Callout(_Model):
     """An admonition shown before the sections."""
 
     type: str
@@ -82,7 +99,7 @@ class Callout:
 
 
 @dataclass(frozen=True, slots=True)
-class Step:
+class Step(_Model):
     """One numbered step of a section."""
 
     title: str
@@ -101,7 +118,7 @@ class Step:
 
 
 @dataclass(frozen=True, slots=True)
-class Section:
+class Section(_Model):
     """A titled part of a guide: prose, bullets and/or numbered steps."""
 
     title: str
@@ -119,7 +136,7 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
-class Field:
+class Field(_Model):
     """A value the user fills in on the hub when linking the account."""
 
     label: str
@@ -129,7 +146,7 @@ class Field:
 
 
 @dataclass(frozen=True, slots=True)
-class Guide:
+class Guide(_Model):
     """One connection guide, as written by its author (before defaults are applied)."""
 
     connector: Connector
@@ -147,6 +164,8 @@ class Guide:
     source: Source = NO_SOURCE
     # Where individual keys were written, for errors raised after loading (key -> Source).
     key_sources: dict[str, Source] = field(default_factory=dict, compare=False, hash=False)
+    # False when the source file has no "{" at all: no brand placeholder to fill in.
+    templated: bool = field(default=True, compare=False, hash=False)
 
     @property
     def url(self) -> str:

@@ -149,6 +149,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         templates = self.config.templates_dir
         self.renderer = Renderer(site, Path(templates) if templates else None)
         self._pages, self._meta = {}, {}
+        self._existing = set(files.src_uris)
         self._docs_dir = Path(config.docs_dir).resolve()
         self._root = Path(config.config_file_path).parent.resolve()  # guide files are named
         # relative to it (see load_site's display_root)
@@ -219,7 +220,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
 
     def _add(self, files: Files, config: MkDocsConfig, src_uri: str, what: Any, title: str,
              description: str, source_file: str | None) -> None:
-        if files.get_file_from_path(src_uri) is not None:
+        if src_uri in self._existing:  # (Files looks paths up in a map it rebuilds on append)
             raise PluginError(f"guidebook: the docs folder already has {src_uri}, which a "
                               f"guide page would replace; rename or remove it")
         # MkDocs and Material treat page titles and meta as HTML and print them unescaped

@@ -63,6 +63,18 @@ def expand(text: str, brand: Mapping[str, str], source: Source) -> str:
                          ) from None
 
 
+def _text_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a model class that `map_text` visits (cached per class)."""
+    names = _FIELDS.get(cls)
+    if names is None:
+        skip = {*_NOT_TEXT.get(cls.__name__, ()), "source", "key_sources"}
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.name not in skip)
+    return names
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def map_text(guide: Guide, fn: Callable[[str, Source], str]) -> Guide:
     """A copy of `guide` with `fn(text, source)` applied to every author-written text."""
 
@@ -70,18 +82,18 @@ def map_text(guide: Guide, fn: Callable[[str, Source], str]) -> Guide:
         if isinstance(obj, str):
             return fn(obj, source)  # type: ignore[return-value]
         if isinstance(obj, tuple):
-            return tuple(walk(x, source) for x in obj)  # type: ignore[return-value]
+            items = tuple(walk(x, source) for x in obj)
+            return obj if all(a is b for a, b in zip(items, obj, strict=True)) else items  # type: ignore[return-value]
+        if obj is None or isinstance(obj, (bool, int)):
+            return obj
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
             own = getattr(obj, "source", source)
             changes = {}
-            for f in dataclasses.fields(obj):
-                if f.name in _NOT_TEXT.get(type(obj).__name__, ()) or f.name in (
-                        "source", "key_sources"):
-                    continue
-                value = getattr(obj, f.name)
+            for name in _text_fields(type(obj)):
+                value = getattr(obj, name)
                 new = walk(value, own)
                 if new is not value:
-                    changes[f.name] = new
+                    changes[name] = new
             return dataclasses.replace(obj, **changes) if changes else obj  # type: ignore
         return obj
 
@@ -103,6 +115,8 @@ _NOT_TEXT: dict[str, tuple[str, ...]] = {
 
 def expand_guide(guide: Guide, brand: Mapping[str, str]) -> Guide:
     """The guide with every brand placeholder filled in; all bad placeholders in one error."""
+    if not guide.templated:
+        return guide
     problems: list[Problem] = []
 
     def fn(text: str, source: Source) -> str:
