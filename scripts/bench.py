@@ -9,8 +9,11 @@ alternation so machine noise hits every variant alike:
 - floor: the same guides pre-rendered with `guidebook render --format plain` as Markdown pages
   of a plain Material site (`nav: [index.md]`, guides `not_in_nav`, no guidebook plugin);
 - guidebook: the full build (HTML with sidebar, search index, Markdown twins, llms files);
-- no-agent: the same build with llms.txt, llms-full.txt and the page actions turned off;
-- validate: `guidebook validate` of the guides, against parsing the files with PyYAML's C loader.
+- no-agent: the same build with `agent_outputs: false` (no Markdown twins, llms.txt,
+  llms-full.txt or page actions);
+- validate: `guidebook validate` of the guides, against parsing the files with PyYAML's C loader;
+- serve (with --serve): `mkdocs serve` of the site; one guide is edited per round and the time
+  until the server returns the changed page is taken.
 
 It reports medians, ratios against the floor measured in the same run, time per guide, HTML
 size per guide page and peak RSS, as a table and (with --json) as JSON. Timings are for whole
@@ -23,11 +26,14 @@ import argparse
 import json
 import os
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import yaml
@@ -63,8 +69,7 @@ def prepare(root: Path, n: int) -> dict[str, Path]:
     config = write_project(project, n)
     data = yaml.safe_load(config.read_text())
     plugin = data["plugins"][1]["guidebook"]
-    no_agent = dict(data, plugins=["search", {"guidebook": {**plugin, "llms": {"enabled": False},
-                                                            "page_actions": {"enabled": False}}}])
+    no_agent = dict(data, plugins=["search", {"guidebook": {**plugin, "agent_outputs": False}}])
     (project / "mkdocs.no-agent.yml").write_text(yaml.safe_dump(no_agent, sort_keys=False))
     floor = root / "floor"
     (floor / "docs").mkdir(parents=True)
@@ -88,7 +93,65 @@ def parse_only(guides: Path) -> float:
     return time.perf_counter() - start
 
 
-def bench(n: int, rounds: int) -> dict[str, float]:
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except (OSError, ValueError):
+        return None
+
+
+def serve_latency(project: Path, rounds: int) -> list[float]:
+    """Seconds from saving an edited guide to `mkdocs serve` serving the changed page."""
+    from guidebook.site import Options, load_site
+
+    root = project.parent / "serve"
+    shutil.copytree(project, root)
+    plugin = yaml.safe_load((root / "mkdocs.yml").read_text())["plugins"][1]["guidebook"]
+    page = load_site(Options(guides_dir=root / "guides", brand=plugin["brand"]),
+                     display_root=root).pages[0]
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/{page.url}"
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"],
+                                cwd=root, env=ENV, stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            deadline = time.monotonic() + 900
+            while _fetch(url) is None:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    err.seek(0)
+                    raise SystemExit(f"mkdocs serve did not come up:\n{err.read().decode()[-3000:]}")
+                time.sleep(0.2)
+            times = []
+            guide_file = root / page.file
+            for i in range(rounds):
+                data = yaml.safe_load(guide_file.read_text(encoding="utf-8"))
+                marker = f"Edited step {i} {time.time_ns()}"
+                data["sections"][0]["steps"][0]["title"] = marker
+                start = time.perf_counter()
+                guide_file.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+                while marker not in (_fetch(url) or ""):
+                    if proc.poll() is not None or time.perf_counter() - start > 900:
+                        raise SystemExit("mkdocs serve did not rebuild the edited page")
+                    time.sleep(0.05)
+                times.append(time.perf_counter() - start)
+            return times
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def bench(n: int, rounds: int, serve: bool = False) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix=f"guidebook-bench-{n}-") as tmp:
         dirs = prepare(Path(tmp), n)
         project, floor = dirs["guidebook"], dirs["floor"]
@@ -110,6 +173,8 @@ def bench(n: int, rounds: int) -> dict[str, float]:
             times["parse"].append(parse_only(project / "guides"))
         pages = list((project / "out" / "connectors").glob("*/guides/*/*/index.html"))
         html_kb = statistics.mean(p.stat().st_size for p in pages) / 1024
+        if serve:
+            times["serve"] = serve_latency(project, rounds)
         med = {k: statistics.median(v) for k, v in times.items()}
         return {
             "n": n, "rounds": rounds, **{f"{k}_s": round(v, 3) for k, v in med.items()},
@@ -120,6 +185,8 @@ def bench(n: int, rounds: int) -> dict[str, float]:
             "floor_ms_per_guide": round(1000 * med["floor"] / n, 2),
             "html_kb_per_guide_page": round(html_kb, 1),
             "peak_rss_mb": rss["guidebook"], "floor_peak_rss_mb": rss["floor"],
+            **({"serve_edit_vs_floor_build": round(med["serve"] / med["floor"], 3)}
+               if serve else {}),
         }
 
 
@@ -128,15 +195,18 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 5000])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--serve", type=int, nargs="*", default=[2000], metavar="N",
+                        help="sizes at which to time `mkdocs serve` after an edit (default: 2000)")
     args = parser.parse_args()
     results = []
-    cols = ["n", "floor_s", "guidebook_s", "ratio_vs_floor", "ms_per_guide",
-            "agent_outputs_share", "validate_vs_parse", "html_kb_per_guide_page", "peak_rss_mb"]
+    cols = ["n", "floor_s", "guidebook_s", "ratio_vs_floor", "ms_per_guide", "floor_ms_per_guide",
+            "agent_outputs_share", "validate_vs_parse", "html_kb_per_guide_page", "peak_rss_mb",
+            "floor_peak_rss_mb", "serve_s"]
     print(" | ".join(cols))
     for n in args.sizes:
-        result = bench(n, args.rounds)
+        result = bench(n, args.rounds, serve=n in args.serve)
         results.append(result)
-        print(" | ".join(str(result[c]) for c in cols), flush=True)
+        print(" | ".join(str(result.get(c, "-")) for c in cols), flush=True)
     if len(results) > 1:
         first, last = results[0], results[-1]
         print(f"linearity: ms/guide at N={last['n']} is "

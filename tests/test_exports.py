@@ -305,3 +305,19 @@ def test_two_builds_give_identical_exports(tmp_path) -> None:
         outputs.append({p.relative_to(site_dir).as_posix(): p.read_bytes() for p in files})
     assert outputs[0] == outputs[1]
     assert "llms.txt" in outputs[0] and "llms-full.txt" in outputs[0]
+
+
+def test_agent_outputs_off_builds_the_html_site_alone(tmp_path) -> None:
+    on = build(_project(tmp_path / "on"))
+    off = build(_project(tmp_path / "off", agent_outputs=False))
+    assert not list(off.rglob("*.md")) and not (off / "llms.txt").exists()
+    assert not (off / "llms-full.txt").exists() and list(on.rglob("*.md"))
+    for page in sorted(off.rglob("index.html")):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        assert soup.select_one('link[type="text/markdown"], [data-gb-page-actions]') is None
+        ours = BeautifulSoup((on / page.relative_to(off)).read_text(encoding="utf-8"),
+                             "html.parser")
+        for menu in ours.select("[data-gb-page-actions]"):
+            menu.decompose()
+        assert (soup.select_one("article").get_text().split()
+                == ours.select_one("article").get_text().split())

@@ -162,3 +162,27 @@ def test_other_plugins_see_real_pages_and_the_same_output(project, tmp_path: Pat
     for page in sorted(plain.rglob("*.html")):
         rel = page.relative_to(plain)
         assert (hooked / rel).read_bytes() == page.read_bytes(), rel
+
+
+def test_parallel_loading_gives_the_same_site_and_problems(tmp_path: Path) -> None:
+    """Past PARALLEL_LOAD_MIN files, a worker loads the back of the list: same pages, same
+    problems (with their lines), same order."""
+    from guidebook.site import PARALLEL_LOAD_MIN, Options, load_site
+
+    guides = tmp_path / "guides"
+    n = PARALLEL_LOAD_MIN + 20
+    for i in range(n):
+        text = HARVEST.replace("key: harvest, name: Harvest", f"key: c{i:03d}, name: Co {i:03d}")
+        if i % 37 == 5:
+            text = text.replace("auth:", "auth_typo:", 1)  # a problem in either share
+        path = guides / f"c{i:03d}" / "pat.yaml"
+        path.parent.mkdir(parents=True)
+        path.write_text(text, encoding="utf-8")
+    options = Options(guides_dir=guides, brand={"name": "Acme", "hub": "Acme Hub"})
+    serial = load_site(options, parallel=False)
+    parallel = load_site(options, parallel=True)
+    assert [p.url for p in parallel.pages] == [p.url for p in serial.pages]
+    assert [p.guide for p in parallel.pages] == [p.guide for p in serial.pages]
+    assert [str(p) for p in parallel.problems] == [str(p) for p in serial.problems]
+    assert len(serial.problems) >= 4 and len(serial.pages) == n - len(
+        {p.source.file for p in serial.problems})

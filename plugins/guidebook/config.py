@@ -83,6 +83,9 @@ class GuidebookConfig(base.Config):
     """Literal text -> replacement, applied to guide text in white-label builds."""
     whitelabel_forbid = c.Optional(c.ListOfItems(c.Type(str)))
     """Terms no white-label output may contain (default: brand name and hub)."""
+    agent_outputs = c.Type(bool, default=True)
+    """Markdown twins, llms.txt, llms-full.txt and the page action menu; false builds the HTML
+    site alone (the options below then do nothing)."""
     markdown_export = c.Choice(FORMATS, default="stackone")
     """Format of the Markdown twins: `stackone` (HTML blocks and <Steps>) or `plain`."""
     llms = c.SubConfig(LlmsConfig)

@@ -10,6 +10,7 @@ on a big site, a temporary file and a copy for each would cost more than renderi
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import shutil
@@ -149,10 +150,18 @@ class ExportFiles:
             else:
                 export = exporter.index(title)
             data = export.text.encode("utf-8")
+            first = None
             for path in paths:
                 os.makedirs(os.path.dirname(path), exist_ok=True)
+                if first is not None:  # the alias: the same bytes, a second name for them
+                    with contextlib.suppress(OSError):
+                        if os.path.lexists(path):
+                            os.unlink(path)
+                        os.link(first, path)
+                        continue
                 with open(path, "wb") as out:
                     out.write(data)
+                first = path
             return spool.write(export.body.encode("utf-8")) if keep and spool else None
 
         return run

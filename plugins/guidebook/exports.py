@@ -219,9 +219,14 @@ _BLANK_BEFORE_CLOSE = re.compile(r"\n\n+([ \t]*</)")
 
 def tidy(text: str) -> str:
     """One blank line at most between blocks, no trailing spaces, one final newline."""
-    text = _TRAILING.sub("\n", text.replace("\r\n", "\n"))
-    text = _BLANK_BEFORE_CLOSE.sub(r"\n\1", text)
-    return _BLANKS.sub("\n\n", text).strip("\n") + "\n"
+    text = text.replace("\r\n", "\n")
+    if " \n" in text or "\t\n" in text:  # (the searches cost more than these checks)
+        text = _TRAILING.sub("\n", text)
+    if "\n\n" in text:
+        text = _BLANK_BEFORE_CLOSE.sub(r"\n\1", text)
+        if "\n\n\n" in text:
+            text = _BLANKS.sub("\n\n", text)
+    return text.strip("\n") + "\n"
 
 
 # -- the exporter -------------------------------------------------------------------------------

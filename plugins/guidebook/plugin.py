@@ -164,8 +164,10 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         for uri, path in _packaged_assets().items():
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=path))
-        self._exports = ExportFiles(self.config)
-        self._exports.add(files, config, site, self._pages, self.config.templates_dir)
+        self._exports = None
+        if self.config.agent_outputs:
+            self._exports = ExportFiles(self.config)
+            self._exports.add(files, config, site, self._pages, self.config.templates_dir)
         self._search = SearchShortcut(config.plugins)
         self._close_spill()
         if _quiet_plugins(config, "page_context", "post_page", "post_build"):
@@ -177,14 +179,15 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     def _start_rendering(self, files: Files) -> None:
         """Queue every page body and Markdown twin, rendered on the second core if possible."""
         renderer, exports = self.renderer, self._exports
-        assert renderer is not None and exports is not None
+        assert renderer is not None
         title = self.config.nav_title
 
         def job(src_uri: str, what: Any) -> Any:
             file = files.get_file_from_path(src_uri)
             page_url = file.url if file is not None else ""
             base_url = "../" * page_url.count("/")
-            export = exports.job(src_uri, what) if exports.is_pending(src_uri) else None
+            export = (exports.job(src_uri, what)
+                      if exports is not None and exports.is_pending(src_uri) else None)
             if isinstance(what, GuidePage):
                 body = lambda: renderer.guide(what, base_url=base_url)  # noqa: E731
             elif isinstance(what, ConnectorEntry):
@@ -193,8 +196,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 body = lambda: renderer.index(title=title, base_url=base_url)  # noqa: E731
 
             def run() -> tuple[str, list[Heading], Any]:
-                html_body, headings = body()
-                content = exports.decorate_uri(src_uri, page_url, html_body)
+                content, headings = body()
+                if exports is not None:
+                    content = exports.decorate_uri(src_uri, page_url, content)
                 return content, headings, export() if export else None
 
             return run
@@ -208,14 +212,15 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     def _rendered(self, src_uri: str) -> tuple[str, list[Heading]]:
         """The content and headings of one of our pages; its twin and search sections are
         handed on the way."""
-        assert self._prerender is not None and self._exports is not None
+        assert self._prerender is not None
         try:
             body, headings, export = self._prerender.get(src_uri)
         except RenderError as exc:
             what = "Markdown template" if "Markdown" in exc.message else "template"
             raise PluginError(f"guidebook: a {what} failed on {exc.key or src_uri}: "
                               f"{exc.message}") from None
-        self._exports.fill(src_uri, export)
+        if self._exports is not None:
+            self._exports.fill(src_uri, export)
         return body, headings
 
     def _add(self, files: Files, config: MkDocsConfig, src_uri: str, what: Any, title: str,
