@@ -69,6 +69,8 @@ def _parser(backticks: bool) -> MarkdownIt:
 
 # Text without any of these characters is plain prose: it needs escaping, not parsing.
 _MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>&!~|#=+\n\t]|^\s|^[-\d]|\s$")
+# Characters inline Markdown gives a meaning to (or that its input normalisation changes).
+_INLINE_MARKUP = re.compile(r"[\\`*_\[\]<>&!~\r\n\x00]")
 _INLINE_CODE = re.compile(r"(?<!<pre>)<code>(.*?)</code>", re.DOTALL)
 
 
@@ -142,8 +144,11 @@ def links(text: str) -> list[tuple[str, str]]:
 @lru_cache(maxsize=4096)
 def plain(text: str) -> str:
     """Inline Markdown reduced to its text (for titles in <title>, nav, llms.txt)."""
+    text = text.strip()
+    if not _INLINE_MARKUP.search(text):
+        return text  # plain prose: nothing to parse
     out: list[str] = []
-    for token in _parser(False).parseInline(text.strip()):
+    for token in _parser(False).parseInline(text):
         for child in token.children or ():
             if child.type in ("text", "code_inline"):
                 out.append(child.content)
