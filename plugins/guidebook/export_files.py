@@ -51,6 +51,14 @@ SRC_SUFFIX = ".guidebook-export"
 INDEX_DESCRIPTION = "Every connector and its connection guides."
 
 
+class WrittenFile(File):
+    """A file guidebook writes straight into the site (its source is its destination): MkDocs
+    would find it is the same file and copy nothing, after a few system calls per file."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
+
+
 class ExportFiles:
     """The export outputs of one build: added in on_files, llms files filled in on_env."""
 
@@ -70,6 +78,7 @@ class ExportFiles:
         self._pending: dict[str, tuple[str, list[str]]] = {}
         self._tmp: Path | None = None
         self._spool: Spool | None = None  # export bodies for llms-full.txt
+        self._full: list[tuple[str, Record]] | None = None  # its entries, once lined up
         self._guide_uris: set[str] = set()
 
     # -- on_files ----------------------------------------------------------------------------
@@ -127,8 +136,9 @@ class ExportFiles:
                     log.warning(f"the docs folder has its own {name}; guidebook does not "
                                 f"write one (remove it to get the generated file)")
                     continue
-                if name == LLMS_FULL:  # written at on_env, without holding it in memory
-                    file = File.generated(config, name, abs_src_path=str(self._tmp / name))
+                if name == LLMS_FULL:  # written by `write_full`, never held in memory
+                    target = os.path.normpath(os.path.join(config.site_dir, name))
+                    file = WrittenFile.generated(config, name, abs_src_path=target)
                 else:
                     file = File.generated(config, name, content="")
                 files.append(file)
@@ -203,9 +213,11 @@ class ExportFiles:
                                 f"another file of the site, so it is not written; rename one "
                                 f"of them")
                 continue
+            kind: type[File] = File
             if direct:
                 source = {"abs_src_path": os.path.normpath(os.path.join(config.site_dir, dest))}
-            file = File.generated(config, dest + SRC_SUFFIX, **source)
+                kind = WrittenFile
+            file = kind.generated(config, dest + SRC_SUFFIX, **source)
             file.dest_uri = dest
             files.append(file)
             added.append(file)
@@ -218,7 +230,8 @@ class ExportFiles:
     # -- on_env ------------------------------------------------------------------------------
 
     def finish(self) -> None:
-        """Fill llms.txt and llms-full.txt (page titles are known once pages are read)."""
+        """Fill llms.txt and line up llms-full.txt (page titles are known once pages are read);
+        `write_full` then writes llms-full.txt."""
         if not self._llms or self.site is None:
             return
         opts = self.options.llms
@@ -250,12 +263,22 @@ class ExportFiles:
                         f"{opts.budget:,}; list fewer pages (llms.optional globs move pages "
                         f"to '## Optional', or raise llms.budget)")
         if LLMS_FULL in self._llms:
-            entries = ((self._url(p.path), Spool.read(self._bodies[p.path]).decode("utf-8"))
-                       for _, items in groups for p in items if p.path in self._bodies)
-            assert self._tmp is not None
-            with (self._tmp / LLMS_FULL).open("w", encoding="utf-8", newline="") as out:
-                write_llms_full(out, entries)
+            self._full = [(self._url(p.path), self._bodies[p.path])
+                          for _, items in groups for p in items if p.path in self._bodies]
         self._bodies.clear()
+
+    def write_full(self) -> None:
+        """Write llms-full.txt into the site, reading each guide's body from the spool (runs
+        once, maybe in the render worker)."""
+        file = self._llms.get(LLMS_FULL)
+        if file is None or self._full is None:
+            return
+        entries = ((url, Spool.read(record).decode("utf-8")) for url, record in self._full)
+        assert file.abs_src_path is not None
+        os.makedirs(os.path.dirname(file.abs_src_path), exist_ok=True)
+        with open(file.abs_src_path, "w", encoding="utf-8", newline="") as out:
+            write_llms_full(out, entries)
+        self._full = None
 
     # -- pages -------------------------------------------------------------------------------
 

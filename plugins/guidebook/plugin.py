@@ -39,6 +39,7 @@ INDEX_URI = "connectors/index.md"
 TRUTHY = ("1", "true", "yes", "on")
 PAGE_TEMPLATE = "guidebook/page.html"  # our pages' template while the page worker runs
 SPILLED = "<!-- guidebook: this page's content waits in a temporary file -->"
+LLMS_FULL_JOB = "\x00llms-full.txt"  # the last job of the page worker's list
 
 
 def _packaged_assets() -> dict[str, str]:
@@ -81,6 +82,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._nav: Navigation | None = None
         self._pages_out: Prerender | None = None  # theme pages, see _build_pages
         self._built: dict[str, str | None] = {}
+        self._full_queued = False  # llms-full.txt is a job of the page worker
         self._spill_dir: Path | None = None  # page contents between reading and building
         self._spill: Spool | None = None
         self._spilled: dict[str, Record] = {}
@@ -350,6 +352,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         if self.config.enabled and self._prerender is not None:
             self._prerender.close()  # every page body is in
             self._build_pages(env, config, files)
+        if self._exports is not None and self._pages_out is None:
+            self._exports.write_full()
         return env
 
     def _build_pages(self, env: Any, config: MkDocsConfig, files: Files) -> None:
@@ -383,6 +387,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 del self._spilled[src_uri]
         if not jobs:
             return
+        self._full_queued = self._exports is not None
+        if self._exports is not None:  # the worker starts from the back: this goes first
+            jobs.append((LLMS_FULL_JOB, self._exports.write_full))
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({PAGE_TEMPLATE: "{{ guidebook_page() }}"}),
                                           env.loader])
         env.globals["guidebook_page"] = self._page_output
@@ -412,11 +419,18 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             return None
         return self._exports.head(page, output)
 
+    @event_priority(100)
+    def _llms_full_written(self, *, config: MkDocsConfig) -> None:
+        if self._pages_out is not None and self._full_queued:  # before other plugins look
+            self._full_queued = False
+            try:
+                self._pages_out.get(LLMS_FULL_JOB)
+            except RenderError as exc:  # pragma: no cover - a disk error in the worker
+                raise PluginError(f"guidebook: writing llms-full.txt failed: {exc.message}"
+                                  ) from None
+
     @event_priority(-100)
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Priority -100, so every other plugin has written its files. In white-label builds,
-        reads every file of the site dir and fails the build on a forbidden term (the normal
-        brand) or on text of a `whitelabel: hide` part."""
+    def _check_build(self, *, config: MkDocsConfig) -> None:
         self._close_workers()
         if self._exports is not None:
             self._exports.close()
@@ -435,6 +449,12 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         if leaks:
             raise PluginError(f"guidebook: {format_leaks(leaks)}")
         log.info(f"white-label leak check passed ({shown})")
+
+    on_post_build = CombinedEvent(_llms_full_written, _check_build)
+    """Priority 100 makes sure llms-full.txt is written (the page worker writes it first
+    thing). Priority -100, once every other plugin has written its files: in white-label
+    builds, reads every file of the site dir and fails the build on a forbidden term (the
+    normal brand) or on text of a `whitelabel: hide` part."""
 
     def _close_workers(self) -> None:
         for worker in (self._prerender, self._pages_out):
