@@ -147,8 +147,13 @@ def plain(text: str) -> str:
     text = text.strip()
     if not _INLINE_MARKUP.search(text):
         return text  # plain prose: nothing to parse
+    return parsed_plain(text)
+
+
+def parsed_plain(text: str) -> str:
+    """`plain` by markdown-it, without the shortcut for text that has no markup."""
     out: list[str] = []
-    for token in _parser(False).parseInline(text):
+    for token in _parser(False).parseInline(text.strip()):
         for child in token.children or ():
             if child.type in ("text", "code_inline"):
                 out.append(child.content)
