@@ -186,3 +186,16 @@ def test_parallel_loading_gives_the_same_site_and_problems(tmp_path: Path) -> No
     assert [str(p) for p in parallel.problems] == [str(p) for p in serial.problems]
     assert len(serial.problems) >= 4 and len(serial.pages) == n - len(
         {p.source.file for p in serial.problems})
+
+
+def test_mkdocs_own_search_indexes_the_real_pages(project, tmp_path: Path) -> None:
+    """MkDocs' own search plugin reads page.content itself: our pages keep theirs for it."""
+    import json
+
+    site = build(project({"harvest/pat.yaml": HARVEST}, config={"theme": {"name": "mkdocs"}}),
+                 site_dir=str(tmp_path / "site"))
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts = " ".join(doc["text"] for doc in index["docs"]
+                     if doc["location"].startswith("connectors/harvest/guides/"))
+    assert "Personal Access Token" in texts or "token" in texts.lower()
+    assert "temporary file" not in texts

@@ -172,7 +172,11 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             self._exports.add(files, config, site, self._pages, self.config.templates_dir)
         self._search = SearchShortcut(config.plugins)
         self._close_spill()
-        if _quiet_plugins(config, "page_context", "post_page", "post_build"):
+        # Spilled pages are read back only by our page jobs: every other handler of a later
+        # event would see the placeholder, except Material's search, which `searchindex`
+        # hands the sections of the real content.
+        known = self._search.plugin or self  # (any other search plugin reads page.content)
+        if _quiet_plugins(config, "page_context", "post_page", "post_build", allowed=(known,)):
             self._spill_dir = Path(tempfile.mkdtemp(prefix="guidebook-pages-"))
             self._spill = Spool(self._spill_dir)
         self._start_rendering(files)
@@ -480,14 +484,16 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         return server
 
 
-def _quiet_plugins(config: MkDocsConfig, *events: str) -> bool:
-    """True when every handler of these events belongs to a search plugin or to us: no other
-    plugin changes a page's context (the page worker renders with MkDocs' own context) or
-    looks at pages after their content is read."""
+def _quiet_plugins(config: MkDocsConfig, *events: str, allowed: tuple[Any, ...] = ()) -> bool:
+    """True when every handler of these events belongs to us, to `allowed` plugins or (with
+    no `allowed` given) to a search plugin: no other plugin changes a page's context (the page
+    worker renders with MkDocs' own context) or looks at pages after their content is read."""
     for event in events:
         for handler in config.plugins.events.get(event, []):
             owner = getattr(handler, "__self__", None)
-            if isinstance(owner, GuidebookPlugin) or type(owner).__name__ == "SearchPlugin":
+            if isinstance(owner, GuidebookPlugin) or (
+                    any(owner is a for a in allowed) if allowed
+                    else type(owner).__name__ == "SearchPlugin"):
                 continue
             return False
     return True
