@@ -1,0 +1,26 @@
+"""scripts/bench.py runs end to end (a tiny N; timings are reported, never asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bench_script_runs_and_writes_its_json(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--sizes", "24",
+                           "--rounds", "1", "--serve", "24", "--json", str(out)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    [row] = json.loads(out.read_text(encoding="utf-8"))
+    assert row["n"] == 24 and row["rounds"] == 1
+    for key in ("floor_s", "guidebook_s", "no_agent_s", "validate_s", "parse_s", "serve_s",
+                "ratio_vs_floor", "agent_outputs_share", "ms_per_guide", "peak_rss_mb"):
+        assert isinstance(row[key], (int, float)), key
+    assert row["guidebook_s"] > 0 and row["serve_s"] > 0 and row["peak_rss_mb"] > 0
+    assert 5 < row["html_kb_per_guide_page"] < 60
+    assert "ratio_vs_floor" in done.stdout.splitlines()[0]  # the table's header
