@@ -13,8 +13,6 @@ from __future__ import annotations
 import contextlib
 import html
 import os
-import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -76,7 +74,6 @@ class ExportFiles:
         self.exporter: Exporter | None = None
         # page src_uri -> its twin and the files to write it to (not written yet)
         self._pending: dict[str, tuple[str, list[str]]] = {}
-        self._tmp: Path | None = None
         self._spool: Spool | None = None  # export bodies for llms-full.txt
         self._full: list[tuple[str, Record]] | None = None  # its entries, once lined up
         self._guide_uris: set[str] = set()
@@ -102,8 +99,7 @@ class ExportFiles:
                        and f.src_uri not in ours and not f.inclusion.is_excluded()]
         self.exporter = exporter
         self.close()
-        self._tmp = Path(tempfile.mkdtemp(prefix="guidebook-exports-"))
-        self._spool = Spool(self._tmp)
+        self._spool = Spool("guidebook-exports-")
         for src_uri, what in ours.items():
             page_file = by_uri.get(src_uri)
             if page_file is None:
@@ -184,13 +180,10 @@ class ExportFiles:
             self._bodies[twin] = body
 
     def close(self) -> None:
-        """Remove the temporary twin files (MkDocs has copied them into the site)."""
+        """Remove the spooled export bodies (llms-full.txt is written)."""
         if self._spool is not None:
             self._spool.close()
             self._spool = None
-        if self._tmp is not None:
-            shutil.rmtree(self._tmp, ignore_errors=True)
-            self._tmp = None
 
     @property
     def pending(self) -> list[str]:

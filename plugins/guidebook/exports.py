@@ -110,14 +110,7 @@ def _html_inline(text: str | None) -> str:
 def _escape_html_outside_code(text: str) -> str:
     """Guide text is data: raw HTML is shown as text in HTML pages, so `<` is escaped here
     too (autolinks `<https://...>` kept)."""
-    out: list[str] = []
-    last = 0
-    for m in _CODE_SPLIT.finditer(text):
-        out.append(_escape_lt(text[last:m.start()]))
-        out.append(m.group(0))
-        last = m.end()
-    out.append(_escape_lt(text[last:]))
-    return "".join(out)
+    return markdown.outside(_CODE_SPLIT, text, _escape_lt)
 
 
 def _escape_lt(text: str) -> str:

@@ -59,6 +59,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from .errors import GuideError
 from .load import DEFAULT_MAX_BYTES, display_path, load_text, read_text, slugify
+from .markdown import outside
 
 __all__ = ["ImportFailure", "ImportResult", "ImportWarning", "import_file", "import_text"]
 
@@ -1712,14 +1713,7 @@ def _escape_jinja(text: str) -> str:
 
 def _brand(text: str) -> str:
     """`StackOne Hub` -> `{{ brand.hub }}`, `StackOne` -> `{{ brand.name }}`, outside URLs."""
-    out = []
-    last = 0
-    for m in _PROTECTED.finditer(text):
-        out.append(_brand_plain(text[last:m.start()]))
-        out.append(m.group(0))
-        last = m.end()
-    out.append(_brand_plain(text[last:]))
-    return "".join(out)
+    return outside(_PROTECTED, text, _brand_plain)
 
 
 def _brand_plain(text: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -110,6 +111,19 @@ def inline(text: str, *, backticks: bool = False) -> str:
     if not _MARKUP_CHARS.search(text):
         return _escape(text)
     return _parser(False).renderInline(text)
+
+
+def outside(pattern: re.Pattern[str], text: str, fn: Callable[[str], str]) -> str:
+    """`text` with `fn` applied to the stretches between matches of `pattern` (the matches,
+    such as code spans or URLs, are kept as they are)."""
+    out: list[str] = []
+    last = 0
+    for m in pattern.finditer(text):
+        out.append(fn(text[last:m.start()]))
+        out.append(m.group(0))
+        last = m.end()
+    out.append(fn(text[last:]))
+    return "".join(out)
 
 
 _SAFE_SCHEME_RE = re.compile(r"(?<![A-Za-z0-9+.\-])(?:https?|mailto|tel):", re.IGNORECASE)

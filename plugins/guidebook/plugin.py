@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import html
 import os
-import shutil
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -82,9 +80,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._nav: Navigation | None = None
         self._pages_out: Prerender | None = None  # theme pages, see _build_pages
         self._built: dict[str, str | None] = {}
-        self._full_queued = False  # llms-full.txt is a job of the page worker
-        self._spill_dir: Path | None = None  # page contents between reading and building
-        self._spill: Spool | None = None
+        self._spool: Spool | None = None  # page contents between reading and building
         self._spilled: dict[str, Record] = {}
         self._exports: ExportFiles | None = None
 
@@ -175,10 +171,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         # Spilled pages are read back only by our page jobs: every other handler of a later
         # event would see the placeholder, except Material's search, which `searchindex`
         # hands the sections of the real content.
-        known = self._search.plugin or self  # (any other search plugin reads page.content)
-        if _quiet_plugins(config, "page_context", "post_page", "post_build", allowed=(known,)):
-            self._spill_dir = Path(tempfile.mkdtemp(prefix="guidebook-pages-"))
-            self._spill = Spool(self._spill_dir)
+        known = (self._search.plugin,) if self._search.plugin is not None else ()
+        if _quiet_plugins(config, "page_context", "post_page", "post_build", allowed=known):
+            self._spool = Spool("guidebook-pages-")
         self._start_rendering(files)
         return files
 
@@ -305,9 +300,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     @event_priority(-100)
     def _spill(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         src_uri = page.file.src_uri
-        if self._spill is None or src_uri not in self._pages:
+        if self._spool is None or src_uri not in self._pages:
             return None
-        self._spilled[src_uri] = self._spill.write(html.encode("utf-8", "surrogatepass"))
+        self._spilled[src_uri] = self._spool.write(html.encode("utf-8", "surrogatepass"))
         return SPILLED
 
     on_page_content = CombinedEvent(event_priority(0)(_content), _spill)
@@ -373,7 +368,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._pages_out, self._built = None, {}
         nav = self._nav
         jobs = []
-        if nav is not None and _quiet_plugins(config, "page_context"):
+        searches = tuple(p for p in config.plugins.values() if type(p).__name__ == "SearchPlugin")
+        if nav is not None and _quiet_plugins(config, "page_context", allowed=searches):
             doc_files = files.documentation_pages()
             search = self._search.plugin is not None
             for file in doc_files:
@@ -391,7 +387,6 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 del self._spilled[src_uri]
         if not jobs:
             return
-        self._full_queued = self._exports is not None
         if self._exports is not None:  # the worker starts from the back: this goes first
             jobs.append((LLMS_FULL_JOB, self._exports.write_full))
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({PAGE_TEMPLATE: "{{ guidebook_page() }}"}),
@@ -425,8 +420,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
 
     @event_priority(100)
     def _llms_full_written(self, *, config: MkDocsConfig) -> None:
-        if self._pages_out is not None and self._full_queued:  # before other plugins look
-            self._full_queued = False
+        if self._pages_out is not None and self._exports is not None:  # before other plugins
             try:
                 self._pages_out.get(LLMS_FULL_JOB)
             except RenderError as exc:  # pragma: no cover - a disk error in the worker
@@ -469,11 +463,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._close_spill()
 
     def _close_spill(self) -> None:
-        if self._spill is not None:
-            self._spill.close()
-        if self._spill_dir is not None:
-            shutil.rmtree(self._spill_dir, ignore_errors=True)
-        self._spill_dir, self._spill, self._spilled = None, None, {}
+        if self._spool is not None:
+            self._spool.close()
+        self._spool, self._spilled = None, {}
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Priority 0. Rebuilds when a guide or an override template changes."""
@@ -485,17 +477,15 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
 
 
 def _quiet_plugins(config: MkDocsConfig, *events: str, allowed: tuple[Any, ...] = ()) -> bool:
-    """True when every handler of these events belongs to us, to `allowed` plugins or (with
-    no `allowed` given) to a search plugin: no other plugin changes a page's context (the page
-    worker renders with MkDocs' own context) or looks at pages after their content is read."""
+    """True when every handler of these events belongs to us or to an `allowed` plugin: no
+    other plugin changes a page's context (the page worker renders with MkDocs' own context)
+    or looks at pages after their content is read."""
     for event in events:
         for handler in config.plugins.events.get(event, []):
             owner = getattr(handler, "__self__", None)
-            if isinstance(owner, GuidebookPlugin) or (
-                    any(owner is a for a in allowed) if allowed
-                    else type(owner).__name__ == "SearchPlugin"):
-                continue
-            return False
+            if owner is None or not (isinstance(owner, GuidebookPlugin)
+                                     or any(owner is a for a in allowed)):
+                return False
     return True
 
 

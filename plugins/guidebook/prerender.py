@@ -48,14 +48,16 @@ Record = tuple[str, int, int]  # (file, offset, length) of bytes in a Spool
 
 
 class Spool:
-    """Byte records appended to one file per process in `folder` (creating a file per record
-    costs more than writing it, on a big site).
+    """Byte records appended to one file per process in a temporary folder of its own
+    (creating a file per record costs more than writing it, on a big site).
 
     `write` gives the record's address, which any process can `read` once `write` returned.
+    A forked child writes to its own file; `close` in the creating process removes them all.
     """
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, prefix: str = "guidebook-") -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix=prefix))
+        self._owner = os.getpid()
         self._file: Any = None
         self._pid = 0
 
@@ -79,6 +81,8 @@ class Spool:
         if self._file is not None and self._pid == os.getpid():
             self._file.close()
         self._file = None
+        if os.getpid() == self._owner:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class Prerender:
@@ -93,7 +97,7 @@ class Prerender:
         self._ready: dict[int, Record] = {}  # jobs the worker has finished -> their results
         self._conn: Any = None
         self._process: Any = None
-        self._spool: Path | None = None
+        self._spool: Spool | None = None
         if parallel and can_fork() and len(self._jobs) > 1:
             self._start()
 
@@ -108,7 +112,7 @@ class Prerender:
         # (running it, or done with it and stopped), and has finished every job after it.
         self._claimed = context.RawValue("q", -1)
         self._worker_at = context.RawValue("q", len(self._keys))
-        self._spool = Path(tempfile.mkdtemp(prefix="guidebook-render-"))
+        self._spool = Spool("guidebook-render-")
         receiver, sender = context.Pipe(duplex=False)
         process = context.Process(target=self._work, args=(sender,), daemon=True,
                                   name="guidebook-render")
@@ -118,8 +122,8 @@ class Prerender:
 
     def _work(self, conn: Any) -> None:  # pragma: no cover - runs in the forked child
         code = 0
-        assert self._spool is not None
-        spool = Spool(self._spool)
+        spool = self._spool
+        assert spool is not None
         try:
             for i in reversed(range(len(self._keys))):
                 with self._lock:
@@ -215,5 +219,5 @@ class Prerender:
         self._stop()
         self._ready.clear()
         if self._spool is not None:
-            shutil.rmtree(self._spool, ignore_errors=True)
+            self._spool.close()
             self._spool = None

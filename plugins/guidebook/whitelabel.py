@@ -185,20 +185,15 @@ def _part_texts(part: Section | Step | ListItem) -> Iterator[tuple[str, Source]]
 
 def hidden_parts(guide: Guide) -> Iterator[tuple[str, Source]]:
     """(text, source) of every `whitelabel: hide` section, step and list item of a guide."""
-    for section in guide.sections:
-        if section.whitelabel == "hide":
-            yield from _part_texts(section)
-            continue
-        for item in section.list:
-            if item.whitelabel == "hide":
-                yield from _part_texts(item)
-        for step in section.steps:
-            if step.whitelabel == "hide":
-                yield from _part_texts(step)
-                continue
-            for item in step.list:
-                if item.whitelabel == "hide":
-                    yield from _part_texts(item)
+
+    def walk(parts: Iterable[Section | Step | ListItem]) -> Iterator[tuple[str, Source]]:
+        for part in parts:
+            if part.whitelabel == "hide":
+                yield from _part_texts(part)
+            elif not isinstance(part, ListItem):  # a hidden part hides all it holds
+                yield from walk((*part.list, *(part.steps if isinstance(part, Section) else ())))
+
+    yield from walk(guide.sections)
 
 
 def hidden_texts(guides: Iterable[Guide], brand: Mapping[str, str],
