@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from conftest import FIXTURES, REFERENCE, build, write_project
+from conftest import FIXTURES, REFERENCE, ROOT, build, write_project
+from guidebook import twin
 from guidebook.exports import Exporter, md_blocks, source_twin_path, twin_path, wrap
 from guidebook.model import Connector, Field, Guide, ListItem, Section, Step
+from guidebook.render import default_templates_dir
 from guidebook.site import GuideSite, Options, load_site, make_page
 
 EXPORTS = FIXTURES / "exports"
@@ -236,6 +238,51 @@ def test_plain_helpers_wrap_without_starting_blocks() -> None:
     assert wrap("a " * 50, width=20).count("\n") == 4
 
 
+# -- the Python twin of the packaged guide templates -------------------------------------------
+
+CB = {"callback_base": "https://api.test"}  # the example guides use it
+WL = {"whitelabel": True,
+      "whitelabel_brand": {"name": "Harbor", "hub": "Harbor Link", **CB},
+      "whitelabel_replace": {"Lumen Bridge": "Harbor Bridge"}}
+TWIN_SOURCES = [ROOT / "guides", EXPORTS, FIXTURES / "golden", FIXTURES / "scopes-site" / "guides",
+                FIXTURES / "whitelabel-site" / "guides"]
+
+
+@pytest.mark.parametrize("variant", [{}, WL], ids=["normal", "white-label"])
+@pytest.mark.parametrize("brand", [{**BRAND, **CB}, {"name": "Acme", "hub": "Acme Hub", **CB}],
+                         ids=["brand-links", "brand-plain"])
+def test_python_twin_is_the_templates_twin(variant, brand) -> None:
+    pages = 0
+    for folder in TWIN_SOURCES:
+        site = load_site(Options(guides_dir=folder, brand=brand, **variant))
+        assert site.problems == [] and site.pages, folder
+        for exporter in (Exporter(site), Exporter(site, site_url="https://docs.test/a/",
+                                                  llms_path=None)):
+            assert exporter.fast_guides
+            for page in site.pages:
+                assert exporter.guide(page) == exporter.guide_from_templates(page), page.file
+                pages += 1
+    assert pages >= 30
+
+
+@pytest.mark.parametrize("name", twin.GUIDE_TEMPLATES)
+def test_overriding_any_guide_template_uses_the_templates(tmp_path, name) -> None:
+    site = load_site(Options(guides_dir=ROOT / "guides", brand={**BRAND, **CB}))
+    source = (default_templates_dir() / name).read_text(encoding="utf-8")
+    if "</" in source:
+        source = source.replace("</", "<!-- ours --></", 1)
+    else:  # the thin child template: override one of its blocks
+        source += "{% block hub %}<!-- ours -->{{ super() }}{% endblock %}\n"
+    (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / name).write_text(source, encoding="utf-8")
+    exporter = Exporter(site, templates_dir=tmp_path)
+    assert not exporter.fast_guides
+    texts = [exporter.guide(page).text for page in site.pages]
+    assert any("<!-- ours -->" in text for text in texts)
+    # the plain format never takes the Python twin
+    assert not Exporter(site, fmt="plain").fast_guides
+
+
 def test_twin_paths() -> None:
     assert twin_path("connectors/x/guides/link-account/api-key/") == \
         "connectors/x/guides/link-account/api-key.md"
@@ -321,3 +368,11 @@ def test_agent_outputs_off_builds_the_html_site_alone(tmp_path) -> None:
             menu.decompose()
         assert (soup.select_one("article").get_text().split()
                 == ours.select_one("article").get_text().split())
+        # the menu sits under the title (the first thing search reads)
+        menu = ours.select_one("article [data-gb-page-actions]")
+        if menu is not None:
+            assert menu.find_previous_sibling().name == "h1"
+    # the page actions are excluded from search: both sites have the same index
+    index_on = json.loads((on / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index_off = json.loads((off / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index_on["docs"] == index_off["docs"] and len(index_on["docs"]) > 20
