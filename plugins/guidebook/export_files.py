@@ -77,6 +77,7 @@ class ExportFiles:
         self._spool: Spool | None = None  # export bodies for llms-full.txt
         self._full: list[tuple[str, Record]] | None = None  # its entries, once lined up
         self._guide_uris: set[str] = set()
+        self._dirs: dict[int, set[str]] = {}  # process id -> folders it made or found there
 
     # -- on_files ----------------------------------------------------------------------------
 
@@ -158,7 +159,7 @@ class ExportFiles:
             data = export.text.encode("utf-8")
             first = None
             for path in paths:
-                os.makedirs(os.path.dirname(path), exist_ok=True)
+                self._folder(os.path.dirname(path))
                 if first is not None:  # the alias: the same bytes, a second name for them
                     with contextlib.suppress(OSError):
                         if os.path.lexists(path):
@@ -171,6 +172,17 @@ class ExportFiles:
             return spool.write(export.body.encode("utf-8")) if keep and spool else None
 
         return run
+
+    def _folder(self, path: str) -> None:
+        """`os.makedirs(path, exist_ok=True)`, each folder asked about once per process (the
+        twins of a site share folders, and each question is a few system calls)."""
+        known = self._dirs.setdefault(os.getpid(), set())
+        if path in known:
+            return
+        os.makedirs(path, exist_ok=True)
+        while path and path not in known:
+            known.add(path)
+            path = os.path.dirname(path)
 
     def fill(self, src_uri: str, body: Record | None) -> None:
         """Take note that the twin of `src_uri` is written (and where its body for llms-full
@@ -279,7 +291,9 @@ class ExportFiles:
         return "../" * page_url.count("/") + quote(path, safe="/:#%~@!$'*+,;=")
 
     def decorate(self, page: Page, body: str) -> str:
-        """The page action menu and a visually hidden index directive above the content."""
+        """The page action menu and a visually hidden index directive, under the page's
+        title: after the content's leading `<h1>` (so the title stays the first thing the
+        search index reads, and the page's main entry keeps its text), else first."""
         return self.decorate_uri(page.file.src_uri, page.url, body)
 
     def decorate_uri(self, src_uri: str, page_url: str, body: str) -> str:
@@ -316,7 +330,13 @@ class ExportFiles:
                          '</summary><div class="gb-page-actions__list">' + "".join(items)
                          + "</div></details>")
         parts.append("</div>")
-        return "".join(parts) + "\n" + body
+        block = "".join(parts)
+        if body.lstrip().startswith("<h1"):
+            end = body.find("</h1>")
+            if end >= 0:
+                end += len("</h1>")
+                return f"{body[:end]}\n{block}{body[end:]}"
+        return f"{block}\n{body}"
 
     def head(self, page: Page, output: str) -> str:
         """`<link rel="alternate" type="text/markdown">` in the page's head."""
