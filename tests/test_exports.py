@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -248,39 +249,60 @@ TWIN_SOURCES = [ROOT / "guides", EXPORTS, FIXTURES / "golden", FIXTURES / "scope
                 FIXTURES / "whitelabel-site" / "guides"]
 
 
+def _synthetic_guides(folder: Path) -> Path:
+    """The benchmark's generated guides: many shapes, connectors with both kinds of guide."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from synth import write_guides
+    finally:
+        sys.path.pop(0)
+    write_guides(folder, 60, 7)
+    return folder / "guides"
+
+
 @pytest.mark.parametrize("variant", [{}, WL], ids=["normal", "white-label"])
 @pytest.mark.parametrize("brand", [{**BRAND, **CB}, {"name": "Acme", "hub": "Acme Hub", **CB}],
                          ids=["brand-links", "brand-plain"])
-def test_python_twin_is_the_templates_twin(variant, brand) -> None:
+def test_python_twin_is_the_templates_twin(tmp_path, variant, brand) -> None:
     pages = 0
-    for folder in TWIN_SOURCES:
+    for folder in [*TWIN_SOURCES, _synthetic_guides(tmp_path)]:
         site = load_site(Options(guides_dir=folder, brand=brand, **variant))
         assert site.problems == [] and site.pages, folder
         for exporter in (Exporter(site), Exporter(site, site_url="https://docs.test/a/",
                                                   llms_path=None)):
-            assert exporter.fast_guides
+            assert exporter.fast_guides and exporter.fast_connectors
             for page in site.pages:
                 assert exporter.guide(page) == exporter.guide_from_templates(page), page.file
                 pages += 1
-    assert pages >= 30
+            for entry in site.connectors:
+                assert exporter.connector(entry) == exporter.connector_from_templates(entry)
+                pages += 1
+    assert pages >= 200
 
 
-@pytest.mark.parametrize("name", twin.GUIDE_TEMPLATES)
-def test_overriding_any_guide_template_uses_the_templates(tmp_path, name) -> None:
+@pytest.mark.parametrize("name", twin.GUIDE_TEMPLATES + twin.CONNECTOR_TEMPLATES)
+def test_overriding_any_twin_template_uses_the_templates(tmp_path, name) -> None:
     site = load_site(Options(guides_dir=ROOT / "guides", brand={**BRAND, **CB}))
+    guide = name in twin.GUIDE_TEMPLATES
     source = (default_templates_dir() / name).read_text(encoding="utf-8")
-    if "</" in source:
-        source = source.replace("</", "<!-- ours --></", 1)
-    else:  # the thin child template: override one of its blocks
+    if name == "guide.md.jinja":  # the thin child template: override one of its blocks
         source += "{% block hub %}<!-- ours -->{{ super() }}{% endblock %}\n"
+    elif name == "connector.md.jinja":
+        source = "<!-- ours -->\n" + source
+    elif "</" in source:
+        source = source.replace("</", "<!-- ours --></", 1)
+    else:
+        source = source.replace("# ", "# <!-- ours -->", 1)
     (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
     (tmp_path / name).write_text(source, encoding="utf-8")
     exporter = Exporter(site, templates_dir=tmp_path)
-    assert not exporter.fast_guides
-    texts = [exporter.guide(page).text for page in site.pages]
+    assert exporter.fast_guides is not guide and exporter.fast_connectors is guide
+    texts = ([exporter.guide(page).text for page in site.pages] if guide else
+             [exporter.connector(entry).text for entry in site.connectors])
     assert any("<!-- ours -->" in text for text in texts)
-    # the plain format never takes the Python twin
-    assert not Exporter(site, fmt="plain").fast_guides
+    # the plain format never takes the Python twins
+    plain = Exporter(site, fmt="plain")
+    assert not plain.fast_guides and not plain.fast_connectors
 
 
 def test_twin_paths() -> None:

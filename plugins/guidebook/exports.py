@@ -281,6 +281,8 @@ class Exporter:
         # The packaged guide templates, unchanged, have a faster twin in Python (same text).
         self._brand = dict(site.options.active_brand)
         self._fast_guide = twin.guide_twin if twin.applies(fmt, templates_dir) else None
+        self._fast_connector = (twin.connector_twin if twin.applies(
+            fmt, templates_dir, twin.CONNECTOR_TEMPLATES) else None)
 
     def _guide_link(self, guide: Guide) -> str:
         label = guide.auth_label
@@ -335,8 +337,23 @@ class Exporter:
         """True when guide twins come from `twin.guide_twin` (packaged templates unchanged)."""
         return self._fast_guide is not None
 
+    @property
+    def fast_connectors(self) -> bool:
+        """True when connector twins come from `twin.connector_twin`."""
+        return self._fast_connector is not None
+
     def connector(self, entry: ConnectorEntry) -> Export:
         """The Markdown twin of a connector page (its guides, by kind)."""
+        if self._fast_connector is not None:
+            try:
+                return self._export(self._fast_connector(
+                    entry, directive=self.directive, twin_url=lambda url: self.url(twin_path(url))))
+            except Exception:  # noqa: S110 - the templates then name the problem
+                pass
+        return self.connector_from_templates(entry)
+
+    def connector_from_templates(self, entry: ConnectorEntry) -> Export:
+        """`connector`, always through the templates."""
         return self._finish("connector", connector=entry)
 
     def index(self, title: str) -> Export:
