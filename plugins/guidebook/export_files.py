@@ -11,6 +11,7 @@ on a big site, a temporary file and a copy for each would cost more than renderi
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import os
 from collections.abc import Mapping
@@ -301,35 +302,12 @@ class ExportFiles:
         twin = self.twins.get(src_uri)
         if twin is None:
             return body
-        parts = ['<div class="gb-page-actions" data-gb-page-actions data-search-exclude>']
-        if self.options.llms.enabled:
-            llms = html.escape(self._url(LLMS_TXT))
-            parts.append(
-                f'<p class="gb-visually-hidden" data-search-exclude>Documentation Index: '
-                f'Fetch the complete documentation index at: <a href="{llms}">{llms}</a>. '
-                f"Use this file to discover all available pages before exploring further.</p>")
-        if self.options.page_actions.enabled:
+        start, menu = self._actions
+        parts = [start]
+        if menu:
             href = html.escape(self._relative(page_url, twin))
-            absolute = self._url(twin)
-            items = [
-                f'<button type="button" class="gb-page-actions__item" '
-                f'data-gb-copy-markdown="{href}" hidden>Copy page as Markdown</button>',
-                f'<a class="gb-page-actions__item" href="{href}" type="text/markdown" '
-                f'data-gb-view-markdown>View as Markdown</a>',
-            ]
-            for label, template in (("ChatGPT", self.options.page_actions.chatgpt),
-                                    ("Claude", self.options.page_actions.claude)):
-                if not template:
-                    continue
-                url = html.escape(template.replace("{url}", quote(absolute, safe="")))
-                items.append(
-                    f'<a class="gb-page-actions__item" href="{url}" target="_blank" '
-                    f'rel="noopener noreferrer" data-gb-open-template="{html.escape(template)}"'
-                    f' data-gb-markdown="{href}">Open in {label}</a>')
-            parts.append('<details class="gb-page-actions__menu"><summary>Page actions'
-                         '</summary><div class="gb-page-actions__list">' + "".join(items)
-                         + "</div></details>")
-        parts.append("</div>")
+            absolute = quote(self._url(twin), safe="")
+            parts.append(menu.format(href=href, absolute=absolute))
         block = "".join(parts)
         if body.lstrip().startswith("<h1"):
             end = body.find("</h1>")
@@ -338,11 +316,53 @@ class ExportFiles:
                 return f"{body[:end]}\n{block}{body[end:]}"
         return f"{block}\n{body}"
 
+    @functools.cached_property
+    def _actions(self) -> tuple[str, str]:
+        """The page actions block of every page, before and after the part that names the
+        page; the latter a `str.format` template of `href` (the twin, relative to the page)
+        and `absolute` (its URL, quoted for a query string)."""
+        start = '<div class="gb-page-actions" data-gb-page-actions data-search-exclude>'
+        if self.options.llms.enabled:
+            llms = html.escape(self._url(LLMS_TXT))
+            start += (f'<p class="gb-visually-hidden" data-search-exclude>Documentation Index: '
+                      f'Fetch the complete documentation index at: <a href="{llms}">{llms}</a>. '
+                      f"Use this file to discover all available pages before exploring further."
+                      f"</p>")
+        if not self.options.page_actions.enabled:
+            return start + "</div>", ""
+        items = [
+            '<button type="button" class="gb-page-actions__item" '
+            'data-gb-copy-markdown="{href}" hidden>Copy page as Markdown</button>',
+            '<a class="gb-page-actions__item" href="{href}" type="text/markdown" '
+            'data-gb-view-markdown>View as Markdown</a>',
+        ]
+        for label, template in (("ChatGPT", self.options.page_actions.chatgpt),
+                                ("Claude", self.options.page_actions.claude)):
+            if not template:
+                continue
+            url = "{absolute}".join(_braces(html.escape(part)) for part in template.split("{url}"))
+            items.append(
+                f'<a class="gb-page-actions__item" href="{url}" target="_blank" '
+                f'rel="noopener noreferrer" data-gb-open-template="'
+                f'{_braces(html.escape(template))}" data-gb-markdown="{{href}}">Open in {label}</a>')
+        return start, ('<details class="gb-page-actions__menu"><summary>Page actions</summary>'
+                       '<div class="gb-page-actions__list">' + "".join(items)
+                       + "</div></details></div>")
+
     def head(self, page: Page, output: str) -> str:
         """`<link rel="alternate" type="text/markdown">` in the page's head."""
-        twin = self.twins.get(page.file.src_uri)
+        return self.head_uri(page.file.src_uri, page.url, output)
+
+    def head_uri(self, src_uri: str, page_url: str, output: str) -> str:
+        """`head` for the page of `src_uri` served at `page_url` (no Page needed)."""
+        twin = self.twins.get(src_uri)
         if twin is None or "</head>" not in output:
             return output
         link = (f'<link rel="alternate" type="text/markdown" '
-                f'href="{html.escape(self._relative(page.url, twin))}">')
+                f'href="{html.escape(self._relative(page_url, twin))}">')
         return output.replace("</head>", link + "\n</head>", 1)
+
+
+def _braces(text: str) -> str:
+    """Text kept as it is by `str.format`."""
+    return text.replace("{", "{{").replace("}", "}}")

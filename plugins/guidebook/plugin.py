@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._nav: Navigation | None = None
         self._pages_out: Prerender | None = None  # theme pages, see _build_pages
         self._built: dict[str, str | None] = {}
+        self._headed: set[str] = set()  # pages whose job added the twin's link to the head
         self._spool: Spool | None = None  # page contents between reading and building
         self._spilled: dict[str, Record] = {}
         self._exports: ExportFiles | None = None
@@ -365,8 +367,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         Only done when no plugin but the search plugins and this one changes the page context,
         which the worker could not see.
         """
-        self._pages_out, self._built = None, {}
+        self._pages_out, self._built, self._headed = None, {}, set()
         nav = self._nav
+        head = self._exports.head_uri if self._exports is not None else None
         jobs = []
         searches = tuple(p for p in config.plugins.values() if type(p).__name__ == "SearchPlugin")
         if nav is not None and _quiet_plugins(config, "page_context", allowed=searches):
@@ -377,8 +380,10 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 if file.src_uri not in self._pages or page is None or "template" in page.meta:
                     continue
                 jobs.append((file.src_uri, _page_job(page, nav, doc_files, config, env, search,
-                                                     self._spilled.get(file.src_uri))))
+                                                     self._spilled.get(file.src_uri), head)))
                 self._built[file.src_uri] = None
+                if head is not None:
+                    self._headed.add(file.src_uri)
         for src_uri, record in list(self._spilled.items()):  # pages MkDocs will build itself
             if src_uri not in self._built:
                 file = files.get_file_from_path(src_uri)
@@ -413,8 +418,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             self._exports.close()
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Priority 0. Adds `<link rel="alternate" type="text/markdown">` to the head."""
-        if not self.config.enabled or self._exports is None:
+        """Priority 0. Adds `<link rel="alternate" type="text/markdown">` to the head (pages
+        built by `_build_pages` jobs got it there)."""
+        if not self.config.enabled or self._exports is None or page.file.src_uri in self._headed:
             return None
         return self._exports.head(page, output)
 
@@ -490,9 +496,11 @@ def _quiet_plugins(config: MkDocsConfig, *events: str, allowed: tuple[Any, ...] 
 
 
 def _page_job(page: Page, nav: Navigation, doc_files: Any, config: MkDocsConfig, env: Any,
-              search: bool, spilled: Record | None) -> Any:
+              search: bool, spilled: Record | None,
+              head: Callable[[str, str, str], str] | None) -> Any:
     """Render `page` with the theme's template, as MkDocs' `_build_page` does, and parse its
-    content for the search index (in the worker, or in this process)."""
+    content for the search index (in the worker, or in this process); `head` adds what
+    `on_post_page` would add to the page's head."""
 
     def run() -> tuple[str, Any, int]:
         previous, was_active, kept = config._current_page, page.active, page.content
@@ -504,6 +512,8 @@ def _page_job(page: Page, nav: Navigation, doc_files: Any, config: MkDocsConfig,
         try:
             context = get_context(nav, doc_files, config, page)
             output = env.get_template("main.html").render(context)
+            if head is not None:
+                output = head(page.file.src_uri, page.url, output)
         finally:
             page.active = was_active
             page.content = kept
