@@ -10,7 +10,8 @@ alternation so machine noise hits every variant alike:
   of a plain Material site (`nav: [index.md]`, guides `not_in_nav`, no guidebook plugin);
 - guidebook: the full build (HTML with sidebar, search index, Markdown twins, llms files);
 - no-agent: the same build with `agent_outputs: false` (no Markdown twins, llms.txt,
-  llms-full.txt or page actions);
+  llms-full.txt or page actions), run right before or after the full build (in turn), so the
+  share of the agent outputs is the median of the paired ratios;
 - validate: `guidebook validate` of the guides, against parsing the files with PyYAML's C loader;
 - serve (with --serve): `mkdocs serve` of the site; one guide is edited per round and the time
   until the server returns the changed page is taken.
@@ -159,12 +160,13 @@ def bench(n: int, rounds: int, serve: bool = False) -> dict[str, float]:
         times: dict[str, list[float]] = {"floor": [], "guidebook": [], "no_agent": [],
                                          "validate": [], "parse": []}
         rss: dict[str, int] = {}
-        for _ in range(rounds):
+        for round_ in range(rounds):
+            pair = [("guidebook", [mkdocs, "build", "-q", "-d", "out"], project),
+                    ("no_agent", [mkdocs, "build", "-q", "-f", "mkdocs.no-agent.yml", "-d",
+                                  "out2"], project)]
             for name, cmd, cwd in (
                 ("floor", [mkdocs, "build", "-q", "-d", "out"], floor),
-                ("guidebook", [mkdocs, "build", "-q", "-d", "out"], project),
-                ("no_agent", [mkdocs, "build", "-q", "-f", "mkdocs.no-agent.yml", "-d", "out2"],
-                 project),
+                *(pair if round_ % 2 == 0 else pair[::-1]),  # neither always goes first
                 ("validate", [str(BIN / "guidebook"), "validate", "guides"], project),
             ):
                 elapsed, peak = run(cmd, cwd)
@@ -179,7 +181,9 @@ def bench(n: int, rounds: int, serve: bool = False) -> dict[str, float]:
         return {
             "n": n, "rounds": rounds, **{f"{k}_s": round(v, 3) for k, v in med.items()},
             "ratio_vs_floor": round(med["guidebook"] / med["floor"], 3),
-            "agent_outputs_share": round(med["guidebook"] / med["no_agent"] - 1, 3),
+            # builds next to each other, paired: the machine's drift cancels out
+            "agent_outputs_share": round(statistics.median(
+                a / b for a, b in zip(times["guidebook"], times["no_agent"], strict=True)) - 1, 3),
             "validate_vs_parse": round(med["validate"] / med["parse"], 2),
             "ms_per_guide": round(1000 * med["guidebook"] / n, 2),
             "floor_ms_per_guide": round(1000 * med["floor"] / n, 2),
