@@ -163,9 +163,11 @@ class ExportFiles:
                 self._folder(os.path.dirname(path))
                 if first is not None:  # the alias: the same bytes, a second name for them
                     with contextlib.suppress(OSError):
-                        if os.path.lexists(path):
+                        try:
+                            os.link(first, path)
+                        except FileExistsError:  # a --dirty build's old alias
                             os.unlink(path)
-                        os.link(first, path)
+                            os.link(first, path)
                         continue
                 with open(path, "wb") as out:
                     out.write(data)

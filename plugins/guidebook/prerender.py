@@ -73,16 +73,33 @@ class Spool:
     @staticmethod
     def read(record: Record) -> bytes:
         path, offset, length = record
-        with open(path, "rb") as file:
-            file.seek(offset)
-            return file.read(length)
+        if not hasattr(os, "pread"):  # pragma: no cover - not on POSIX
+            with open(path, "rb") as file:
+                file.seek(offset)
+                return file.read(length)
+        fd = _READERS.get(path)  # one descriptor per spool file: a read is one system call
+        if fd is None:
+            fd = _READERS[path] = os.open(path, os.O_RDONLY)
+        data = os.pread(fd, length, offset)
+        while len(data) < length:  # pragma: no cover - short reads of regular files are rare
+            more = os.pread(fd, length - len(data), offset + len(data))
+            if not more:
+                raise OSError(f"{path}: record at {offset} is cut short")
+            data += more
+        return data
 
     def close(self) -> None:
         if self._file is not None and self._pid == os.getpid():
             self._file.close()
         self._file = None
+        inside = str(self.folder) + os.sep
+        for path in [p for p in _READERS if p.startswith(inside)]:
+            os.close(_READERS.pop(path))
         if os.getpid() == self._owner:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_READERS: dict[str, int] = {}  # spool file -> a descriptor open for reading
 
 
 class Prerender:
