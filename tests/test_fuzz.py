@@ -10,8 +10,10 @@ problems each carry the file, a line >= 1 and a message. Nothing else may escape
 
 from __future__ import annotations
 
+import atexit
 import copy
 import os
+import shutil
 import tempfile
 from collections import Counter
 from functools import cache
@@ -179,6 +181,7 @@ def run_text(text: str) -> str:
 
 
 _TMP = Path(tempfile.mkdtemp(prefix="guidebook-fuzz-"))
+atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
 
 
 def run_bytes(data: bytes, max_bytes: int = 1 << 20) -> str:

@@ -39,7 +39,6 @@ from .exports import (
     twin_path,
     write_llms_full,
 )
-from .prerender import Record, Spool
 from .site import ConnectorEntry, GuidePage, GuideSite
 
 log = get_plugin_logger(__name__)
@@ -64,7 +63,7 @@ class ExportFiles:
     def __init__(self, options: GuidebookConfig) -> None:
         self.options = options
         self.twins: dict[str, str] = {}  # page src_uri -> its twin's path in the site
-        self._bodies: dict[str, Record] = {}  # twin path of a guide -> its export body
+        self._bodies: dict[str, str] = {}  # twin path of a guide -> the file it is written to
         self._guides: list[tuple[GuidePage, str]] = []
         self._handwritten: list[tuple[File, str]] = []
         self._index_twin: str | None = None
@@ -75,8 +74,7 @@ class ExportFiles:
         self.exporter: Exporter | None = None
         # page src_uri -> its twin and the files to write it to (not written yet)
         self._pending: dict[str, tuple[str, list[str]]] = {}
-        self._spool: Spool | None = None  # export bodies for llms-full.txt
-        self._full: list[tuple[str, Record]] | None = None  # its entries, once lined up
+        self._full: list[tuple[str, str]] | None = None  # llms-full.txt's (URL, twin file)
         self._guide_uris: set[str] = set()
         self._dirs: dict[int, set[str]] = {}  # process id -> folders it made or found there
 
@@ -100,8 +98,6 @@ class ExportFiles:
         handwritten = [f for f in files if f.is_documentation_page()
                        and f.src_uri not in ours and not f.inclusion.is_excluded()]
         self.exporter = exporter
-        self.close()
-        self._spool = Spool("guidebook-exports-")
         for src_uri, what in ours.items():
             page_file = by_uri.get(src_uri)
             if page_file is None:
@@ -119,6 +115,8 @@ class ExportFiles:
             # its Files point: MkDocs leaves a file whose source is its destination alone.
             added = self._twin(files, config, page_file, twin, direct=True)
             self._pending[src_uri] = (twin, [f.abs_dest_path for f in added])
+            if src_uri in self._guide_uris and added:  # llms-full.txt reads it back
+                self._bodies[twin] = added[0].abs_dest_path
         for file in handwritten:
             twin = source_twin_path(file.src_uri)
             if file.abs_src_path:
@@ -144,13 +142,11 @@ class ExportFiles:
 
     def job(self, src_uri: str, what: Any) -> Any:
         """A function that renders the twin of one of our pages and writes it where its
-        Files point (runs once, maybe in the render worker). When llms-full.txt needs the
-        export's body, it writes that to a file too and returns the file, else None."""
-        exporter, (_, paths), spool = self.exporter, self._pending[src_uri], self._spool
-        keep = src_uri in self._guide_uris and LLMS_FULL in self._llms
+        Files point (runs once, maybe in the render worker)."""
+        exporter, (_, paths) = self.exporter, self._pending[src_uri]
         title = self.options.nav_title
 
-        def run() -> Record | None:
+        def run() -> None:
             if isinstance(what, GuidePage):
                 export = exporter.guide(what)
             elif isinstance(what, ConnectorEntry):
@@ -172,7 +168,6 @@ class ExportFiles:
                 with open(path, "wb") as out:
                     out.write(data)
                 first = path
-            return spool.write(export.body.encode("utf-8")) if keep and spool else None
 
         return run
 
@@ -187,18 +182,9 @@ class ExportFiles:
             known.add(path)
             path = os.path.dirname(path)
 
-    def fill(self, src_uri: str, body: Record | None) -> None:
-        """Take note that the twin of `src_uri` is written (and where its body for llms-full
-        is)."""
-        twin, _ = self._pending.pop(src_uri, (None, None))
-        if twin is not None and body is not None:
-            self._bodies[twin] = body
-
-    def close(self) -> None:
-        """Remove the spooled export bodies (llms-full.txt is written)."""
-        if self._spool is not None:
-            self._spool.close()
-            self._spool = None
+    def fill(self, src_uri: str) -> None:
+        """Take note that the twin of `src_uri` is written."""
+        self._pending.pop(src_uri, None)
 
     @property
     def pending(self) -> list[str]:
@@ -276,12 +262,14 @@ class ExportFiles:
         self._bodies.clear()
 
     def write_full(self) -> None:
-        """Write llms-full.txt into the site, reading each guide's body from the spool (runs
-        once, maybe in the render worker)."""
+        """Write llms-full.txt into the site from the guides' twins, read back from the site
+        (runs once every twin is written, maybe in the render worker)."""
         file = self._llms.get(LLMS_FULL)
-        if file is None or self._full is None:
+        if file is None or self._full is None or self.exporter is None:
             return
-        entries = ((url, Spool.read(record).decode("utf-8")) for url, record in self._full)
+        body = self.exporter.body_of
+        entries = ((url, body(Path(path).read_text(encoding="utf-8")))
+                   for url, path in self._full)
         assert file.abs_src_path is not None
         os.makedirs(os.path.dirname(file.abs_src_path), exist_ok=True)
         with open(file.abs_src_path, "w", encoding="utf-8", newline="") as out:

@@ -309,12 +309,16 @@ class Exporter:
 
     def _export(self, raw: str) -> Export:
         text = tidy(raw)
+        return Export(text, self.body_of(text))
+
+    def body_of(self, text: str) -> str:
+        """An export's text without the index directive (what llms-full.txt holds)."""
         directive = self.directive
         if not directive or directive not in text:
-            return Export(text, text)
+            return text
         if text.startswith(directive):  # tidy text stays tidy without its first block
-            return Export(text, text[len(directive):].lstrip("\n") or "\n")
-        return Export(text, tidy(text.replace(directive, "", 1)))
+            return text[len(directive):].lstrip("\n") or "\n"
+        return tidy(text.replace(directive, "", 1))
 
     def guide(self, page: GuidePage) -> Export:
         """The Markdown twin of a guide page."""

@@ -198,11 +198,13 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             else:
                 body = lambda: renderer.index(title=title, base_url=base_url)  # noqa: E731
 
-            def run() -> tuple[str, list[Heading], Any]:
+            def run() -> tuple[str, list[Heading]]:
                 content, headings = body()
                 if exports is not None:
                     content = exports.decorate_uri(src_uri, page_url, content)
-                return content, headings, export() if export else None
+                if export is not None:
+                    export()
+                return content, headings
 
             return run
 
@@ -217,13 +219,13 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         handed on the way."""
         assert self._prerender is not None
         try:
-            body, headings, export = self._prerender.get(src_uri)
+            body, headings = self._prerender.get(src_uri)
         except RenderError as exc:
             what = "Markdown template" if "Markdown" in exc.message else "template"
             raise PluginError(f"guidebook: a {what} failed on {exc.key or src_uri}: "
                               f"{exc.message}") from None
         if self._exports is not None:
-            self._exports.fill(src_uri, export)
+            self._exports.fill(src_uri)
         return body, headings
 
     def _add(self, files: Files, config: MkDocsConfig, src_uri: str, what: Any, title: str,
@@ -414,8 +416,6 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         """Priority 0. Stops the render worker of a failed build, removes temporary files."""
         self._close_workers()
-        if self._exports is not None:
-            self._exports.close()
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """Priority 0. Adds `<link rel="alternate" type="text/markdown">` to the head (pages
@@ -436,8 +436,6 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     @event_priority(-100)
     def _check_build(self, *, config: MkDocsConfig) -> None:
         self._close_workers()
-        if self._exports is not None:
-            self._exports.close()
         if not self.config.enabled or self.site is None or not self._options.whitelabel:
             return
         root = (Path(config.config_file_path).resolve().parent if config.config_file_path
