@@ -15,6 +15,7 @@ process computed it.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -133,7 +134,13 @@ class Prerender:
         receiver, sender = context.Pipe(duplex=False)
         process = context.Process(target=self._work, args=(sender,), daemon=True,
                                   name="guidebook-render")
-        process.start()
+        # The child's collections leave what it inherits alone (no copy-on-write of the
+        # parent's objects); this process collects as before once the child is started.
+        gc.freeze()
+        try:
+            process.start()
+        finally:
+            gc.unfreeze()
         sender.close()
         self._conn, self._process = receiver, process
 
