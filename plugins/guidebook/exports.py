@@ -18,7 +18,6 @@ This module must not import mkdocs.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -260,7 +259,7 @@ class Exporter:
             attr=attr, text=escape_text, html=_html_block, html_inline=_html_inline,
             indent_lines=indent_lines, md_blocks=md_blocks, md_item=md_item, md_inline=md_inline,
             plain=markdown.plain,
-            wrap=wrap, link=self.link, twin_url=lambda url: self.url(twin_path(url)),
+            wrap=wrap, link=self.link, twin_url=self._twin_url,
             tojson_compact=compact_json, tick=_tick, guide_link=self._guide_link,
         )
         self.env.globals.update(
@@ -279,10 +278,12 @@ class Exporter:
         from . import twin
 
         # The packaged guide templates, unchanged, have a faster twin in Python (same text).
-        self._brand = dict(site.options.active_brand)
         self._fast_guide = twin.guide_twin if twin.applies(fmt, templates_dir) else None
         self._fast_connector = (twin.connector_twin if twin.applies(
             fmt, templates_dir, twin.CONNECTOR_TEMPLATES) else None)
+
+    def _twin_url(self, url: str) -> str:
+        return self.url(twin_path(url))
 
     def _guide_link(self, guide: Guide) -> str:
         label = guide.auth_label
@@ -320,16 +321,24 @@ class Exporter:
             return text[len(directive):].lstrip("\n") or "\n"
         return tidy(text.replace(directive, "", 1))
 
+    def _fast(self, write: Callable[[], str]) -> Export | None:
+        """The export `write` gives, or None if it fails: the templates then name the
+        problem."""
+        try:
+            return self._export(write())
+        except Exception:
+            return None
+
     def guide(self, page: GuidePage) -> Export:
         """The Markdown twin of a guide page."""
-        if self._fast_guide is not None:
-            try:
-                return self._export(self._fast_guide(
-                    page.guide, page.title, page.description, directive=self.directive,
-                    brand=self._brand, whitelabel=self.site.options.whitelabel,
-                    link=self.link))
-            except Exception:  # noqa: S110 - the templates then name the problem
-                pass
+        fast = self._fast_guide
+        if fast is not None:
+            export = self._fast(lambda: fast(
+                page.guide, page.title, page.description, directive=self.directive,
+                brand=self.env.globals["brand"], whitelabel=self.site.options.whitelabel,
+                link=self.link))
+            if export is not None:
+                return export
         return self.guide_from_templates(page)
 
     def guide_from_templates(self, page: GuidePage) -> Export:
@@ -348,12 +357,12 @@ class Exporter:
 
     def connector(self, entry: ConnectorEntry) -> Export:
         """The Markdown twin of a connector page (its guides, by kind)."""
-        if self._fast_connector is not None:
-            try:
-                return self._export(self._fast_connector(
-                    entry, directive=self.directive, twin_url=lambda url: self.url(twin_path(url))))
-            except Exception:  # noqa: S110 - the templates then name the problem
-                pass
+        fast = self._fast_connector
+        if fast is not None:
+            export = self._fast(lambda: fast(entry, directive=self.directive,
+                                             twin_url=self._twin_url))
+            if export is not None:
+                return export
         return self.connector_from_templates(entry)
 
     def connector_from_templates(self, entry: ConnectorEntry) -> Export:
@@ -450,15 +459,9 @@ def llms_txt(name: str, summary: str | None, details: str | None,
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def llms_full(entries: Iterable[tuple[str, str]]) -> str:
-    """Every export, each preceded by its source URL, separated by rules."""
-    out = io.StringIO()
-    write_llms_full(out, entries)
-    return out.getvalue()
-
-
 def write_llms_full(out: TextIO, entries: Iterable[tuple[str, str]]) -> None:
-    """`llms_full`, written to `out` one entry at a time (entries may be read lazily)."""
+    """llms-full.txt: every export, each preceded by its source URL, separated by rules;
+    written to `out` one entry at a time (entries may be read lazily)."""
     rule = ""
     for source, body in entries:
         out.write(f"{rule}Source: {source}\n\n{body.strip()}\n")

@@ -29,7 +29,7 @@ from .exports import (
     md_item,
     wrap,
 )
-from .model import Guide, Step
+from .model import Guide, ListItem, Step
 from .render import actions_json, display_scopes, step_actions
 from .site import ConnectorEntry, GuidePage
 
@@ -92,13 +92,7 @@ def guide_twin(guide: Guide, title: str, description: str, *, directive: str,
         add(f'<section data-guide-section data-guide-scopes="'
             f'{attr(" ".join(section.scopes))}">\n'
             f"  <h2>{_inline(section.title)}</h2>\n\n")
-        if section.content:
-            add(f"{_html(section.content, 2)}\n\n")
-        if section.list:
-            add("  <ul>\n")
-            for item in section.list:
-                add(f"    <li>{_inline(item.text)}</li>\n")
-            add("  </ul>\n\n")
+        _prose(add, section.content, section.list, 2)
         if section.steps:
             add("  <Steps>\n")
             for step in section.steps:
@@ -113,6 +107,19 @@ def guide_twin(guide: Guide, title: str, description: str, *, directive: str,
     return "".join(out)
 
 
+def _prose(add: Callable[[str], None], content: str | None, items: tuple[ListItem, ...],
+           width: int) -> None:
+    """The content and bullet list a section or a step opens with, indented by `width`."""
+    if content:
+        add(f"{_html(content, width)}\n\n")
+    if items:
+        pad = " " * width
+        add(f"{pad}<ul>\n")
+        for item in items:
+            add(f"{pad}  <li>{_inline(item.text)}</li>\n")
+        add(f"{pad}</ul>\n\n")
+
+
 def _step(add: Callable[[str], None], guide: Guide, step: Step,
           link: Callable[[str], str]) -> None:
     shown = (sorted(display_scopes(guide, step.scopes), key=str.lower)
@@ -120,13 +127,7 @@ def _step(add: Callable[[str], None], guide: Guide, step: Step,
     add(f'    <Step title="{attr(markdown.plain(step.title))}">\n'
         f'      <div data-guide-step data-guide-scopes="{attr(" ".join(step.scopes))}"'
         f' data-guide-display-scopes-list="{attr(" ".join(shown))}">\n')
-    if step.content:
-        add(f"{_html(step.content, 8)}\n\n")
-    if step.list:
-        add("        <ul>\n")
-        for item in step.list:
-            add(f"          <li>{_inline(item.text)}</li>\n")
-        add("        </ul>\n\n")
+    _prose(add, step.content, step.list, 8)
     if step.display_scopes:
         add(f"        <div data-guide-display-scopes>\n"
             f"          <p>Scopes to add: {_ticks(shown)}</p>\n"
