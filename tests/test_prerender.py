@@ -199,3 +199,26 @@ def test_mkdocs_own_search_indexes_the_real_pages(project, tmp_path: Path) -> No
                      if doc["location"].startswith("connectors/harvest/guides/"))
     assert "Personal Access Token" in texts or "token" in texts.lower()
     assert "temporary file" not in texts
+
+
+def test_loading_started_early_gives_the_same_site(tmp_path: Path) -> None:
+    """The plugin starts loading in on_pre_build (a worker reads the back of the list while
+    MkDocs empties the site folder): the site is the one load_site gives; a loader that is
+    closed unused leaves no worker behind."""
+    from guidebook.site import PARALLEL_LOAD_MIN, Options, SiteLoader, load_site
+
+    guides = tmp_path / "guides"
+    for i in range(PARALLEL_LOAD_MIN + 5):
+        text = HARVEST.replace("key: harvest, name: Harvest", f"key: c{i:03d}, name: Co {i:03d}")
+        path = guides / f"c{i:03d}" / "pat.yaml"
+        path.parent.mkdir(parents=True)
+        path.write_text(text, encoding="utf-8")
+    options = Options(guides_dir=guides, brand={"name": "Acme", "hub": "Acme Hub"})
+    loader = SiteLoader(options, parallel=True)
+    time.sleep(0.2)  # the build's other work
+    early = loader.site()
+    assert [p.guide for p in early.pages] == [p.guide for p in load_site(options).pages]
+    unused = SiteLoader(options, parallel=True)
+    process = unused._loaded._process if unused._loaded is not None else None
+    unused.close()
+    assert process is None or not process.is_alive()

@@ -27,7 +27,7 @@ from .prerender import Prerender, Record, RenderError, Spool
 from .render import Heading, Renderer, TemplateProblem
 from .searchindex import SearchShortcut
 from .searchindex import sections as search_sections
-from .site import ConnectorEntry, GuidePage, GuideSite, Options, load_site
+from .site import ConnectorEntry, GuidePage, GuideSite, Options, SiteLoader
 from .whitelabel import check_build, format_leaks
 
 log = get_plugin_logger(__name__)
@@ -85,6 +85,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._spool: Spool | None = None  # page contents between reading and building
         self._spilled: dict[str, Record] = {}
         self._exports: ExportFiles | None = None
+        self._loader: SiteLoader | None = None
 
     # -- configuration -------------------------------------------------------------------------
 
@@ -129,6 +130,25 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 target.append(uri)
         return config
 
+    @event_priority(-100)
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Priority -100, once other plugins are ready: starts loading the guides, so a
+        worker reads the files at the back of the list while MkDocs empties the site folder
+        (`on_files` loads the rest)."""
+        if not self.config.enabled:
+            return
+        self._close_loader()
+        self._loader = self._start_loading(config)
+
+    def _start_loading(self, config: MkDocsConfig) -> SiteLoader:
+        return SiteLoader(self._options, display_root=Path(config.config_file_path).parent,
+                          parallel=self.config.parallel)
+
+    def _close_loader(self) -> None:
+        if self._loader is not None:
+            self._loader.close()
+            self._loader = None
+
     # -- files and navigation --------------------------------------------------------------------
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -136,8 +156,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         connectors index and the plugin's assets as generated files."""
         if not self.config.enabled:
             return None
-        site = load_site(self._options, display_root=Path(config.config_file_path).parent,
-                         parallel=self.config.parallel)
+        loader, self._loader = self._loader or self._start_loading(config), None
+        site = loader.site()
         if site.problems:
             message = format_problems(site.problems)
             if config.strict:
@@ -465,6 +485,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._prerender = self._pages_out = None
         self._built = {}
         self._close_spill()
+        self._close_loader()
 
     def _close_spill(self) -> None:
         if self._spool is not None:

@@ -223,47 +223,77 @@ def load_site(options: Options, *, display_root: Path | None = None,
     (default: the brand this build renders with). With `parallel`, a forked worker loads
     the files at the back of the list (see `prerender`); the result is the same.
     """
-    guides_dir = options.guides_dir
+    return SiteLoader(options, display_root=display_root, check_brands=check_brands,
+                      parallel=parallel).site()
 
-    def display_path(path: Path) -> str:
-        if display_root is not None:
-            rel = os.path.relpath(path, display_root)
-            if not rel.startswith(".."):
-                return Path(rel).as_posix()
-        return load_display_path(path)
 
-    problems: list[Problem] = []
-    pages: list[GuidePage] = []
-    brands = list(check_brands) if check_brands else [options.active_brand]
-    if not guides_dir.is_dir():
-        problems.append(Problem(Source(display_path(guides_dir), 1, 1),
-                                "the guides folder does not exist",
-                                "create it, or point the guides_dir option at your guides"))
-        return GuideSite(options, [], [], problems, [])
-    paths, path_problems = find_guide_files(guides_dir, display_path)
-    problems.extend(path_problems)
-    files = [display_path(path) for path in paths]
-    jobs = [(file, partial(load_pages, path, options, file, brands))
-            for path, file in zip(paths, files, strict=True)]
-    loaded = Prerender(jobs, parallel=parallel and len(jobs) >= PARALLEL_LOAD_MIN)
-    try:
-        for file in files:
-            found_pages, found_problems = loaded.get(file)
-            pages.extend(found_pages)
-            problems.extend(found_problems)
-    finally:
-        loaded.close()
-    pages, clash_problems = _drop_clashes(pages)
-    problems.extend(clash_problems)
-    connectors, conn_problems = _group(pages)
-    problems.extend(conn_problems)
-    bad = {p.source.file for p in conn_problems}
-    if bad:
-        pages = [p for p in pages if p.file not in bad]
-        connectors, _ = _group(pages)
-    problems.sort(key=Problem.sort_key)
-    return GuideSite(options, [p for c in connectors for p in c.guides], connectors, problems,
-                     files)
+class SiteLoader:
+    """`load_site` in two steps: creating it finds the guide files and, with `parallel`, starts
+    a forked worker on the files at the back of the list; `site()` loads the rest in this
+    process and arranges the site. Whatever this process does between the two steps (MkDocs
+    emptying the site folder, say) runs next to the worker's loading."""
+
+    def __init__(self, options: Options, *, display_root: Path | None = None,
+                 check_brands: list[Mapping[str, str]] | None = None,
+                 parallel: bool = False) -> None:
+        self.options = options
+        guides_dir = options.guides_dir
+
+        def display_path(path: Path) -> str:
+            if display_root is not None:
+                rel = os.path.relpath(path, display_root)
+                if not rel.startswith(".."):
+                    return Path(rel).as_posix()
+            return load_display_path(path)
+
+        self._problems: list[Problem] = []
+        self._files: list[str] = []
+        self._loaded: Prerender | None = None
+        brands = list(check_brands) if check_brands else [options.active_brand]
+        if not guides_dir.is_dir():
+            self._problems.append(Problem(Source(display_path(guides_dir), 1, 1),
+                                          "the guides folder does not exist",
+                                          "create it, or point the guides_dir option at your "
+                                          "guides"))
+            return
+        paths, path_problems = find_guide_files(guides_dir, display_path)
+        self._problems.extend(path_problems)
+        self._files = [display_path(path) for path in paths]
+        jobs = [(file, partial(load_pages, path, options, file, brands))
+                for path, file in zip(paths, self._files, strict=True)]
+        self._loaded = Prerender(jobs, parallel=parallel and len(jobs) >= PARALLEL_LOAD_MIN)
+
+    def site(self) -> GuideSite:
+        """The loaded site (once; the worker is gone afterwards)."""
+        problems = list(self._problems)
+        loaded, self._loaded = self._loaded, None
+        if loaded is None:
+            return GuideSite(self.options, [], [], problems, [])
+        pages: list[GuidePage] = []
+        try:
+            for file in self._files:
+                found_pages, found_problems = loaded.get(file)
+                pages.extend(found_pages)
+                problems.extend(found_problems)
+        finally:
+            loaded.close()
+        pages, clash_problems = _drop_clashes(pages)
+        problems.extend(clash_problems)
+        connectors, conn_problems = _group(pages)
+        problems.extend(conn_problems)
+        bad = {p.source.file for p in conn_problems}
+        if bad:
+            pages = [p for p in pages if p.file not in bad]
+            connectors, _ = _group(pages)
+        problems.sort(key=Problem.sort_key)
+        return GuideSite(self.options, [p for c in connectors for p in c.guides], connectors,
+                         problems, self._files)
+
+    def close(self) -> None:
+        """Stop the worker of a loader whose site is not wanted any more."""
+        if self._loaded is not None:
+            self._loaded.close()
+            self._loaded = None
 
 
 def _drop_clashes(pages: list[GuidePage]) -> tuple[list[GuidePage], list[Problem]]:
