@@ -22,7 +22,7 @@ from urllib.parse import quote
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .config import GuidebookConfig
@@ -55,6 +55,16 @@ class WrittenFile(File):
 
     def copy_file(self, dirty: bool = False) -> None:
         pass
+
+    @property
+    def src_path(self) -> str:
+        return os.path.normpath(self.src_uri)
+
+    @src_path.setter
+    def src_path(self, value: str) -> None:
+        # guidebook's names are '/'-separated already: MkDocs' setter would parse each one
+        # with pathlib (thousands of files on a big site)
+        self.src_uri = value
 
 
 class ExportFiles:
@@ -211,7 +221,10 @@ class ExportFiles:
             if direct:
                 source = {"abs_src_path": os.path.normpath(os.path.join(config.site_dir, dest))}
                 kind = WrittenFile
-            file = kind.generated(config, dest + SRC_SUFFIX, **source)
+            # included (a twin exists because its page is): MkDocs need not match it against
+            # exclude_docs / not_in_nav
+            file = kind.generated(config, dest + SRC_SUFFIX, inclusion=InclusionLevel.INCLUDED,
+                                  **source)
             file.dest_uri = dest
             files.append(file)
             added.append(file)
