@@ -81,6 +81,64 @@ def test_expected_failure_names_the_job(parallel: bool) -> None:
     assert (info.value.key, info.value.message) == ("c", "template broke at line 3")
 
 
+@pytest.mark.parametrize("parallel", [True, False])
+def test_run_all_runs_every_job_once(tmp_path: Path, parallel: bool) -> None:
+    """Jobs run for their effect (`results=False`): the worker sends nothing back per job,
+    `run_all` runs what it has not reached and returns once all have run."""
+    log = tmp_path / "ran.txt"
+    pool = Prerender(_jobs(40, delay=0.005, log=log), parallel=parallel, results=False)
+    time.sleep(0.05)  # the worker gets ahead
+    pool.run_all()
+    pool.close()
+    ran = [int(line) for line in log.read_text().split()]
+    assert sorted(ran) == list(range(40))
+
+
+@pytest.mark.skipif(not can_fork(), reason="the worker needs fork (Linux)")
+def test_an_idle_worker_runs_at_the_lowest_priority(tmp_path: Path) -> None:
+    log = tmp_path / "nice.txt"
+
+    def job() -> None:
+        with log.open("a") as out:
+            out.write(f"{os.getpid()} {os.nice(0)}\n")
+
+    pool = Prerender([(f"k{i}", job) for i in range(3)], parallel=True, results=False,
+                     idle=True)
+    while pool._worker_at.value > 0:  # the worker takes all three
+        time.sleep(0.01)
+    pool.run_all()
+    pool.close()
+    seen = [line.split() for line in log.read_text().splitlines()]
+    assert len(seen) == 3 and all(pid != str(os.getpid()) and nice == "19" for pid, nice in seen)
+    assert os.nice(0) != 19  # this process is left alone
+
+
+@pytest.mark.skipif(not can_fork(), reason="the worker needs fork (Linux)")
+def test_run_all_after_the_worker_died_runs_the_rest(tmp_path: Path) -> None:
+    log = tmp_path / "ran.txt"
+    jobs = _jobs(20, delay=0.01, log=log)
+    pool = Prerender(jobs, parallel=True, results=False)
+    time.sleep(0.03)
+    pool._process.kill()  # a crash: the job it was running may be cut short
+    pool.run_all()
+    pool.close()
+    ran = [int(line) for line in log.read_text().split()]
+    assert set(ran) == set(range(20)) and len(ran) <= 21  # each once (one maybe twice)
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_run_all_names_a_failed_job(parallel: bool) -> None:
+    def boom() -> None:
+        raise ValueError("no disk")
+
+    jobs = [*_jobs(5), ("bad", boom), *_jobs(5)[1:]]
+    pool = Prerender(jobs, parallel=parallel, results=False, expected=(ValueError,))
+    with pytest.raises(RenderError) as info:
+        pool.run_all()
+    pool.close()
+    assert info.value.key == "bad" and "no disk" in info.value.message
+
+
 def test_parallel_and_serial_builds_are_identical(project, tmp_path: Path) -> None:
     guides = {f"c{i}/pat.yaml": HARVEST.replace("key: harvest, name: Harvest",
                                                 f"key: c{i}, name: Co {i}") for i in range(7)}

@@ -14,7 +14,7 @@ import contextlib
 import functools
 import html
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -39,6 +39,7 @@ from .exports import (
     twin_path,
     write_llms_full,
 )
+from .prerender import Prerender, Record, RenderError, Spool
 from .site import ConnectorEntry, GuidePage, GuideSite
 
 log = get_plugin_logger(__name__)
@@ -73,7 +74,7 @@ class ExportFiles:
     def __init__(self, options: GuidebookConfig) -> None:
         self.options = options
         self.twins: dict[str, str] = {}  # page src_uri -> its twin's path in the site
-        self._bodies: dict[str, str] = {}  # twin path of a guide -> the file it is written to
+        self._bodies: dict[str, str] = {}  # twin path of a guide -> its page's src_uri
         self._guides: list[tuple[GuidePage, str]] = []
         self._handwritten: list[tuple[File, str]] = []
         self._index_twin: str | None = None
@@ -84,9 +85,12 @@ class ExportFiles:
         self.exporter: Exporter | None = None
         # page src_uri -> its twin and the files to write it to (not written yet)
         self._pending: dict[str, tuple[str, list[str]]] = {}
-        self._full: list[tuple[str, str]] | None = None  # llms-full.txt's (URL, twin file)
+        self._full: list[tuple[str, str]] | None = None  # llms-full.txt's (URL, src_uri)
         self._guide_uris: set[str] = set()
         self._dirs: dict[int, set[str]] = {}  # process id -> folders it made or found there
+        self._writer: Prerender | None = None
+        self._spool: Spool | None = None  # the twins, rendered and not written yet
+        self._records: dict[str, Record] = {}  # page src_uri -> its twin in the spool
 
     # -- on_files ----------------------------------------------------------------------------
 
@@ -108,6 +112,7 @@ class ExportFiles:
         handwritten = [f for f in files if f.is_documentation_page()
                        and f.src_uri not in ours and not f.inclusion.is_excluded()]
         self.exporter = exporter
+        self._spool = Spool("guidebook-twins-")
         for src_uri, what in ours.items():
             page_file = by_uri.get(src_uri)
             if page_file is None:
@@ -121,12 +126,12 @@ class ExportFiles:
             else:
                 twin = twin_path(PurePosixPath(src_uri).parent.as_posix() + "/")
                 self._index_twin = twin
-            # `job` (maybe in the render worker) writes the twin straight into the site, where
-            # its Files point: MkDocs leaves a file whose source is its destination alone.
+            # the twin writer (see `start`) writes the twin straight into the site, where its
+            # Files point: MkDocs leaves a file whose source is its destination alone.
             added = self._twin(files, config, page_file, twin, direct=True)
             self._pending[src_uri] = (twin, [f.abs_dest_path for f in added])
-            if src_uri in self._guide_uris and added:  # llms-full.txt reads it back
-                self._bodies[twin] = added[0].abs_dest_path
+            if src_uri in self._guide_uris and added:  # in llms-full.txt
+                self._bodies[twin] = src_uri
         for file in handwritten:
             twin = source_twin_path(file.src_uri)
             if file.abs_src_path:
@@ -150,20 +155,40 @@ class ExportFiles:
                 files.append(file)
                 self._llms[name] = file
 
-    def job(self, src_uri: str, what: Any) -> Any:
-        """A function that renders the twin of one of our pages and writes it where its
-        Files point (runs once, maybe in the render worker)."""
-        exporter, (_, paths) = self.exporter, self._pending[src_uri]
+    def render_job(self, src_uri: str, what: Any) -> Callable[[], Record]:
+        """A function that renders the twin of one of our pages into the twins' spool and
+        gives its address (runs once, maybe in the render worker: right after the page's body,
+        while the guide's Markdown conversions are still cached)."""
+        exporter, spool = self.exporter, self._spool
+        assert exporter is not None and spool is not None
         title = self.options.nav_title
 
-        def run() -> None:
+        def run() -> Record:
             if isinstance(what, GuidePage):
                 export = exporter.guide(what)
             elif isinstance(what, ConnectorEntry):
                 export = exporter.connector(what)
             else:
                 export = exporter.index(title)
-            data = export.text.encode("utf-8")
+            return spool.write(export.text.encode("utf-8"))
+
+        return run
+
+    def rendered(self, src_uri: str, record: Record) -> None:
+        """Take note of the spooled twin of `src_uri` (from `render_job`)."""
+        if src_uri in self._pending:
+            self._records[src_uri] = record
+
+    def is_pending(self, src_uri: str) -> bool:
+        """True while the twin of `src_uri` is to be rendered."""
+        return src_uri in self._pending and src_uri not in self._records
+
+    def _write_job(self, paths: list[str], record: Record) -> Callable[[], None]:
+        """A function that writes a spooled twin where its Files point (runs once, maybe in
+        the twin writer)."""
+
+        def run() -> None:
+            data = Spool.read(record)
             first = None
             for path in paths:
                 self._folder(os.path.dirname(path))
@@ -192,17 +217,43 @@ class ExportFiles:
             known.add(path)
             path = os.path.dirname(path)
 
-    def fill(self, src_uri: str) -> None:
-        """Take note that the twin of `src_uri` is written."""
-        self._pending.pop(src_uri, None)
+    def start(self, ours: Mapping[str, Any], *, parallel: bool) -> None:
+        """Start writing the rendered twins and llms-full.txt (renders the twins no build step
+        asked for first). With `parallel`, a worker at the lowest priority writes them while
+        MkDocs builds the pages, on what the build leaves of the machine's cores; `wait` writes
+        what is left."""
+        if self._writer is not None:
+            self._writer.close()
+        for src_uri, what in ours.items():  # pages MkDocs did not read (another plugin's doing)
+            if self.is_pending(src_uri):
+                self._records[src_uri] = self.render_job(src_uri, what)()
+        jobs: list[tuple[str, Callable[[], None]]] = [(LLMS_FULL, self.write_full)]
+        jobs += [(src_uri, self._write_job(paths, self._records[src_uri]))
+                 for src_uri, (_, paths) in self._pending.items() if src_uri in self._records]
+        self._writer = Prerender(jobs, parallel=parallel, results=False, idle=True)
 
-    @property
-    def pending(self) -> list[str]:
-        """Pages whose twin has not been written yet."""
-        return list(self._pending)
+    def wait(self) -> None:
+        """Return once every twin and llms-full.txt is written into the site."""
+        writer, self._writer = self._writer, None
+        if writer is None:
+            return
+        try:
+            writer.run_all()
+        except RenderError as exc:  # pragma: no cover - a disk error in the writer
+            raise PluginError(f"guidebook: writing the Markdown twin of {exc.key} failed: "
+                              f"{exc.message}") from None
+        finally:
+            writer.close()
+        self._pending.clear()
 
-    def is_pending(self, src_uri: str) -> bool:
-        return src_uri in self._pending
+    def close(self) -> None:
+        """Stop the twin writer, remove the spooled twins (at the end of a build)."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
 
     def _twin(self, files: Files, config: MkDocsConfig, page_file: File, twin: str,
               direct: bool = False, **source: Any) -> list[File]:
@@ -238,7 +289,7 @@ class ExportFiles:
 
     def finish(self) -> None:
         """Fill llms.txt and line up llms-full.txt (page titles are known once pages are read);
-        `write_full` then writes llms-full.txt."""
+        the twin writer then writes llms-full.txt (see `start`)."""
         if not self._llms or self.site is None:
             return
         opts = self.options.llms
@@ -275,14 +326,14 @@ class ExportFiles:
         self._bodies.clear()
 
     def write_full(self) -> None:
-        """Write llms-full.txt into the site from the guides' twins, read back from the site
-        (runs once every twin is written, maybe in the render worker)."""
+        """Write llms-full.txt into the site from the guides' spooled twins (once every twin
+        is rendered; maybe in the twin writer)."""
         file = self._llms.get(LLMS_FULL)
         if file is None or self._full is None or self.exporter is None:
             return
-        body = self.exporter.body_of
-        entries = ((url, body(Path(path).read_text(encoding="utf-8")))
-                   for url, path in self._full)
+        body, records = self.exporter.body_of, self._records
+        entries = ((url, body(Spool.read(records[src_uri]).decode("utf-8")))
+                   for url, src_uri in self._full)
         assert file.abs_src_path is not None
         os.makedirs(os.path.dirname(file.abs_src_path), exist_ok=True)
         with open(file.abs_src_path, "w", encoding="utf-8", newline="") as out:

@@ -38,7 +38,6 @@ INDEX_URI = "connectors/index.md"
 TRUTHY = ("1", "true", "yes", "on")
 PAGE_TEMPLATE = "guidebook/page.html"  # our pages' template while the page worker runs
 SPILLED = "<!-- guidebook: this page's content waits in a temporary file -->"
-LLMS_FULL_JOB = "\x00llms-full.txt"  # the last job of the page worker's list
 
 
 def _packaged_assets() -> dict[str, str]:
@@ -200,7 +199,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         return files
 
     def _start_rendering(self, files: Files) -> None:
-        """Queue every page body and Markdown twin, rendered on the second core if possible."""
+        """Queue every page body and Markdown twin, rendered on the second core if possible
+        (the twin is spooled: see `ExportFiles.start`)."""
         renderer, exports = self.renderer, self._exports
         assert renderer is not None
         title = self.config.nav_title
@@ -209,8 +209,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             file = files.get_file_from_path(src_uri)
             page_url = file.url if file is not None else ""
             base_url = "../" * page_url.count("/")
-            export = (exports.job(src_uri, what)
-                      if exports is not None and exports.is_pending(src_uri) else None)
+            twin = (exports.render_job(src_uri, what)
+                    if exports is not None and exports.is_pending(src_uri) else None)
             if isinstance(what, GuidePage):
                 body = lambda: renderer.guide(what, base_url=base_url)  # noqa: E731
             elif isinstance(what, ConnectorEntry):
@@ -218,13 +218,11 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             else:
                 body = lambda: renderer.index(title=title, base_url=base_url)  # noqa: E731
 
-            def run() -> tuple[str, list[Heading]]:
+            def run() -> tuple[str, list[Heading], Record | None]:
                 content, headings = body()
                 if exports is not None:
                     content = exports.decorate_uri(src_uri, page_url, content)
-                if export is not None:
-                    export()
-                return content, headings
+                return content, headings, twin() if twin is not None else None
 
             return run
 
@@ -235,17 +233,16 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                                     expected=(TemplateProblem, ExportError))
 
     def _rendered(self, src_uri: str) -> tuple[str, list[Heading]]:
-        """The content and headings of one of our pages; its twin and search sections are
-        handed on the way."""
+        """The content and headings of one of our pages (its twin is handed on the way)."""
         assert self._prerender is not None
         try:
-            body, headings = self._prerender.get(src_uri)
+            body, headings, twin = self._prerender.get(src_uri)
         except RenderError as exc:
             what = "Markdown template" if "Markdown" in exc.message else "template"
             raise PluginError(f"guidebook: a {what} failed on {exc.key or src_uri}: "
                               f"{exc.message}") from None
-        if self._exports is not None:
-            self._exports.fill(src_uri)
+        if twin is not None and self._exports is not None:
+            self._exports.rendered(src_uri, twin)
         return body, headings
 
     def _add(self, files: Files, config: MkDocsConfig, src_uri: str, what: Any, title: str,
@@ -366,17 +363,15 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     @event_priority(-100)
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Priority -100, after every page has been read (their titles are known) and before
-        static files are written: fills in llms.txt and llms-full.txt."""
+        static files are written: fills in llms.txt, lines up llms-full.txt and starts writing
+        the twins."""
         if self.config.enabled and self._exports is not None:
-            for src_uri in self._exports.pending:  # pages no build step asked for
-                if src_uri in self._pages:
-                    self._rendered(src_uri)
             self._exports.finish()
         if self.config.enabled and self._prerender is not None:
             self._prerender.close()  # every page body is in
             self._build_pages(env, config, files)
-        if self._exports is not None and self._pages_out is None:
-            self._exports.write_full()
+        if self.config.enabled and self._exports is not None:  # on what the build leaves idle
+            self._exports.start(self._pages, parallel=self.config.parallel)
         return env
 
     def _build_pages(self, env: Any, config: MkDocsConfig, files: Files) -> None:
@@ -414,8 +409,6 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 del self._spilled[src_uri]
         if not jobs:
             return
-        if self._exports is not None:  # the worker starts from the back: this goes first
-            jobs.append((LLMS_FULL_JOB, self._exports.write_full))
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({PAGE_TEMPLATE: "{{ guidebook_page() }}"}),
                                           env.loader])
         env.globals["guidebook_page"] = self._page_output
@@ -445,13 +438,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         return self._exports.head(page, output)
 
     @event_priority(100)
-    def _llms_full_written(self, *, config: MkDocsConfig) -> None:
-        if self._pages_out is not None and self._exports is not None:  # before other plugins
-            try:
-                self._pages_out.get(LLMS_FULL_JOB)
-            except RenderError as exc:  # pragma: no cover - a disk error in the worker
-                raise PluginError(f"guidebook: writing llms-full.txt failed: {exc.message}"
-                                  ) from None
+    def _agent_outputs_written(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled and self._exports is not None:  # before other plugins
+            self._exports.wait()
 
     @event_priority(-100)
     def _check_build(self, *, config: MkDocsConfig) -> None:
@@ -472,17 +461,19 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             raise PluginError(f"guidebook: {format_leaks(leaks)}")
         log.info(f"white-label leak check passed ({shown})")
 
-    on_post_build = CombinedEvent(_llms_full_written, _check_build)
-    """Priority 100 makes sure llms-full.txt is written (the page worker writes it first
-    thing). Priority -100, once every other plugin has written its files: in white-label
-    builds, reads every file of the site dir and fails the build on a forbidden term (the
-    normal brand) or on text of a `whitelabel: hide` part."""
+    on_post_build = CombinedEvent(_agent_outputs_written, _check_build)
+    """Priority 100, before other plugins: writes the twins the twin writer has not written yet
+    (see `ExportFiles.start`), then llms-full.txt. Priority -100, once every other plugin has
+    written its files: in white-label builds, reads every file of the site dir and fails the
+    build on a forbidden term (the normal brand) or on text of a `whitelabel: hide` part."""
 
     def _close_workers(self) -> None:
         for worker in (self._prerender, self._pages_out):
             if worker is not None:
                 worker.close()
         self._prerender = self._pages_out = None
+        if self._exports is not None:
+            self._exports.close()
         self._built = {}
         self._close_spill()
         self._close_loader()

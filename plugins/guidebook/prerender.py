@@ -11,10 +11,17 @@ pipe: the pipe never fills while the caller is busy with its own jobs, and resul
 not in memory. Without fork, with `parallel=False`, or once the worker is gone, the caller runs what is
 left itself. Either way each job gives the same result: the output does not depend on which
 process computed it.
+
+Jobs run for their effect alone (`results=False`, e.g. writing files) send nothing back:
+`run_all` runs those the worker has not reached and returns once all have run. Such a worker
+may run `idle`, at the lowest priority: it then works on whatever cores the build leaves
+unused, and the caller does the rest when it asks. A job such a worker was running when it died
+runs again in the caller.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -107,11 +114,17 @@ class Prerender:
     """Results of page jobs; a forked worker computes those at the back of the list."""
 
     def __init__(self, jobs: Iterable[tuple[str, Callable[[], Any]]], *,
-                 parallel: bool = True, expected: tuple[type[BaseException], ...] = ()) -> None:
+                 parallel: bool = True, expected: tuple[type[BaseException], ...] = (),
+                 results: bool = True, idle: bool = False) -> None:
+        """With `results=False` the jobs' results are dropped (see `run_all`); with `idle`
+        the worker runs at the lowest priority, on what the other processes leave idle."""
         self._jobs = dict(jobs)
         self._keys = list(self._jobs)
         self._index = {key: i for i, key in enumerate(self._keys)}
         self._expected = expected
+        self._results = results
+        self._idle = idle
+        self._worker_done = False
         self._ready: dict[int, Record] = {}  # jobs the worker has finished -> their results
         self._conn: Any = None
         self._process: Any = None
@@ -148,6 +161,9 @@ class Prerender:
         code = 0
         spool = self._spool
         assert spool is not None
+        if self._idle:
+            with contextlib.suppress(OSError):
+                os.nice(19)
         try:
             for i in reversed(range(len(self._keys))):
                 with self._lock:
@@ -160,7 +176,9 @@ class Prerender:
                 except self._expected as exc:
                     conn.send((_ERROR, (key, str(exc))))
                     break
-                conn.send((i, spool.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))))
+                if self._results:
+                    conn.send((i, spool.write(pickle.dumps(result,
+                                                           protocol=pickle.HIGHEST_PROTOCOL))))
             conn.send((_DONE, None))
         except BaseException:
             code = 1
@@ -192,6 +210,28 @@ class Prerender:
             pass
         return self._load(i) if i in self._ready else self._run(key)  # else: the worker is gone
 
+    def run_all(self) -> None:
+        """Run every job, for jobs whose results are not wanted (`results=False`): this process
+        takes them from the front while the worker goes on from the back; returns once every
+        job has run (raises RenderError if one failed)."""
+        started = self._conn is not None
+        for i, key in enumerate(self._keys):
+            if self._conn is not None:
+                with self._lock:
+                    mine = i < self._worker_at.value
+                    if mine:
+                        self._claimed.value = i
+                if not mine:  # the worker has this job and every later one: wait for it
+                    while self._receive(block=True):
+                        pass
+            if key not in self._jobs:
+                continue
+            if started and self._conn is None:  # the worker is gone
+                at = self._worker_at.value
+                if i > at or (i == at and self._worker_done):
+                    continue  # it ran this one (a job it was running when it died runs again)
+            self._run(key)
+
     def _receive(self, *, block: bool) -> bool:
         """Take one message from the worker; False when there is none (or no worker)."""
         if self._conn is None:
@@ -204,6 +244,7 @@ class Prerender:
             self._stop()
             return False
         if got == _DONE:
+            self._worker_done = True
             self._stop()
             return False
         if got == _ERROR:
