@@ -280,3 +280,29 @@ def test_loading_started_early_gives_the_same_site(tmp_path: Path) -> None:
     process = unused._loaded._process if unused._loaded is not None else None
     unused.close()
     assert process is None or not process.is_alive()
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_other_plugins_find_every_twin_written_at_post_build(project, tmp_path: Path,
+                                                             parallel: bool) -> None:
+    """The twins and llms-full.txt are written by a low-priority worker while pages are built
+    (without it, all at on_post_build): by the time other plugins' on_post_build runs, every
+    one is in the site, complete."""
+    guides = {f"c{i}/pat.yaml": HARVEST.replace("key: harvest, name: Harvest",
+                                                f"key: c{i}, name: Co {i}") for i in range(9)}
+    hook = tmp_path / "hook.py"
+    hook.write_text(
+        "import pathlib\n"
+        "def on_post_build(config):\n"
+        "    site = pathlib.Path(config.site_dir)\n"
+        "    report = {p.relative_to(site).as_posix(): p.read_bytes()\n"
+        "              for p in sorted(site.rglob('*')) if p.suffix in ('.md', '.txt')}\n"
+        "    (site.parent / 'seen.txt').write_text(repr(report))\n")
+    site = build(project(guides, config={"hooks": [str(hook)]}, plugin={"parallel": parallel}),
+                 site_dir=str(tmp_path / "s"))
+    seen = __import__("ast").literal_eval((tmp_path / "seen.txt").read_text())
+    final = {p.relative_to(site).as_posix(): p.read_bytes()
+             for p in sorted(site.rglob("*")) if p.suffix in (".md", ".txt")}
+    twins = [k for k in final if k.endswith(".md")]
+    assert len(twins) == 2 * (9 + 9 + 1 + 1)  # twin and alias: guides, connectors, index, home
+    assert seen == final and b"Source: " in final["llms-full.txt"]
