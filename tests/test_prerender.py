@@ -306,3 +306,27 @@ def test_other_plugins_find_every_twin_written_at_post_build(project, tmp_path: 
     twins = [k for k in final if k.endswith(".md")]
     assert len(twins) == 2 * (9 + 9 + 1 + 1)  # twin and alias: guides, connectors, index, home
     assert seen == final and b"Source: " in final["llms-full.txt"]
+
+
+def test_a_page_another_plugin_drops_still_gets_its_twin(project, tmp_path: Path) -> None:
+    """Twins are rendered right after their page's body; a page another plugin takes out of
+    the build after our on_files is never read, and its twin (still in the Files, still in
+    llms-full.txt) is rendered when the twin writer starts."""
+    guides = {f"c{i}/pat.yaml": HARVEST.replace("key: harvest, name: Harvest",
+                                                f"key: c{i}, name: Co {i}") for i in range(3)}
+    hook = tmp_path / "hook.py"
+    hook.write_text(
+        "from mkdocs.plugins import event_priority\n"
+        "@event_priority(-50)\n"
+        "def on_files(files, config):\n"
+        "    files.remove(next(f for f in files if f.url == "
+        "'connectors/c1/guides/link-account/personal-access-token/'))\n"
+        "    return files\n")
+    site = build(project(guides, config={"hooks": [str(hook)]}), site_dir=str(tmp_path / "s"))
+    guide = "connectors/c1/guides/link-account/personal-access-token"
+    assert not (site / guide / "index.html").exists()
+    twin = (site / f"{guide}.md").read_text(encoding="utf-8")
+    assert (site / guide / "index.html.md").read_text(encoding="utf-8") == twin
+    assert "Co 1" in twin and "Personal Access Token" in twin
+    full = (site / "llms-full.txt").read_text(encoding="utf-8")
+    assert f"Source: https://guides.example.test/{guide}.md" in full
