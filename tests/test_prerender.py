@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort
 
-from conftest import HARVEST, build
+from conftest import HARVEST, build, write_project
 from guidebook.prerender import Prerender, RenderError, can_fork
 
 
@@ -22,6 +22,14 @@ def _jobs(n: int, delay: float = 0.0, log: Path | None = None) -> list[tuple[str
         return i, os.getpid()
 
     return [(f"k{i}", (lambda i=i: job(i))) for i in range(n)]
+
+
+def _companies(n: int, digits: int = 1) -> dict[str, str]:
+    """`n` copies of the Harvest guide, as connectors c0, c1, ... (numbers `digits` wide)."""
+    keys = [f"c{i:0{digits}d}" for i in range(n)]
+    return {f"{key}/pat.yaml": HARVEST.replace("key: harvest, name: Harvest",
+                                               f"key: {key}, name: Co {key[1:]}")
+            for key in keys}
 
 
 @pytest.mark.skipif(not can_fork(), reason="the worker needs fork (Linux)")
@@ -140,8 +148,7 @@ def test_run_all_names_a_failed_job(parallel: bool) -> None:
 
 
 def test_parallel_and_serial_builds_are_identical(project, tmp_path: Path) -> None:
-    guides = {f"c{i}/pat.yaml": HARVEST.replace("key: harvest, name: Harvest",
-                                                f"key: c{i}, name: Co {i}") for i in range(7)}
+    guides = _companies(7)
     sites = []
     for parallel in (True, False):
         config = project(guides, plugin={"parallel": parallel})
@@ -159,8 +166,7 @@ def test_parallel_and_serial_builds_are_identical(project, tmp_path: Path) -> No
 def test_template_error_in_worker_is_a_clean_failure(project, tmp_path: Path, caplog) -> None:
     (tmp_path / "tpl" / "partials").mkdir(parents=True)
     (tmp_path / "tpl" / "partials" / "section.html.jinja").write_text("{{ section.nope }}\n")
-    guides = {f"c{i}/pat.yaml": HARVEST.replace("key: harvest, name: Harvest",
-                                                f"key: c{i}, name: Co {i}") for i in range(4)}
+    guides = _companies(4)
     with pytest.raises(Abort):
         build(project(guides, plugin={"templates_dir": "tpl"}))
     assert "section.html.jinja:1" in caplog.text
@@ -172,9 +178,7 @@ def test_search_index_is_what_material_builds_itself(project, tmp_path: Path,
     """Sections parsed beside the page give the very index Material's own parse gives."""
     from guidebook import plugin, searchindex
 
-    guides = {f"c{i:02d}/pat.yaml": HARVEST.replace("key: harvest, name: Harvest",
-                                                    f"key: c{i:02d}, name: Co {i:02d}")
-              for i in range(12)}
+    guides = _companies(12, digits=2)
     config = project(guides)
     ours = build(config, site_dir=str(tmp_path / "ours"))
     taken: list[str] = []
@@ -196,8 +200,7 @@ def test_search_index_is_what_material_builds_itself(project, tmp_path: Path,
 def test_other_plugins_see_real_pages_and_the_same_output(project, tmp_path: Path) -> None:
     """A plugin that changes page contexts or reads pages after their content is read turns
     the page worker and the spilled contents off: it sees what MkDocs alone would give it."""
-    guides = {f"c{i}/pat.yaml": HARVEST.replace("key: harvest, name: Harvest",
-                                                f"key: c{i}, name: Co {i}") for i in range(5)}
+    guides = _companies(5)
     plain = build(project(guides), site_dir=str(tmp_path / "plain"))
     hook = tmp_path / "hook.py"
     hook.write_text(
@@ -227,15 +230,13 @@ def test_parallel_loading_gives_the_same_site_and_problems(tmp_path: Path) -> No
     problems (with their lines), same order."""
     from guidebook.site import PARALLEL_LOAD_MIN, Options, load_site
 
-    guides = tmp_path / "guides"
     n = PARALLEL_LOAD_MIN + 20
-    for i in range(n):
-        text = HARVEST.replace("key: harvest, name: Harvest", f"key: c{i:03d}, name: Co {i:03d}")
+    texts = _companies(n, digits=3)
+    for i, rel in enumerate(texts):
         if i % 37 == 5:
-            text = text.replace("auth:", "auth_typo:", 1)  # a problem in either share
-        path = guides / f"c{i:03d}" / "pat.yaml"
-        path.parent.mkdir(parents=True)
-        path.write_text(text, encoding="utf-8")
+            texts[rel] = texts[rel].replace("auth:", "auth_typo:", 1)  # a problem in either share
+    write_project(tmp_path, texts)
+    guides = tmp_path / "guides"
     options = Options(guides_dir=guides, brand={"name": "Acme", "hub": "Acme Hub"})
     serial = load_site(options, parallel=False)
     parallel = load_site(options, parallel=True)
@@ -265,12 +266,8 @@ def test_loading_started_early_gives_the_same_site(tmp_path: Path) -> None:
     closed unused leaves no worker behind."""
     from guidebook.site import PARALLEL_LOAD_MIN, Options, SiteLoader, load_site
 
+    write_project(tmp_path, _companies(PARALLEL_LOAD_MIN + 5, digits=3))
     guides = tmp_path / "guides"
-    for i in range(PARALLEL_LOAD_MIN + 5):
-        text = HARVEST.replace("key: harvest, name: Harvest", f"key: c{i:03d}, name: Co {i:03d}")
-        path = guides / f"c{i:03d}" / "pat.yaml"
-        path.parent.mkdir(parents=True)
-        path.write_text(text, encoding="utf-8")
     options = Options(guides_dir=guides, brand={"name": "Acme", "hub": "Acme Hub"})
     loader = SiteLoader(options, parallel=True)
     time.sleep(0.2)  # the build's other work
@@ -288,8 +285,7 @@ def test_other_plugins_find_every_twin_written_at_post_build(project, tmp_path: 
     """The twins and llms-full.txt are written by a low-priority worker while pages are built
     (without it, all at on_post_build): by the time other plugins' on_post_build runs, every
     one is in the site, complete."""
-    guides = {f"c{i}/pat.yaml": HARVEST.replace("key: harvest, name: Harvest",
-                                                f"key: c{i}, name: Co {i}") for i in range(9)}
+    guides = _companies(9)
     hook = tmp_path / "hook.py"
     hook.write_text(
         "import pathlib\n"
@@ -312,8 +308,7 @@ def test_a_page_another_plugin_drops_still_gets_its_twin(project, tmp_path: Path
     """Twins are rendered right after their page's body; a page another plugin takes out of
     the build after our on_files is never read, and its twin (still in the Files, still in
     llms-full.txt) is rendered when the twin writer starts."""
-    guides = {f"c{i}/pat.yaml": HARVEST.replace("key: harvest, name: Harvest",
-                                                f"key: c{i}, name: Co {i}") for i in range(3)}
+    guides = _companies(3)
     hook = tmp_path / "hook.py"
     hook.write_text(
         "from mkdocs.plugins import event_priority\n"

@@ -83,10 +83,9 @@ class ExportFiles:
         self._url = site_url_of(None)
         self.site: GuideSite | None = None
         self.exporter: Exporter | None = None
-        # page src_uri -> its twin and the files to write it to (not written yet)
-        self._pending: dict[str, tuple[str, list[str]]] = {}
+        # page src_uri -> the files to write its twin to (not written yet)
+        self._pending: dict[str, list[str]] = {}
         self._full: list[tuple[str, str]] | None = None  # llms-full.txt's (URL, src_uri)
-        self._guide_uris: set[str] = set()
         self._dirs: dict[int, set[str]] = {}  # process id -> folders it made or found there
         self._writer: Prerender | None = None
         self._spool: Spool | None = None  # the twins, rendered and not written yet
@@ -120,7 +119,6 @@ class ExportFiles:
             if isinstance(what, GuidePage):
                 twin = twin_path(what.url)
                 self._guides.append((what, twin))
-                self._guide_uris.add(src_uri)
             elif isinstance(what, ConnectorEntry):
                 twin = twin_path(what.url)
             else:
@@ -129,8 +127,8 @@ class ExportFiles:
             # the twin writer (see `start`) writes the twin straight into the site, where its
             # Files point: MkDocs leaves a file whose source is its destination alone.
             added = self._twin(files, config, page_file, twin, direct=True)
-            self._pending[src_uri] = (twin, [f.abs_dest_path for f in added])
-            if src_uri in self._guide_uris and added:  # in llms-full.txt
+            self._pending[src_uri] = [f.abs_dest_path for f in added]
+            if isinstance(what, GuidePage) and added:  # in llms-full.txt
                 self._bodies[twin] = src_uri
         for file in handwritten:
             twin = source_twin_path(file.src_uri)
@@ -229,7 +227,7 @@ class ExportFiles:
                 self._records[src_uri] = self.render_job(src_uri, what)()
         jobs: list[tuple[str, Callable[[], None]]] = [(LLMS_FULL, self.write_full)]
         jobs += [(src_uri, self._write_job(paths, self._records[src_uri]))
-                 for src_uri, (_, paths) in self._pending.items() if src_uri in self._records]
+                 for src_uri, paths in self._pending.items() if src_uri in self._records]
         self._writer = Prerender(jobs, parallel=parallel, results=False, idle=True)
 
     def wait(self) -> None:

@@ -462,8 +462,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         log.info(f"white-label leak check passed ({shown})")
 
     on_post_build = CombinedEvent(_agent_outputs_written, _check_build)
-    """Priority 100, before other plugins: writes the twins the twin writer has not written yet
-    (see `ExportFiles.start`), then llms-full.txt. Priority -100, once every other plugin has
+    """Priority 100, before other plugins: writes whatever of the twins and llms-full.txt the
+    twin writer has not written yet (see `ExportFiles.start`). Priority -100, once every other plugin has
     written its files: in white-label builds, reads every file of the site dir and fails the
     build on a forbidden term (the normal brand) or on text of a `whitelabel: hide` part."""
 
