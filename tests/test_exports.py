@@ -359,6 +359,49 @@ def test_build_writes_both_twins_for_every_page(tmp_path, directory_urls) -> Non
     assert (site_dir / "assets/guidebook/guidebook-export.js").is_file()
 
 
+def _dirty_build(config: Path) -> Path:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    cfg = load_config(config_file=str(config), strict=False)  # (MkDocs warns of --dirty)
+    cfg.plugins.on_startup(command="build", dirty=True)
+    try:
+        mkdocs_build(cfg, dirty=True)
+    finally:
+        cfg.plugins.on_shutdown()
+    return Path(cfg.site_dir)
+
+
+def test_a_dirty_rebuild_rewrites_both_twins_of_an_edited_guide(tmp_path) -> None:
+    config = _project(tmp_path)
+    site_dir = build(config)
+    guide = tmp_path / "guides/punchclock.yaml"
+    text = guide.read_text(encoding="utf-8")
+    guide.write_text(text.replace("Open the token settings", "Open the token page"),
+                     encoding="utf-8")
+    assert _dirty_build(config) == site_dir
+    page = next(p for p in _site(tmp_path / "guides").pages if p.key == "punchclock")
+    twin = site_dir / twin_path(page.url)
+    alias = site_dir / page.url / "index.html.md"
+    assert "Open the token page" in twin.read_text(encoding="utf-8")
+    assert "Open the token settings" not in twin.read_text(encoding="utf-8")
+    assert alias.read_bytes() == twin.read_bytes()
+
+
+def test_twins_are_copied_where_the_file_system_has_no_hard_links(tmp_path,
+                                                                   monkeypatch) -> None:
+    def refuse(src: str, dst: str) -> None:
+        raise PermissionError(1, "Operation not permitted", dst)
+
+    monkeypatch.setattr("guidebook.export_files.os.link", refuse)
+    site_dir = build(_project(tmp_path))
+    for page in _site(tmp_path / "guides").pages:
+        twin = site_dir / twin_path(page.url)
+        alias = site_dir / page.url / "index.html.md"
+        assert alias.read_bytes() == twin.read_bytes(), page.url
+        assert not alias.samefile(twin)
+
+
 def test_plain_format_option_in_a_build(tmp_path) -> None:
     site_dir = build(_project(tmp_path, markdown_export="plain"))
     text = (site_dir / "connectors/relay/guides/link-account/oauth-2-0.md").read_text("utf-8")

@@ -10,7 +10,6 @@ on a big site, a temporary file and a copy for each would cost more than renderi
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import html
 import os
@@ -39,7 +38,7 @@ from .exports import (
     twin_path,
     write_llms_full,
 )
-from .prerender import Prerender, Record, RenderError, Spool
+from .prerender import Prerender, Record, RenderError, Spool, write_all
 from .site import ConnectorEntry, GuidePage, GuideSite
 
 log = get_plugin_logger(__name__)
@@ -86,7 +85,6 @@ class ExportFiles:
         # page src_uri -> the files to write its twin to (not written yet)
         self._pending: dict[str, list[str]] = {}
         self._full: list[tuple[str, str]] | None = None  # llms-full.txt's (URL, src_uri)
-        self._dirs: dict[int, set[str]] = {}  # process id -> folders it made or found there
         self._writer: Prerender | None = None
         self._spool: Spool | None = None  # the twins, rendered and not written yet
         self._records: dict[str, Record] = {}  # page src_uri -> its twin in the spool
@@ -183,37 +181,19 @@ class ExportFiles:
 
     def _write_job(self, paths: list[str], record: Record) -> Callable[[], None]:
         """A function that writes a spooled twin where its Files point (runs once, maybe in
-        the twin writer)."""
+        the twin writer): the first path gets the bytes, the others are hard links to it."""
 
         def run() -> None:
             data = Spool.read(record)
             first = None
             for path in paths:
-                self._folder(os.path.dirname(path))
-                if first is not None:  # the alias: the same bytes, a second name for them
-                    with contextlib.suppress(OSError):
-                        try:
-                            os.link(first, path)
-                        except FileExistsError:  # a --dirty build's old alias
-                            os.unlink(path)
-                            os.link(first, path)
-                        continue
-                with open(path, "wb") as out:
-                    out.write(data)
-                first = path
+                if first is None:
+                    _create(path, data)
+                    first = path
+                else:  # the alias: the same bytes, a second name for them
+                    _link(first, path, data)
 
         return run
-
-    def _folder(self, path: str) -> None:
-        """`os.makedirs(path, exist_ok=True)`, each folder asked about once per process (the
-        twins of a site share folders, and each question is a few system calls)."""
-        known = self._dirs.setdefault(os.getpid(), set())
-        if path in known:
-            return
-        os.makedirs(path, exist_ok=True)
-        while path and path not in known:
-            known.add(path)
-            path = os.path.dirname(path)
 
     def start(self, ours: Mapping[str, Any], *, parallel: bool) -> None:
         """Start writing the rendered twins and llms-full.txt (renders the twins no build step
@@ -351,22 +331,26 @@ class ExportFiles:
 
     def decorate_uri(self, src_uri: str, page_url: str, body: str) -> str:
         """`decorate` for the page of `src_uri` served at `page_url` (no Page needed)."""
-        twin = self.twins.get(src_uri)
-        if twin is None:
+        block = self.actions_block(src_uri, page_url)
+        if not block:
             return body
-        start, menu = self._actions
-        parts = [start]
-        if menu:
-            href = html.escape(self._relative(page_url, twin))
-            absolute = quote(self._url(twin), safe="")
-            parts.append(menu.format(href=href, absolute=absolute))
-        block = "".join(parts)
         if body.lstrip().startswith("<h1"):
             end = body.find("</h1>")
             if end >= 0:
                 end += len("</h1>")
                 return f"{body[:end]}\n{block}{body[end:]}"
         return f"{block}\n{body}"
+
+    def actions_block(self, src_uri: str, page_url: str) -> str:
+        """The page actions block `decorate_uri` adds to the page of `src_uri` ("" if none)."""
+        twin = self.twins.get(src_uri)
+        if twin is None:
+            return ""
+        start, menu = self._actions
+        if not menu:
+            return start
+        href = html.escape(self._relative(page_url, twin))
+        return start + menu.format(href=href, absolute=quote(self._url(twin), safe=""))
 
     @functools.cached_property
     def _actions(self) -> tuple[str, str]:
@@ -413,6 +397,42 @@ class ExportFiles:
         link = (f'<link rel="alternate" type="text/markdown" '
                 f'href="{html.escape(self._relative(page_url, twin))}">')
         return output.replace("</head>", link + "\n</head>", 1)
+
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+
+
+def _create(path: str, data: bytes) -> None:
+    """Write `data` to the file `path`, making its folder if it is missing.
+
+    A few system calls a file (`open()` would add three more, and asking for the folder first
+    two or three): on a big site most folders exist by the time their twins are written.
+    """
+    try:
+        fd = os.open(path, _CREATE, 0o666)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(path, _CREATE, 0o666)
+    try:
+        write_all(fd, data)
+    finally:
+        os.close(fd)
+
+
+def _link(first: str, path: str, data: bytes) -> None:
+    """Make `path` a second name of the file `first` (which holds `data`), or a copy of it
+    where the file system has no hard links."""
+    try:
+        try:
+            os.link(first, path)
+        except FileNotFoundError:  # its folder is not made yet
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            os.link(first, path)
+        except FileExistsError:  # a --dirty build's old alias
+            os.unlink(path)
+            os.link(first, path)
+    except OSError:
+        _create(path, data)
 
 
 def _braces(text: str) -> str:

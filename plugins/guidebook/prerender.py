@@ -66,17 +66,23 @@ class Spool:
     def __init__(self, prefix: str = "guidebook-") -> None:
         self.folder = Path(tempfile.mkdtemp(prefix=prefix))
         self._owner = os.getpid()
-        self._file: Any = None
+        self._fd: int | None = None
+        self._path = ""
+        self._size = 0
         self._pid = 0
 
     def write(self, data: bytes) -> Record:
-        if self._file is None or self._pid != os.getpid():  # a forked child opens its own
+        # one system call a record: a descriptor of this process's own, and its own count of
+        # where the file ends (no buffer to flush, no position to ask for)
+        if self._fd is None or self._pid != os.getpid():  # a forked child opens its own
             self._pid = os.getpid()
-            self._file = (self.folder / f"{self._pid}.spool").open("ab")
-        offset = self._file.tell()
-        self._file.write(data)
-        self._file.flush()
-        return self._file.name, offset, len(data)
+            self._path = str(self.folder / f"{self._pid}.spool")
+            self._fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            self._size = 0
+        offset = self._size
+        write_all(self._fd, data)
+        self._size += len(data)
+        return self._path, offset, len(data)
 
     @staticmethod
     def read(record: Record) -> bytes:
@@ -97,9 +103,9 @@ class Spool:
         return data
 
     def close(self) -> None:
-        if self._file is not None and self._pid == os.getpid():
-            self._file.close()
-        self._file = None
+        if self._fd is not None and self._pid == os.getpid():
+            os.close(self._fd)
+        self._fd = None
         inside = str(self.folder) + os.sep
         for path in [p for p in _READERS if p.startswith(inside)]:
             os.close(_READERS.pop(path))
@@ -108,6 +114,15 @@ class Spool:
 
 
 _READERS: dict[str, int] = {}  # spool file -> a descriptor open for reading
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """`os.write` until every byte of `data` is written."""
+    written = os.write(fd, data)
+    if written < len(data):  # pragma: no cover - short writes to regular files are rare
+        view = memoryview(data)[written:]
+        while view:
+            view = view[os.write(fd, view):]
 
 
 class Prerender:
