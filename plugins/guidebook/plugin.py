@@ -386,7 +386,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         """
         self._pages_out, self._built, self._headed = None, {}, set()
         nav = self._nav
-        head = self._exports.head_uri if self._exports is not None else None
+        exports = self._exports
+        head = exports.head_uri if exports is not None else None
+        block = exports.actions_block if exports is not None else None
         jobs = []
         searches = tuple(p for p in config.plugins.values() if type(p).__name__ == "SearchPlugin")
         if nav is not None and _quiet_plugins(config, "page_context", allowed=searches):
@@ -397,7 +399,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 if file.src_uri not in self._pages or page is None or "template" in page.meta:
                     continue
                 jobs.append((file.src_uri, _page_job(page, nav, doc_files, config, env, search,
-                                                     self._spilled.get(file.src_uri), head)))
+                                                     self._spilled.get(file.src_uri), head,
+                                                     block)))
                 self._built[file.src_uri] = None
                 if head is not None:
                     self._headed.add(file.src_uri)
@@ -507,10 +510,12 @@ def _quiet_plugins(config: MkDocsConfig, *events: str, allowed: tuple[Any, ...] 
 
 def _page_job(page: Page, nav: Navigation, doc_files: Any, config: MkDocsConfig, env: Any,
               search: bool, spilled: Record | None,
-              head: Callable[[str, str, str], str] | None) -> Any:
+              head: Callable[[str, str, str], str] | None,
+              block: Callable[[str, str], str] | None) -> Any:
     """Render `page` with the theme's template, as MkDocs' `_build_page` does, and parse its
     content for the search index (in the worker, or in this process); `head` adds what
-    `on_post_page` would add to the page's head."""
+    `on_post_page` would add to the page's head; the page actions `block` (excluded from
+    search) is left out of the parse."""
 
     def run() -> tuple[str, Any, int]:
         previous, was_active, kept = config._current_page, page.active, page.content
@@ -528,9 +533,17 @@ def _page_job(page: Page, nav: Navigation, doc_files: Any, config: MkDocsConfig,
             page.active = was_active
             page.content = kept
             config._current_page = previous
-        return output, search_sections(content) if search else None, hash(content)
+        found = search_sections(_without(content, page, block)) if search else None
+        return output, found, hash(content)
 
     return run
+
+
+def _without(content: str, page: Page, block: Callable[[str, str], str] | None) -> str:
+    """`content` without its page actions block (search excludes it: no need to parse it)."""
+    found = block(page.file.src_uri, page.url) if block is not None else ""
+    at = content.find(found) if found else -1
+    return content if at < 0 else content[:at] + content[at + len(found):]
 
 
 def _toc_tokens(headings: list[Heading]) -> list[dict[str, Any]]:
