@@ -68,11 +68,20 @@ def _parser(backticks: bool) -> MarkdownIt:
     return md
 
 
-# Text without any of these characters is plain prose: it needs escaping, not parsing.
-_MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>&!~|#=+\n\t]|^\s|^[-\d]|\s$")
+# Stripped text without any of these characters, not starting with '-' or a digit, is plain
+# prose: it needs escaping, not parsing (one character class searches several times faster
+# than a pattern with anchored alternatives).
+_MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>&!~|#=+\n\t\r\x00]")
 # Characters inline Markdown gives a meaning to (or that its input normalisation changes).
 _INLINE_MARKUP = re.compile(r"[\\`*_\[\]<>&!~\r\n\x00]")
 _INLINE_CODE = re.compile(r"(?<!<pre>)<code>(.*?)</code>", re.DOTALL)
+
+
+def _is_prose(stripped: str) -> bool:
+    """True for stripped text Markdown gives no meaning to (see _MARKUP_CHARS)."""
+    first = stripped[:1]
+    return bool(first) and not (first == "-" or first.isdecimal()
+                                or _MARKUP_CHARS.search(stripped))
 
 
 def _escape(text: str) -> str:
@@ -97,7 +106,7 @@ def block(text: str, *, backticks: bool = False) -> str:
     text = text.strip()
     if backticks:
         return _to_backticks(block(text))
-    if not _MARKUP_CHARS.search(text):
+    if _is_prose(text):
         return f"<p>{_escape(text)}</p>"
     return _parser(False).render(text).strip()
 
@@ -108,7 +117,7 @@ def inline(text: str, *, backticks: bool = False) -> str:
     text = text.strip()
     if backticks:
         return _to_backticks(inline(text))
-    if not _MARKUP_CHARS.search(text):
+    if _is_prose(text):
         return _escape(text)
     return _parser(False).renderInline(text)
 
