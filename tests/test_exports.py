@@ -280,6 +280,43 @@ def test_python_twin_is_the_templates_twin(tmp_path, variant, brand) -> None:
     assert pages >= 200
 
 
+def test_handed_conversions_write_the_twin_without_parsing(tmp_path, monkeypatch) -> None:
+    """The twin writer renders a guide's twin from the conversions its page job handed over
+    (`twin.conversions`): they must cover every text the twin converts, in Python and in the
+    packaged templates, and give the same twin as parsing does."""
+    from guidebook import markdown
+
+    sites = [load_site(Options(guides_dir=folder, brand={**BRAND, **CB}))
+             for folder in [*TWIN_SOURCES, _synthetic_guides(tmp_path)]]
+    expected, handed = [], []
+    for site in sites:
+        exporter = Exporter(site)
+        for page in site.pages:
+            expected.append((exporter.guide(page), exporter.guide_from_templates(page)))
+            handed.append(twin.conversions(page.guide))
+    for cache in (markdown.block, markdown.inline, markdown.plain):
+        cache.cache_clear()  # as in a process that never rendered these guides
+    parsed: list[str] = []
+    real = markdown._parser(False)
+
+    class Spy:
+        def __getattr__(self, name: str):
+            parsed.append(name)
+            return getattr(real, name)
+
+    monkeypatch.setattr(markdown, "_parser", lambda backticks: Spy())
+    pages = iter(zip(expected, handed, strict=True))
+    for site in sites:
+        exporter = Exporter(site)
+        for page in site.pages:
+            (fast, slow), found = next(pages)
+            with markdown.seeded(found):
+                assert exporter.guide(page) == fast
+                assert exporter.guide_from_templates(page) == slow
+    assert parsed == [] and len(expected) >= 60
+    assert not markdown._SEEDS  # nothing is left seeded after the block
+
+
 @pytest.mark.parametrize("name", twin.GUIDE_TEMPLATES + twin.CONNECTOR_TEMPLATES)
 def test_overriding_any_twin_template_uses_the_templates(tmp_path, name) -> None:
     site = load_site(Options(guides_dir=ROOT / "guides", brand={**BRAND, **CB}))

@@ -53,8 +53,11 @@ def test_llms_txt_parses_into_sections_and_every_link_resolves(tmp_path) -> None
             assert _resolve(site_dir, link.url).is_file(), link.url
 
 
-def test_llms_full_holds_every_guide_once_in_llms_order(tmp_path) -> None:
-    site_dir = build(_project(tmp_path))
+@pytest.mark.parametrize("llms", [{}, {"sections": {"Featured": ["about/*", "*relay*"]},
+                                       "optional": ["connectors/punchclock/*"]}],
+                         ids=["default", "sections"])
+def test_llms_full_holds_every_guide_once_in_llms_order(tmp_path, llms) -> None:
+    site_dir = build(_project(tmp_path, llms=llms))
     full = (site_dir / "llms-full.txt").read_text(encoding="utf-8")
     sources = [line[len("Source: "):] for line in full.splitlines()
                if line.startswith("Source: ")]

@@ -10,7 +10,7 @@ import pytest
 from mkdocs.exceptions import Abort
 
 from conftest import HARVEST, build, write_project
-from guidebook.prerender import Prerender, RenderError, can_fork
+from guidebook.prerender import Board, Prerender, RenderError, Spool, can_fork
 
 
 def _jobs(n: int, delay: float = 0.0, log: Path | None = None) -> list[tuple[str, object]]:
@@ -147,6 +147,88 @@ def test_run_all_names_a_failed_job(parallel: bool) -> None:
     assert info.value.key == "bad" and "no disk" in info.value.message
 
 
+
+def _last(log: Path) -> tuple[str, object]:
+    def job() -> None:
+        with log.open("a") as out:
+            out.write(f"last {os.getpid()}\n")
+
+    return "last", job
+
+
+@pytest.mark.parametrize("ahead", ["worker-ran-all", "caller-took-some", "serial"])
+def test_the_last_job_runs_once_after_every_other(tmp_path: Path, ahead: str) -> None:
+    log = tmp_path / "ran.txt"
+    pool = Prerender(_jobs(12, delay=0.005, log=log), parallel=ahead != "serial",
+                     results=False, last=_last(log))
+    if ahead == "worker-ran-all":
+        while pool._process is not None and pool._process.is_alive():
+            time.sleep(0.01)
+    pool.run_all()
+    pool.close()
+    lines = log.read_text().split("\n")[:-1]
+    assert sorted(int(line) for line in lines[:-1]) == list(range(12))
+    assert lines[-1].startswith("last ") and len(lines) == 13
+    by_worker = lines[-1] != f"last {os.getpid()}"
+    assert by_worker == (ahead == "worker-ran-all")
+
+
+def test_the_last_job_runs_in_the_caller_after_the_worker_died(tmp_path: Path) -> None:
+    log = tmp_path / "ran.txt"
+    pool = Prerender(_jobs(20, delay=0.01, log=log), parallel=True, results=False,
+                     last=_last(log))
+    time.sleep(0.03)
+    pool._process.kill()
+    pool.run_all()
+    pool.close()
+    lines = log.read_text().split("\n")[:-1]
+    assert lines[-1] == f"last {os.getpid()}" and lines.count(lines[-1]) == 1
+    assert {int(line) for line in lines[:-1]} == set(range(20))
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_a_failed_last_job_is_named(parallel: bool) -> None:
+    def boom() -> None:
+        raise ValueError("disk full")
+
+    pool = Prerender(_jobs(3), parallel=parallel, results=False, expected=(ValueError,),
+                     last=("the end", boom))
+    if parallel:
+        while pool._process is not None and pool._process.is_alive():
+            time.sleep(0.01)
+    with pytest.raises(RenderError) as info:
+        pool.run_all()
+    pool.close()
+    assert info.value.key == "the end" and "disk full" in info.value.message
+
+
+@pytest.mark.skipif(not can_fork(), reason="the board is shared by forked processes")
+def test_a_board_hands_records_to_a_forked_process(tmp_path: Path) -> None:
+    """A worker forked before the records exist waits for each until it is put up, and gets
+    None for one never put up once the board is closed."""
+    spool = Spool("guidebook-test-")
+    board = Board(3, spool)
+    log = tmp_path / "got.txt"
+
+    def job(slot: int) -> None:
+        record = board.wait_for(slot)
+        with log.open("a") as out:
+            out.write(f"{slot} {Spool.read(record).decode() if record else None}\n")
+
+    pool = Prerender([(f"s{i}", (lambda i=i: job(i))) for i in range(3)], parallel=True,
+                     results=False)
+    time.sleep(0.05)
+    assert not log.exists()  # the worker is waiting for slot 2
+    board.publish(2, spool.write(b"two"))
+    board.publish(1, spool.write(b"one"))
+    time.sleep(0.05)
+    board.close()  # slot 0 never comes
+    pool.run_all()
+    pool.close()
+    spool.close()
+    assert sorted(log.read_text().splitlines()) == ["0 None", "1 one", "2 two"]
+
+
 def test_parallel_and_serial_builds_are_identical(project, tmp_path: Path) -> None:
     guides = _companies(7)
     sites = []
@@ -170,6 +252,18 @@ def test_template_error_in_worker_is_a_clean_failure(project, tmp_path: Path, ca
     with pytest.raises(Abort):
         build(project(guides, plugin={"templates_dir": "tpl"}))
     assert "section.html.jinja:1" in caplog.text
+    assert "Traceback" not in caplog.text
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_twin_template_error_is_a_clean_failure(project, tmp_path: Path, caplog,
+                                                parallel: bool) -> None:
+    """The twin writer renders the twins: a broken override names its template there too."""
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "tpl" / "connector.md.jinja").write_text("{{ connector.nope.deeper }}\n")
+    with pytest.raises(Abort):
+        build(project(_companies(4), plugin={"templates_dir": "tpl", "parallel": parallel}))
+    assert "connector.md.jinja" in caplog.text and "Markdown twin of" in caplog.text
     assert "Traceback" not in caplog.text
 
 

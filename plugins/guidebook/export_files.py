@@ -6,6 +6,10 @@ File whose `src_uri` ends in `.md` would be treated as a page, so twins get a `s
 extra suffix and their `dest_uri` is set to the real target. The twins of our pages are written
 straight to that target (each File's source is its destination, which MkDocs does not copy):
 on a big site, a temporary file and a copy for each would cost more than rendering them.
+
+The twins of our pages are rendered and written by a worker on what the build leaves of the
+machine's cores (see `start`); a guide's page job hands it the Markdown conversions its page has
+just made (`seed_job`), so the worker need not parse the guide's text again.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import functools
 import html
 import os
+import pickle
 from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -24,8 +29,10 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from . import markdown
 from .config import GuidebookConfig
 from .exports import (
+    Export,
     Exporter,
     ExportError,
     LlmsPage,
@@ -38,8 +45,9 @@ from .exports import (
     twin_path,
     write_llms_full,
 )
-from .prerender import Prerender, Record, RenderError, Spool, write_all
+from .prerender import Board, Prerender, RenderError, Spool, write_all
 from .site import ConnectorEntry, GuidePage, GuideSite
+from .twin import conversions
 
 log = get_plugin_logger(__name__)
 
@@ -73,7 +81,7 @@ class ExportFiles:
     def __init__(self, options: GuidebookConfig) -> None:
         self.options = options
         self.twins: dict[str, str] = {}  # page src_uri -> its twin's path in the site
-        self._bodies: dict[str, str] = {}  # twin path of a guide -> its page's src_uri
+        self._ours: Mapping[str, Any] = {}  # page src_uri -> what the page shows
         self._guides: list[tuple[GuidePage, str]] = []
         self._handwritten: list[tuple[File, str]] = []
         self._index_twin: str | None = None
@@ -84,16 +92,17 @@ class ExportFiles:
         self.exporter: Exporter | None = None
         # page src_uri -> the files to write its twin to (not written yet)
         self._pending: dict[str, list[str]] = {}
-        self._full: list[tuple[str, str]] | None = None  # llms-full.txt's (URL, src_uri)
+        self._full: list[tuple[str, str]] | None = None  # llms-full.txt's (URL, twin file)
         self._writer: Prerender | None = None
-        self._spool: Spool | None = None  # the twins, rendered and not written yet
-        self._records: dict[str, Record] = {}  # page src_uri -> its twin in the spool
+        self._spool: Spool | None = None  # conversions handed from page jobs to the writer
+        self._board: Board | None = None  # where they are in the spool, by slot
+        self._slots: dict[str, int] = {}  # guide page src_uri -> its slot on the board
 
     # -- on_files ----------------------------------------------------------------------------
 
     def add(self, files: Files, config: MkDocsConfig, site: GuideSite,
             ours: Mapping[str, Any], templates_dir: str | None) -> None:
-        """Render every twin once and add it (and the llms placeholders) to `files`."""
+        """Add every twin (and the llms placeholders) to `files`."""
         opts = self.options
         self.site = site
         self._config = config
@@ -110,6 +119,8 @@ class ExportFiles:
                        and f.src_uri not in ours and not f.inclusion.is_excluded()]
         self.exporter = exporter
         self._spool = Spool("guidebook-twins-")
+        self._ours = ours
+        bodies: dict[str, str] = {}  # twin path of a guide -> its page's src_uri
         for src_uri, what in ours.items():
             page_file = by_uri.get(src_uri)
             if page_file is None:
@@ -125,9 +136,13 @@ class ExportFiles:
             # the twin writer (see `start`) writes the twin straight into the site, where its
             # Files point: MkDocs leaves a file whose source is its destination alone.
             added = self._twin(files, config, page_file, twin, direct=True)
+            if not added:
+                continue
             self._pending[src_uri] = [f.abs_dest_path for f in added]
-            if isinstance(what, GuidePage) and added:  # in llms-full.txt
-                self._bodies[twin] = src_uri
+            if isinstance(what, GuidePage):  # its conversions are handed over; in llms-full.txt
+                self._slots[src_uri] = len(self._slots)
+                bodies[twin] = src_uri
+        self._board = Board(len(self._slots), self._spool)
         for file in handwritten:
             twin = source_twin_path(file.src_uri)
             if file.abs_src_path:
@@ -150,41 +165,47 @@ class ExportFiles:
                     file = File.generated(config, name, content="")
                 files.append(file)
                 self._llms[name] = file
+        if LLMS_FULL in self._llms:
+            self._full = [(self._url(p.path), self._pending[bodies[p.path]][0])
+                          for _, items in arrange(self._guide_entries(), self._settings(),
+                                                  self._categories())
+                          for p in items if p.path in bodies]
 
-    def render_job(self, src_uri: str, what: Any) -> Callable[[], Record]:
-        """A function that renders the twin of one of our pages into the twins' spool and
-        gives its address (runs once, maybe in the render worker: right after the page's body,
-        while the guide's Markdown conversions are still cached)."""
-        exporter, spool = self.exporter, self._spool
-        assert exporter is not None and spool is not None
-        title = self.options.nav_title
+    def seed_job(self, src_uri: str, what: Any) -> Callable[[], None] | None:
+        """For a guide page, a function that hands the twin writer the Markdown conversions
+        its twin makes (run by the page's job, right after its body, while they are in the
+        caches: the writer then renders the twin without parsing the guide's text again)."""
+        spool, board, slot = self._spool, self._board, self._slots.get(src_uri)
+        if not isinstance(what, GuidePage) or spool is None or board is None or slot is None:
+            return None
 
-        def run() -> Record:
-            if isinstance(what, GuidePage):
-                export = exporter.guide(what)
-            elif isinstance(what, ConnectorEntry):
-                export = exporter.connector(what)
-            else:
-                export = exporter.index(title)
-            return spool.write(export.text.encode("utf-8"))
+        def run() -> None:
+            found = pickle.dumps(conversions(what.guide), protocol=pickle.HIGHEST_PROTOCOL)
+            board.publish(slot, spool.write(found))
 
         return run
 
-    def rendered(self, src_uri: str, record: Record) -> None:
-        """Take note of the spooled twin of `src_uri` (from `render_job`)."""
-        if src_uri in self._pending:
-            self._records[src_uri] = record
+    def _export(self, what: Any) -> Export:
+        exporter = self.exporter
+        assert exporter is not None
+        if isinstance(what, GuidePage):
+            return exporter.guide(what)
+        if isinstance(what, ConnectorEntry):
+            return exporter.connector(what)
+        return exporter.index(self.options.nav_title)
 
-    def is_pending(self, src_uri: str) -> bool:
-        """True while the twin of `src_uri` is to be rendered."""
-        return src_uri in self._pending and src_uri not in self._records
-
-    def _write_job(self, paths: list[str], record: Record) -> Callable[[], None]:
-        """A function that writes a spooled twin where its Files point (runs once, maybe in
-        the twin writer): the first path gets the bytes, the others are hard links to it."""
+    def _write_job(self, paths: list[str], what: Any, slot: int | None) -> Callable[[], None]:
+        """A function that renders a twin and writes it where its Files point (runs once,
+        maybe in the twin writer): the first path gets the bytes, the others are hard links to
+        it. A guide's twin waits for the conversions its page job hands over at `slot` (until
+        every page is read: see `pages_read`)."""
+        board = self._board
 
         def run() -> None:
-            data = Spool.read(record)
+            record = board.wait_for(slot) if board is not None and slot is not None else None
+            found = pickle.loads(Spool.read(record)) if record is not None else {}  # noqa: S301 - ours
+            with markdown.seeded(found):
+                data = self._export(what).text.encode("utf-8")
             first = None
             for path in paths:
                 if first is None:
@@ -195,20 +216,24 @@ class ExportFiles:
 
         return run
 
-    def start(self, ours: Mapping[str, Any], *, parallel: bool) -> None:
-        """Start writing the rendered twins and llms-full.txt (renders the twins no build step
-        asked for first). With `parallel`, a worker at the lowest priority writes them while
-        MkDocs builds the pages, on what the build leaves of the machine's cores; `wait` writes
-        what is left."""
+    def start(self, *, parallel: bool) -> None:
+        """Start rendering and writing the twins, then llms-full.txt (once the page jobs are
+        queued). With `parallel`, a worker at the lowest priority does it while MkDocs reads
+        and builds the pages, on what the build leaves of the machine's cores: it takes the
+        twins in the order the page worker renders the pages (from the back), each once its
+        page's conversions are handed over; `wait` does what is left."""
         if self._writer is not None:
             self._writer.close()
-        for src_uri, what in ours.items():  # pages MkDocs did not read (another plugin's doing)
-            if self.is_pending(src_uri):
-                self._records[src_uri] = self.render_job(src_uri, what)()
-        jobs: list[tuple[str, Callable[[], None]]] = [(LLMS_FULL, self.write_full)]
-        jobs += [(src_uri, self._write_job(paths, self._records[src_uri]))
-                 for src_uri, paths in self._pending.items() if src_uri in self._records]
-        self._writer = Prerender(jobs, parallel=parallel, results=False, idle=True)
+        jobs = [(src_uri, self._write_job(paths, self._ours[src_uri], self._slots.get(src_uri)))
+                for src_uri, paths in self._pending.items()]
+        self._writer = Prerender(jobs, parallel=parallel, expected=(ExportError,),
+                                 results=False, idle=True, last=(LLMS_FULL, self.write_full))
+
+    def pages_read(self) -> None:
+        """Every page MkDocs reads has been read: the twins of pages it did not read (another
+        plugin took them out) are written without handed conversions."""
+        if self._board is not None:
+            self._board.close()
 
     def wait(self) -> None:
         """Return once every twin and llms-full.txt is written into the site."""
@@ -217,15 +242,18 @@ class ExportFiles:
             return
         try:
             writer.run_all()
-        except RenderError as exc:  # pragma: no cover - a disk error in the writer
-            raise PluginError(f"guidebook: writing the Markdown twin of {exc.key} failed: "
-                              f"{exc.message}") from None
+        except RenderError as exc:
+            what = (f"writing {LLMS_FULL}" if exc.key == LLMS_FULL
+                    else f"the Markdown twin of {exc.key}")
+            raise PluginError(f"guidebook: {what} failed: {exc.message}") from None
         finally:
             writer.close()
         self._pending.clear()
 
     def close(self) -> None:
-        """Stop the twin writer, remove the spooled twins (at the end of a build)."""
+        """Stop the twin writer, remove the spooled conversions (at the end of a build)."""
+        if self._board is not None:
+            self._board.close()
         if self._writer is not None:
             self._writer.close()
             self._writer = None
@@ -266,9 +294,8 @@ class ExportFiles:
     # -- on_env ------------------------------------------------------------------------------
 
     def finish(self) -> None:
-        """Fill llms.txt and line up llms-full.txt (page titles are known once pages are read);
-        the twin writer then writes llms-full.txt (see `start`)."""
-        if not self._llms or self.site is None:
+        """Fill llms.txt (page titles are known once pages are read)."""
+        if LLMS_TXT not in self._llms or self.site is None:
             return
         opts = self.options.llms
         pages: list[LlmsPage] = []
@@ -282,15 +309,8 @@ class ExportFiles:
         if self._index_twin:
             pages.append(LlmsPage(self.options.nav_title, self._index_twin, INDEX_DESCRIPTION,
                                   url=self._index_twin[:-3] + "/"))
-        category = {c.key: c.category for c in self.site.connectors}
-        for guide, twin in self._guides:
-            pages.append(LlmsPage(guide.title, twin, guide.description,
-                                  section=category.get(guide.key, ""),
-                                  optional=guide.guide.optional, url=guide.url))
-        settings = LlmsSettings(sections={str(k): [str(g) for g in (v or [])]
-                                          for k, v in opts.sections.items()},
-                                optional=list(opts.optional), details=opts.details)
-        groups = arrange(pages, settings, [name for name, _ in self.site.categories])
+        pages += self._guide_entries()
+        groups = arrange(pages, self._settings(), self._categories())
         cfg = self._config
         text = llms_txt(cfg.site_name, cfg.site_description, opts.details, groups, self._url)
         self._llms[LLMS_TXT].content_string = text
@@ -298,20 +318,34 @@ class ExportFiles:
             log.warning(f"llms.txt is {len(text):,} characters, over the budget of "
                         f"{opts.budget:,}; list fewer pages (llms.optional globs move pages "
                         f"to '## Optional', or raise llms.budget)")
-        if LLMS_FULL in self._llms:
-            self._full = [(self._url(p.path), self._bodies[p.path])
-                          for _, items in groups for p in items if p.path in self._bodies]
-        self._bodies.clear()
+
+    def _guide_entries(self) -> list[LlmsPage]:
+        """The guides' lines of llms.txt (llms-full.txt has their twins in the same order: a
+        page's section depends on that page alone, so the other pages do not change it)."""
+        assert self.site is not None
+        category = {c.key: c.category for c in self.site.connectors}
+        return [LlmsPage(guide.title, twin, guide.description, section=category.get(guide.key, ""),
+                         optional=guide.guide.optional, url=guide.url)
+                for guide, twin in self._guides]
+
+    def _settings(self) -> LlmsSettings:
+        opts = self.options.llms
+        return LlmsSettings(sections={str(k): [str(g) for g in (v or [])]
+                                      for k, v in opts.sections.items()},
+                            optional=list(opts.optional), details=opts.details)
+
+    def _categories(self) -> list[str]:
+        assert self.site is not None
+        return [name for name, _ in self.site.categories]
 
     def write_full(self) -> None:
-        """Write llms-full.txt into the site from the guides' spooled twins (once every twin
-        is rendered; maybe in the twin writer)."""
+        """Write llms-full.txt into the site from the guides' twins (once every twin is
+        written; maybe in the twin writer)."""
         file = self._llms.get(LLMS_FULL)
         if file is None or self._full is None or self.exporter is None:
             return
-        body, records = self.exporter.body_of, self._records
-        entries = ((url, body(Spool.read(records[src_uri]).decode("utf-8")))
-                   for url, src_uri in self._full)
+        body = self.exporter.body_of
+        entries = ((url, body(_read(path))) for url, path in self._full)
         assert file.abs_src_path is not None
         os.makedirs(os.path.dirname(file.abs_src_path), exist_ok=True)
         with open(file.abs_src_path, "w", encoding="utf-8", newline="") as out:
@@ -397,6 +431,11 @@ class ExportFiles:
         link = (f'<link rel="alternate" type="text/markdown" '
                 f'href="{html.escape(self._relative(page_url, twin))}">')
         return output.replace("</head>", link + "\n</head>", 1)
+
+
+def _read(path: str) -> str:
+    with open(path, encoding="utf-8", newline="") as file:
+        return file.read()
 
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)

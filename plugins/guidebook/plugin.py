@@ -22,7 +22,6 @@ from mkdocs.structure.toc import get_toc
 from .config import GuidebookConfig
 from .errors import Problem
 from .export_files import ExportFiles
-from .exports import ExportError
 from .prerender import Prerender, Record, RenderError, Spool
 from .render import Heading, Renderer, TemplateProblem
 from .searchindex import SearchShortcut
@@ -196,11 +195,13 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         if _quiet_plugins(config, "page_context", "post_page", "post_build", allowed=known):
             self._spool = Spool("guidebook-pages-")
         self._start_rendering(files)
+        if self._exports is not None:  # on what the build leaves idle
+            self._exports.start(parallel=self.config.parallel)
         return files
 
     def _start_rendering(self, files: Files) -> None:
-        """Queue every page body and Markdown twin, rendered on the second core if possible
-        (the twin is spooled: see `ExportFiles.start`)."""
+        """Queue every page body, rendered on the second core if possible (a guide's job also
+        hands the twin writer the page's Markdown conversions: see `ExportFiles.start`)."""
         renderer, exports = self.renderer, self._exports
         assert renderer is not None
         title = self.config.nav_title
@@ -209,8 +210,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             file = files.get_file_from_path(src_uri)
             page_url = file.url if file is not None else ""
             base_url = "../" * page_url.count("/")
-            twin = (exports.render_job(src_uri, what)
-                    if exports is not None and exports.is_pending(src_uri) else None)
+            seeds = exports.seed_job(src_uri, what) if exports is not None else None
             if isinstance(what, GuidePage):
                 body = lambda: renderer.guide(what, base_url=base_url)  # noqa: E731
             elif isinstance(what, ConnectorEntry):
@@ -218,11 +218,13 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             else:
                 body = lambda: renderer.index(title=title, base_url=base_url)  # noqa: E731
 
-            def run() -> tuple[str, list[Heading], Record | None]:
+            def run() -> tuple[str, list[Heading]]:
                 content, headings = body()
                 if exports is not None:
                     content = exports.decorate_uri(src_uri, page_url, content)
-                return content, headings, twin() if twin is not None else None
+                if seeds is not None:
+                    seeds()
+                return content, headings
 
             return run
 
@@ -230,19 +232,16 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             self._prerender.close()
         self._prerender = Prerender(((uri, job(uri, what)) for uri, what in self._pages.items()),
                                     parallel=self.config.parallel,
-                                    expected=(TemplateProblem, ExportError))
+                                    expected=(TemplateProblem,))
 
     def _rendered(self, src_uri: str) -> tuple[str, list[Heading]]:
-        """The content and headings of one of our pages (its twin is handed on the way)."""
+        """The content and headings of one of our pages."""
         assert self._prerender is not None
         try:
-            body, headings, twin = self._prerender.get(src_uri)
+            body, headings = self._prerender.get(src_uri)
         except RenderError as exc:
-            what = "Markdown template" if "Markdown" in exc.message else "template"
-            raise PluginError(f"guidebook: a {what} failed on {exc.key or src_uri}: "
+            raise PluginError(f"guidebook: a template failed on {exc.key or src_uri}: "
                               f"{exc.message}") from None
-        if twin is not None and self._exports is not None:
-            self._exports.rendered(src_uri, twin)
         return body, headings
 
     def _add(self, files: Files, config: MkDocsConfig, src_uri: str, what: Any, title: str,
@@ -363,15 +362,14 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     @event_priority(-100)
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Priority -100, after every page has been read (their titles are known) and before
-        static files are written: fills in llms.txt, lines up llms-full.txt and starts writing
-        the twins."""
+        static files are written: fills in llms.txt and tells the twin writer every page is
+        read."""
         if self.config.enabled and self._exports is not None:
             self._exports.finish()
+            self._exports.pages_read()
         if self.config.enabled and self._prerender is not None:
             self._prerender.close()  # every page body is in
             self._build_pages(env, config, files)
-        if self.config.enabled and self._exports is not None:  # on what the build leaves idle
-            self._exports.start(self._pages, parallel=self.config.parallel)
         return env
 
     def _build_pages(self, env: Any, config: MkDocsConfig, files: Files) -> None:

@@ -16,7 +16,8 @@ Jobs run for their effect alone (`results=False`, e.g. writing files) send nothi
 `run_all` runs those the worker has not reached and returns once all have run. Such a worker
 may run `idle`, at the lowest priority: it then works on whatever cores the build leaves
 unused, and the caller does the rest when it asks. A job such a worker was running when it died
-runs again in the caller.
+runs again in the caller. A `last` job runs once every other job has run: in the worker when it
+ran them all, else in the caller at the end of `run_all`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import pickle
 import shutil
 import sys
 import tempfile
+import time
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -76,13 +78,17 @@ class Spool:
         # where the file ends (no buffer to flush, no position to ask for)
         if self._fd is None or self._pid != os.getpid():  # a forked child opens its own
             self._pid = os.getpid()
-            self._path = str(self.folder / f"{self._pid}.spool")
+            self._path = self.path(self._pid)
             self._fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
             self._size = 0
         offset = self._size
         write_all(self._fd, data)
         self._size += len(data)
         return self._path, offset, len(data)
+
+    def path(self, pid: int) -> str:
+        """The file the process `pid` writes its records to."""
+        return str(self.folder / f"{pid}.spool")
 
     @staticmethod
     def read(record: Record) -> bytes:
@@ -116,6 +122,59 @@ class Spool:
 _READERS: dict[str, int] = {}  # spool file -> a descriptor open for reading
 
 
+class Board:
+    """Spool records handed by slot from the processes that write them (the build and its page
+    worker) to a worker forked with them: `publish` puts slot i's record up, `wait_for` returns
+    it once it is up, or None once the board is closed without it. Made before the forks."""
+
+    def __init__(self, size: int, spool: Spool) -> None:
+        self._spool = spool
+        self._shared = can_fork()
+        if self._shared:
+            context = multiprocessing.get_context("fork")
+            self._lock: Any = context.Lock()
+            self._pids: Any = context.RawArray("q", size)  # 0 until published
+            self._offsets: Any = context.RawArray("q", size)
+            self._lengths: Any = context.RawArray("q", size)
+            self._closed: Any = context.RawValue("b", 0)
+        else:  # pragma: no cover - without fork every slot is used in this process
+            self._lock = contextlib.nullcontext()
+            self._pids, self._offsets, self._lengths = [0] * size, [0] * size, [0] * size
+            self._closed = _Flag()
+
+    def publish(self, slot: int, record: Record) -> None:
+        """Put up `record`, which this process has just written to the board's spool."""
+        path, offset, length = record
+        assert path == self._spool.path(os.getpid())
+        with self._lock:  # (the lock orders the writes for the reader: the pid goes last)
+            self._offsets[slot], self._lengths[slot] = offset, length
+            self._pids[slot] = os.getpid()
+
+    def get(self, slot: int) -> Record | None:
+        """The record of `slot`, if it is up."""
+        if not self._pids[slot]:
+            return None
+        with self._lock:
+            return self._spool.path(self._pids[slot]), self._offsets[slot], self._lengths[slot]
+
+    def wait_for(self, slot: int, poll: float = 0.002) -> Record | None:
+        """The record of `slot` once it is up; None if the board is closed without it."""
+        while True:
+            closed = self._closed.value
+            record = self.get(slot)
+            if record is not None or closed:
+                return record
+            time.sleep(poll)
+
+    def close(self) -> None:
+        """No more records will be put up: waiting ends."""
+        self._closed.value = 1
+
+
+class _Flag:  # pragma: no cover - the board's flag without fork
+    value = 0
+
+
 def write_all(fd: int, data: bytes) -> None:
     """`os.write` until every byte of `data` is written."""
     written = os.write(fd, data)
@@ -130,9 +189,11 @@ class Prerender:
 
     def __init__(self, jobs: Iterable[tuple[str, Callable[[], Any]]], *,
                  parallel: bool = True, expected: tuple[type[BaseException], ...] = (),
-                 results: bool = True, idle: bool = False) -> None:
+                 results: bool = True, idle: bool = False,
+                 last: tuple[str, Callable[[], Any]] | None = None) -> None:
         """With `results=False` the jobs' results are dropped (see `run_all`); with `idle`
-        the worker runs at the lowest priority, on what the other processes leave idle."""
+        the worker runs at the lowest priority, on what the other processes leave idle;
+        `last` (a key and a job) runs after every other job (see `run_all`)."""
         self._jobs = dict(jobs)
         self._keys = list(self._jobs)
         self._index = {key: i for i, key in enumerate(self._keys)}
@@ -140,6 +201,8 @@ class Prerender:
         self._results = results
         self._idle = idle
         self._worker_done = False
+        self._last = last
+        self._last_ran = False  # by the worker
         self._ready: dict[int, Record] = {}  # jobs the worker has finished -> their results
         self._conn: Any = None
         self._process: Any = None
@@ -180,6 +243,7 @@ class Prerender:
             with contextlib.suppress(OSError):
                 os.nice(19)
         try:
+            ran_last = False
             for i in reversed(range(len(self._keys))):
                 with self._lock:
                     if self._claimed.value >= i:
@@ -194,7 +258,15 @@ class Prerender:
                 if self._results:
                     conn.send((i, spool.write(pickle.dumps(result,
                                                            protocol=pickle.HIGHEST_PROTOCOL))))
-            conn.send((_DONE, None))
+            else:  # it ran every job: the caller has none to finish
+                if self._last is not None:
+                    key, job = self._last
+                    try:
+                        job()
+                        ran_last = True
+                    except self._expected as exc:
+                        conn.send((_ERROR, (key, str(exc))))
+            conn.send((_DONE, ran_last))
         except BaseException:
             code = 1
             try:
@@ -246,6 +318,13 @@ class Prerender:
                 if i > at or (i == at and self._worker_done):
                     continue  # it ran this one (a job it was running when it died runs again)
             self._run(key)
+        # The worker runs `last` only after the first job, which the caller then waited for.
+        if self._last is not None and not self._last_ran:
+            key, job = self._last
+            try:
+                job()
+            except self._expected as exc:
+                raise RenderError(key, str(exc)) from None
 
     def _receive(self, *, block: bool) -> bool:
         """Take one message from the worker; False when there is none (or no worker)."""
@@ -260,6 +339,7 @@ class Prerender:
             return False
         if got == _DONE:
             self._worker_done = True
+            self._last_ran = bool(value)
             self._stop()
             return False
         if got == _ERROR:

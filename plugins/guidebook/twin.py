@@ -14,7 +14,7 @@ This module must not import mkdocs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from markupsafe import escape
@@ -67,6 +67,36 @@ def _inline(text: str | None) -> str:
 
 def _ticks(scopes: list[str] | tuple[str, ...]) -> str:
     return ", ".join(f"`{scope}`" for scope in scopes)
+
+
+def conversions(guide: Guide) -> dict[tuple[str, str], str]:
+    """The Markdown conversions the twin of `guide` makes (`guide_twin`, or the packaged
+    templates), for `markdown.seeded`: taken right after the guide's page is rendered, they
+    come from the caches, and another process writes the twin without parsing again."""
+    found: dict[tuple[str, str], str] = {}
+    block, inline = markdown.block, markdown.inline
+
+    def blocks(*texts: str | None) -> None:
+        for text in texts:
+            if text:
+                found["block", text.strip()] = block(text)
+
+    def inlines(texts: Iterable[str | None]) -> None:
+        for text in texts:
+            if text:
+                found["inline", text.strip()] = inline(text)
+
+    blocks(guide.warning, *(callout.text for callout in guide.callouts))
+    for section in guide.sections:
+        inlines([section.title, *(item.text for item in section.list)])
+        blocks(section.content)
+        for step in section.steps:
+            if step.title:
+                found["plain", step.title.strip()] = markdown.plain(step.title)
+            blocks(step.content)
+            inlines(item.text for item in step.list)
+    inlines(field.description for field in guide.fields)
+    return found
 
 
 def guide_twin(guide: Guide, title: str, description: str, *, directive: str,
