@@ -398,6 +398,25 @@ def test_other_plugins_find_every_twin_written_at_post_build(project, tmp_path: 
     assert seen == final and b"Source: " in final["llms-full.txt"]
 
 
+def test_with_only_search_beside_it_the_writer_goes_on_while_the_index_is_written(
+        project, tmp_path: Path, monkeypatch) -> None:
+    """No other plugin reads the site at on_post_build: the build waits for the twin writer
+    after the search plugin has written its index (and before the white-label check)."""
+    from material.plugins.search.plugin import SearchPlugin
+
+    from guidebook.export_files import ExportFiles
+
+    order: list[str] = []
+    search_done, wait = SearchPlugin.on_post_build, ExportFiles.wait
+    monkeypatch.setattr(SearchPlugin, "on_post_build",
+                        lambda self, **kw: (search_done(self, **kw), order.append("search")))
+    monkeypatch.setattr(ExportFiles, "wait",
+                        lambda self: (wait(self), order.append("twins")))
+    site = build(project(_companies(3)), site_dir=str(tmp_path / "s"))
+    assert order[:2] == ["search", "twins"]
+    assert (site / "search/search_index.json").is_file() and (site / "llms-full.txt").is_file()
+
+
 def test_a_page_another_plugin_drops_still_gets_its_twin(project, tmp_path: Path) -> None:
     """Twins are rendered right after their page's body; a page another plugin takes out of
     the build after our on_files is never read, and its twin (still in the Files, still in

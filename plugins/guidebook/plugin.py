@@ -388,7 +388,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         head = exports.head_uri if exports is not None else None
         block = exports.actions_block if exports is not None else None
         jobs = []
-        searches = tuple(p for p in config.plugins.values() if type(p).__name__ == "SearchPlugin")
+        searches = _search_plugins(config)
         if nav is not None and _quiet_plugins(config, "page_context", allowed=searches):
             doc_files = files.documentation_pages()
             search = self._search.plugin is not None
@@ -440,11 +440,14 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
 
     @event_priority(100)
     def _agent_outputs_written(self, *, config: MkDocsConfig) -> None:
-        if self.config.enabled and self._exports is not None:  # before other plugins
-            self._exports.wait()
+        if (self.config.enabled and self._exports is not None
+                and not _quiet_plugins(config, "post_build", allowed=_search_plugins(config))):
+            self._exports.wait()  # before other plugins, which may read the site
 
     @event_priority(-100)
     def _check_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled and self._exports is not None:
+            self._exports.wait()  # (if not done before other plugins)
         self._close_workers()
         if not self.config.enabled or self.site is None or not self._options.whitelabel:
             return
@@ -463,10 +466,12 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         log.info(f"white-label leak check passed ({shown})")
 
     on_post_build = CombinedEvent(_agent_outputs_written, _check_build)
-    """Priority 100, before other plugins: writes whatever of the twins and llms-full.txt the
-    twin writer has not written yet (see `ExportFiles.start`). Priority -100, once every other plugin has
-    written its files: in white-label builds, reads every file of the site dir and fails the
-    build on a forbidden term (the normal brand) or on text of a `whitelabel: hide` part."""
+    """Priority 100, before other plugins (which may read the site): writes whatever of the
+    twins and llms-full.txt the twin writer has not written yet (see `ExportFiles.start`); when
+    the only other plugins here are search plugins, this waits until priority -100, so the
+    writer goes on while the search index is written. Priority -100, once every other plugin
+    has written its files: in white-label builds, reads every file of the site dir and fails
+    the build on a forbidden term (the normal brand) or on text of a `whitelabel: hide` part."""
 
     def _close_workers(self) -> None:
         for worker in (self._prerender, self._pages_out):
@@ -491,6 +496,11 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             if self.config.templates_dir:
                 server.watch(str(self.config.templates_dir))
         return server
+
+
+def _search_plugins(config: MkDocsConfig) -> tuple[Any, ...]:
+    """MkDocs' and Material's search plugins of this build."""
+    return tuple(p for p in config.plugins.values() if type(p).__name__ == "SearchPlugin")
 
 
 def _quiet_plugins(config: MkDocsConfig, *events: str, allowed: tuple[Any, ...] = ()) -> bool:
