@@ -2,6 +2,7 @@
 
     python scripts/bench.py                      # N = 500, 2000, 5000; 3 rounds each
     python scripts/bench.py --sizes 500 --rounds 5 --json bench.json
+    python scripts/bench.py --sizes 500 --rounds 3 --agent-pairs 12   # a sharper agent share
 
 For each N it writes N synthetic guides (scripts/synth.py, fixed seed) and measures, in
 alternation so machine noise hits every variant alike:
@@ -11,7 +12,8 @@ alternation so machine noise hits every variant alike:
 - guidebook: the full build (HTML with sidebar, search index, Markdown twins, llms files);
 - no-agent: the same build with `agent_outputs: false` (no Markdown twins, llms.txt,
   llms-full.txt or page actions), run right before or after the full build (in turn), so the
-  share of the agent outputs is the median of the paired ratios;
+  share of the agent outputs is the median of the paired ratios (with its quartiles: on a
+  noisy machine one pair's ratio can be off by 10 %; --agent-pairs adds pairs for it alone);
 - validate: `guidebook validate` of the guides, against parsing the files with PyYAML's C loader;
 - serve (with --serve): `mkdocs serve` of the site; one guide is edited per round and the time
   until the server returns the changed page is taken.
@@ -36,6 +38,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -152,7 +155,7 @@ def serve_latency(project: Path, rounds: int) -> list[float]:
             shutil.rmtree(root, ignore_errors=True)
 
 
-def bench(n: int, rounds: int, serve: bool = False) -> dict[str, float]:
+def bench(n: int, rounds: int, serve: bool = False, agent_pairs: int = 0) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix=f"guidebook-bench-{n}-") as tmp:
         dirs = prepare(Path(tmp), n)
         project, floor = dirs["guidebook"], dirs["floor"]
@@ -173,6 +176,12 @@ def bench(n: int, rounds: int, serve: bool = False) -> dict[str, float]:
                 times[name].append(elapsed)
                 rss[name] = max(rss.get(name, 0), peak)
             times["parse"].append(parse_only(project / "guides"))
+        # builds next to each other, paired: the machine's drift cancels out
+        shares = [a / b - 1 for a, b in zip(times["guidebook"], times["no_agent"], strict=True)]
+        for extra in range(agent_pairs):
+            timed = {name: run(cmd, cwd)[0]
+                     for name, cmd, cwd in (pair if (rounds + extra) % 2 == 0 else pair[::-1])}
+            shares.append(timed["guidebook"] / timed["no_agent"] - 1)
         pages = list((project / "out" / "connectors").glob("*/guides/*/*/index.html"))
         html_kb = statistics.mean(p.stat().st_size for p in pages) / 1024
         if serve:
@@ -181,9 +190,9 @@ def bench(n: int, rounds: int, serve: bool = False) -> dict[str, float]:
         return {
             "n": n, "rounds": rounds, **{f"{k}_s": round(v, 3) for k, v in med.items()},
             "ratio_vs_floor": round(med["guidebook"] / med["floor"], 3),
-            # builds next to each other, paired: the machine's drift cancels out
-            "agent_outputs_share": round(statistics.median(
-                a / b for a, b in zip(times["guidebook"], times["no_agent"], strict=True)) - 1, 3),
+            "agent_outputs_share": round(statistics.median(shares), 3),
+            "agent_outputs_pairs": len(shares),
+            "agent_outputs_share_quartiles": _quartiles(shares),
             "validate_vs_parse": round(med["validate"] / med["parse"], 2),
             "ms_per_guide": round(1000 * med["guidebook"] / n, 2),
             "floor_ms_per_guide": round(1000 * med["floor"] / n, 2),
@@ -194,21 +203,31 @@ def bench(n: int, rounds: int, serve: bool = False) -> dict[str, float]:
         }
 
 
+def _quartiles(values: list[float]) -> list[float]:
+    """The first and third quartiles of `values`."""
+    q = statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
+    return [round(q[0], 3), round(q[2], 3)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 5000])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--agent-pairs", type=int, default=0, metavar="K",
+                        help="K more pairs of full and no-agent builds per size, for the agent "
+                             "outputs' share alone (its noisiest figure)")
     parser.add_argument("--serve", type=int, nargs="*", default=[2000], metavar="N",
                         help="sizes at which to time `mkdocs serve` after an edit (default: 2000)")
     args = parser.parse_args()
     results = []
     cols = ["n", "floor_s", "guidebook_s", "ratio_vs_floor", "ms_per_guide", "floor_ms_per_guide",
-            "agent_outputs_share", "validate_vs_parse", "html_kb_per_guide_page", "peak_rss_mb",
-            "floor_peak_rss_mb", "serve_s"]
+            "agent_outputs_share", "agent_outputs_share_quartiles", "agent_outputs_pairs",
+            "validate_vs_parse", "html_kb_per_guide_page", "peak_rss_mb", "floor_peak_rss_mb",
+            "serve_s"]
     print(" | ".join(cols))
     for n in args.sizes:
-        result = bench(n, args.rounds, serve=n in args.serve)
+        result = bench(n, args.rounds, serve=n in args.serve, agent_pairs=args.agent_pairs)
         results.append(result)
         print(" | ".join(str(result.get(c, "-")) for c in cols), flush=True)
     if len(results) > 1:

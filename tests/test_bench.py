@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_bench_script_runs_and_writes_its_json(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--sizes", "24",
-                           "--rounds", "1", "--serve", "24", "--json", str(out)],
+                           "--rounds", "1", "--agent-pairs", "2", "--serve", "24",
+                           "--json", str(out)],
                           cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     [row] = json.loads(out.read_text(encoding="utf-8"))
@@ -23,4 +24,6 @@ def test_bench_script_runs_and_writes_its_json(tmp_path: Path) -> None:
         assert isinstance(row[key], (int, float)), key
     assert row["guidebook_s"] > 0 and row["serve_s"] > 0 and row["peak_rss_mb"] > 0
     assert 5 < row["html_kb_per_guide_page"] < 60
+    low, high = row["agent_outputs_share_quartiles"]
+    assert row["agent_outputs_pairs"] == 3 and low <= row["agent_outputs_share"] <= high
     assert "ratio_vs_floor" in done.stdout.splitlines()[0]  # the table's header
