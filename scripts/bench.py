@@ -193,6 +193,7 @@ def bench(n: int, rounds: int, serve: bool = False, agent_pairs: int = 0) -> dic
             "agent_outputs_share": round(statistics.median(shares), 3),
             "agent_outputs_pairs": len(shares),
             "agent_outputs_share_quartiles": _quartiles(shares),
+            "agent_outputs_pair_shares": [round(x, 4) for x in shares],
             "validate_vs_parse": round(med["validate"] / med["parse"], 2),
             "ms_per_guide": round(1000 * med["guidebook"] / n, 2),
             "floor_ms_per_guide": round(1000 * med["floor"] / n, 2),

@@ -26,4 +26,5 @@ def test_bench_script_runs_and_writes_its_json(tmp_path: Path) -> None:
     assert 5 < row["html_kb_per_guide_page"] < 60
     low, high = row["agent_outputs_share_quartiles"]
     assert row["agent_outputs_pairs"] == 3 and low <= row["agent_outputs_share"] <= high
+    assert len(row["agent_outputs_pair_shares"]) == 3
     assert "ratio_vs_floor" in done.stdout.splitlines()[0]  # the table's header

@@ -129,8 +129,7 @@ class Board:
 
     def __init__(self, size: int, spool: Spool) -> None:
         self._spool = spool
-        self._shared = can_fork()
-        if self._shared:
+        if can_fork():
             context = multiprocessing.get_context("fork")
             self._lock: Any = context.Lock()
             self._pids: Any = context.RawArray("q", size)  # 0 until published
