@@ -175,9 +175,11 @@ class ExportFiles:
         """For a guide page, a function that hands the twin writer the Markdown conversions
         its twin makes (run by the page's job, right after its body, while they are in the
         caches: the writer then renders the twin without parsing the guide's text again)."""
-        spool, board, slot = self._spool, self._board, self._slots.get(src_uri)
-        if not isinstance(what, GuidePage) or spool is None or board is None or slot is None:
+        slot = self._slots.get(src_uri)  # (guides only; `add` made the spool and board)
+        if slot is None:
             return None
+        spool, board = self._spool, self._board
+        assert spool is not None and board is not None
 
         def run() -> None:
             found = pickle.dumps(conversions(what.guide), protocol=pickle.HIGHEST_PROTOCOL)

@@ -76,7 +76,7 @@ def conversions(guide: Guide) -> dict[tuple[str, str], str]:
     found: dict[tuple[str, str], str] = {}
     block, inline = markdown.block, markdown.inline
 
-    def blocks(*texts: str | None) -> None:
+    def blocks(texts: Iterable[str | None]) -> None:
         for text in texts:
             if text:
                 found["block", text.strip()] = block(text)
@@ -86,14 +86,14 @@ def conversions(guide: Guide) -> dict[tuple[str, str], str]:
             if text:
                 found["inline", text.strip()] = inline(text)
 
-    blocks(guide.warning, *(callout.text for callout in guide.callouts))
+    blocks([guide.warning, *(callout.text for callout in guide.callouts)])
     for section in guide.sections:
         inlines([section.title, *(item.text for item in section.list)])
-        blocks(section.content)
+        blocks([section.content])
         for step in section.steps:
             if step.title:
                 found["plain", step.title.strip()] = markdown.plain(step.title)
-            blocks(step.content)
+            blocks([step.content])
             inlines(item.text for item in step.list)
     inlines(field.description for field in guide.fields)
     return found
