@@ -270,14 +270,11 @@ def test_python_twin_is_the_templates_twin(tmp_path, variant, brand) -> None:
         assert site.problems == [] and site.pages, folder
         for exporter in (Exporter(site), Exporter(site, site_url="https://docs.test/a/",
                                                   llms_path=None)):
-            assert exporter.fast_guides and exporter.fast_connectors
+            assert exporter.fast_guides
             for page in site.pages:
                 assert exporter.guide(page) == exporter.guide_from_templates(page), page.file
                 pages += 1
-            for entry in site.connectors:
-                assert exporter.connector(entry) == exporter.connector_from_templates(entry)
-                pages += 1
-    assert pages >= 200
+    assert pages >= 150
 
 
 def test_handed_conversions_write_the_twin_without_parsing(tmp_path, monkeypatch) -> None:
@@ -317,15 +314,12 @@ def test_handed_conversions_write_the_twin_without_parsing(tmp_path, monkeypatch
     assert not markdown._SEEDS  # nothing is left seeded after the block
 
 
-@pytest.mark.parametrize("name", twin.GUIDE_TEMPLATES + twin.CONNECTOR_TEMPLATES)
+@pytest.mark.parametrize("name", twin.GUIDE_TEMPLATES)
 def test_overriding_any_twin_template_uses_the_templates(tmp_path, name) -> None:
     site = load_site(Options(guides_dir=ROOT / "guides", brand={**BRAND, **CB}))
-    guide = name in twin.GUIDE_TEMPLATES
     source = (default_templates_dir() / name).read_text(encoding="utf-8")
     if name == "guide.md.jinja":  # the thin child template: override one of its blocks
         source += "{% block hub %}<!-- ours -->{{ super() }}{% endblock %}\n"
-    elif name == "connector.md.jinja":
-        source = "<!-- ours -->\n" + source
     elif "</" in source:
         source = source.replace("</", "<!-- ours --></", 1)
     else:
@@ -333,13 +327,12 @@ def test_overriding_any_twin_template_uses_the_templates(tmp_path, name) -> None
     (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
     (tmp_path / name).write_text(source, encoding="utf-8")
     exporter = Exporter(site, templates_dir=tmp_path)
-    assert exporter.fast_guides is not guide and exporter.fast_connectors is guide
-    texts = ([exporter.guide(page).text for page in site.pages] if guide else
-             [exporter.connector(entry).text for entry in site.connectors])
+    assert not exporter.fast_guides
+    texts = [exporter.guide(page).text for page in site.pages]
     assert any("<!-- ours -->" in text for text in texts)
     # the plain format never takes the Python twins
     plain = Exporter(site, fmt="plain")
-    assert not plain.fast_guides and not plain.fast_connectors
+    assert not plain.fast_guides
 
 
 def test_twin_paths() -> None:

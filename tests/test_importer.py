@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from conftest import build
+from guidebook.documents import load_text
 from guidebook.errors import GuideError
 from guidebook.importer import ImportFailure, ImportResult, import_file, import_text
-from guidebook.load import load_text
 from guidebook.validate import check_guide
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,8 +18,8 @@ from mkdocs.exceptions import Abort
 
 from conftest import build
 from guidebook import markdown
+from guidebook.documents import load_text
 from guidebook.errors import GuideError
-from guidebook.load import load_text
 from htmlcheck import assert_safe_html, assert_safe_markdown, url_scheme
 
 XSS_TITLE = "</h2><script>alert(1)</script>"

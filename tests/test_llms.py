@@ -42,12 +42,14 @@ def test_llms_txt_parses_into_sections_and_every_link_resolves(tmp_path) -> None
     assert docs == [("Home", SITE_URL + "index.md"), ("Team", SITE_URL + "about/team.md"),
                     ("Connectors", SITE_URL + "connectors.md")]
     assert parsed.sections["Docs"][1].desc == "Who we are."
-    [relay] = parsed.sections["Messaging"]
+    connector, relay = parsed.sections["Messaging"]  # the connector page, then its guides
+    assert connector.title == "Relay"
+    assert connector.url == SITE_URL + "connectors/relay.md"
     assert relay.title == "Connect Relay with OAuth 2.0 – Acme Hub"
     assert relay.url == SITE_URL + "connectors/relay/guides/link-account/oauth-2-0.md"
     assert relay.desc.startswith("Link a Relay account in the Acme Hub")
-    assert [link.url for link in parsed.sections["Optional"]] == [
-        SITE_URL + "connectors/zeta/guides/link-account/api-key.md"]
+    assert [link.url for link in parsed.sections["Optional"]] == [  # all its guides optional
+        SITE_URL + "connectors/zeta.md", SITE_URL + "connectors/zeta/guides/link-account/api-key.md"]
     for links in parsed.sections.values():
         for link in links:
             assert _resolve(site_dir, link.url).is_file(), link.url
@@ -81,7 +83,7 @@ def test_sections_optional_globs_details_and_full_off(tmp_path) -> None:
     assert parsed.info == "Every guide is also served as Markdown."
     assert list(parsed.sections) == ["Docs", "About us", "Messaging", "Optional"]
     assert [link.title for link in parsed.sections["About us"]] == ["Team"]
-    assert len(parsed.sections["Optional"]) == 2
+    assert len(parsed.sections["Optional"]) == 4  # punchclock and zeta: connector and guide
     assert not (site_dir / "llms-full.txt").exists()
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from guidebook.documents import load_file, load_text
 from guidebook.errors import GuideError
-from guidebook.load import load_file, load_text, slugify
+from guidebook.load import slugify
 from guidebook.validate import check_guide
 
 BRAND = {"name": "Acme", "hub": "Acme Hub"}
@@ -41,7 +42,7 @@ CASES = [
      "g.yaml:6:7: error: kind must be one of link-account, connector-profile, not 'admin'"),
     ("bad connector key", BASE.replace("key: harvest", "key: Harvest_Time"),
      "g.yaml:1:18: error: connector.key 'Harvest_Time' is not valid (use lowercase letters, "
-     "digits and '-' only, e.g. 'personal-access-token')"),
+     "digits, '_' and '-' only, e.g. 'harvest' or 'gong_crm')"),
     ("bad auth slug", BASE.replace("{label: Personal Access Token}",
                                    "{label: PAT, slug: ../etc}"),
      "g.yaml:2:26: error: auth.slug '../etc' is not valid (use lowercase letters, digits and "

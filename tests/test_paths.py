@@ -10,8 +10,9 @@ import pytest
 from mkdocs.exceptions import Abort
 
 from conftest import HARVEST, build
+from guidebook.documents import load_file, load_text
 from guidebook.errors import GuideError
-from guidebook.load import DEFAULT_MAX_BYTES, load_file, load_text
+from guidebook.load import DEFAULT_MAX_BYTES
 from guidebook.render import Renderer, TemplateProblem
 from guidebook.site import Options, load_site
 from guidebook.validate import check_guide
@@ -32,7 +33,7 @@ def test_keys_and_slugs_cannot_leave_their_folder(old: str, new: str, expected: 
     with pytest.raises(GuideError) as err:
         load_text(HARVEST.replace(old, new), "g.yaml")
     assert str(err.value).startswith(expected)
-    assert "use lowercase letters, digits and '-' only" in str(err.value)
+    assert "use lowercase letters, digits" in str(err.value)
 
 
 @pytest.mark.parametrize("label", ["🔑", "認証", "---", "ключ"])

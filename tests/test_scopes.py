@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from guidebook.load import load_file
+from guidebook.documents import load_file
 from guidebook.model import Action, Connector, Guide, Section, Step
 from guidebook.scopes import (
     parse_actions_param,
@@ -195,6 +195,8 @@ def test_scope_string_rejects_an_unknown_separator() -> None:
 def test_every_example_guide_tailors_without_error() -> None:
     root = Path(__file__).parent.parent / "guides"
     for path in sorted(root.rglob("*.yaml")):
+        if path.name.endswith(".s1.partial.yaml"):  # actions of a connector file, no guide
+            continue
         for guide in load_file(path):
             for action in guide.actions:
                 view = tailor(guide, [action.id])

@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
-from guidebook.load import load_text
+from guidebook.documents import load_text
 from guidebook.model import Source
 from guidebook.whitelabel import (
     HIDE_MARKER,

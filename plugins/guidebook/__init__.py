@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from importlib import metadata
 
+from .documents import load_file, load_text
 from .errors import GuideError, Problem
-from .load import load_file, load_text
 from .model import Action, Callout, Connector, Field, Guide, Image, ListItem, Section, Source, Step
 from .site import GuidePage, GuideSite, Options, load_site
 

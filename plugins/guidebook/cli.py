@@ -27,7 +27,7 @@ from rich.text import Text
 from .errors import GuideError, Problem
 from .load import display_path, slugify
 from .model import Source
-from .schema import SLUG_HINT, SLUG_RE, json_schema
+from .schema import KEY_HINT, KEY_RE, json_schema
 from .site import GuideSite, Options, load_pages, load_site
 
 CONFIG_FILE = "mkdocs.yml"
@@ -153,6 +153,8 @@ def read_project(config_file: str | None) -> Project:
                 "profile_description_pattern"):
         if cfg.get(key) is not None:
             kwargs[key] = str(cfg[key])
+    if cfg.get("categories") is not None:
+        kwargs["categories"] = _str_map(cfg["categories"], "categories", name)
     if cfg.get("max_guide_bytes") is not None:
         if not isinstance(cfg["max_guide_bytes"], int):
             raise UserError(f"{name}: the guidebook option max_guide_bytes must be a number")
@@ -239,15 +241,16 @@ def _validate_paths(paths: tuple[str, ...], options: Options) -> tuple[list[Prob
             files += len(site.files)
             guides += len(site.pages)
             problems.extend(site.problems)
+            problems.extend(site.warnings)
             continue
         file = display_path(path)
         files += 1
         if not path.exists():
             problems.append(Problem(Source(file, 1, 1), "no such file or folder"))
             continue
-        pages, found = load_pages(path, options, file, brands)
-        problems.extend(p for p in found if p not in problems)
-        guides += len(pages)
+        loaded = load_pages(path, options, file, brands)
+        problems.extend(p for p in loaded.problems if p not in problems)
+        guides += len(loaded.pages)
     problems.sort(key=Problem.sort_key)
     return problems, files, guides
 
@@ -405,8 +408,8 @@ def new(ctx: click.Context, connector_key: str, auth_label: str, kind: str, name
       guidebook new harvest "Personal Access Token" --name Harvest
       -> guides/harvest/personal-access-token.yaml
     """
-    if not SLUG_RE.match(connector_key):
-        raise UserError(f"the connector key {connector_key!r} is not valid ({SLUG_HINT})")
+    if not KEY_RE.match(connector_key):
+        raise UserError(f"the connector key {connector_key!r} is not valid ({KEY_HINT})")
     slug = slugify(auth_label)
     if not slug:
         raise UserError(f"the auth label {auth_label!r} has no letters or digits to name "

@@ -65,6 +65,9 @@ class GuidebookConfig(base.Config):
     """Default title of connector-profile guides."""
     profile_description_pattern = c.Type(str, default=PROFILE_DESCRIPTION_PATTERN)
     """Default description of connector-profile guides."""
+    categories = c.Type(dict, default={})
+    """Display names of category ids, e.g. {hris: HRIS, file_storage: File storage}; added to
+    the built-in names of the unified categories (hris, ats, crm, lms, iam, ...)."""
     nav_title = c.Type(str, default="Connectors")
     """Title of the connectors page and of its section in the navigation."""
     nav_group_size = c.Type(int, default=30)

@@ -83,6 +83,7 @@ class ExportFiles:
         self.twins: dict[str, str] = {}  # page src_uri -> its twin's path in the site
         self._ours: Mapping[str, Any] = {}  # page src_uri -> what the page shows
         self._guides: list[tuple[GuidePage, str]] = []
+        self._connector_twins: dict[str, str] = {}  # connector key -> its twin
         self._handwritten: list[tuple[File, str]] = []
         self._index_twin: str | None = None
         self._llms: dict[str, File] = {}
@@ -130,6 +131,7 @@ class ExportFiles:
                 self._guides.append((what, twin))
             elif isinstance(what, ConnectorEntry):
                 twin = twin_path(what.url)
+                self._connector_twins[what.key] = twin
             else:
                 twin = twin_path(PurePosixPath(src_uri).parent.as_posix() + "/")
                 self._index_twin = twin
@@ -325,10 +327,20 @@ class ExportFiles:
         """The guides' lines of llms.txt (llms-full.txt has their twins in the same order: a
         page's section depends on that page alone, so the other pages do not change it)."""
         assert self.site is not None
-        category = {c.key: c.category for c in self.site.connectors}
-        return [LlmsPage(guide.title, twin, guide.description, section=category.get(guide.key, ""),
-                         optional=guide.guide.optional, url=guide.url)
-                for guide, twin in self._guides]
+        guides: dict[str, list[tuple[GuidePage, str]]] = {}
+        for guide, twin in self._guides:
+            guides.setdefault(guide.key, []).append((guide, twin))
+        out = []
+        for entry in self.site.connectors:  # each connector's page, then its guides
+            twin = self._connector_twins.get(entry.key)
+            if twin is not None:
+                optional = entry.info is None and all(g.guide.optional for g in entry.guides)
+                out.append(LlmsPage(entry.name, twin, entry.summary, section=entry.category,
+                                    optional=optional, url=entry.url))
+            out += [LlmsPage(guide.title, twin, guide.description, section=entry.category,
+                             optional=guide.guide.optional, url=guide.url)
+                    for guide, twin in guides.get(entry.key, ())]
+        return out
 
     def _settings(self) -> LlmsSettings:
         opts = self.options.llms
@@ -338,7 +350,7 @@ class ExportFiles:
 
     def _categories(self) -> list[str]:
         assert self.site is not None
-        return [name for name, _ in self.site.categories]
+        return [name for name, _ in self.site.placements]
 
     def write_full(self) -> None:
         """Write llms-full.txt into the site from the guides' twins (once every twin is

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -152,8 +152,7 @@ def md_blocks(text: str | None, prefix: str = "") -> str:
         return "\n".join(prefix + line if line else prefix.rstrip() for line in
                          text.splitlines())
     out: list[str] = []
-    for block in re.split(r"\n\s*\n", text):
-        lines = block.splitlines()
+    for lines in _blocks(text):
         if all(_BLOCK_LIST.match(ln) or ln.startswith((" ", "\t")) for ln in lines) and \
                 _BLOCK_LIST.match(lines[0]):
             out.append("\n".join(_list_items(lines, prefix)))
@@ -162,6 +161,21 @@ def md_blocks(text: str | None, prefix: str = "") -> str:
         else:
             out.append(wrap(" ".join(ln.strip() for ln in lines), first=prefix))
     return f"\n{prefix.rstrip()}\n".join(out)
+
+
+def _blocks(text: str) -> Iterator[list[str]]:
+    """The blocks of a Markdown text as lists of lines; a bullet list (or one starting at 1)
+    that interrupts a paragraph starts a block of its own, as in CommonMark."""
+    for block in re.split(r"\n\s*\n", text):
+        lines = block.splitlines()
+        for i, line in enumerate(lines[1:], 1):
+            m = _BLOCK_LIST.match(line)
+            if m and not m.group(1) and m.group(2) in ("-", "+", "*", "1.", "1)") \
+                    and not _BLOCK_LIST.match(lines[0]):
+                yield lines[:i]
+                lines = lines[i:]
+                break
+        yield lines
 
 
 def _list_items(lines: list[str], prefix: str) -> list[str]:
@@ -184,6 +198,36 @@ def md_item(text: str, prefix: str = "") -> str:
     """One bullet item of inline Markdown, filled to 80 columns."""
     return wrap(_escape_html_outside_code(" ".join(text.split())), first=f"{prefix}- ",
                 rest=prefix + "  ")
+
+
+def cell(text: str | None) -> str:
+    """A text as one Markdown table cell: one line, `|` escaped, HTML escaped."""
+    if not text:
+        return ""
+    return _escape_html_outside_code(" ".join(text.split())).replace("|", "\\|")
+
+
+def code(text: str) -> str:
+    """A text as a code span (a fence longer than any run of backticks in it)."""
+    text = " ".join(str(text).split())
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def link_text(text: str) -> str:
+    """A plain text as the text of a Markdown link (brackets and HTML escaped)."""
+    return escape_text(" ".join(text.split())).replace("\\", "\\\\").replace(
+        "[", "\\[").replace("]", "\\]")
+
+
+def link_dest(url: str) -> str:
+    """A URL as a Markdown link destination (in angle brackets when it has spaces or
+    parentheses)."""
+    if any(c in url for c in " ()<>"):
+        return "<" + url.replace("<", "%3C").replace(">", "%3E") + ">"
+    return url
 
 
 def md_inline(text: str | None) -> str:
@@ -261,6 +305,7 @@ class Exporter:
             plain=markdown.plain,
             wrap=wrap, link=self.link, twin_url=self._twin_url,
             tojson_compact=compact_json, tick=_tick, guide_link=self._guide_link,
+            cell=cell, code=code, link_text=link_text, link_dest=link_dest,
         )
         self.env.globals.update(
             brand=dict(site.options.active_brand), whitelabel=site.options.whitelabel,
@@ -279,8 +324,6 @@ class Exporter:
 
         # The packaged guide templates, unchanged, have a faster twin in Python (same text).
         self._fast_guide = twin.guide_twin if twin.applies(fmt, templates_dir) else None
-        self._fast_connector = (twin.connector_twin if twin.applies(
-            fmt, templates_dir, twin.CONNECTOR_TEMPLATES) else None)
 
     def _twin_url(self, url: str) -> str:
         return self.url(twin_path(url))
@@ -350,23 +393,8 @@ class Exporter:
         """True when guide twins come from `twin.guide_twin` (packaged templates unchanged)."""
         return self._fast_guide is not None
 
-    @property
-    def fast_connectors(self) -> bool:
-        """True when connector twins come from `twin.connector_twin`."""
-        return self._fast_connector is not None
-
     def connector(self, entry: ConnectorEntry) -> Export:
-        """The Markdown twin of a connector page (its guides, by kind)."""
-        fast = self._fast_connector
-        if fast is not None:
-            export = self._fast(lambda: fast(entry, directive=self.directive,
-                                             twin_url=self._twin_url))
-            if export is not None:
-                return export
-        return self.connector_from_templates(entry)
-
-    def connector_from_templates(self, entry: ConnectorEntry) -> Export:
-        """`connector`, always through the templates."""
+        """The Markdown twin of a connector page: its reference and its guides."""
         return self._finish("connector", connector=entry)
 
     def index(self, title: str) -> Export:

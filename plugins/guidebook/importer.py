@@ -57,8 +57,9 @@ from typing import Any
 import yaml
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from .documents import load_text
 from .errors import GuideError
-from .load import DEFAULT_MAX_BYTES, display_path, load_text, read_text, slugify
+from .load import DEFAULT_MAX_BYTES, display_path, read_text, slugify
 from .markdown import outside
 
 __all__ = ["ImportFailure", "ImportResult", "ImportWarning", "import_file", "import_text"]

@@ -307,34 +307,18 @@ def is_connector_document(node: yaml.Node) -> bool:
     )
 
 
-def load_file(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
-              file: str | None = None) -> list[Guide]:
-    """Every guide a file holds: one for a guide file, any number for a connector file.
-
-    Raises GuideError listing every problem found in the file.
-    """
-    path = Path(path)
-    file = file if file is not None else display_path(path)
-    text = read_text(path, file, max_bytes)
-    return load_text(text, file)
-
-
-def load_text(text: str, file: str) -> list[Guide]:
-    """Guides from YAML text; `file` names it in messages."""
-    node = compose(text, file)
-    if node is None:
-        raise GuideError(Problem(Source(file, 1, 1), "the file is empty",
-                                 "start from `guidebook new`, or delete the file"))
-    if is_connector_document(node):
-        from .connectors import guides_from_connector
-
-        return guides_from_connector(node, file)
+def load_guide(node: yaml.Node, file: str, text: str) -> Guide:
+    """A guide from a composed guide file (raises GuideError listing every problem)."""
     decoder = _Decoder(file)
     doc = decoder.decode(node, S.GUIDE, "guide")
     if decoder.problems or doc is None:
         raise GuideError(decoder.problems or [Problem(_src(file, node), "not a guide")])
+    conn = doc["connector"]
+    if "category" in conn and "categories" in conn:
+        raise GuideError(Problem(conn.at("categories"), "the connector has both 'category' and "
+                                 "'categories'", "keep one: categories: [A, B] lists several"))
     guide = build_guide(doc)
-    return [guide if "{" in text else dataclasses.replace(guide, templated=False)]
+    return guide if "{" in text else dataclasses.replace(guide, templated=False)
 
 
 def build_guide(doc: Doc, *, kind: str | None = None) -> Guide:
@@ -342,7 +326,7 @@ def build_guide(doc: Doc, *, kind: str | None = None) -> Guide:
     conn = doc["connector"]
     auth = doc["auth"]
     return Guide(
-        connector=Connector(conn["key"], conn["name"], conn.get("category"), conn.source),
+        connector=Connector(conn["key"], conn["name"], _categories(conn), conn.source),
         auth_label=auth["label"],
         auth_slug=auth.get("slug") or slugify(auth["label"]),
         kind=kind or doc.get("kind", "link-account"),
@@ -365,6 +349,11 @@ def build_guide(doc: Doc, *, kind: str | None = None) -> Guide:
                                              else auth.at("label"),
                                              "connector.key": conn.at("key")},
     )
+
+
+def _categories(conn: Doc) -> tuple[str, ...]:
+    single = conn.get("category")
+    return (single,) if single else tuple(conn.get("categories", ()))
 
 
 def _items(docs: Iterable[Doc]) -> tuple[ListItem, ...]:
@@ -398,8 +387,15 @@ def build_section(doc: Doc) -> Section:
     )
 
 
-def find_guide_files(guides_dir: Path, display: Any = None) -> tuple[list[Path], list[Problem]]:
-    """Every YAML file below guides_dir, sorted; links that lead outside it are problems."""
+PARTIAL_SUFFIX = ".s1.partial.yaml"
+
+
+def find_guide_files(guides_dir: Path, display: Any = None, *,
+                     partials: list[Path] | None = None) -> tuple[list[Path], list[Problem]]:
+    """Every YAML file below guides_dir, sorted; links that lead outside it are problems.
+
+    Partials of connector files (`*.s1.partial.yaml`) are never guides: they are left out, and
+    appended to `partials` when given."""
     root = guides_dir.resolve()
     found: list[Path] = []
     problems: list[Problem] = []
@@ -418,6 +414,10 @@ def find_guide_files(guides_dir: Path, display: Any = None) -> tuple[list[Path],
             if name.startswith(".") or not name.endswith(GUIDE_SUFFIXES):
                 continue
             path = Path(dirpath) / name
+            if name.endswith(PARTIAL_SUFFIX):
+                if partials is not None:
+                    partials.append(path)
+                continue
             real = path.resolve()
             if root not in real.parents:
                 problems.append(Problem(Source((display or display_path)(path), 1, 1),

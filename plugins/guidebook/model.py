@@ -57,8 +57,13 @@ class Connector(_Model):
 
     key: str
     name: str
-    category: str | None = None
+    categories: tuple[str, ...] = ()
     source: Source = NO_SOURCE
+
+    @property
+    def category(self) -> str | None:
+        """The first category (where the sidebar places the connector), if any."""
+        return self.categories[0] if self.categories else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +74,8 @@ class Action(_Model):
     label: str
     scopes: tuple[str, ...] = ()
     source: Source = NO_SOURCE
+    description: str | None = None  # Markdown (connector files)
+    categories: tuple[str, ...] = ()  # category ids as written, e.g. ('hris',)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +149,39 @@ class Field(_Model):
     label: str
     description: str | None = None
     secret: bool | None = None
+    source: Source = NO_SOURCE
+    # Known for the fields of connector files (configFields / setupFields):
+    key: str | None = None
+    type: str | None = None  # text, password, select, ...
+    required: bool | None = None
+    options: tuple[str, ...] = ()  # a select field's option labels
+    tooltip: str | None = None
+    placeholder: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuthMethod(_Model):
+    """One `authentication[]` entry of a connector file, as its reference page shows it."""
+
+    key: str  # the method's key in the file, e.g. 'oauth2'
+    label: str
+    slug: str  # the URL part its guides use
+    description: str | None = None  # support.description (Markdown)
+    link: str | None = None  # support.link: the vendor's own documentation
+    config_fields: tuple[Field, ...] = ()  # what the end user enters
+    setup_fields: tuple[Field, ...] = ()  # what the admin enters for a connector profile
+    source: Source = NO_SOURCE
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorInfo(_Model):
+    """What a connector file says about its connector, whether it holds guides or not."""
+
+    connector: Connector
+    description: str | None = None  # info.description (Markdown)
+    icon: str | None = None  # info.assets.icon (a URL)
+    auth_methods: tuple[AuthMethod, ...] = ()
+    actions: tuple[Action, ...] = ()  # every action but the internal ones, in file order
     source: Source = NO_SOURCE
 
 

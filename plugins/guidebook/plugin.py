@@ -107,6 +107,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             profile_title_pattern=cfg.profile_title_pattern,
             profile_description_pattern=cfg.profile_description_pattern,
             max_guide_bytes=cfg.max_guide_bytes,
+            categories={str(k): str(v) for k, v in cfg.categories.items()},
         )
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -163,6 +164,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             for line in message.splitlines():
                 log.warning(line.strip())
             log.warning("guidebook: the guides above were skipped")
+        for warning in site.warnings:
+            log.warning(f"guidebook: {warning}")
         self.site = site
         templates = self.config.templates_dir
         self.renderer = Renderer(site, Path(templates) if templates else None)
@@ -174,8 +177,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         for page in site.pages:
             self._add(files, config, page.src_uri, page, page.title, page.description, page.file)
         for entry in site.connectors:
-            self._add(files, config, entry.src_uri, entry, entry.name,
-                      f"Connection guides for {entry.name}.", None)
+            self._add(files, config, entry.src_uri, entry, entry.name, entry.summary,
+                      entry.file)
         if files.get_file_from_path(INDEX_URI) is None:  # a hand-written one wins
             self._add(files, config, INDEX_URI, "index", self.config.nav_title,
                       "Every connector and its connection guides.", None)
@@ -268,7 +271,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         index = files.get_file_from_path(INDEX_URI)
         children: list[Any] = [index.page] if index and index.page else []
         size = max(self.config.nav_group_size, 1)
-        for category, entries in self.site.categories:
+        for category, entries in self.site.placements:
             sections = [self._connector_section(e, files) for e in entries]
             if len(sections) > size:  # keep every sidebar short: A–Z groups of `size`
                 sections = [Section(f"{group[0].title} – {group[-1].title}", group)

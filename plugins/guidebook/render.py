@@ -74,6 +74,16 @@ def _md_inline(text: str | None) -> Markup:
     return Markup(markdown.inline(text)) if text else Markup("")  # noqa: S704 - sanitised HTML
 
 
+def fold(text: str | None) -> tuple[str, str]:
+    """A Markdown text split after its first paragraph: (shown, folded away). A text whose
+    first paragraph opens a fenced code block is not split."""
+    text = (text or "").strip()
+    head, _, rest = text.partition("\n\n")
+    if not rest.strip() or head.count("```") % 2 or head.count("~~~") % 2:
+        return text, ""
+    return head, rest.strip()
+
+
 def _scopes_attr(scopes: Iterable[str]) -> str:
     return " ".join(scopes)
 
@@ -136,7 +146,7 @@ class Renderer:
         )
         self.env.filters.update(
             md=_md, md_inline=_md_inline, plain=markdown.plain, scopes_attr=_scopes_attr,
-            json_attr=_json_attr, slug=slugify,
+            json_attr=_json_attr, slug=slugify, fold=fold,
         )
         self.env.globals.update(
             brand=dict(site.options.active_brand),

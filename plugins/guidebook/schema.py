@@ -14,6 +14,8 @@ from .model import CALLOUT_TYPES, KINDS, WHITELABEL_VALUES
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SLUG_HINT = "use lowercase letters, digits and '-' only, e.g. 'personal-access-token'"
+KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+KEY_HINT = "use lowercase letters, digits, '_' and '-' only, e.g. 'harvest' or 'gong_crm'"
 ACTION_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 ACTION_ID_HINT = "use letters, digits, '_', '.', ':' and '-', e.g. 'slack_list_channels'"
 SCOPE_RE = re.compile(r"^\S+$")
@@ -200,9 +202,12 @@ GUIDE = Obj(
             Obj(
                 "connector",
                 {
-                    "key": Prop(Text("URL key.", pattern=SLUG_RE, pattern_hint=SLUG_HINT), True),
+                    "key": Prop(Text("URL key.", pattern=KEY_RE, pattern_hint=KEY_HINT), True),
                     "name": Prop(Text("Display name, e.g. Harvest."), required=True),
                     "category": Prop(Text("Grouping on the connectors page, e.g. HRIS.")),
+                    "categories": Prop(ListOf(Text(), "Several groupings, the first one "
+                                              "places the connector in the sidebar.",
+                                              unique=True)),
                 },
                 "The product this guide is about.",
             ),

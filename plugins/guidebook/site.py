@@ -8,6 +8,7 @@ had none are published.
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -18,13 +19,14 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import markdown
+from .documents import load_document
 from .errors import GuideError, Problem
-from .load import DEFAULT_MAX_BYTES, find_guide_files, load_file
+from .load import DEFAULT_MAX_BYTES, PARTIAL_SUFFIX, find_guide_files
 from .load import display_path as load_display_path
-from .model import Guide, Source
+from .model import Action, AuthMethod, ConnectorInfo, Guide, Source
 from .prerender import Prerender
-from .text import expand_guide
-from .validate import check_guide
+from .text import expand_guide, expand_reference
+from .validate import check_connector, check_guide
 from .whitelabel import select_variant
 
 DEFAULT_BRAND: dict[str, str] = {"name": "Integrations", "hub": "Integration Hub"}
@@ -41,6 +43,27 @@ PROFILE_DESCRIPTION_PATTERN = (
     "Admin guide to register the app credentials so your users can link {{ provider }}."
 )
 KIND_LABELS = {"link-account": "Link account", "connector-profile": "Connector profile"}
+# Display names of the unified category ids connector files use (the `categories` option adds
+# to and overrides these). An id not listed shows as written, its first letter capitalised.
+CATEGORY_NAMES: dict[str, str] = {
+    "accounting": "Accounting", "ats": "ATS", "crm": "CRM", "documents": "Documents",
+    "hris": "HRIS", "iam": "IAM", "lms": "LMS", "marketing": "Marketing",
+    "messaging": "Messaging", "scheduling": "Scheduling", "screening": "Screening",
+    "ticketing": "Ticketing",
+}
+
+
+def category_name(category: str, names: Mapping[str, str]) -> str:
+    """The display name of a category: 'hris' -> 'HRIS', 'file_storage' -> 'File storage';
+    a name written for people ('Time tracking') stays as it is."""
+    category = unicodedata.normalize("NFC", category.strip())
+    found = names.get(category) or names.get(category.lower())
+    if found:
+        return found
+    if category.isascii() and category == category.lower():
+        words = category.replace("_", " ").replace("-", " ").split()
+        return " ".join(words)[:1].upper() + " ".join(words)[1:] if words else category
+    return category
 
 
 def article(word: str) -> str:
@@ -79,6 +102,12 @@ class Options:
     profile_title_pattern: str = PROFILE_TITLE_PATTERN
     profile_description_pattern: str = PROFILE_DESCRIPTION_PATTERN
     max_guide_bytes: int = DEFAULT_MAX_BYTES
+    categories: Mapping[str, str] = field(default_factory=dict)  # id -> display name
+
+    @property
+    def category_names(self) -> dict[str, str]:
+        """The default category names with the `categories` option applied."""
+        return {**CATEGORY_NAMES, **{k.lower(): v for k, v in self.categories.items()}}
 
     @property
     def active_brand(self) -> Mapping[str, str]:
@@ -117,12 +146,77 @@ class GuidePage:
 
 @dataclass
 class ConnectorEntry:
-    """A connector and its published guides."""
+    """A connector, its reference data (from its connector file, if any) and its guides."""
 
     key: str
     name: str
-    category: str
+    categories: list[str] = field(default_factory=list)  # display names; [] -> "Other"
     guides: list[GuidePage] = field(default_factory=list)
+    info: ConnectorInfo | None = None  # brand filled in, as published
+    file: str | None = None  # the connector file, as shown in messages
+    # The actions catalogue by display category (an action under its first category).
+    action_groups: list[tuple[str, list[Action]]] = field(default_factory=list)
+
+    @property
+    def category(self) -> str:
+        """The first category: where the sidebar and llms.txt place the connector."""
+        return self.categories[0] if self.categories else DEFAULT_CATEGORY
+
+    @property
+    def all_categories(self) -> list[str]:
+        """Every category the connectors index lists the connector under."""
+        return self.categories or [DEFAULT_CATEGORY]
+
+    @property
+    def description(self) -> str | None:
+        return self.info.description if self.info else None
+
+    @property
+    def icon(self) -> str | None:
+        return self.info.icon if self.info else None
+
+    @property
+    def auth_methods(self) -> tuple[AuthMethod, ...]:
+        return self.info.auth_methods if self.info else ()
+
+    @property
+    def actions(self) -> tuple[Action, ...]:
+        """The actions catalogue: every non-internal action of the connector file."""
+        return self.info.actions if self.info else ()
+
+    def guides_of(self, method: AuthMethod) -> list[GuidePage]:
+        """The published guides of one authentication method."""
+        return [p for p in self.guides if p.guide.auth_slug == method.slug]
+
+    @property
+    def other_guides(self) -> list[GuidePage]:
+        """The guides of no authentication method of the connector file (all of them for a
+        connector without one)."""
+        slugs = {m.slug for m in self.auth_methods}
+        return [p for p in self.guides if p.guide.auth_slug not in slugs]
+
+    @property
+    def declared_scopes(self) -> tuple[str, ...]:
+        """Every scope the catalogue's actions declare, sorted and unique."""
+        return tuple(sorted({s for a in self.actions for s in a.scopes}))
+
+    @property
+    def has_scoped_actions(self) -> bool:
+        return any(a.scopes for a in self.actions)
+
+    @property
+    def summary(self) -> str:
+        """One sentence for the page description and llms.txt."""
+        if self.info is not None and self.info.description:
+            first = self.info.description.strip().split("\n\n", 1)[0]
+            return " ".join(markdown.plain(first).split())
+        return f"Connection guides for {self.name}."
+
+    @property
+    def auth_labels(self) -> list[str]:
+        """Every authentication method's label (from the file, else from the guides)."""
+        labels = [m.label for m in self.auth_methods] + [p.guide.auth_label for p in self.guides]
+        return list(dict.fromkeys(labels))
 
     @property
     def url(self) -> str:
@@ -142,15 +236,29 @@ class GuideSite:
     connectors: list[ConnectorEntry]
     problems: list[Problem]
     files: list[str]
+    warnings: list[Problem] = field(default_factory=list)  # worth a look, never fatal
 
     @property
     def categories(self) -> list[tuple[str, list[ConnectorEntry]]]:
-        """(category, connectors) pairs; named categories A-Z, the default one last."""
-        groups: dict[str, list[ConnectorEntry]] = {}
-        for c in self.connectors:
-            groups.setdefault(c.category, []).append(c)
-        order = sorted(groups, key=lambda k: (k == DEFAULT_CATEGORY, k.casefold()))
-        return [(k, groups[k]) for k in order]
+        """(category, connectors) pairs, each connector under every one of its categories;
+        named categories A-Z, the default one last (the connectors index)."""
+        return _by_category(self.connectors, every=True)
+
+    @property
+    def placements(self) -> list[tuple[str, list[ConnectorEntry]]]:
+        """(category, connectors) pairs, each connector under its first category only (the
+        sidebar and llms.txt place a connector once)."""
+        return _by_category(self.connectors, every=False)
+
+
+def _by_category(connectors: list[ConnectorEntry],
+                 every: bool) -> list[tuple[str, list[ConnectorEntry]]]:
+    groups: dict[str, list[ConnectorEntry]] = {}
+    for c in connectors:
+        for category in c.all_categories if every else [c.category]:
+            groups.setdefault(category, []).append(c)
+    order = sorted(groups, key=lambda k: (k == DEFAULT_CATEGORY, k.casefold(), k))
+    return [(k, groups[k]) for k in order]
 
 
 @lru_cache(maxsize=64)
@@ -189,19 +297,49 @@ def make_page(guide: Guide, options: Options, file: str) -> GuidePage:
     return GuidePage(guide, markdown.plain(title), markdown.plain(description), file)
 
 
+@dataclass
+class Loaded:
+    """What one file contributes to the site (the result of `load_pages`)."""
+
+    pages: list[GuidePage]
+    problems: list[Problem]
+    connector: ConnectorInfo | None = None  # published form (brand filled in)
+    partials: list[Path] = field(default_factory=list)
+
+
+def make_connector(info: ConnectorInfo, options: Options) -> ConnectorInfo:
+    """A connector file's reference data as published: white-label replacements and brand
+    placeholders applied, like its guides' text (raises GuideError)."""
+    if options.whitelabel and options.whitelabel_replace:
+        from .whitelabel import replace_text
+
+        info = replace_text(info, options.whitelabel_replace)
+    return expand_reference(info, options.active_brand)
+
+
 def load_pages(path: Path, options: Options, file: str,
-               brands: list[Mapping[str, str]]) -> tuple[list[GuidePage], list[Problem]]:
-    """The published pages of one guide or connector file, and its problems.
+               brands: list[Mapping[str, str]]) -> Loaded:
+    """The published pages (and connector) of one guide or connector file, and its problems.
 
     Guide text is checked against every brand in `brands` (both variants, for validation).
     """
     try:
-        guides = load_file(path, max_bytes=options.max_guide_bytes, file=file)
+        document = load_document(path, max_bytes=options.max_guide_bytes, file=file)
     except GuideError as exc:
-        return [], list(exc.problems)
+        return Loaded([], list(exc.problems))
     pages: list[GuidePage] = []
     problems: list[Problem] = []
-    for guide in guides:
+    connector = None
+    if document.connector is not None:
+        problems.extend(check_connector(document.connector, brands))
+        if not problems:
+            try:
+                connector = make_connector(document.connector, options)
+            except GuideError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            return Loaded([], problems, None, document.partials)
+    for guide in document.guides:
         found = check_guide(guide, brands)
         if found:
             problems.extend(found)
@@ -210,7 +348,7 @@ def load_pages(path: Path, options: Options, file: str,
             pages.append(make_page(guide, options, file))
         except GuideError as exc:
             problems.extend(exc.problems)
-    return pages, problems
+    return Loaded(pages, problems, connector, document.partials)
 
 
 def load_site(options: Options, *, display_root: Path | None = None,
@@ -256,8 +394,10 @@ class SiteLoader:
                                           "create it, or point the guides_dir option at your "
                                           "guides"))
             return
-        paths, path_problems = find_guide_files(guides_dir, display_path)
+        partials: list[Path] = []
+        paths, path_problems = find_guide_files(guides_dir, display_path, partials=partials)
         self._problems.extend(path_problems)
+        self._partials = {path.resolve(): display_path(path) for path in partials}
         self._files = [display_path(path) for path in paths]
         jobs = [(file, partial(load_pages, path, options, file, brands))
                 for path, file in zip(paths, self._files, strict=True)]
@@ -270,24 +410,37 @@ class SiteLoader:
         if loaded is None:
             return GuideSite(self.options, [], [], problems, [])
         pages: list[GuidePage] = []
+        infos: list[tuple[str, ConnectorInfo]] = []
+        unread = dict(self._partials)
         try:
             for file in self._files:
-                found_pages, found_problems = loaded.get(file)
-                pages.extend(found_pages)
-                problems.extend(found_problems)
+                found: Loaded = loaded.get(file)
+                pages.extend(found.pages)
+                problems.extend(found.problems)
+                if found.connector is not None:
+                    infos.append((file, found.connector))
+                for path in found.partials:
+                    unread.pop(path.resolve(), None)
         finally:
             loaded.close()
+        warnings = [Problem(Source(shown, 1, 1), "no connector file refers to this partial, so "
+                            "its actions are not published", "add '$ref: "
+                            f"{Path(shown).name.removesuffix(PARTIAL_SUFFIX)}' to the actions of "
+                            "its connector file, or delete it", severity="warning")
+                    for shown in sorted(unread.values())]
         pages, clash_problems = _drop_clashes(pages)
         problems.extend(clash_problems)
-        connectors, conn_problems = _group(pages)
+        names = self.options.category_names
+        connectors, conn_problems = _group(pages, infos, names)
         problems.extend(conn_problems)
         bad = {p.source.file for p in conn_problems}
         if bad:
             pages = [p for p in pages if p.file not in bad]
-            connectors, _ = _group(pages)
+            infos = [(f, i) for f, i in infos if f not in bad]
+            connectors, _ = _group(pages, infos, names)
         problems.sort(key=Problem.sort_key)
         return GuideSite(self.options, [p for c in connectors for p in c.guides], connectors,
-                         problems, self._files)
+                         problems, self._files, warnings)
 
     def close(self) -> None:
         """Stop the worker of a loader whose site is not wanted any more."""
@@ -318,30 +471,52 @@ def _drop_clashes(pages: list[GuidePage]) -> tuple[list[GuidePage], list[Problem
     return keep, problems
 
 
-def _group(pages: list[GuidePage]) -> tuple[list[ConnectorEntry], list[Problem]]:
+def _same(a: str, b: str) -> bool:
+    return unicodedata.normalize("NFC", a) == unicodedata.normalize("NFC", b)
+
+
+def _group(pages: list[GuidePage], infos: list[tuple[str, ConnectorInfo]],
+           names: Mapping[str, str]) -> tuple[list[ConnectorEntry], list[Problem]]:
+    """Connectors from connector files and guides; a connector's categories are the union of
+    what its connector file and its guides say (the connector file's first)."""
     entries: dict[str, ConnectorEntry] = {}
-    first: dict[str, GuidePage] = {}
+    first: dict[str, str] = {}  # key -> the file that named the connector first
     problems: list[Problem] = []
+
+    def add_categories(entry: ConnectorEntry, categories: tuple[str, ...]) -> None:
+        for category in categories:
+            name = category_name(category, names)
+            if name not in entry.categories:
+                entry.categories.append(name)
+
+    for file, info in sorted(infos, key=lambda fi: fi[0]):
+        conn = info.connector
+        if conn.key in entries:
+            problems.append(Problem(conn.source, f"connector {conn.key!r} is also defined by "
+                                    f"{first[conn.key]}", "give each connector file its own "
+                                    "info.key"))
+            continue
+        entry = entries[conn.key] = ConnectorEntry(conn.key, conn.name, info=info, file=file)
+        first[conn.key] = file
+        add_categories(entry, conn.categories)
+        groups: dict[str, list[Action]] = {}
+        for action in info.actions:
+            group = category_name(action.categories[0], names) if action.categories \
+                else DEFAULT_CATEGORY
+            groups.setdefault(group, []).append(action)
+        entry.action_groups = list(groups.items())
     for page in sorted(pages, key=lambda p: (p.file, p.url)):
         conn = page.guide.connector
         entry = entries.get(conn.key)
         if entry is None:
-            entries[conn.key] = ConnectorEntry(conn.key, conn.name,
-                                               conn.category or DEFAULT_CATEGORY, [page])
-            first[conn.key] = page
-            continue
-        if conn.name != entry.name:
+            entry = entries[conn.key] = ConnectorEntry(conn.key, conn.name)
+            first[conn.key] = page.file
+        elif not _same(conn.name, entry.name):
             problems.append(Problem(conn.source, f"connector {conn.key!r} is named {conn.name!r} "
-                                    f"here but {entry.name!r} in {first[conn.key].file}",
-                                    "use one name for a connector in all its guides"))
+                                    f"here but {entry.name!r} in {first[conn.key]}",
+                                    "use one name for a connector in all its files"))
             continue
-        if conn.category and entry.category == DEFAULT_CATEGORY:
-            entry.category = conn.category
-        elif conn.category and conn.category != entry.category:
-            problems.append(Problem(conn.source, f"connector {conn.key!r} is in category "
-                                    f"{conn.category!r} here but {entry.category!r} in "
-                                    f"{first[conn.key].file}", "use one category per connector"))
-            continue
+        add_categories(entry, conn.categories)
         entry.guides.append(page)
     for entry in entries.values():
         entry.guides.sort(key=lambda p: (p.guide.kind != "link-account", p.guide.kind,

@@ -15,7 +15,7 @@ from jinja2 import StrictUndefined, TemplateError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import GuideError, Problem
-from .model import Guide, Source
+from .model import Source
 
 _ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 _ALLOWED = "only {{ brand.KEY }} placeholders are allowed"
@@ -24,6 +24,12 @@ T = TypeVar("T")
 
 def has_placeholder(text: str) -> bool:
     return "{" in text and ("{{" in text or "{%" in text or "{#" in text)
+
+
+def refers_to_brand(text: str) -> bool:
+    """Whether a text holds a `{{ brand.KEY }}` placeholder (connector files' reference texts
+    are expanded only then: other braces there are the vendor's own)."""
+    return has_placeholder(text) and "brand" in text
 
 
 @lru_cache(maxsize=4096)
@@ -75,8 +81,12 @@ def _text_fields(cls: type) -> tuple[str, ...]:
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def map_text(guide: Guide, fn: Callable[[str, Source], str]) -> Guide:
-    """A copy of `guide` with `fn(text, source)` applied to every author-written text."""
+M = TypeVar("M")
+
+
+def map_text(guide: M, fn: Callable[[str, Source], str]) -> M:
+    """A copy of `guide` (or of any model object, such as a ConnectorInfo) with
+    `fn(text, source)` applied to every author-written text."""
 
     def walk(obj: T, source: Source) -> T:
         if isinstance(obj, str):
@@ -104,7 +114,10 @@ def map_text(guide: Guide, fn: Callable[[str, Source], str]) -> Guide:
 _NOT_TEXT: dict[str, tuple[str, ...]] = {
     "Guide": ("auth_slug", "kind"),
     "Connector": ("key",),
-    "Action": ("id", "scopes"),
+    "Action": ("id", "scopes", "categories"),
+    "Field": ("key", "type"),
+    "AuthMethod": ("key", "slug", "link"),
+    "ConnectorInfo": ("icon",),
     "Step": ("scopes", "whitelabel"),
     "Section": ("scopes", "whitelabel"),
     "ListItem": ("whitelabel",),
@@ -113,9 +126,10 @@ _NOT_TEXT: dict[str, tuple[str, ...]] = {
 }
 
 
-def expand_guide(guide: Guide, brand: Mapping[str, str]) -> Guide:
-    """The guide with every brand placeholder filled in; all bad placeholders in one error."""
-    if not guide.templated:
+def expand_guide(guide: M, brand: Mapping[str, str]) -> M:
+    """The guide (or connector info) with every brand placeholder filled in; all bad
+    placeholders in one error."""
+    if not getattr(guide, "templated", True):
         return guide
     problems: list[Problem] = []
 
@@ -132,4 +146,25 @@ def expand_guide(guide: Guide, brand: Mapping[str, str]) -> Guide:
     return out
 
 
-__all__ = ["expand", "expand_guide", "has_placeholder", "map_text"]
+def expand_reference(info: M, brand: Mapping[str, str]) -> M:
+    """A connector's reference data with the brand placeholders of the texts that use them
+    filled in (other texts are shown as written); all bad placeholders in one error."""
+    problems: list[Problem] = []
+
+    def fn(text: str, source: Source) -> str:
+        if not refers_to_brand(text):
+            return text
+        try:
+            return expand(text, brand, source)
+        except GuideError as exc:
+            problems.extend(exc.problems)
+            return text
+
+    out = map_text(info, fn)
+    if problems:
+        raise GuideError(problems)
+    return out
+
+
+__all__ = ["expand", "expand_guide", "expand_reference", "has_placeholder", "map_text",
+           "refers_to_brand"]

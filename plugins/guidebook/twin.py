@@ -1,9 +1,9 @@
-"""The default Markdown twins of guide and connector pages, written in Python.
+"""The default Markdown twins of guide pages, written in Python.
 
 On a big site the twins are the largest share of the agent outputs' cost, and most of a twin's
 time is Jinja's per-node work. When a build uses the packaged `stackone` templates of a twin
-unchanged (`GUIDE_TEMPLATES`, `CONNECTOR_TEMPLATES`: none of them is in the team's
-`templates_dir`), `guide_twin` and `connector_twin` write the same text two to three times
+unchanged (`GUIDE_TEMPLATES`: none of them is in the team's
+`templates_dir`), `guide_twin` writes the same text two to three times
 faster; a team that overrides any of them gets its templates as always. The templates stay the
 reference: tests render pages both ways (the example site, the fixtures, generated guides and
 fuzzed ones) and require identical output after `tidy`, so a change to one without the other
@@ -26,12 +26,9 @@ from .exports import (
     compact_json,
     escape_text,
     indent_lines,
-    md_item,
-    wrap,
 )
 from .model import Guide, ListItem, Step
 from .render import actions_json, display_scopes, step_actions
-from .site import ConnectorEntry, GuidePage
 
 # Every template a stackone guide twin is rendered from (the index directive is rendered once
 # per build by its own template and handed in as text), and those of a connector page's twin.
@@ -40,7 +37,6 @@ GUIDE_TEMPLATES: tuple[str, ...] = (
     "partials/section.md.jinja", "partials/step.md.jinja", "partials/hub-link.md.jinja",
     "partials/connector-profile.md.jinja",
 )
-CONNECTOR_TEMPLATES: tuple[str, ...] = ("connector.md.jinja", "_base/connector.md.jinja")
 
 
 def applies(fmt: str, templates_dir: Path | None,
@@ -213,23 +209,3 @@ def _connector_profile(add: Callable[[str], None], guide: Guide,
     add('    <Step title="Save the profile">\n'
         f"      Click <strong>Save</strong>. Your end users can now link their {name} "
         f"accounts through the {_e(brand['hub'])}.\n    </Step>\n  </Steps>\n</div>\n")
-
-
-def connector_twin(entry: ConnectorEntry, *, directive: str,
-                   twin_url: Callable[[str], str]) -> str:
-    """The text `connector.md.jinja` renders for a connector page, before `tidy`."""
-    lead = f"Connection guides for {entry.name}"
-    if entry.category != "Other":
-        lead += f" ({entry.category})"
-    out = [f"{directive}\n\n# {escape_text(entry.name)}\n\n{wrap(escape_text(lead + '.'))}\n\n"]
-    kinds: dict[str, list[GuidePage]] = {}
-    for page in sorted(entry.guides, key=lambda p: p.guide.kind.lower()):  # Jinja's groupby
-        kinds.setdefault(page.guide.kind.lower(), []).append(page)
-    for kind in sorted(kinds, reverse=True):
-        pages = kinds[kind]
-        out.append(f"## {pages[0].kind_label}\n\n")
-        for page in pages:
-            item = f"[{page.guide.auth_label}]({twin_url(page.url)}): {page.description}"
-            out.append(md_item(item) + "\n")
-        out.append("\n")
-    return "".join(out)

@@ -7,8 +7,8 @@ from collections.abc import Iterator, Mapping
 from . import markdown
 from . import schema as S
 from .errors import GuideError, Problem
-from .model import Guide, Section, Source, Step
-from .text import expand
+from .model import ConnectorInfo, Guide, Section, Source, Step
+from .text import expand, refers_to_brand
 
 UNSAFE_HINT = "links may use https, http, mailto or tel, or point at a page of the site"
 
@@ -116,3 +116,51 @@ def _safe_path(src: str) -> bool:
     if src.startswith(("/", "\\")) or "\\" in src:
         return False
     return ".." not in src.split("/")
+
+
+def _connector_texts(info: ConnectorInfo) -> Iterator[tuple[str, Source, bool]]:
+    """(text, where, is_markdown) for every text a connector's reference page shows."""
+    yield info.connector.name, info.connector.source, False
+    if info.description:
+        yield info.description, info.source, True
+    for method in info.auth_methods:
+        yield method.label, method.source, False
+        if method.description:
+            yield method.description, method.source, True
+        for f in (*method.config_fields, *method.setup_fields):
+            for text, is_markdown in ((f.label, False), (f.description, True),
+                                      (f.tooltip, True), (f.placeholder, False),
+                                      *((o, False) for o in f.options)):
+                if text:
+                    yield text, f.source, is_markdown
+    for action in info.actions:
+        yield action.label, action.source, False
+        if action.description:
+            yield action.description, action.source, True
+
+
+def check_connector(info: ConnectorInfo, brands: list[Mapping[str, str]]) -> list[Problem]:
+    """Problems of a connector file's reference texts: unsafe links, bad action ids and
+    scopes, unknown brand keys. Texts that do not mention `brand.` are shown as written."""
+    problems: list[Problem] = []
+    for action in info.actions:
+        if not S.ACTION_ID_RE.match(action.id):
+            problems.append(Problem(action.source, f"actionId {action.id!r} is not valid",
+                                    S.ACTION_ID_HINT))
+        for scope in action.scopes:
+            if not S.SCOPE_RE.match(scope):
+                problems.append(Problem(action.source, f"scope {scope!r} of action "
+                                        f"{action.id!r} is not valid", S.SCOPE_HINT))
+    for text, source, is_markdown in _connector_texts(info):
+        if is_markdown and markdown.may_link_unsafely(text):
+            for kind, target in markdown.links(text):
+                if not markdown.is_safe_url(target):
+                    problems.append(Problem(source, f"unsafe {kind} target {target[:60]!r}",
+                                            UNSAFE_HINT))
+        if refers_to_brand(text):
+            for brand in brands:
+                try:
+                    expand(text, brand, source)
+                except GuideError as exc:
+                    problems.extend(p for p in exc.problems if p not in problems)
+    return problems

@@ -19,10 +19,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .errors import GuideError
 from .model import Guide, ListItem, Section, Source, Step
+
+M = TypeVar("M")
 
 if TYPE_CHECKING:  # site.py imports this module
     from .site import GuideSite
@@ -94,7 +96,7 @@ def select_variant(guide: Guide, *, whitelabel: bool) -> Guide:
     return dataclasses.replace(guide, sections=sections)
 
 
-def replace_text(guide: Guide, replacements: Mapping[str, str]) -> Guide:
+def replace_text(guide: M, replacements: Mapping[str, str]) -> M:
     """The guide with each literal text of `replacements` swapped in every author text.
 
     Longer texts are replaced first, so `https://api.vendor.com` wins over `vendor`.
@@ -465,7 +467,8 @@ def load_guides(guides_dir: Path, *, max_bytes: int | None = None,
                 display_root: Path | None = None) -> list[Guide]:
     """Every guide below guides_dir as written (files with problems are skipped: the build
     reports those itself); file names relative to `display_root` when below it."""
-    from .load import DEFAULT_MAX_BYTES, display_path, find_guide_files, load_file
+    from .documents import load_file
+    from .load import DEFAULT_MAX_BYTES, display_path, find_guide_files
 
     def shown(path: Path) -> str:
         if display_root is not None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from guidebook.load import load_file
+from guidebook.documents import load_file
 from guidebook.model import Guide
 from guidebook.scopes import scope_string, tailor
 

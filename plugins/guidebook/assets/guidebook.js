@@ -264,6 +264,13 @@
     }
 
     var hiddenSteps = 0;
+    // A connector page's actions catalogue shows the ticked actions (all when none is).
+    [].forEach.call(this.root.querySelectorAll("[data-guide-action-id]"), function (item) {
+      item.hidden = !empty && ids.indexOf(item.getAttribute("data-guide-action-id")) === -1;
+    });
+    [].forEach.call(this.root.querySelectorAll("[data-guide-action-group]"), function (group) {
+      group.hidden = !group.querySelector("[data-guide-action-id]:not([hidden])");
+    });
     [].forEach.call(this.root.querySelectorAll("[data-guide-section]"), function (section) {
       section.hidden = !shown(section);
     });
