@@ -1,0 +1,338 @@
+"""Connector repositories in the real StackOne layout: partials, `$ref`, underscore keys,
+connectors without guides; their reference pages, twins and llms.txt entries."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from llms_txt import parse_llms_file
+
+from conftest import REFERENCE, ROOT, build, write_project
+from guidebook.connectors import read_connector
+from guidebook.documents import load_document
+from guidebook.errors import GuideError
+from guidebook.load import compose
+from guidebook.site import Options, load_site
+
+REPO = REFERENCE / "connector-repo"
+SITE_URL = "https://guides.example.test/"
+GUIDEBOOK = Path(sys.executable).parent / "guidebook"
+
+needs_reference = pytest.mark.skipif(not REPO.is_dir(), reason="../shared/reference is missing")
+
+
+def _facts(folder: Path) -> dict[str, dict]:
+    """What each connector file of a folder says, read with plain PyYAML (the last `$ref` of a
+    mapping wins there, so partials are read by name): the facts a page must show."""
+    facts: dict[str, dict] = {}
+    for path in sorted(folder.rglob("*.connector.s1.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        actions = []
+        for partial in sorted(path.parent.glob("*.s1.partial.yaml")):
+            loaded = yaml.safe_load(partial.read_text(encoding="utf-8"))
+            actions += loaded["actions"] if isinstance(loaded, dict) else loaded
+        fields, links, descriptions = [], [], []
+        for entry in data["authentication"]:
+            for method in entry.values():
+                support = method.get("support", {})
+                links.append(support.get("link"))
+                descriptions.append(support.get("description"))
+                fields += method.get("configFields", []) + method.get("setupFields", [])
+        facts[data["info"]["key"]] = {
+            "name": data["info"]["title"], "description": data["info"]["description"],
+            "icon": data["info"]["assets"]["icon"], "fields": fields,
+            "links": [x for x in links if x], "descriptions": [x for x in descriptions if x],
+            "actions": [a for a in actions if "internal" not in a["categories"]],
+            "internal": [a for a in actions if "internal" in a["categories"]],
+        }
+    return facts
+
+
+def _text(node) -> str:
+    return "".join(node.get_text(" ").split())
+
+
+def _first_paragraph(markdown_text: str) -> str:
+    """The first paragraph without Markdown punctuation and white space (so that it compares
+    with a page's text however the HTML spaces it)."""
+    first = markdown_text.strip().split("\n\n")[0]
+    return "".join(first.replace("`", "").replace("**", "").split())
+
+
+@needs_reference
+def test_reference_repository_builds_strict_with_full_connector_pages(tmp_path: Path) -> None:
+    guides = tmp_path / "repo"
+    shutil.copytree(REPO, guides)
+    config = write_project(tmp_path, {}, plugin={"guides_dir": "repo"})
+    site_dir = build(config)
+    facts = _facts(guides)
+    assert set(facts) == {"parcelbox", "quillmail_marketing", "timberline_hris"}
+    llms = parse_llms_file((site_dir / "llms.txt").read_text(encoding="utf-8"))
+    llms_urls = {link.url for links in llms.sections.values() for link in links}
+    for key, fact in facts.items():
+        page = site_dir / "connectors" / key / "index.html"  # the key as written
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        article = soup.select_one("article")
+        text = _text(article)
+        assert article.h1 is not None and "".join(fact["name"].split()) in _text(article.h1)
+        icon = article.h1.find("img")
+        assert icon["src"] == fact["icon"] and icon["alt"]
+        assert _first_paragraph(fact["description"]) in text
+        for description in fact["descriptions"]:
+            assert _first_paragraph(description) in text
+        hrefs = {a["href"]: a for a in article.find_all("a", href=True)}
+        for link in fact["links"]:
+            assert link in hrefs, link
+            assert hrefs[link]["target"] == "_blank"
+            assert set(hrefs[link]["rel"]) == {"noopener", "noreferrer"}
+        cells = [_text(td) for td in article.select(".gb-fields td")]
+        for f in fact["fields"]:
+            label = "".join(f["label"].split())
+            row = next(i for i in range(0, len(cells), 5) if cells[i] == label)
+            required, secret, kind, described = cells[row + 1:row + 5]
+            assert required == ("Required" if f["required"] else "Optional")
+            assert secret == ("Secret" if f["secret"] else "No")
+            assert kind.startswith(f["type"])
+            for option in f.get("options", []):
+                assert "".join(option["label"].split()) in kind
+            assert _first_paragraph(f["description"]) in described
+            if "tooltip" in f:
+                assert _first_paragraph(f["tooltip"]) in described
+            if "placeholder" in f:
+                assert "Example:" + "".join(f["placeholder"].split()) in described
+        labels = [_text(x) for x in article.select("[data-guide-action-id] .gb-action__title strong")]
+        assert sorted(labels) == sorted("".join(a["label"].split()) for a in fact["actions"])
+        for action in fact["internal"]:
+            assert "".join(action["label"].split()) not in text
+            assert action["actionId"] not in str(article)
+        for action in fact["actions"]:
+            assert _first_paragraph(action["description"]) in text
+            for scope in action.get("scopes", action.get("requiredScopes", [])):
+                item = article.select_one(f'[data-guide-action-id="{action["actionId"]}"]')
+                assert scope in _text(item)
+        categories = {c for a in fact["actions"] for c in a["categories"]}
+        chips = {_text(c) for c in article.select(".gb-connector__categories .gb-chip")}
+        assert chips == {c.upper() if len(c) <= 4 else c.capitalize() for c in categories}
+        # the same facts in the Markdown twin, and the twin in llms.txt
+        twin = (site_dir / "connectors" / f"{key}.md").read_text(encoding="utf-8")
+        flat = "".join(twin.replace("\\", "").replace("`", "").split())
+        assert f"# {fact['name']}" in twin
+        for f in fact["fields"]:
+            assert f"**{f['label']}**" in twin
+            assert _first_paragraph(f["description"]) in flat
+        for action in fact["actions"]:
+            assert f"#### {action['label']}" in twin
+        for action in fact["internal"]:
+            assert action["label"] not in twin
+        for link in fact["links"]:
+            assert f"]({link})" in flat
+        assert f"{SITE_URL}connectors/{key}.md" in llms_urls
+    # parcelbox holds a guide: linked from its method, listed under its connector in llms.txt
+    parcel = BeautifulSoup((site_dir / "connectors/parcelbox/index.html").read_text("utf-8"),
+                           "html.parser")
+    guide_links = [a["href"] for a in parcel.select(".gb-auth-method__links a")]
+    assert "guides/link-account/api-key/" in guide_links
+    assert (site_dir / "connectors/parcelbox/guides/link-account/api-key/index.html").is_file()
+    # the other two hold none: no guide pages
+    assert not (site_dir / "connectors/timberline_hris/guides").exists()
+
+
+@needs_reference
+def test_reference_repository_validates_clean() -> None:
+    result = subprocess.run([str(GUIDEBOOK), "validate", str(REPO)], capture_output=True,
+                            text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().endswith("no problems"), result.stdout
+
+
+CONNECTOR = """\
+StackOne: 1.0.0
+info:
+  title: Acorn Payroll
+  key: acorn_payroll
+  description: Acorn runs payroll.
+authentication:
+  - custom:
+      type: custom
+      label: API Token
+      support:
+        link: https://acorn.example/docs/tokens
+        description: Any admin can make one.
+      authorization: {type: bearer, token: $.credentials.token, weird: [1, {a: b}]}
+      configFields:
+        - {key: token, label: API Token, type: password, required: true, secret: true}
+inputs: {anything: [1, 2, {deep: {deeper: null}}]}
+steps: [{stepId: x, stepFunction: {functionName: request}}]
+"""
+
+
+def _repo(tmp_path: Path, files: dict[str, str]) -> Path:
+    folder = tmp_path / "guides" / "acorn"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return tmp_path / "guides"
+
+
+PAY = "- {actionId: list_pay_runs, label: List Pay Runs, categories: [hris], scopes: [pay.read]}\n"
+EMP = ("actions:\n  - {actionId: list_people, label: List People, categories: [hris, iam]}\n"
+       "  - {actionId: ping, label: Ping, categories: [internal]}\n")
+
+
+def test_repeated_and_top_level_refs_all_count(tmp_path: Path) -> None:
+    text = CONNECTOR + "actions:\n  $ref: acorn.pay\n  $ref: acorn.people\n$ref: acorn.extra\n"
+    guides = _repo(tmp_path, {
+        "acorn.connector.s1.yaml": text, "acorn.pay.s1.partial.yaml": PAY,
+        "acorn.people.s1.partial.yaml": EMP,
+        "acorn.extra.s1.partial.yaml": "- {actionId: sync, label: Sync, categories: [hris]}\n"})
+    doc = load_document(guides / "acorn" / "acorn.connector.s1.yaml")
+    assert doc.guides == []  # no guides: a connector all the same
+    info = doc.connector
+    assert info is not None and info.connector.key == "acorn_payroll"
+    assert [a.id for a in info.actions] == ["list_pay_runs", "list_people", "sync"]
+    assert info.connector.categories == ("hris", "iam")
+    assert [p.name for p in doc.partials] == ["acorn.pay.s1.partial.yaml",
+                                              "acorn.people.s1.partial.yaml",
+                                              "acorn.extra.s1.partial.yaml"]
+    site = load_site(Options(guides_dir=guides))
+    assert site.problems == [] and site.warnings == []
+    [entry] = site.connectors
+    assert entry.categories == ["HRIS", "IAM"] and entry.guides == []
+    assert [g for g, _ in entry.action_groups] == ["HRIS"]
+
+
+def test_missing_partial_names_the_ref_line_and_the_file(tmp_path: Path) -> None:
+    guides = _repo(tmp_path, {"acorn.connector.s1.yaml": CONNECTOR + "actions:\n"
+                              "  $ref: acorn.pay\n  $ref: acorn.gone\n",
+                              "acorn.pay.s1.partial.yaml": PAY})
+    site = load_site(Options(guides_dir=guides), display_root=tmp_path)
+    assert [str(p) for p in site.problems] == [
+        "guides/acorn/acorn.connector.s1.yaml:20:9: error: $ref 'acorn.gone': the partial "
+        "guides/acorn/acorn.gone.s1.partial.yaml does not exist (create "
+        "acorn.gone.s1.partial.yaml beside the connector file, or fix the name)"]
+    assert site.connectors == []
+
+
+def test_unreferenced_partial_is_a_warning_and_never_a_guide(tmp_path: Path) -> None:
+    guides = _repo(tmp_path, {"acorn.connector.s1.yaml": CONNECTOR + "$ref: acorn.pay\n",
+                              "acorn.pay.s1.partial.yaml": PAY,
+                              "acorn.people.s1.partial.yaml": EMP})
+    site = load_site(Options(guides_dir=guides), display_root=tmp_path)
+    assert site.problems == []
+    assert [str(w) for w in site.warnings] == [
+        "guides/acorn/acorn.people.s1.partial.yaml:1:1: warning: no connector file refers to "
+        "this partial, so its actions are not published (add '$ref: acorn.people' to the "
+        "actions of its connector file, or delete it)"]
+    assert site.files == ["guides/acorn/acorn.connector.s1.yaml"]
+
+
+def test_duplicate_keys_other_than_ref_are_errors(tmp_path: Path) -> None:
+    text = CONNECTOR.replace("  description: Acorn runs payroll.\n",
+                             "  description: Acorn runs payroll.\n  description: again\n")
+    with pytest.raises(GuideError) as err:
+        read_connector(compose(text, "c.yaml"), "c.yaml", tmp_path)
+    assert [str(p) for p in err.value.problems] == [
+        "c.yaml:6:3: error: the key 'description' is written twice (the first is at line 5; "
+        "remove one)"]
+
+
+@pytest.mark.parametrize(("bad", "expected"), [
+    ("$ref: ../etc/passwd\n", "$ref must name a partial beside the file"),
+    ("actions: 7\n", "actions must be a list of actions or a mapping of '$ref's"),
+    ("actions:\n  - {label: No id}\n", "the action has no actionId"),
+    ("actions:\n  - {actionId: 'a b', label: X}\n", "actionId 'a b' is not valid"),
+    ("actions:\n  - {actionId: a, label: X, description: '[x](javascript:alert(1))'}\n",
+     "unsafe link target"),
+    ("actions:\n  - {actionId: a, label: A}\n  - {actionId: a, label: B}\n",
+     "duplicate actionId 'a'"),
+])
+def test_real_mistakes_are_reported_with_their_line(tmp_path: Path, bad: str,
+                                                    expected: str) -> None:
+    guides = _repo(tmp_path, {"acorn.connector.s1.yaml": CONNECTOR + bad})
+    site = load_site(Options(guides_dir=guides), display_root=tmp_path)
+    assert len(site.problems) == 1, site.problems
+    [problem] = site.problems
+    assert expected in problem.message
+    assert problem.source.file == "guides/acorn/acorn.connector.s1.yaml"
+    assert problem.source.line > 17  # the line of the mistake, not the file's start
+
+
+def test_runtime_parts_are_never_read(tmp_path: Path) -> None:
+    """authorization, inputs, steps, environments ... hold anything without a problem."""
+    text = CONNECTOR.replace("steps: [", "baseUrl: {a: [b, {c: d}]}\nsteps: [") + (
+        "releaseStage: {nested: [[[]]]}\ntestActions: 12\n")
+    guides = _repo(tmp_path, {"acorn.connector.s1.yaml": text})
+    site = load_site(Options(guides_dir=guides))
+    assert site.problems == [] and [c.key for c in site.connectors] == ["acorn_payroll"]
+
+
+def test_guides_of_one_connector_merge_their_categories(tmp_path: Path) -> None:
+    guide = ("connector: {{key: pebble, name: Pebble, {cat}}}\nauth: {{label: {auth}}}\n"
+             "sections: [{{title: Go, content: Do it.}}]\n")
+    config = write_project(tmp_path, {
+        "pebble/a.yaml": guide.format(cat="category: CRM", auth="API Key"),
+        "pebble/b.yaml": guide.format(cat="categories: [Marketing, CRM]", auth="OAuth"),
+        "other/c.yaml": guide.format(cat="category: CRM", auth="Token").replace(
+            "pebble, name: Pebble", "other, name: Other")},
+        plugin={"prune_nav": False})
+    site_dir = build(config)
+    index = BeautifulSoup((site_dir / "connectors/index.html").read_text("utf-8"), "html.parser")
+    article = index.select_one("article")
+    listed = {h.get_text().strip(): [a["href"] for a in h.find_next("ul").select("a[href]")]
+              for h in article.find_all("h2")}
+    assert any(href.startswith("pebble/") for href in listed["CRM"])
+    assert any(href.startswith("pebble/") for href in listed["Marketing"])
+    # the sidebar places the connector once, under its first category
+    nav = BeautifulSoup((site_dir / "index.html").read_text("utf-8"), "html.parser")
+    nav_links = [a["href"] for a in nav.select("nav.md-nav--primary a[href]")
+                 if a["href"].rstrip("/").endswith("connectors/pebble")]
+    assert len(nav_links) == 1, nav_links
+
+
+def test_both_category_and_categories_is_an_error(tmp_path: Path) -> None:
+    config = write_project(tmp_path, {"p.yaml": (
+        "connector: {key: p, name: P, category: A, categories: [B]}\nauth: {label: K}\n"
+        "sections: [{title: Go, content: Do it.}]\n")})
+    result = subprocess.run([str(GUIDEBOOK), "-f", str(config), "validate"],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "guides/p.yaml:1:43: error: the connector has both 'category' and 'categories'" \
+        in result.stdout
+
+
+def test_example_connector_repository_pages(tmp_path: Path) -> None:
+    """The example site's real-format connectors: no guides, underscore keys, select fields,
+    several categories, internal actions, a picker over the actions catalogue."""
+    site_dir = tmp_path / "site"
+    result = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict",
+                             "-d", str(site_dir)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    facts = _facts(ROOT / "guides" / "lever") | _facts(ROOT / "guides" / "hubspot") | \
+        _facts(ROOT / "guides" / "zendesk")
+    for key, fact in facts.items():
+        soup = BeautifulSoup((site_dir / "connectors" / key / "index.html").read_text("utf-8"),
+                             "html.parser")
+        article = soup.select_one("article")
+        labels = [_text(x) for x in article.select(".gb-action__title strong")]
+        assert sorted(labels) == sorted("".join(a["label"].split()) for a in fact["actions"])
+        for action in fact["internal"]:
+            assert "".join(action["label"].split()) not in _text(article)
+        scoped = [a for a in fact["actions"] if a.get("scopes") or a.get("requiredScopes")]
+        panel = article.select_one("[data-guides-scope-selector]")
+        assert (panel is not None) == bool(scoped)
+    zendesk = BeautifulSoup((site_dir / "connectors/zendesk/index.html").read_text("utf-8"),
+                            "html.parser")
+    assert [_text(c) for c in zendesk.select(".gb-connector__categories .gb-chip")] == \
+        ["Ticketing", "IAM"]
+    lever = BeautifulSoup((site_dir / "connectors/lever_ats/index.html").read_text("utf-8"),
+                          "html.parser")
+    region = next(tr for tr in lever.select(".gb-fields tr") if "DataRegion" in _text(tr))
+    assert "select:UnitedStates,EuropeanUnion" in _text(region)
+    more = lever.select_one('[data-guide-action-id="list_candidates"] details')
+    assert more is not None and "archived" in _text(more)
