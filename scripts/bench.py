@@ -204,6 +204,42 @@ def bench(n: int, rounds: int, serve: bool = False, agent_pairs: int = 0) -> dic
         }
 
 
+def connector_page(actions: int) -> dict[str, Any]:
+    """Build one connector whose file pulls in `actions` actions through `$ref` partials (two
+    paragraphs and two scopes each) and report its reference page's size and the build time."""
+    with tempfile.TemporaryDirectory(prefix=f"guidebook-bench-actions-{actions}-") as tmp:
+        root = Path(tmp)
+        folder = root / "guides" / "bulk"
+        folder.mkdir(parents=True)
+        (root / "docs").mkdir()
+        (root / "docs" / "index.md").write_text("# Home\n")
+        refs = []
+        for part in range(0, actions, 50):
+            name = f"bulk.part{part // 50}"
+            refs.append(f"  $ref: {name}\n")
+            items = [{"actionId": f"bulk_action_{i}", "label": f"Bulk Action {i}",
+                      "categories": ["hris" if i % 3 else "ats"], "actionType": "list",
+                      "description": f"Does thing {i} with the records.\n\nPaginates with "
+                                     f"`cursor`; at most 100 records a page ({i}).",
+                      "scopes": [f"records.{i}.read", "records.read"]}
+                     for i in range(part, min(part + 50, actions))]
+            (folder / f"{name}.s1.partial.yaml").write_text(yaml.safe_dump(items))
+        (folder / "bulk.connector.s1.yaml").write_text(
+            "StackOne: 1.0.0\ninfo: {title: Bulk, key: bulk_hris, description: Many actions.}\n"
+            "authentication:\n  - custom:\n      label: API Key\n      configFields:\n"
+            "        - {key: k, label: API Key, type: password, required: true, secret: true}\n"
+            "actions:\n" + "".join(refs))
+        (root / "mkdocs.yml").write_text(yaml.safe_dump({
+            "site_name": "Bench", "site_url": "https://bench.example/",
+            "theme": {"name": "material"}, "plugins": ["search", {"guidebook": {}}]}))
+        elapsed, _ = run([str(BIN / "mkdocs"), "build", "-q", "-d", "out"], root)
+        page = root / "out" / "connectors" / "bulk_hris" / "index.html"
+        twin = root / "out" / "connectors" / "bulk_hris.md"
+        return {"actions": actions, "build_s": round(elapsed, 2),
+                "page_kb": round(page.stat().st_size / 1024, 1),
+                "twin_kb": round(twin.stat().st_size / 1024, 1)}
+
+
 def _quartiles(values: list[float]) -> list[float]:
     """The first and third quartiles of `values`."""
     q = statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
@@ -220,6 +256,9 @@ def main() -> None:
                              "outputs' share alone (its noisiest figure)")
     parser.add_argument("--serve", type=int, nargs="*", default=[2000], metavar="N",
                         help="sizes at which to time `mkdocs serve` after an edit (default: 2000)")
+    parser.add_argument("--actions", type=int, nargs="*", default=[30, 300], metavar="A",
+                        help="also build one connector with A actions and report its reference "
+                             "page's size (default: 30 and 300)")
     args = parser.parse_args()
     results = []
     cols = ["n", "floor_s", "guidebook_s", "ratio_vs_floor", "ms_per_guide", "floor_ms_per_guide",
@@ -235,8 +274,18 @@ def main() -> None:
         first, last = results[0], results[-1]
         print(f"linearity: ms/guide at N={last['n']} is "
               f"{last['ms_per_guide'] / first['ms_per_guide']:.2f}x that at N={first['n']}")
+    pages = [connector_page(a) for a in args.actions]
+    for page in pages:
+        print(f"connector page with {page['actions']} actions: {page['page_kb']} KB HTML, "
+              f"{page['twin_kb']} KB twin, built in {page['build_s']} s", flush=True)
+    if len(pages) > 1:
+        first, last = pages[0], pages[-1]
+        print(f"connector page size per action at {last['actions']} actions is "
+              f"{(last['page_kb'] / last['actions']) / (first['page_kb'] / first['actions']):.2f}x "
+              f"that at {first['actions']}")
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2) + "\n")
+        args.json.write_text(json.dumps({"sizes": results, "connector_pages": pages}, indent=2)
+                             + "\n")
 
 
 if __name__ == "__main__":

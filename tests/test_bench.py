@@ -14,10 +14,14 @@ def test_bench_script_runs_and_writes_its_json(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--sizes", "24",
                            "--rounds", "1", "--agent-pairs", "2", "--serve", "24",
-                           "--json", str(out)],
+                           "--actions", "5", "20", "--json", str(out)],
                           cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
-    [row] = json.loads(out.read_text(encoding="utf-8"))
+    found = json.loads(out.read_text(encoding="utf-8"))
+    [row] = found["sizes"]
+    small, big = found["connector_pages"]
+    assert (small["actions"], big["actions"]) == (5, 20)
+    assert 0 < small["page_kb"] < big["page_kb"] and big["twin_kb"] > small["twin_kb"] > 0
     assert row["n"] == 24 and row["rounds"] == 1
     for key in ("floor_s", "guidebook_s", "no_agent_s", "validate_s", "parse_s", "serve_s",
                 "ratio_vs_floor", "agent_outputs_share", "ms_per_guide", "peak_rss_mb"):
