@@ -232,6 +232,10 @@ class _Decoder:
                                 depth + 1)
             if value is not None:
                 doc[key] = value
+        for key, other, fix in spec.exclusive:
+            if key in doc.key_sources and other in doc.key_sources:
+                self.problems.append(Problem(doc.key_sources[other],
+                                             f"{what} has both {key!r} and {other!r}", fix))
         suggested = {_did_you_mean(k, spec.props) for k in doc.key_sources if k not in spec.props}
         for key, prop in spec.props.items():
             if f"did you mean {key!r}?" in suggested:
@@ -342,7 +346,10 @@ def build_guide(doc: Doc, *, kind: str | None = None) -> Guide:
     conn = doc["connector"]
     auth = doc["auth"]
     return Guide(
-        connector=Connector(conn["key"], conn["name"], conn.get("category"), conn.source),
+        # `categories:` gives its first for now: the model keeps one category per connector.
+        connector=Connector(conn["key"], conn["name"],
+                            conn.get("category") or (conn.get("categories") or [None])[0],
+                            conn.source),
         auth_label=auth["label"],
         auth_slug=auth.get("slug") or slugify(auth["label"]),
         kind=kind or doc.get("kind", "link-account"),
