@@ -36,22 +36,39 @@ The importer works in three passes:
      and `<Icon>`s are dropped with a warning.
    - hub-linking sections ("Linking your Account", "... in the StackOne Hub", the export's
      `data-whitelabel-hide` block) become `fields` when a list of fields (or a sentence
-     naming them in code spans) is found, and are dropped with a warning either way.
+     naming them in code spans) is found, and are then dropped with a warning: the generator
+     renders its own hub block. Without a field list their prose and steps stay, as a section
+     hidden in white-label builds, with a warning (the export's own hub block is dropped).
+   - the category comes from a name prefix (`hris-workday.mdx`) or a category folder
+     (`hris/workday.mdx`).
    - "StackOne Hub" becomes `{{ brand.hub }}` and "StackOne" `{{ brand.name }}` (outside
      URLs); literal `{{`, `{%` and `{#` are escaped as `{{ '{{' }}` and so on.
    - export `data-guide-scopes` become `scopes`; `data-guide-actions-json` becomes `actions`
      (a placeholder action declares scopes no action declares, with a warning).
 3. **Output.** YAML (block scalars for multi-line text) checked with `load.load_text`.
 
+Several files at once (`import_files`, module `batch`): a provider under several categories
+becomes one connector with `categories:`, and guides that would share a URL get distinct auth
+slugs, each reported.
+
 Modules, in the order they depend on each other: `report` (results, warnings, failures),
 `tags` (the tag lexer), `blocks` (what the scanner produces), `parser` (the scanner: pass 1),
 `writer` (output text and YAML: pass 3), `builder` (the mapping: pass 2), `convert` (one file,
-all three passes).
+all three passes), `batch` (several files).
 """
 
 from __future__ import annotations
 
+from .batch import ImportBatch, import_files
 from .convert import import_file, import_text
 from .report import ImportFailure, ImportResult, ImportWarning
 
-__all__ = ["ImportFailure", "ImportResult", "ImportWarning", "import_file", "import_text"]
+__all__ = [
+    "ImportBatch",
+    "ImportFailure",
+    "ImportResult",
+    "ImportWarning",
+    "import_file",
+    "import_files",
+    "import_text",
+]

@@ -66,18 +66,20 @@ class _SectionOut:
 class _HubOut:
     title: str
     line: int
+    whitelabel: str | None = None  # hide: the hub block of a published export
     blocks: list[Block] = field(default_factory=list)
 
 
 class Builder:
     """Maps top-level blocks to the guide's warning, callouts, sections and fields."""
 
-    def __init__(self, ctx: Context, meta: dict[str, Any], source_name: str,
+    def __init__(self, ctx: Context, meta: dict[str, Any], source_name: str, folder: str,
                  source_lines: list[str]) -> None:
         self.ctx = ctx
         self.source_lines = source_lines
         self.meta = meta
         self.source_name = source_name
+        self.folder = folder
         self.parser = Parser(ctx)
         self.title: str | None = None
         self.title_line = 1
@@ -195,7 +197,7 @@ class Builder:
             cur.parts[-1] = _SubHeading(f"### {h.text}", h)
             return
         if hub:
-            self._open(_HubOut(h.text, h.line))
+            self._open(_HubOut(h.text, h.line, h.whitelabel))
             return
         self._open(_SectionOut(h.text, h.line, h.scopes, h.whitelabel))
         for scope in h.scopes:
@@ -357,10 +359,31 @@ class Builder:
             names = ", ".join(f["label"] for f in new)
             self.ctx.warn(hub.line, f"hub section {hub.title!r} ({where}) replaced by the "
                                     f"generated hub block; fields taken from it: {names}")
-        else:
+        elif found:
+            self.ctx.warn(hub.line, f"hub section {hub.title!r} ({where}) replaced by the "
+                                    "generated hub block; its fields were taken already")
+        elif hub.whitelabel == "hide" or not hub.blocks:
+            # A published export's own hub block, or a bare heading.
             self.ctx.warn(hub.line, f"hub section {hub.title!r} ({where}) dropped: the "
                                     "generator renders its own hub block (no fields found; "
                                     "add `fields:` by hand)")
+        else:
+            self.ctx.warn(hub.line, f"hub section {hub.title!r} ({where}) kept as a section "
+                                    "hidden in white-label builds, since no field list was "
+                                    "found in it: the generated hub block follows the guide, "
+                                    "so remove what it repeats and add `fields:` by hand")
+            self._keep_hub(hub)
+
+    def _keep_hub(self, hub: _HubOut) -> None:
+        """The hub section's blocks as a section (or more), hidden in white-label builds."""
+        self.cur = _SectionOut(hub.title, hub.line, whitelabel="hide")
+        for b in hub.blocks:
+            b.whitelabel = b.whitelabel or "hide"
+            if isinstance(b, Heading):
+                self._heading(b)
+            else:
+                self._add(b)
+        self._close()
 
     # ---- the guide
 
@@ -451,11 +474,8 @@ class Builder:
         return "OAuth 2.0" if _OAUTH_HINT.search(source) else "API Key"
 
     def _category(self, key: str) -> str | None:
-        stem = Path(self.source_name).stem
-        prefix, _, rest = stem.partition("-")
-        if prefix in _CATEGORIES and (rest == key or rest.startswith(key + "-")):
-            return _CATEGORIES[prefix]
-        return None
+        found = category_of(self.source_name, self.folder, key)
+        return _CATEGORIES[found[0]] if found else None
 
     def _actions(self, source: str) -> list[dict[str, Any]]:
         actions: list[dict[str, Any]] = []
@@ -492,6 +512,21 @@ class Builder:
             actions.append({"id": PLACEHOLDER_ACTION_ID, "label": "Imported scopes",
                             "scopes": used})
         return actions
+
+
+def category_of(source_name: str, folder: str, key: str) -> tuple[str, str] | None:
+    """(category id, the rest of the file name) from a name such as `crm-hubspot-oauth.mdx`
+    (`crm`, `oauth`) or a category folder (`crm/hubspot.mdx`); None when neither names one.
+
+    A name prefix counts only when the connector key follows it.
+    """
+    stem = Path(source_name).stem
+    prefix, _, rest = stem.partition("-")
+    if prefix in _CATEGORIES and (rest == key or rest.startswith(key + "-")):
+        return prefix, rest.removeprefix(key).strip("-")
+    if folder in _CATEGORIES:
+        return folder, stem.removeprefix(key).strip("-") if stem.startswith(key) else stem
+    return None
 
 
 @dataclass

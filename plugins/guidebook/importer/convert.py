@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import GuideError
-from ..load import DEFAULT_MAX_BYTES, display_path, read_text, slugify
+from ..load import DEFAULT_MAX_BYTES, display_path, read_text
 from .builder import Builder
 from .parser import Parser, split_frontmatter
 from .report import Context, ImportFailure, ImportResult
-from .writer import check_output, dump
+from .writer import write
 
 
 def import_file(
@@ -56,22 +56,12 @@ def import_text(
     text = text.replace("\ufeff", "").expandtabs(4)
     meta, body, body_line = split_frontmatter(text, ctx)
     blocks = Parser(ctx).parse(body, body_line, top=True)
-    builder = Builder(ctx, meta, source_name or Path(file).name, text.split("\n"))
+    source_name = source_name or Path(file).name
+    builder = Builder(ctx, meta, source_name, Path(file).parent.name, text.split("\n"))
     builder.run(blocks)
     guide = builder.guide(text, connector_key=connector_key, connector_name=connector_name,
                           auth_label=auth_label, kind=kind)
-    key = guide["connector"]["key"]
-    slug = slugify(guide["auth"]["label"]) or "guide"
-    # The same layout as the example guides and `guidebook new`.
-    guide_path = f"{key}/{slug}.yaml" if kind in (None, "link-account") else (
-        f"{key}/{slug}.{kind}.yaml")
-    yaml_text = f"# Imported from {source_name or Path(file).name} by guidebook import\n"
-    yaml_text += dump(guide)
-    if ctx.comments:
-        yaml_text += "\n# Comments in the source (they were not shown on the page):\n"
-        for line, comment in ctx.comments:
-            body = "\n#   ".join(ln.rstrip() for ln in comment.split("\n"))
-            yaml_text += f"# line {line}: {body}\n"
-    check_output(yaml_text, guide_path, file)
     warnings = sorted(ctx.warnings, key=lambda w: w.line)
-    return ImportResult(Path(file), yaml_text, guide_path, warnings)
+    result = ImportResult(Path(file), "", "", warnings, guide, ctx.comments, file, source_name)
+    write(result)
+    return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -20,12 +21,26 @@ class ImportWarning:
 
 @dataclass
 class ImportResult:
-    """One converted guide: its YAML text, where it belongs below the guides folder, warnings."""
+    """One converted guide: its YAML text, where it belongs below the guides folder, warnings.
+
+    `guide` is the guide as data and `comments` the source comments kept at the end of the
+    file: `writer.write` makes `yaml_text` and `guide_path` from them (again, when a batch
+    changes the guide). `file` names the source in messages, `source_name` in the YAML.
+    """
 
     source: Path
     yaml_text: str
     guide_path: str
     warnings: list[ImportWarning] = field(default_factory=list)
+    guide: dict[str, Any] = field(default_factory=dict, repr=False)
+    comments: list[tuple[int, str]] = field(default_factory=list, repr=False)
+    file: str = ""
+    source_name: str = ""
+
+    def warn(self, line: int, message: str) -> None:
+        """Add a warning found after the file was converted (kept in line order)."""
+        self.warnings.append(ImportWarning(self.file, line, message))
+        self.warnings.sort(key=lambda w: w.line)
 
 
 class ImportFailure(Exception):

@@ -8,9 +8,9 @@ from typing import Any
 import yaml
 
 from ..errors import GuideError
-from ..load import load_text
+from ..load import load_text, slugify
 from ..markdown import outside
-from .report import ImportFailure
+from .report import ImportFailure, ImportResult
 
 _PROTECTED = re.compile(r"\]\((?:[^()]|\([^()]*\))*\)|<https?://[^>]*>|https?://[^\s)\]>]+|(?:href|src)=\"[^\"]*\"")
 
@@ -60,6 +60,28 @@ _Dumper.add_representer(str, _represent_str)
 def dump(guide: dict[str, Any]) -> str:
     return yaml.dump(guide, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
                      default_flow_style=False)
+
+
+def guide_path(guide: dict[str, Any]) -> str:
+    """Where the guide goes below the guides folder: the layout of `guidebook new`."""
+    key = guide["connector"]["key"]
+    slug = guide["auth"].get("slug") or slugify(guide["auth"]["label"]) or "guide"
+    kind = guide.get("kind", "link-account")
+    return f"{key}/{slug}.yaml" if kind == "link-account" else f"{key}/{slug}.{kind}.yaml"
+
+
+def write(result: ImportResult) -> None:
+    """Fill the result's `yaml_text` and `guide_path` from its guide and comments."""
+    result.guide_path = guide_path(result.guide)
+    yaml_text = f"# Imported from {result.source_name} by guidebook import\n"
+    yaml_text += dump(result.guide)
+    if result.comments:
+        yaml_text += "\n# Comments in the source (they were not shown on the page):\n"
+        for line, comment in result.comments:
+            body = "\n#   ".join(ln.rstrip() for ln in comment.split("\n"))
+            yaml_text += f"# line {line}: {body}\n"
+    check_output(yaml_text, result.guide_path, result.file)
+    result.yaml_text = yaml_text
 
 
 def check_output(yaml_text: str, guide_path: str, file: str) -> None:
