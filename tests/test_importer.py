@@ -547,12 +547,13 @@ TIDEPOOL_FILES = {
 
 @pytest.fixture
 def tidepool_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """One provider in three categories (name prefixes and a folder), three of its guides on
-    one URL; and another provider in one category. The test runs in tmp_path."""
+    """One provider in three categories (name prefixes and a folder), once spelt differently,
+    three of its guides on one URL; and another provider in one category. The test runs in
+    tmp_path."""
     monkeypatch.chdir(tmp_path)
     texts = {
         "src/crm-tidepool.mdx": TIDEPOOL.format(title="Tidepool", area="CRM"),
-        "src/marketing-tidepool.mdx": TIDEPOOL.format(title="Tidepool", area="Campaigns"),
+        "src/marketing-tidepool.mdx": TIDEPOOL.format(title="TidePool", area="Campaigns"),
         "src/crm-tidepool-sandbox.mdx": TIDEPOOL.format(title="Tidepool - API Key",
                                                         area="Sandbox"),
         "src/ats/tidepool.mdx": TIDEPOOL_OAUTH,
@@ -588,6 +589,10 @@ def test_one_provider_in_several_categories_is_one_connector(
         (merged,) = [w.message for w in result.warnings if "one connector" in w.message]
         assert merged.endswith(f"in {', '.join(others)}: one connector with categories: "
                                "[ATS, CRM, Marketing]")
+    assert warning_lines(results["src/marketing-tidepool.mdx"], "connector 'tidepool' is "
+                         "named 'TidePool' here and 'Tidepool' in src/ats/tidepool.mdx, "
+                         "src/crm-tidepool-sandbox.mdx, src/crm-tidepool.mdx: written as "
+                         "'Tidepool'") == [1]
     kelpie = guide_of(results["src/hris-kelpie.mdx"])
     assert kelpie["connector"] == {"key": "kelpie", "name": "Kelpie", "category": "HRIS"}
     assert not warning_lines(results["src/hris-kelpie.mdx"], "one connector")

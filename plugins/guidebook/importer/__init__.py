@@ -48,8 +48,8 @@ The importer works in three passes:
 3. **Output.** YAML (block scalars for multi-line text) checked with `load.load_text`.
 
 Several files at once (`import_files`, module `batch`): a provider under several categories
-becomes one connector with `categories:`, and guides that would share a URL get distinct auth
-slugs, each reported.
+becomes one connector (one name, `categories:`), and guides that would share a URL get
+distinct auth slugs, each reported.
 
 Modules, in the order they depend on each other: `report` (results, warnings, failures),
 `tags` (the tag lexer), `blocks` (what the scanner produces), `parser` (the scanner: pass 1),

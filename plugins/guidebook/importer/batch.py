@@ -4,7 +4,7 @@ Files are converted one by one (`convert`), then settled together:
 
 - a provider found under several category prefixes or folders (`crm-hubspot.mdx`,
   `marketing-hubspot.mdx`) is one connector with several categories: every guide of that
-  connector key gets `categories: [...]` (sorted);
+  connector key gets `categories: [...]` (sorted), and the name most of them use;
 - guides that would land on the same URL (connector key, kind and auth slug) get distinct auth
   slugs, from the first of these that tells all of them apart: what the file name adds after
   the category and key (`hris-hibob-sso.mdx`: `sso`), the category, the file name; else a
@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import GuideError
 from ..load import slugify
 from .builder import category_of
 from .convert import import_file
@@ -60,29 +59,36 @@ def import_files(
                                            auth_label=auth_label, kind=kind))
         except ImportFailure as exc:
             batch.items.append(exc)
-        except GuideError as exc:
-            problem = exc.problems[0]
-            batch.items.append(ImportFailure(problem.source.file, problem.source.line,
-                                             str(problem).split(": error: ", 1)[-1]))
     results = sorted(batch.results, key=lambda r: r.file)
     own = {id(r): r.guide["connector"].get("category") for r in results}
-    changed = _merge_categories(results) | _distinct_slugs(results, own)
-    for result in results:
-        if id(result) in changed:
+    changed = _merge_connectors(results) | _distinct_slugs(results, own)
+    for i, item in enumerate(batch.items):
+        if isinstance(item, ImportResult) and id(item) in changed:
             try:
-                write(result)
+                write(item)
             except ImportFailure as exc:  # pragma: no cover - an importer bug
-                batch.items[batch.items.index(result)] = exc
+                batch.items[i] = exc
     return batch
 
 
-def _merge_categories(results: list[ImportResult]) -> set[int]:
-    """Give every guide of a connector all the categories its guides have; changed ids."""
+def _merge_connectors(results: list[ImportResult]) -> set[int]:
+    """Give every guide of a connector one name (the one most of them use) and all the
+    categories its guides have; the ids of the results changed."""
     by_key: dict[str, list[ImportResult]] = {}
     for r in results:
         by_key.setdefault(r.guide["connector"]["key"], []).append(r)
     changed: set[int] = set()
     for key, group in by_key.items():
+        names = [r.guide["connector"]["name"] for r in group]
+        name = max(dict.fromkeys(names), key=names.count)  # ties: the first by source path
+        users = ", ".join(r.file for r, n in zip(group, names, strict=True) if n == name)
+        for r in group:
+            if r.guide["connector"]["name"] != name:
+                r.warn(1, f"connector {key!r} is named {r.guide['connector']['name']!r} here "
+                          f"and {name!r} in {users}: written as {name!r}, the name most of "
+                          "its guides use")
+                r.guide["connector"]["name"] = name
+                changed.add(id(r))
         found = {r.guide["connector"].get("category") for r in group} - {None}
         if len(found) < 2:
             continue
@@ -109,7 +115,7 @@ def _cats(*names: str | None) -> str:
 def _distinct_slugs(results: list[ImportResult], own: dict[int, str | None]) -> set[int]:
     """Give guides that share a URL distinct auth slugs; the ids of those changed.
 
-    `own` is each guide's category before `_merge_categories` (by id of the result).
+    `own` is each guide's category before `_merge_connectors` (by id of the result).
     """
     def url(r: ImportResult) -> tuple[str, str, str]:
         g = r.guide
