@@ -302,7 +302,7 @@ def test_both_category_and_categories_is_an_error(tmp_path: Path) -> None:
     result = subprocess.run([str(GUIDEBOOK), "-f", str(config), "validate"],
                             capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 1
-    assert "guides/p.yaml:1:43: error: the connector has both 'category' and 'categories'" \
+    assert "guides/p.yaml:1:43: error: connector has both 'category' and 'categories'" \
         in result.stdout
 
 

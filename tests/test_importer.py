@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +15,15 @@ import yaml
 from conftest import build
 from guidebook.documents import load_text
 from guidebook.errors import GuideError
-from guidebook.importer import ImportFailure, ImportResult, import_file, import_text
+from guidebook.importer import ImportFailure, ImportResult, import_file, import_files, import_text
 from guidebook.validate import check_guide
+from guidebook.whitelabel import select_variant
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT.parent / "shared" / "reference"
+# ../shared beside the checkout (CI, the main checkout), or beside the folder of worktrees.
+REFERENCE = next((p / "shared" / "reference" for p in Path(__file__).resolve().parents[2:4]
+                  if (p / "shared" / "reference").is_dir()), ROOT.parent / "shared" / "reference")
+GUIDEBOOK = Path(sys.executable).parent / "guidebook"
 MINTLIFY = REFERENCE / "mintlify-guides"
 EXPORT = REFERENCE / "stackone-harvest-personal-access-token.md"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
@@ -62,7 +69,8 @@ def hub_ranges(result: ImportResult) -> list[tuple[int, int]]:
     """Line ranges of the hub sections the importer reported as replaced or dropped."""
     ranges = []
     for w in result.warnings:
-        m = re.search(r"hub section .*\(lines? (\d+)(?:-(\d+))?\)", w.message)
+        m = re.search(r"hub section .*\(lines? (\d+)(?:-(\d+))?\) (replaced|dropped)",
+                      w.message)
         if m:
             ranges.append((int(m.group(1)), int(m.group(2) or m.group(1))))
     return ranges
@@ -388,15 +396,77 @@ def test_failures_name_the_line(text: str, line: int, fragment: str) -> None:
     assert str(info.value).startswith(f"kiwi.mdx:{line}: ")
 
 
-def test_hub_section_without_fields_is_dropped_with_a_warning() -> None:
-    text = ("---\ntitle: Kiwi - API Key\n---\n\n## Get a key\n\nCopy it.\n\n"
-            "## Connect with StackOne\n\nPaste the key and press Connect.\n")
-    result = import_text(text, "kiwi.mdx")
+KIWI_HUB = """\
+---
+title: Kiwi - API Key
+---
+
+## Get a key
+
+Copy the key from **Settings**.
+
+## Connect Kiwi in the StackOne Hub
+
+Open the hub, choose Kiwi and paste the key you copied.
+
+<Steps>
+  <Step title="Choose Kiwi">
+    Pick **Kiwi** from the list of providers.
+  </Step>
+  <Step title="Connect">
+    Press **Connect**.
+  </Step>
+</Steps>
+
+## Troubleshooting
+
+If the key is refused, make a new one.
+"""
+
+
+def test_hub_section_without_fields_keeps_its_prose_with_a_warning() -> None:
+    result = import_text(KIWI_HUB, "kiwi.mdx")
     guide = guide_of(result)
-    assert [s["title"] for s in guide["sections"]] == ["Get a key"]
-    assert "fields" not in guide
+    titles = [s["title"] for s in guide["sections"]]
+    assert titles == ["Get a key", "Connect Kiwi in the {{ brand.hub }}", "Troubleshooting"]
+    hub = guide["sections"][1]
+    assert hub["content"] == "Open the hub, choose Kiwi and paste the key you copied."
+    assert [s["title"] for s in hub["steps"]] == ["Choose Kiwi", "Connect"]
+    assert hub["steps"][0]["content"] == "Pick **Kiwi** from the list of providers."
+    # Hidden in white-label builds, like the hub block the generator renders.
+    assert hub["whitelabel"] == "hide"
+    assert all("whitelabel" not in s for s in hub["steps"])
+    assert "whitelabel" not in guide["sections"][2] and "fields" not in guide
     (warning,) = [w for w in result.warnings if "hub section" in w.message]
-    assert warning.line == 9 and "(lines 9-11) dropped" in warning.message
+    start = line_of(KIWI_HUB, "## Connect Kiwi")
+    assert warning.line == start
+    assert f"(lines {start}-{line_of(KIWI_HUB, '</Steps>')}) kept as a section" in warning.message
+    assert "add `fields:` by hand" in warning.message
+    # The model agrees: the normal variant shows the section, the white-label one drops it.
+    (model,) = load_text(result.yaml_text, result.guide_path)
+    assert [s.title for s in select_variant(model, whitelabel=False).sections] == titles
+    assert [s.title for s in select_variant(model, whitelabel=True).sections] == [
+        "Get a key", "Troubleshooting"]
+
+
+def test_hub_section_with_fields_or_from_an_export_is_still_replaced() -> None:
+    with_fields = KIWI_HUB.replace("paste the key you copied.",
+                                   "enter the `API Key` and the `Region`.")
+    result = import_text(with_fields, "kiwi.mdx")
+    guide = guide_of(result)
+    assert [s["title"] for s in guide["sections"]] == ["Get a key", "Troubleshooting"]
+    assert guide["fields"] == ["API Key", "Region"]
+    assert warning_lines(result, "replaced by the generated hub block; fields taken from it: "
+                                 "API Key, Region") == [line_of(with_fields, "## Connect")]
+    # A published export's hub block is the generator's own: dropped even without fields.
+    export = ("# Connect Kiwi with API Key – Hub\n\n<section data-guide-section>\n"
+              "<h2>Get a key</h2>\n<p>Copy it.</p>\n</section>\n\n"
+              "<div data-whitelabel-hide>\n<h2>Linking the Account from the Hub</h2>\n"
+              "<p>Press Connect.</p>\n</div>\n")
+    result = import_text(export, "kiwi.md")
+    assert [s["title"] for s in guide_of(result)["sections"]] == ["Get a key"]
+    assert warning_lines(result, "dropped: the generator renders its own hub block") == [
+        line_of(export, "<h2>Linking")]
 
 
 def test_lists_become_list_only_when_nothing_follows_them() -> None:
@@ -423,3 +493,206 @@ def test_inline_html_and_literal_braces() -> None:
         "Press `Save`, see [the docs](https://kiwi.example) and ~~old~~ {{ '{%' }} raw %} text.")
     assert content.endswith("| Plan | Limit |\n| --- | --- |\n| **Free** | 60 \\| min |")
     assert warning_lines(result, "HTML table kept as a Markdown table") == [9]
+
+
+# ---- several files: one connector per provider, one URL per guide
+
+
+TIDEPOOL = """\
+---
+title: {title}
+---
+
+## Create an API key
+
+<Steps>
+  <Step title="Open the {area} settings">
+    In Tidepool, open **Settings → {area} → API keys**.
+  </Step>
+  <Step title="Create the key">
+    Click **New API key**, name it after the integration and copy it.
+  </Step>
+</Steps>
+"""
+TIDEPOOL_OAUTH = """\
+---
+title: Tidepool - OAuth 2.0
+---
+
+## Approve the app
+
+<Steps>
+  <Step title="Approve access">
+    Sign in to Tidepool and approve the consent screen for the recruiting scopes.
+  </Step>
+</Steps>
+"""
+KELPIE = """\
+---
+title: Kelpie - API Key
+---
+
+## Get a key
+
+Copy the key shown under **Admin → Keys**.
+"""
+# Source path -> (guide path, category of its own) for the files of `tidepool_sources`.
+TIDEPOOL_FILES = {
+    "src/crm-tidepool.mdx": ("tidepool/api-key-crm.yaml", "CRM"),
+    "src/marketing-tidepool.mdx": ("tidepool/api-key-marketing.yaml", "Marketing"),
+    "src/crm-tidepool-sandbox.mdx": ("tidepool/api-key-sandbox.yaml", "CRM"),
+    "src/ats/tidepool.mdx": ("tidepool/oauth-2-0.yaml", "ATS"),
+}
+
+
+@pytest.fixture
+def tidepool_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """One provider in three categories (name prefixes and a folder), once spelt differently,
+    three of its guides on one URL; and another provider in one category. The test runs in
+    tmp_path."""
+    monkeypatch.chdir(tmp_path)
+    texts = {
+        "src/crm-tidepool.mdx": TIDEPOOL.format(title="Tidepool", area="CRM"),
+        "src/marketing-tidepool.mdx": TIDEPOOL.format(title="TidePool", area="Campaigns"),
+        "src/crm-tidepool-sandbox.mdx": TIDEPOOL.format(title="Tidepool - API Key",
+                                                        area="Sandbox"),
+        "src/ats/tidepool.mdx": TIDEPOOL_OAUTH,
+        "src/hris-kelpie.mdx": KELPIE,
+    }
+    for rel, text in texts.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    return list(texts)
+
+
+def import_all(sources: list[str]) -> dict[str, ImportResult]:
+    """import_files, by source, after checking that every file imports."""
+    batch = import_files(sources)
+    assert not batch.failures
+    return {r.file: r for r in batch.results}
+
+
+def test_one_provider_in_several_categories_is_one_connector(
+    tidepool_sources: list[str],
+) -> None:
+    results = import_all(tidepool_sources)
+    for source, (path, _) in TIDEPOOL_FILES.items():
+        result = results[source]
+        guide = guide_of(result)
+        assert result.guide_path == path
+        assert guide["connector"] == {"key": "tidepool", "name": "Tidepool",
+                                      "categories": ["ATS", "CRM", "Marketing"]}
+        # The model takes the first category until it holds several.
+        (model,) = load_text(result.yaml_text, result.guide_path)
+        assert model.connector.category == "ATS"
+        others = sorted(s for s in TIDEPOOL_FILES if s != source)
+        (merged,) = [w.message for w in result.warnings if "one connector" in w.message]
+        assert merged.endswith(f"in {', '.join(others)}: one connector with categories: "
+                               "[ATS, CRM, Marketing]")
+    assert warning_lines(results["src/marketing-tidepool.mdx"], "connector 'tidepool' is "
+                         "named 'TidePool' here and 'Tidepool' in src/ats/tidepool.mdx, "
+                         "src/crm-tidepool-sandbox.mdx, src/crm-tidepool.mdx: written as "
+                         "'Tidepool'") == [1]
+    kelpie = guide_of(results["src/hris-kelpie.mdx"])
+    assert kelpie["connector"] == {"key": "kelpie", "name": "Kelpie", "category": "HRIS"}
+    assert not warning_lines(results["src/hris-kelpie.mdx"], "one connector")
+
+
+def test_guides_on_one_url_get_distinct_slugs(tidepool_sources: list[str]) -> None:
+    results = import_all(tidepool_sources)
+    slugs = {s: results[s].guide_path.split("/")[1].removesuffix(".yaml")
+             for s in TIDEPOOL_FILES}
+    reasons = {"src/crm-tidepool.mdx": "from the category",
+               "src/marketing-tidepool.mdx": "from the category",
+               "src/crm-tidepool-sandbox.mdx": "from the file name"}
+    for source, reason in reasons.items():
+        guide = guide_of(results[source])
+        # The label stays what the page says; the slug tells the guides apart.
+        assert guide["auth"] == {"label": "API Key", "slug": slugs[source]}
+        (note,) = [w for w in results[source].warnings if "is also the URL" in w.message]
+        assert note.file == source and note.line == 1
+        others = ", ".join(f"{s} ({slugs[s]!r})" for s in sorted(reasons) if s != source)
+        assert note.message == (
+            f"tidepool/api-key is also the URL of other guides: this guide gets the auth slug "
+            f"{slugs[source]!r} ({reason}); the others get {others} (set auth.slug to choose "
+            "another)")
+    oauth = results["src/ats/tidepool.mdx"]
+    assert guide_of(oauth)["auth"] == {"label": "OAuth 2.0"}
+    assert not warning_lines(oauth, "is also the URL")
+    # The same files in another order give the same guides.
+    again = import_all(tidepool_sources[::-1])
+    assert {r.guide_path: r.yaml_text for r in again.values()} == {
+        r.guide_path: r.yaml_text for r in results.values()}
+
+
+def test_slug_rules_fall_back_to_numbers(tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Same name, category and folder name: only the source path tells them apart.
+    monkeypatch.chdir(tmp_path)
+    for folder in ("b/crm", "a/crm"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "crm-tidepool.mdx").write_text(
+            TIDEPOOL.format(title="Tidepool", area="CRM"), encoding="utf-8")
+    results = import_all(["b/crm/crm-tidepool.mdx", "a/crm/crm-tidepool.mdx"])
+    assert {s: r.guide_path for s, r in results.items()} == {
+        "a/crm/crm-tidepool.mdx": "tidepool/api-key.yaml",
+        "b/crm/crm-tidepool.mdx": "tidepool/api-key-2.yaml"}
+    first = [w.message for w in results["a/crm/crm-tidepool.mdx"].warnings if "URL" in w.message]
+    assert first == ["tidepool/api-key is also the URL of other guides: this guide keeps the "
+                     "auth slug 'api-key'; the others get b/crm/crm-tidepool.mdx ('api-key-2')"]
+
+
+def guidebook(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    command = [str(GUIDEBOOK)] if GUIDEBOOK.exists() else [sys.executable, "-m", "guidebook.cli"]
+    result = subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True,
+                            env={**os.environ, "NO_COLOR": "1"}, timeout=300)
+    assert "Traceback" not in result.stdout + result.stderr
+    return result
+
+
+def test_cli_imports_a_provider_in_several_categories_into_a_valid_site(
+    tmp_path: Path, tidepool_sources: list[str], project,
+) -> None:
+    config = project({})
+    imported = guidebook("import", *tidepool_sources, "--out", "guides", cwd=tmp_path)
+    assert imported.returncode == 0, imported.stdout
+    assert imported.stdout.splitlines()[-1].startswith("imported 5 files into guides, ")
+    for source, (path, _) in TIDEPOOL_FILES.items():
+        assert (tmp_path / "guides" / path).is_file()
+        assert f"{source}:1: warning: connector 'tidepool' is in" in imported.stdout
+    checked = guidebook("validate", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout
+    assert checked.stdout == "5 guides in 5 files: no problems\n"
+    site = build(config)
+    for path, _ in TIDEPOOL_FILES.values():
+        key, slug = path.removesuffix(".yaml").split("/")
+        page = site / "connectors" / key / "guides" / "link-account" / slug / "index.html"
+        assert page.is_file(), page
+
+
+@needs_reference
+def test_reference_guides_import_and_validate_keeping_their_steps(tmp_path: Path) -> None:
+    """All reference guides in one run: every guide valid, every step title kept but those of
+    hub sections whose fields went into `fields:` (the generated hub block stands for them)."""
+    config = {"site_name": "Imported", "theme": {"name": "material"},
+                    "plugins": [{"guidebook": {"brand": BRANDS[0]}}]}
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    imported = guidebook("import", *map(str, MINTLIFY_FILES), "--out", "guides", cwd=tmp_path)
+    assert imported.returncode == 0, imported.stdout
+    checked = guidebook("validate", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout
+    n = len(MINTLIFY_FILES)
+    assert checked.stdout == f"{n} guides in {n} files: no problems\n"
+    results = import_files(MINTLIFY_FILES)
+    assert len(results.results) == n
+    for result in results.results:
+        text = result.source.read_text(encoding="utf-8")
+        written = yaml.safe_load((tmp_path / "guides" / result.guide_path).read_text())
+        for w in result.warnings:
+            if "hub section" in w.message and "replaced" not in w.message:
+                assert "kept as a section" in w.message, w
+        replaced = hub_ranges(result)  # so only those replaced by the generated hub block
+        kept = [t for line, t in source_step_titles(text) if outside(line, replaced)]
+        assert guide_step_titles(written) == kept, result.file
+        if replaced:
+            assert written["fields"], result.file

@@ -86,6 +86,9 @@ CASES = [
     ("image escapes docs", BASE + "    steps:\n      - title: t\n        images: [../../x.png]\n",
      "g.yaml:8:18: error: image src '../../x.png' is not allowed (use a path inside the docs "
      "folder (no '..', no leading '/') or an https URL)"),
+    ("category and categories", BASE.replace("Harvest}", "Harvest, category: A, categories: [A]}"),
+     "g.yaml:1:55: error: connector has both 'category' and 'categories' (write only "
+     "'categories:' and put the category in its list)"),
     ("merge key", "x: &a {key: a}\nconnector:\n  <<: *a\n",
      "g.yaml:3:3: error: YAML merge keys ('<<') are not supported (write the keys out)"),
 ]

@@ -593,29 +593,28 @@ def import_(ctx: click.Context, sources: tuple[str, ...], out_dir: str | None,
             kind: str | None, force: bool, verbose: bool) -> None:
     """Convert Mintlify MDX guides or published Markdown exports into guide YAML.
 
+    A provider found under several category prefixes or folders becomes one connector with
+    several categories; guides that would share a URL get distinct auth slugs (reported).
+
     \b
     Example:
       guidebook import docs/guides/*.mdx --out guides/
     """
-    try:
-        from .importer import ImportFailure, import_file
-    except ImportError as exc:  # pragma: no cover - only while importer.py is missing
-        raise UserError(f"the importer is not available: {exc}") from None
+    from .importer import ImportFailure, import_files
+
     folder = Path(out_dir) if out_dir else _project(ctx).options.guides_dir
     imported = warnings = failures = 0
     planned: dict[Path, str] = {}
-    for src in sources:
-        try:
-            result = import_file(Path(src), connector_key=connector_key, connector_name=name,
-                                 auth_label=auth_label, kind=kind)
-        except ImportFailure as exc:
+    first: dict[Path, str] = {}
+    for src in sources:  # a file named twice is imported once
+        first.setdefault(Path(src).resolve(), src)
+    sources = tuple(first.values())
+    batch = import_files(sources, connector_key=connector_key, connector_name=name,
+                         auth_label=auth_label, kind=kind)
+    for src, result in zip(sources, batch.items, strict=True):
+        if isinstance(result, ImportFailure):
             failures += 1
-            where = f"{getattr(exc, 'file', display_path(src))}:{getattr(exc, 'line', 1)}"
-            _print(out, f"{where}: error: {getattr(exc, 'message', exc)}", "red")
-            continue
-        except GuideError as exc:
-            failures += 1
-            _emit_problems(exc.problems, "text")
+            _print(out, f"{result.file}:{result.line}: error: {result.message}", "red")
             continue
         for w in result.warnings:
             warnings += 1

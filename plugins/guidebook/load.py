@@ -232,6 +232,10 @@ class _Decoder:
                                 depth + 1)
             if value is not None:
                 doc[key] = value
+        for key, other, fix in spec.exclusive:
+            if key in doc.key_sources and other in doc.key_sources:
+                self.problems.append(Problem(doc.key_sources[other],
+                                             f"{what} has both {key!r} and {other!r}", fix))
         suggested = {_did_you_mean(k, spec.props) for k in doc.key_sources if k not in spec.props}
         for key, prop in spec.props.items():
             if f"did you mean {key!r}?" in suggested:
@@ -313,10 +317,6 @@ def load_guide(node: yaml.Node, file: str, text: str) -> Guide:
     doc = decoder.decode(node, S.GUIDE, "guide")
     if decoder.problems or doc is None:
         raise GuideError(decoder.problems or [Problem(_src(file, node), "not a guide")])
-    conn = doc["connector"]
-    if "category" in conn and "categories" in conn:
-        raise GuideError(Problem(conn.at("categories"), "the connector has both 'category' and "
-                                 "'categories'", "keep one: categories: [A, B] lists several"))
     guide = build_guide(doc)
     return guide if "{" in text else dataclasses.replace(guide, templated=False)
 

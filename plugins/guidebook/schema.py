@@ -97,12 +97,16 @@ class Prop:
 
 @dataclass(frozen=True)
 class Obj(Spec):
-    """A YAML mapping with known keys; `shorthand` names the key a plain string fills."""
+    """A YAML mapping with known keys; `shorthand` names the key a plain string fills.
+
+    `exclusive` lists (key, other key, fix) triples: keys that may not both be written.
+    """
 
     name: str
     props: dict[str, Prop] = field(default_factory=dict)
     description: str = ""
     shorthand: str | None = None
+    exclusive: tuple[tuple[str, str, str], ...] = ()
 
     def json_schema(self) -> dict[str, Any]:
         schema: dict[str, Any] = {
@@ -115,6 +119,8 @@ class Obj(Spec):
             schema["required"] = required
         if self.description:
             schema["description"] = self.description
+        if self.exclusive:
+            schema["allOf"] = [{"not": {"required": [a, b]}} for a, b, _ in self.exclusive]
         if self.shorthand is not None:
             short = dict(self.props[self.shorthand].spec.json_schema())
             short["description"] = f"Shorthand for {{{self.shorthand}: ...}}"
@@ -210,6 +216,8 @@ GUIDE = Obj(
                                               unique=True)),
                 },
                 "The product this guide is about.",
+                exclusive=(("category", "categories",
+                            "write only 'categories:' and put the category in its list"),),
             ),
             required=True,
         ),
