@@ -5,6 +5,7 @@ platforms' files parsed and evaluated against sample requests."""
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
@@ -25,8 +27,10 @@ from bs4 import BeautifulSoup
 
 from conftest import HARVEST, build, write_project
 from guidebook.hostconfig import (
+    HOSTS,
     LLMS_FILES,
     MARKDOWN_TYPE,
+    NETLIFY_FUNCTION,
     TEXT_TYPE,
     accept_classes,
     caseless,
@@ -205,7 +209,7 @@ class Reply:
         return self.headers.get(name) or ""
 
 
-def get(base: str, path: str, accept: str | None = None) -> Reply:
+def http_get(base: str, path: str, accept: str | None = None) -> Reply:
     url = urllib.parse.urlsplit(base)
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
     try:
@@ -231,8 +235,25 @@ def _link(reply: Reply) -> str | None:
     return None
 
 
-def check_server(base: str, site: Site) -> None:
-    """Every behaviour the configurations promise, on the server at `base`."""
+Get = Callable[[str, str | None], Reply]
+
+
+def check_server(base: str | Get, site: Site, *, file_urls: bool = True,
+                 alias_links: bool = False) -> None:
+    """Every behaviour the configurations promise, on the server at `base` (a URL, or a
+    function answering (path, accept) for a simulated host). `file_urls`: also the pages'
+    `index.html` URLs; `alias_links`: Link headers may name the twin's alias
+    (`index.html.md` beside the page) instead of the canonical twin."""
+    if isinstance(base, str):
+        url = base
+
+        def get(_: str, path: str, accept: str | None = None) -> Reply:
+            return http_get(url, path, accept)
+    else:
+        answer = base
+
+        def get(_: str, path: str, accept: str | None = None) -> Reply:
+            return answer(path, accept)
     root = site.root
     for path in site.pages:
         twin = (root / path.lstrip("/") / "index.html.md").read_bytes()
@@ -259,13 +280,17 @@ def check_server(base: str, site: Site) -> None:
             alternate = soup.find("link", rel="alternate", type="text/markdown")
             assert alternate is not None
             resolved = urllib.parse.urljoin(path, target)
-            assert resolved == urllib.parse.urljoin(path, alternate["href"]), (path, target)
+            allowed = {urllib.parse.urljoin(path, alternate["href"])}
+            if alias_links:
+                allowed.add(path + "index.html.md")
+            assert resolved in allowed, (path, target)
             linked = get(base, resolved)
             assert linked.status == 200 and linked.body == twin, (path, resolved)
             assert linked.header("Content-Type").replace(" ", "").lower() == \
                 MARKDOWN_TYPE.replace(" ", "")
-        index = get(base, path + "index.html", "text/markdown")  # the file's own URL
-        assert index.status == 200 and index.body == twin, path
+        if file_urls:
+            index = get(base, path + "index.html", "text/markdown")  # the file's own URL
+            assert index.status == 200 and index.body == twin, path
     # q-values, on the home page and a guide
     guide = next(p for p in site.pages if "/guides/" in p)
     for accept, expected in ACCEPTS:
@@ -376,8 +401,8 @@ APACHE_MODULES = ("mpm_event", "authz_core", "mime", "dir", "rewrite", "headers"
 
 
 def _start_apache(site: Site, tmp: Path, port: int) -> tuple[list[str], dict[str, str], Path]:
-    (site.root / ".htaccess").write_text(_config("apache", site, port), encoding="utf-8")
-    (site.root / ".htaccess").chmod(0o644)
+    # the .htaccess the plugin wrote into the site (host_configs), as the CLI prints it
+    assert (site.root / ".htaccess").read_text(encoding="utf-8") == _config("apache", site, port)
     modules = "\n".join(f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so"
                         for m in APACHE_MODULES)
     user = "User www-data\nGroup www-data\n" if os.geteuid() == 0 else ""
@@ -421,9 +446,31 @@ def _start_serve(site: Site, tmp: Path, port: int) -> tuple[list[str], dict[str,
              "--port", str(port), "--bind", "127.0.0.1"], {}, tmp / "error.log")
 
 
+def _node(platform: str, module: str, site: Site, tmp: Path,
+          port: int) -> tuple[list[str], dict[str, str], Path]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: the generated JavaScript is not run")
+    (tmp / "module.mjs").write_text(module, encoding="utf-8")  # ESM whatever its name
+    return ([node, str(Path(__file__).with_name("hostsim.mjs")), platform,
+             str(tmp / "module.mjs"), str(site.root), str(port)], {}, tmp / "output.log")
+
+
+def _start_cloudflare(site: Site, tmp: Path,
+                      port: int) -> tuple[list[str], dict[str, str], Path]:
+    # the one the plugin wrote into the site (host_configs)
+    worker = (site.root / "_worker.js").read_text(encoding="utf-8")
+    return _node("cloudflare", worker, site, tmp, port)
+
+
+def _start_netlify(site: Site, tmp: Path, port: int) -> tuple[list[str], dict[str, str], Path]:
+    files = {f.path: f.text for f in host_files("netlify", site_dir=site.root)}
+    return _node("netlify", files[NETLIFY_FUNCTION], site, tmp, port)
+
+
 STARTERS: dict[str, Callable[[Site, Path, int], tuple[list[str], dict[str, str], Path]]] = {
     "nginx": _start_nginx, "apache": _start_apache, "caddy": _start_caddy,
-    "serve": _start_serve,
+    "serve": _start_serve, "cloudflare": _start_cloudflare, "netlify": _start_netlify,
 }
 
 
@@ -438,8 +485,170 @@ def server(request: pytest.FixtureRequest, site: Site, tmp_path: Path) -> Iterat
     request.addfinalizer(lambda: _stop(process))
     _wait(process, port, log if log.exists() else tmp_path / "output.log")
     yield f"http://127.0.0.1:{port}"
-    (site.root / ".htaccess").unlink(missing_ok=True)
 
 
 def test_server(server: str, site: Site) -> None:
     check_server(server, site)
+
+
+# -- hosted platforms: their files parsed, Vercel's rules evaluated ------------------------------
+
+
+def _source_regex(source: str) -> re.Pattern[str]:
+    """A Vercel (path-to-regexp) source of the shapes we write, as a Python regex."""
+    out, at = [], 0
+    for m in re.finditer(r":(\w+)\(((?:[^()\\]|\\.)*)\)|\(((?:[^()\\]|\\.)*)\)|\\(.)", source):
+        out.append(re.escape(source[at:m.start()]))
+        if m[1]:
+            out.append(f"(?P<{m[1]}>{m[2]})")
+        elif m[3] is not None:
+            out.append(f"({m[3]})")
+        else:
+            out.append(re.escape(m[4]))
+        at = m.end()
+    out.append(re.escape(source[at:]))
+    return re.compile("".join(out))
+
+
+def _conditions_hold(rule: dict, accept: str | None) -> bool:
+    """Vercel's `has` / `missing` on the Accept header: the value is anchored (^...$)."""
+    def matches(item: dict) -> bool:
+        assert item["type"] == "header" and item["key"] == "accept", item
+        return accept is not None and re.match(f"^(?:{item['value']})$", accept) is not None
+
+    return (all(matches(i) for i in rule.get("has", []))
+            and not any(matches(i) for i in rule.get("missing", [])))
+
+
+def vercel_host(config: dict, root: Path) -> Get:
+    """A small evaluator of vercel.json over the built site: the first matching rewrite
+    picks the file, every matching header rule adds its headers."""
+    def answer(path: str, accept: str | None) -> Reply:
+        target = path
+        for rule in config["rewrites"]:
+            m = _source_regex(rule["source"]).fullmatch(path)
+            if m and _conditions_hold(rule, accept):
+                target = re.sub(r":(\w+)", lambda k: m[k[1]], rule["destination"])
+                break
+        file = root / urllib.parse.unquote(target).lstrip("/")
+        if target.endswith("/"):
+            file = file / "index.html"
+        message = http.client.HTTPMessage()
+        if not file.is_file():
+            message["Content-Type"] = "text/html; charset=utf-8"
+            return Reply(404, message, (root / "404.html").read_bytes())
+        values: dict[str, str] = {}
+        if file.suffix == ".html":
+            values["Content-Type"] = "text/html; charset=utf-8"
+        for rule in config["headers"]:
+            if _source_regex(rule["source"]).fullmatch(path) and _conditions_hold(rule, accept):
+                values.update({h["key"]: h["value"] for h in rule["headers"]})
+        for key, value in values.items():
+            message[key] = value
+        return Reply(200, message, file.read_bytes())
+
+    return answer
+
+
+def test_vercel(site: Site) -> None:
+    text = (site.root / "vercel.json").read_text(encoding="utf-8")  # written by the plugin
+    config = json.loads(text)
+    assert set(config) == {"rewrites", "headers"}
+    for rule in config["rewrites"]:
+        assert set(rule) == {"source", "has", "destination"}
+    assert text == host_files("vercel", site_dir=site.root)[0].text  # the CLI's, from the site
+    check_server(vercel_host(config, site.root), site, file_urls=False, alias_links=True)
+
+
+def test_netlify_files(site: Site) -> None:
+    files = {f.path: f for f in host_files("netlify", site_dir=site.root)}
+    assert set(files) == {"netlify.toml", NETLIFY_FUNCTION, "_headers"}
+    toml = tomllib.loads(files["netlify.toml"].text)
+    found = {h["for"]: h["values"]["Content-Type"] for h in toml["headers"]}
+    assert found == {"/*.md": MARKDOWN_TYPE, "/llms.txt": TEXT_TYPE,
+                     "/llms-full.txt": TEXT_TYPE}
+    published = (site.root / "_headers").read_text(encoding="utf-8")
+    assert published == files["_headers"].text
+    rules: dict[str, list[str]] = {}
+    for line in published.splitlines():  # Netlify's _headers: a path, then indented headers
+        if line.startswith("#") or not line.strip():
+            continue
+        if not line.startswith(" "):
+            rules[line] = []
+        else:
+            rules[list(rules)[-1]].append(line.strip())
+    assert rules == {f"/{n}": [f"Content-Type: {TEXT_TYPE}"] for n in LLMS_FILES}
+    assert 'path: "/*"' in files[NETLIFY_FUNCTION].text
+
+
+# -- the plugin option and the command ---------------------------------------------------------
+
+
+def test_published_by_the_plugin(site: Site) -> None:
+    """host_configs wrote each host's site-folder file, equal to what the command prints, and
+    none of them is a page (sitemap, search index)."""
+    for host, name in (("apache", ".htaccess"), ("netlify", "_headers"),
+                       ("vercel", "vercel.json"), ("cloudflare", "_worker.js")):
+        [file] = [f for f in host_files(host, site_dir=site.root) if f.published]
+        assert file.path == name
+        assert (site.root / name).read_text(encoding="utf-8") == file.text, name
+    index = json.loads((site.root / "search" / "search_index.json").read_text("utf-8"))
+    locations = {d["location"] for d in index["docs"]}
+    assert not any(n in loc for loc in locations
+                   for n in (".htaccess", "_headers", "vercel", "_worker"))
+    sitemap = (site.root / "sitemap.xml").read_text(encoding="utf-8")
+    assert "htaccess" not in sitemap and "_worker" not in sitemap
+
+
+def test_plugin_rejects_a_server_host(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """nginx and Caddy are configured on the server: the option names the hosts it takes."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    config = write_project(tmp_path, {"harvest/pat.yaml": HARVEST},
+                           plugin={"host_configs": ["nginx"]})
+    with pytest.raises(Abort):
+        load_config(config_file=str(config))
+    assert "option 'host_configs': Expected one of: ('apache', 'netlify', 'vercel', " \
+           "'cloudflare') but received: 'nginx'" in caplog.text
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([sys.executable, "-m", "guidebook.cli", *args], cwd=cwd,
+                            capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "NO_COLOR": "1", "TERM": "dumb"})
+    assert "Traceback" not in result.stdout + result.stderr
+    return result
+
+
+@pytest.mark.parametrize("host", HOSTS)
+def test_command_prints_each_host(host: str, site: Site, tmp_path: Path) -> None:
+    printed = _cli("host-config", host, "--site-dir", str(site.root), "--port", "9123",
+                   cwd=tmp_path)
+    assert printed.returncode == 0, printed.stderr
+    files = host_files(host, site_dir=site.root, port=9123)
+    if len(files) == 1:
+        assert printed.stdout == files[0].text
+    else:
+        for file in files:
+            assert f"---- {file.path} ----" in printed.stdout and file.text in printed.stdout
+    written = _cli("host-config", host, "--site-dir", str(site.root), "--port", "9123",
+                   "--out", "out", cwd=tmp_path)
+    assert written.returncode == 0, written.stderr
+    for file in files:
+        assert (tmp_path / "out" / file.path).read_text(encoding="utf-8") == file.text
+
+
+def test_command_reads_site_dir_from_mkdocs_yml(site: Site) -> None:
+    project = site.root.parent  # mkdocs.yml is there; its site_dir is the default, site/
+    printed = _cli("host-config", "vercel", cwd=project)
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout == (site.root / "vercel.json").read_text(encoding="utf-8")
+
+
+def test_command_needs_a_built_site_for_vercel(tmp_path: Path) -> None:
+    result = _cli("host-config", "vercel", "--site-dir", "nowhere", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "nowhere: no built site there" in result.stderr and "mkdocs build" in result.stderr
+    served = _cli("serve", "--site-dir", "nowhere", cwd=tmp_path)
+    assert served.returncode == 1 and "no built site there" in served.stderr

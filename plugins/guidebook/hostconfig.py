@@ -623,7 +623,7 @@ def vercel(pages: list[str]) -> str:
     # (source, destination, Link target relative to the page)
     groups: list[tuple[str, str, str]] = []
     if "/" in pages:
-        groups.append(("/", "/index.html.md", "index.html.md"))
+        groups.append(("/", "/index.html.md", "index.md"))
     folders = sorted(p.strip("/") for p in pages if p.endswith("/") and p != "/")
     for at in range(0, len(folders), VERCEL_GROUP):
         chunk = folders[at:at + VERCEL_GROUP]
