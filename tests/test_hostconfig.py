@@ -316,6 +316,7 @@ def check_server(base: str | Get, site: Site, *, file_urls: bool = True,
         assert get(base, "/no-such.md", accept).status == 404
         plain = get(base, site.plain, accept)
         assert plain.status == 200, accept
+        assert plain.header("Content-Type").startswith("text/html"), accept
         assert plain.body == (root / "plain" / "index.html").read_bytes()
         assert _link(plain) is None
     assert get(base, "/plain.md", "text/markdown").status == 404
@@ -358,9 +359,9 @@ def _wait(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
     pytest.fail(f"the server did not start on port {port}:\n{text[-3000:]}")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def _stop(process: subprocess.Popen[bytes], how: int = signal.SIGTERM) -> None:
     if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(how)
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
@@ -489,6 +490,40 @@ def server(request: pytest.FixtureRequest, site: Site, tmp_path: Path) -> Iterat
 
 def test_server(server: str, site: Site) -> None:
     check_server(server, site)
+
+
+def test_mkdocs_serve(site: Site, tmp_path: Path) -> None:
+    """`mkdocs serve` negotiates too (its HTML carries the live-reload script, and its twins
+    name the local address: compared with each other, not with the built site)."""
+    port = _free_port()
+    command = [sys.executable, "-m", "mkdocs", "serve", "-f",
+               str(site.root.parent / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"]
+    with open(tmp_path / "output.log", "wb") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, cwd=tmp_path,
+                                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    try:
+        _wait(process, port, tmp_path / "output.log")
+        base = f"http://127.0.0.1:{port}"
+        for path in site.pages:
+            md = http_get(base, path, "text/markdown")
+            assert md.status == 200 and md.header("Content-Type") == MARKDOWN_TYPE, path
+            assert "accept" in _vary(md)
+            assert md.body == http_get(base, path + "index.html.md").body
+            html = http_get(base, path, BROWSER)
+            assert html.status == 200 and html.header("Content-Type").startswith("text/html")
+            assert b"livereload" in html.body and "accept" in _vary(html)
+            target = _link(html)
+            assert target is not None, path
+            assert http_get(base, urllib.parse.urljoin(path, target)).body == md.body
+        plain = http_get(base, site.plain, "text/markdown")
+        assert plain.status == 200 and _link(plain) is None
+        assert plain.header("Content-Type").startswith("text/html")
+        assert http_get(base, "/no/such/page/", "text/markdown").status == 404
+        llms = http_get(base, "/llms.txt")
+        assert llms.status == 200 and llms.header("Content-Type") == TEXT_TYPE
+    finally:
+        _stop(process, signal.SIGINT)  # mkdocs serve removes its temporary site on Ctrl-C
 
 
 # -- hosted platforms: their files parsed, Vercel's rules evaluated ------------------------------

@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import http.server
 import json
-import os
 import re
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -688,51 +687,75 @@ def published_files(hosts: Iterable[str], twins: Iterable[str]) -> dict[str, str
     return found
 
 
-# -- a local server ----------------------------------------------------------------------------
+# -- local servers -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """How a local server answers a request: the site path to serve and headers to add."""
+
+    path: str
+    headers: dict[str, str]
+    content_type: str | None  # replaces the server's guess on a 200
+
+
+def negotiate(path: str, accept: str | None, is_file: Callable[[str], bool]) -> Answer:
+    """The answer to a GET of the site path `path` (decoded, from `/`) with this Accept header;
+    `is_file(site_path)` tells whether the site has that file."""
+    twin = page_twin(path)
+    if twin is None:
+        return Answer(path, {"Vary": "Accept"} if path.endswith(".md") else {},
+                      content_type(path))
+    page = path + "index.html" if path.endswith("/") else path
+    if not (is_file(page) and is_file(twin.file)):
+        return Answer(path, {"Vary": "Accept"}, content_type(page))
+    if prefers_markdown(accept):
+        return Answer(twin.file, {"Vary": "Accept"}, MARKDOWN_TYPE)
+    return Answer(path, {"Vary": "Accept", "Link": link_header(twin.link)}, HTML_TYPE)
+
+
+def _site_file(root: Path) -> Callable[[str], bool]:
+    base = root.resolve()
+
+    def is_file(path: str) -> bool:
+        target = (base / path.lstrip("/")).resolve()
+        return (target == base or base in target.parents) and target.is_file()
+
+    return is_file
 
 
 class NegotiatingHandler(http.server.SimpleHTTPRequestHandler):
     """Serves a built site the way the generated configurations do (`guidebook serve`)."""
 
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".md": MARKDOWN_TYPE, ".html": HTML_TYPE, ".txt": TEXT_TYPE}
-    _extra: dict[str, str]
+    _answer: Answer | None = None
 
     def send_head(self) -> Any:
-        self._extra = {}
         path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
-        twin = page_twin(path)
-        if twin is not None and self.command in ("GET", "HEAD"):
-            self._extra["Vary"] = "Accept"
-            page = Path(self.translate_path(path))
-            if path.endswith("/"):
-                page = page / "index.html"
-            if page.is_file() and Path(self.translate_path(twin.file)).is_file():
-                if prefers_markdown(self.headers.get("Accept")):
-                    self.path = urllib.parse.quote(twin.file)
-                else:
-                    self._extra["Link"] = link_header(twin.link)
-        elif path.endswith(".md"):
-            self._extra["Vary"] = "Accept"
+        self._answer = negotiate(path, self.headers.get("Accept"),
+                                 _site_file(Path(self.directory)))
+        if self._answer.path != path:
+            self.path = urllib.parse.quote(self._answer.path)
         return super().send_head()
 
-    def guess_type(self, path: Any) -> str:
-        if os.path.basename(str(path)) in LLMS_FILES:
-            return TEXT_TYPE
-        return super().guess_type(path)
+    def send_header(self, keyword: str, value: str) -> None:
+        answer = self._answer
+        if answer is not None and answer.content_type and keyword.lower() == "content-type":
+            value = answer.content_type
+        super().send_header(keyword, value)
 
     def end_headers(self) -> None:
-        for key, value in getattr(self, "_extra", {}).items():
-            self.send_header(key, value)
+        if self._answer is not None:
+            for key, value in self._answer.headers.items():
+                super().send_header(key, value)
         super().end_headers()
 
     def send_error(self, code: int, message: str | None = None,
                    explain: str | None = None) -> None:
+        self._answer = None
         page = Path(self.directory) / "404.html"
         if code != 404 or not page.is_file():
             super().send_error(code, message, explain)
             return
-        getattr(self, "_extra", {}).pop("Link", None)
         body = page.read_bytes()
         self.send_response(404)
         self.send_header("Content-Type", HTML_TYPE)
@@ -755,3 +778,34 @@ def make_server(site_dir: Path, port: int, bind: str = "127.0.0.1",
                 super().log_message(format, *args)
 
     return http.server.ThreadingHTTPServer((bind, port), Handler)
+
+
+def negotiating_app(app: Callable[..., Any], root: Callable[[], str],
+                    mount_path: str = "/") -> Callable[..., Any]:
+    """A WSGI middleware serving the site that `app` serves from the folder `root()` (at
+    `mount_path`) with the same negotiation (for `mkdocs serve`)."""
+    mount = mount_path if mount_path.endswith("/") else mount_path + "/"
+
+    def middleware(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        raw = environ.get("PATH_INFO", "")
+        path = raw.encode("latin-1").decode("utf-8", "ignore")
+        if (environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+                or not (path + "/").startswith(mount)):
+            return app(environ, start_response)
+        site_path = "/" + path[len(mount):]
+        answer = negotiate(site_path, environ.get("HTTP_ACCEPT"), _site_file(Path(root())))
+        if answer.path != site_path:
+            served = mount.rstrip("/") + answer.path
+            environ = {**environ, "PATH_INFO": served.encode("utf-8").decode("latin-1")}
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            if status.startswith("200"):
+                if answer.content_type:
+                    headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
+                    headers.append(("Content-Type", answer.content_type))
+                headers = [*headers, *answer.headers.items()]
+            return start_response(status, headers, exc_info)
+
+        return app(environ, start)
+
+    return middleware

@@ -22,7 +22,7 @@ from mkdocs.structure.toc import get_toc
 from .config import GuidebookConfig
 from .errors import Problem
 from .export_files import ExportFiles
-from .hostconfig import published_files
+from .hostconfig import negotiating_app, published_files
 from .prerender import Prerender, Record, RenderError, Spool
 from .render import Heading, Renderer, TemplateProblem
 from .searchindex import SearchShortcut
@@ -505,11 +505,15 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._spool, self._spilled = None, {}
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
-        """Priority 0. Rebuilds when a guide or an override template changes."""
+        """Priority 0. Rebuilds when a guide or an override template changes, and answers
+        agents that ask for Markdown with the twins, as `guidebook serve` does."""
         if self.config.enabled:
             server.watch(str(self.config.guides_dir))
             if self.config.templates_dir:
                 server.watch(str(self.config.templates_dir))
+            if self.config.agent_outputs and hasattr(server, "set_app"):
+                server.set_app(negotiating_app(server.get_app(), lambda: server.root,
+                                               getattr(server, "mount_path", "/")))
         return server
 
 
