@@ -38,20 +38,20 @@ browser:
 # The host-config tests start Debian's nginx, apache2 and caddy on their own ports with the
 # generated configurations; install them when we can (as root, with apt-get). The system
 # services are not started (a temporary policy-rc.d): the tests never use them.
-SERVERS := nginx:nginx apache2:apache2 caddy:caddy
+SERVERS := nginx apache2 caddy
 servers:
-	@missing=""; for pair in $(SERVERS); do \
-	  command -v "$${pair%%:*}" >/dev/null || [ -x "/usr/sbin/$${pair%%:*}" ] || missing="$$missing $${pair#*:}"; \
+	@missing=""; for name in $(SERVERS); do \
+	  command -v $$name >/dev/null || [ -x /usr/sbin/$$name ] || missing="$$missing $$name"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing Debian's$$missing for the host-config tests..."; \
-	    policy=""; if [ ! -e /usr/sbin/policy-rc.d ]; then \
+	    policy=""; \
+	    if [ ! -e /usr/sbin/policy-rc.d ]; then \
 	      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy=1; \
 	    fi; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; rc=$$?; \
-	    if [ -n "$$policy" ]; then rm -f /usr/sbin/policy-rc.d; fi; \
-	    exit $$rc; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    rc=$$?; [ -z "$$policy" ] || rm -f /usr/sbin/policy-rc.d; exit $$rc; \
 	  else \
 	    echo "note:$$missing missing; host-config tests will be skipped (apt-get install$$missing)"; \
 	  fi; \

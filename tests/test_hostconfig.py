@@ -424,8 +424,8 @@ DirectoryIndex index.html
     Require all denied
 </Directory>
 <Directory "{site.root}">
-    AllowOverride All
-    Options FollowSymLinks
+    AllowOverride FileInfo
+    Options SymLinksIfOwnerMatch
     Require all granted
 </Directory>
 """, encoding="utf-8")
