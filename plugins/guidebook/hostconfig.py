@@ -197,15 +197,9 @@ def caseless(regex: str) -> str:
 
 def twinned_pages(site_dir: Path) -> list[str]:
     """URL paths of the pages of a built site that have a twin (`/`, `/x/y/`, `/z.html`)."""
-    found = []
-    for path in sorted(site_dir.rglob("*.html.md")):
-        if not path.is_file():
-            continue
-        rel = path.relative_to(site_dir).as_posix()[: -len(TWIN_SUFFIX)]
-        if not (site_dir / rel).is_file():
-            continue  # a twin whose page is not there
-        found.append(pages_of_twins([rel + TWIN_SUFFIX])[0])
-    return found
+    twins = (p.relative_to(site_dir).as_posix() for p in sorted(site_dir.rglob("*.html.md")))
+    return pages_of_twins(t for t in twins if (site_dir / t).is_file()
+                          and (site_dir / t[: -len(TWIN_SUFFIX)]).is_file())
 
 
 def pages_of_twins(twins: Iterable[str]) -> list[str]:
@@ -546,7 +540,7 @@ export async function negotiate(request, asset, next) {
   if (LLMS.has(path)) return withHeaders(await next(), { "Content-Type": TEXT });
   const twin = pageTwin(path);
   if (twin === null || (request.method !== "GET" && request.method !== "HEAD")) return next();
-  const found = await asset(new URL(twin.file, url));
+  const found = await asset(new URL(twin.file, url).href);
   if (found.ok && prefersMarkdown(request.headers.get("Accept"))) {
     return withHeaders(found, { "Content-Type": MARKDOWN, Vary: "Accept" });
   }
