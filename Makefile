@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup site serve whitelabel test lint browser bench clean
+.PHONY: setup site serve whitelabel test lint browser servers bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,10 +35,32 @@ browser:
 	  fi; \
 	fi
 
+# The host-config tests start Debian's nginx, apache2 and caddy on their own ports with the
+# generated configurations; install them when we can (as root, with apt-get). The system
+# services are not started (a temporary policy-rc.d): the tests never use them.
+SERVERS := nginx apache2 caddy
+servers:
+	@missing=""; for name in $(SERVERS); do \
+	  command -v $$name >/dev/null || [ -x /usr/sbin/$$name ] || missing="$$missing $$name"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's$$missing for the host-config tests..."; \
+	    policy=""; \
+	    if [ ! -e /usr/sbin/policy-rc.d ]; then \
+	      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy=1; \
+	    fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    rc=$$?; [ -z "$$policy" ] || rm -f /usr/sbin/policy-rc.d; exit $$rc; \
+	  else \
+	    echo "note:$$missing missing; host-config tests will be skipped (apt-get install$$missing)"; \
+	  fi; \
+	fi
+
 lint: setup
 	$(BIN)/ruff check plugins tests scripts
 
-test: setup browser lint
+test: setup browser servers lint
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest
 
 bench: setup

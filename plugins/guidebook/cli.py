@@ -25,6 +25,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .errors import GuideError, Problem
+from .hostconfig import DEFAULT_PORT, HOSTS, HostConfigError, host_files, make_server
 from .load import display_path, slugify
 from .model import Source
 from .schema import KEY_HINT, KEY_RE, json_schema
@@ -691,6 +692,97 @@ def check_whitelabel(ctx: click.Context, site_dir: str, forbid: tuple[str, ...])
                       echo=lambda line: _print(out, line))
     if code:
         ctx.exit(code)
+
+
+# -- host-config, serve ------------------------------------------------------------------------
+
+
+def _site_dir(ctx: click.Context, site_dir: str | None) -> Path:
+    """--site-dir, else mkdocs.yml's site_dir (default `site`) beside it."""
+    if site_dir:
+        return Path(site_dir)
+    project = _project(ctx)
+    configured = "site"
+    if project.config_file is not None:
+        text = project.config_file.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=_ConfigLoader)  # noqa: S506
+        if isinstance(data, dict) and data.get("site_dir"):
+            configured = str(data["site_dir"])
+    return project.root / configured
+
+
+@cli.command("host-config")
+@click.argument("host", type=click.Choice(HOSTS))
+@click.option("--site-dir", metavar="DIR", default=None,
+              help="The built site [default: site_dir of ./mkdocs.yml, else site].")
+@click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True,
+              help="Port nginx and Caddy listen on.")
+@click.option("--bind", metavar="ADDR", default="",
+              help="Address nginx and Caddy listen on [default: every address].")
+@click.option("--out", "out_dir", metavar="DIR", default=None,
+              help="Write the files into DIR (at their paths) instead of printing them.")
+@click.pass_context
+def host_config(ctx: click.Context, host: str, site_dir: str | None, port: int, bind: str,
+                out_dir: str | None) -> None:
+    """Print the configuration that serves the Markdown twins to agents on HOST.
+
+    \b
+    Pages answer `Accept: text/markdown` with their twin, keep HTML for browsers (with a
+    Link header naming the twin), and .md and llms files get UTF-8 content types.
+    Examples:
+      guidebook host-config nginx --port 80 > /etc/nginx/conf.d/guides.conf
+      guidebook host-config apache > site/.htaccess
+      guidebook host-config netlify --out .
+    """
+    try:
+        files = host_files(host, site_dir=_site_dir(ctx, site_dir), port=port, bind=bind)
+    except HostConfigError as exc:
+        raise UserError(str(exc)) from None
+    if out_dir is not None:
+        for file in files:
+            target = Path(out_dir) / file.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(file.text, encoding="utf-8")
+            _print(out, f"wrote {display_path(target)}")
+        return
+    for i, file in enumerate(files):
+        if len(files) > 1:
+            mark = "//" if file.path.endswith(".js") else "#"
+            click.echo(("\n" if i else "") + f"{mark} ---- {file.path} ----")
+        click.echo(file.text, nl=False)
+
+
+@cli.command()
+@click.option("--site-dir", metavar="DIR", default=None,
+              help="The built site [default: site_dir of ./mkdocs.yml, else site].")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--bind", metavar="ADDR", default="127.0.0.1", show_default=True)
+@click.pass_context
+def serve(ctx: click.Context, site_dir: str | None, port: int, bind: str) -> None:
+    """Serve a built site as the host configurations do: Markdown to agents that ask.
+
+    \b
+    Example:
+      mkdocs build && guidebook serve
+      curl -H 'Accept: text/markdown' http://127.0.0.1:8000/
+    """
+    folder = _site_dir(ctx, site_dir)
+    if not (folder / "index.html").is_file():
+        raise UserError(f"{display_path(folder)}: no built site there (run `mkdocs build` "
+                        f"first, or pass --site-dir)")
+    try:
+        server = make_server(folder, port, bind)
+    except OSError as exc:
+        raise UserError(f"cannot listen on {bind}:{port}: {exc.strerror or exc}") from None
+    host, real_port = server.server_address[:2]
+    _print(out, f"Serving {display_path(folder)} at http://{host}:{real_port}/ "
+                f"(Markdown twins for Accept: text/markdown; Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 # -- entry point -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from .exports import CHATGPT_URL, CLAUDE_URL, DEFAULT_BUDGET, FORMATS
+from .hostconfig import PUBLISHED as HOST_FILES
 from .load import DEFAULT_MAX_BYTES
 from .site import (
     DEFAULT_BRAND,
@@ -14,6 +15,8 @@ from .site import (
     PROFILE_TITLE_PATTERN,
     TITLE_PATTERN,
 )
+
+PUBLISHED_HOSTS = tuple(HOST_FILES)
 
 
 class LlmsConfig(base.Config):
@@ -95,3 +98,7 @@ class GuidebookConfig(base.Config):
     """/llms.txt and /llms-full.txt."""
     page_actions = c.SubConfig(PageActionsConfig)
     """The page action menu and its assistant links."""
+    host_configs = c.ListOfItems(c.Choice(PUBLISHED_HOSTS), default=[])
+    """Hosts whose configuration files live in the site folder and are written into it
+    (`apache`: .htaccess, `netlify`: _headers, `vercel`: vercel.json, `cloudflare`:
+    _worker.js), so agents get the Markdown twins there; see `guidebook host-config`."""

@@ -22,6 +22,7 @@ from mkdocs.structure.toc import get_toc
 from .config import GuidebookConfig
 from .errors import Problem
 from .export_files import ExportFiles
+from .hostconfig import negotiating_app, published_files
 from .prerender import Prerender, Record, RenderError, Spool
 from .render import Heading, Renderer, TemplateProblem
 from .searchindex import SearchShortcut
@@ -189,6 +190,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         if self.config.agent_outputs:
             self._exports = ExportFiles(self.config)
             self._exports.add(files, config, site, self._pages, self.config.templates_dir)
+        self._add_host_configs(files, config)
         self._search = SearchShortcut(config.plugins)
         self._close_spill()
         # Spilled pages are read back only by our page jobs: every other handler of a later
@@ -201,6 +203,19 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         if self._exports is not None:  # on what the build leaves idle
             self._exports.start(parallel=self.config.parallel)
         return files
+
+    def _add_host_configs(self, files: Files, config: MkDocsConfig) -> None:
+        """The `host_configs` files that live in the site (.htaccess, _worker.js, ...)."""
+        if not self.config.host_configs:
+            return
+        twins = [f.dest_uri for f in files if f.dest_uri.endswith(".html.md")]
+        for path, text in published_files(self.config.host_configs, twins).items():
+            if any(f.dest_uri == path for f in files):
+                log.warning(f"the site already has {path}; guidebook does not write one "
+                            f"(remove it to get the generated file)")
+                continue
+            files.append(File.generated(config, path, content=text,
+                                        inclusion=InclusionLevel.INCLUDED))
 
     def _start_rendering(self, files: Files) -> None:
         """Queue every page body, rendered on the second core if possible (a guide's job also
@@ -493,11 +508,15 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._spool, self._spilled = None, {}
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
-        """Priority 0. Rebuilds when a guide or an override template changes."""
+        """Priority 0. Rebuilds when a guide or an override template changes, and answers
+        agents that ask for Markdown with the twins, as `guidebook serve` does."""
         if self.config.enabled:
             server.watch(str(self.config.guides_dir))
             if self.config.templates_dir:
                 server.watch(str(self.config.templates_dir))
+            if self.config.agent_outputs and hasattr(server, "set_app"):
+                server.set_app(negotiating_app(server.get_app(), lambda: server.root,
+                                               getattr(server, "mount_path", "/")))
         return server
 
 

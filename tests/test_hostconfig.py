@@ -1,0 +1,689 @@
+"""Host configurations: the real nginx, Apache and Caddy (and `guidebook serve`) serving a
+built site with the generated configuration, checked with plain HTTP requests; the hosted
+platforms' files parsed and evaluated against sample requests."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+import urllib.parse
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import HARVEST, build, write_project
+from guidebook.hostconfig import (
+    HOSTS,
+    LLMS_FILES,
+    MARKDOWN_TYPE,
+    NETLIFY_FUNCTION,
+    TEXT_TYPE,
+    accept_classes,
+    caseless,
+    decision_regex,
+    entry_regex,
+    host_files,
+    lookahead_regex,
+    page_twin,
+    prefers_markdown,
+    twinned_pages,
+)
+
+REQUIRE = os.environ.get("GUIDEBOOK_REQUIRE_SERVERS", "").strip() in ("1", "true", "yes")
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+SLACK = """\
+connector: {key: slack, name: Slack, category: Communication}
+auth: {label: OAuth 2.0}
+actions:
+  - {id: slack_send, label: Send message, scopes: ["chat:write"]}
+sections:
+  - title: Create an app
+    steps:
+      - title: Open the app page
+        content: Go to **Your Apps**.
+        scopes: ["chat:write"]
+fields: [Client ID, {label: Client Secret, secret: true}]
+"""
+
+# Accept headers and what they ask for (the rule in the hostconfig docstring).
+ACCEPTS = [
+    ("text/markdown", True),
+    ("text/x-markdown", True),
+    ("TEXT/MARKDOWN", True),
+    ("text/markdown, text/html, */*", True),
+    ("text/html, text/markdown", True),
+    ("text/markdown;q=0.9, text/html;q=0.8", True),
+    ("text/html;q=0.5, text/markdown;q=0.6", True),
+    ("text/html;q=0.9, text/markdown", True),
+    ("text/markdown;charset=utf-8;q=0.7, text/html;q=0.7", True),
+    ("text/plain, text/markdown;q=0.3, */*;q=0.1", True),
+    ("text/markdown;q=1.0, text/html", True),
+    ("text/html, text/markdown;q=0.9", False),
+    ("text/markdown;q=0.5, text/html;q=0.6", False),
+    ("text/markdown;q=0", False),
+    ("text/markdown;q=0.05", False),
+    ("text/markdown;q=0.0, text/html", False),
+    ("text/x-markdown;q=0.2, text/html;q=0.25", True),
+    ("text/x-markdown;q=0.2, text/html;q=0.3", False),
+    ("text/markdownx, text/html;q=0.1", False),
+    ("application/markdown", False),
+    (BROWSER, False),
+    ("*/*", False),
+    ("text/*", False),
+    ("", False),
+]
+
+
+# -- the rules ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("accept", "expected"), ACCEPTS)
+def test_prefers_markdown(accept: str, expected: bool) -> None:
+    assert prefers_markdown(accept) is expected
+
+
+def _regex_decision(accept: str, flags: int = re.I) -> bool:
+    """The decision the servers make: classes by the first matching regex, then the pair."""
+    md = next((c for c in range(10, 0, -1)
+               if re.search(entry_regex(r"text/(?:x-)?markdown", c), accept, flags)), 0)
+    html = next((c for c in range(10, 0, -1)
+                 if re.search(entry_regex("text/html", c), accept, flags)), 0)
+    pair = f"{md or ''}:{html or ''}"
+    return re.match(decision_regex(), pair) is not None
+
+
+def _headers_to_try() -> list[str]:
+    """Every header of ACCEPTS and combinations of entries with many q-values."""
+    entries = ["text/markdown", "text/x-markdown", "text/html", "*/*", "text/plain",
+               "application/json"]
+    qs = ["", ";q=1", ";q=1.000", ";q=0.999", ";q=0.9", ";q=0.85", ";q=0.8", ";q=0.5",
+          ";q=0.45", ";q=0.1", ";q=0.05", ";q=0", ";q=0.", ";charset=utf-8;q=0.7", ";level=1"]
+    found = [accept for accept, _ in ACCEPTS]
+    for i, a in enumerate(entries):
+        for j, b in enumerate(entries):
+            for k, qa in enumerate(qs):
+                qb = qs[(k * 7 + i + j) % len(qs)]
+                found.append(f"{a}{qa}, {b}{qb}")
+                found.append(f"{b}{qb},{a}{qa}")
+    return found
+
+
+def test_regexes_decide_like_the_parser() -> None:
+    """The regular expressions every server uses agree with `prefers_markdown`."""
+    for accept in _headers_to_try():
+        assert _regex_decision(accept) is prefers_markdown(accept), accept
+        md, html = accept_classes(accept)
+        whole = re.fullmatch(caseless(lookahead_regex()), accept)  # Vercel's single pattern
+        assert (whole is not None) is prefers_markdown(accept), (accept, md, html)
+
+
+@pytest.mark.parametrize(("path", "file", "link"), [
+    ("/", "/index.html.md", "index.md"),
+    ("/index.html", "/index.html.md", "index.md"),
+    ("/a/b/", "/a/b/index.html.md", "../b.md"),
+    ("/a/b/index.html", "/a/b/index.html.md", "../b.md"),
+    ("/a/page.html", "/a/page.html.md", "page.html.md"),
+])
+def test_page_twin(path: str, file: str, link: str) -> None:
+    twin = page_twin(path)
+    assert twin is not None and (twin.file, twin.link) == (file, link)
+    # the Link target, resolved against the page URL, is the page's canonical twin
+    assert urllib.parse.urljoin("http://h" + path, link).startswith("http://h/")
+
+
+@pytest.mark.parametrize("path", ["/a/b", "/a/b.md", "/llms.txt", "/assets/x.css"])
+def test_no_page_no_twin(path: str) -> None:
+    assert page_twin(path) is None
+
+
+# -- a built site ------------------------------------------------------------------------------
+
+
+@dataclass
+class Site:
+    root: Path  # the built site
+    pages: list[str]  # URL paths of sitemap.xml
+    plain: str  # a page without a twin (a static HTML file of the docs folder)
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[Site]:
+    """A small site built into a folder every server's workers can read (not tmp_path, whose
+    parents are private to this user)."""
+    top = Path(tempfile.mkdtemp(prefix="guidebook-hostcfg-"))
+    try:
+        top.chmod(0o755)
+        config = write_project(
+            top / "project",
+            {"harvest/pat.yaml": HARVEST, "slack/oauth.yaml": SLACK},
+            docs={"index.md": "# Home\n\nWelcome.\n",
+                  "about.md": "# About\n\nWho we are.\n",
+                  "setup/index.md": "# Setup\n\nFirst steps.\n",
+                  "plain/index.html": "<!doctype html><title>Plain</title><p>No twin.</p>\n"},
+            plugin={"host_configs": ["apache", "netlify", "vercel", "cloudflare"]})
+        root = build(config)
+        for path in [top, *top.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        tree = ET.parse(root / "sitemap.xml")
+        base = "https://guides.example.test"
+        pages = [e.text[len(base):] for e in tree.iter()
+                 if e.tag.endswith("loc") and e.text]
+        yield Site(root, pages, "/plain/")
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+def test_site_fixture(site: Site) -> None:
+    assert len(site.pages) >= 8  # home, about, setup, 2 guides, 2 connectors, connectors
+    assert "/" in site.pages and "/about/" in site.pages
+    assert (site.root / "plain" / "index.html").is_file()
+    assert not (site.root / "plain" / "index.html.md").exists()
+    assert sorted(twinned_pages(site.root)) == sorted(site.pages)
+
+
+# -- HTTP --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name) or ""
+
+
+def http_get(base: str, path: str, accept: str | None = None) -> Reply:
+    url = urllib.parse.urlsplit(base)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    try:
+        headers = {"Accept": accept} if accept is not None else {}
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        return Reply(response.status, response.headers, response.read())
+    finally:
+        conn.close()
+
+
+def _vary(reply: Reply) -> list[str]:
+    return [v.strip().lower() for v in reply.header("Vary").split(",") if v.strip()]
+
+
+def _link(reply: Reply) -> str | None:
+    """The target of the `rel="alternate"; type="text/markdown"` Link, if any."""
+    for value in reply.headers.get_all("Link") or []:
+        for part in value.split(","):
+            m = re.fullmatch(r'\s*<([^>]*)>\s*;(.*)', part)
+            if m and re.search(r'rel="?alternate"?', m[2]) and "text/markdown" in m[2]:
+                return m[1]
+    return None
+
+
+Get = Callable[[str, str | None], Reply]
+
+
+def check_server(base: str | Get, site: Site, *, file_urls: bool = True,
+                 alias_links: bool = False) -> None:
+    """Every behaviour the configurations promise, on the server at `base` (a URL, or a
+    function answering (path, accept) for a simulated host). `file_urls`: also the pages'
+    `index.html` URLs; `alias_links`: Link headers may name the twin's alias
+    (`index.html.md` beside the page) instead of the canonical twin."""
+    if isinstance(base, str):
+        url = base
+
+        def get(_: str, path: str, accept: str | None = None) -> Reply:
+            return http_get(url, path, accept)
+    else:
+        answer = base
+
+        def get(_: str, path: str, accept: str | None = None) -> Reply:
+            return answer(path, accept)
+    root = site.root
+    for path in site.pages:
+        twin = (root / path.lstrip("/") / "index.html.md").read_bytes()
+        page = (root / path.lstrip("/") / "index.html").read_bytes()
+        for accept in ("text/markdown", "text/x-markdown", "text/markdown, text/html;q=0.9"):
+            md = get(base, path, accept)
+            assert md.status == 200, (path, accept, md.status)
+            assert md.header("Content-Type").lower().replace(" ", "") == \
+                MARKDOWN_TYPE.replace(" ", ""), (path, md.header("Content-Type"))
+            assert md.body == twin, path
+            assert "accept" in _vary(md), (path, md.header("Vary"))
+            assert _link(md) is None, path
+        for accept in (None, BROWSER, "text/html, text/markdown;q=0.5"):
+            html = get(base, path, accept)
+            assert html.status == 200, (path, accept)
+            assert html.header("Content-Type").lower().replace(" ", "") == \
+                "text/html;charset=utf-8", (path, html.header("Content-Type"))
+            assert html.body == page, path
+            assert "accept" in _vary(html), (path, accept, html.header("Vary"))
+            target = _link(html)
+            assert target is not None, (path, accept, html.headers.get_all("Link"))
+            # it names the twin the page's own <link rel="alternate"> names
+            soup = BeautifulSoup(page, "html.parser")
+            alternate = soup.find("link", rel="alternate", type="text/markdown")
+            assert alternate is not None
+            resolved = urllib.parse.urljoin(path, target)
+            allowed = {urllib.parse.urljoin(path, alternate["href"])}
+            if alias_links:
+                allowed.add(path + "index.html.md")
+            assert resolved in allowed, (path, target)
+            linked = get(base, resolved)
+            assert linked.status == 200 and linked.body == twin, (path, resolved)
+            assert linked.header("Content-Type").replace(" ", "").lower() == \
+                MARKDOWN_TYPE.replace(" ", "")
+        if file_urls:
+            index = get(base, path + "index.html", "text/markdown")  # the file's own URL
+            assert index.status == 200 and index.body == twin, path
+    # q-values, on the home page and a guide
+    guide = next(p for p in site.pages if "/guides/" in p)
+    for accept, expected in ACCEPTS:
+        for path in ("/", guide):
+            reply = get(base, path, accept)
+            want = (root / path.lstrip("/") / ("index.html.md" if expected else "index.html"))
+            assert reply.status == 200 and reply.body == want.read_bytes(), (path, accept)
+    # llms files and .md URLs
+    for name in LLMS_FILES:
+        reply = get(base, "/" + name)
+        assert reply.status == 200 and reply.body == (root / name).read_bytes(), name
+        assert reply.header("Content-Type").replace(" ", "").lower() == \
+            TEXT_TYPE.replace(" ", ""), name
+    for md in sorted(root.rglob("*.md")):
+        rel = "/" + md.relative_to(root).as_posix()
+        reply = get(base, rel)
+        assert reply.status == 200 and reply.body == md.read_bytes(), rel
+        assert reply.header("Content-Type").replace(" ", "").lower() == \
+            MARKDOWN_TYPE.replace(" ", ""), rel
+    # unknown paths and a page without a twin
+    for accept in (None, "text/markdown"):
+        assert get(base, "/no/such/page/", accept).status == 404
+        assert get(base, "/no-such.md", accept).status == 404
+        plain = get(base, site.plain, accept)
+        assert plain.status == 200, accept
+        assert plain.header("Content-Type").startswith("text/html"), accept
+        assert plain.body == (root / "plain" / "index.html").read_bytes()
+        assert _link(plain) is None
+    assert get(base, "/plain.md", "text/markdown").status == 404
+    assert get(base, "/plain/index.html.md").status == 404
+    assert get(base, "/404.html", "text/markdown").header("Content-Type").startswith("text/html")
+
+
+# -- servers -----------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _binary(name: str) -> str:
+    found = shutil.which(name) or next((p for p in (f"/usr/sbin/{name}", f"/usr/bin/{name}")
+                                        if os.access(p, os.X_OK)), None)
+    if found is None:
+        message = f"{name} is not installed (make servers installs it)"
+        if REQUIRE:
+            pytest.fail(message + "; GUIDEBOOK_REQUIRE_SERVERS=1")
+        pytest.skip(message)
+    return found
+
+
+def _wait(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
+    """Until the server accepts connections (or has died: fail with its log)."""
+    for _ in range(200):
+        if process.poll() is not None:
+            break
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    text = log.read_text(errors="replace") if log.exists() else ""
+    pytest.fail(f"the server did not start on port {port}:\n{text[-3000:]}")
+
+
+def _stop(process: subprocess.Popen[bytes], how: int = signal.SIGTERM) -> None:
+    if process.poll() is None:
+        process.send_signal(how)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _config(host: str, site: Site, port: int) -> str:
+    [file] = host_files(host, site_dir=site.root, port=port, bind="127.0.0.1")
+    return file.text
+
+
+def _start_nginx(site: Site, tmp: Path, port: int) -> tuple[list[str], dict[str, str], Path]:
+    (tmp / "guidebook.conf").write_text(_config("nginx", site, port), encoding="utf-8")
+    temp = "\n".join(f"    {kind}_temp_path {tmp}/{kind};"
+                     for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (tmp / "nginx.conf").write_text(f"""\
+{user}daemon off;
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+{temp}
+    include {tmp}/guidebook.conf;
+}}
+""", encoding="utf-8")
+    return ([_binary("nginx"), "-p", str(tmp), "-c", str(tmp / "nginx.conf"),
+             "-e", str(tmp / "error.log")], {}, tmp / "error.log")
+
+
+APACHE_MODULES = ("mpm_event", "authz_core", "mime", "dir", "rewrite", "headers", "setenvif",
+                  "alias")
+
+
+def _start_apache(site: Site, tmp: Path, port: int) -> tuple[list[str], dict[str, str], Path]:
+    # the .htaccess the plugin wrote into the site (host_configs), as the CLI prints it
+    assert (site.root / ".htaccess").read_text(encoding="utf-8") == _config("apache", site, port)
+    modules = "\n".join(f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so"
+                        for m in APACHE_MODULES)
+    user = "User www-data\nGroup www-data\n" if os.geteuid() == 0 else ""
+    (tmp / "httpd.conf").write_text(f"""\
+ServerRoot {tmp}
+ServerName 127.0.0.1
+{modules}
+{user}PidFile {tmp}/httpd.pid
+Mutex file:{tmp} default
+Listen 127.0.0.1:{port}
+ErrorLog {tmp}/error.log
+LogLevel warn
+TypesConfig /etc/mime.types
+DocumentRoot "{site.root}"
+DirectoryIndex index.html
+<Directory />
+    AllowOverride None
+    Require all denied
+</Directory>
+<Directory "{site.root}">
+    AllowOverride FileInfo
+    Options SymLinksIfOwnerMatch
+    Require all granted
+</Directory>
+""", encoding="utf-8")
+    return ([_binary("apache2"), "-f", str(tmp / "httpd.conf"), "-DFOREGROUND"], {},
+            tmp / "error.log")
+
+
+def _start_caddy(site: Site, tmp: Path, port: int) -> tuple[list[str], dict[str, str], Path]:
+    text = "{\n\tadmin off\n}\n\n" + _config("caddy", site, port)
+    (tmp / "Caddyfile").write_text(text, encoding="utf-8")
+    env = {"HOME": str(tmp), "XDG_DATA_HOME": str(tmp / "data"),
+           "XDG_CONFIG_HOME": str(tmp / "config")}
+    return ([_binary("caddy"), "run", "--config", str(tmp / "Caddyfile"),
+             "--adapter", "caddyfile"], env, tmp / "error.log")
+
+
+def _start_serve(site: Site, tmp: Path, port: int) -> tuple[list[str], dict[str, str], Path]:
+    return ([sys.executable, "-m", "guidebook.cli", "serve", "--site-dir", str(site.root),
+             "--port", str(port), "--bind", "127.0.0.1"], {}, tmp / "error.log")
+
+
+def _node(platform: str, module: str, site: Site, tmp: Path,
+          port: int) -> tuple[list[str], dict[str, str], Path]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: the generated JavaScript is not run")
+    (tmp / "module.mjs").write_text(module, encoding="utf-8")  # ESM whatever its name
+    return ([node, str(Path(__file__).with_name("hostsim.mjs")), platform,
+             str(tmp / "module.mjs"), str(site.root), str(port)], {}, tmp / "output.log")
+
+
+def _start_cloudflare(site: Site, tmp: Path,
+                      port: int) -> tuple[list[str], dict[str, str], Path]:
+    # the one the plugin wrote into the site (host_configs)
+    worker = (site.root / "_worker.js").read_text(encoding="utf-8")
+    return _node("cloudflare", worker, site, tmp, port)
+
+
+def _start_netlify(site: Site, tmp: Path, port: int) -> tuple[list[str], dict[str, str], Path]:
+    files = {f.path: f.text for f in host_files("netlify", site_dir=site.root)}
+    return _node("netlify", files[NETLIFY_FUNCTION], site, tmp, port)
+
+
+STARTERS: dict[str, Callable[[Site, Path, int], tuple[list[str], dict[str, str], Path]]] = {
+    "nginx": _start_nginx, "apache": _start_apache, "caddy": _start_caddy,
+    "serve": _start_serve, "cloudflare": _start_cloudflare, "netlify": _start_netlify,
+}
+
+
+@pytest.fixture(params=sorted(STARTERS))
+def server(request: pytest.FixtureRequest, site: Site, tmp_path: Path) -> Iterator[str]:
+    """The base URL of a server running over the site with the generated configuration."""
+    port = _free_port()
+    command, env, log = STARTERS[request.param](site, tmp_path, port)
+    with open(tmp_path / "output.log", "wb") as output:
+        process = subprocess.Popen(command, env={**os.environ, **env}, stdout=output,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    request.addfinalizer(lambda: _stop(process))
+    _wait(process, port, log if log.exists() else tmp_path / "output.log")
+    yield f"http://127.0.0.1:{port}"
+
+
+def test_server(server: str, site: Site) -> None:
+    check_server(server, site)
+
+
+def test_mkdocs_serve(site: Site, tmp_path: Path) -> None:
+    """`mkdocs serve` negotiates too (its HTML carries the live-reload script, and its twins
+    name the local address: compared with each other, not with the built site)."""
+    port = _free_port()
+    command = [sys.executable, "-m", "mkdocs", "serve", "-f",
+               str(site.root.parent / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"]
+    with open(tmp_path / "output.log", "wb") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, cwd=tmp_path,
+                                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    try:
+        _wait(process, port, tmp_path / "output.log")
+        base = f"http://127.0.0.1:{port}"
+        for path in site.pages:
+            md = http_get(base, path, "text/markdown")
+            assert md.status == 200 and md.header("Content-Type") == MARKDOWN_TYPE, path
+            assert "accept" in _vary(md)
+            assert md.body == http_get(base, path + "index.html.md").body
+            html = http_get(base, path, BROWSER)
+            assert html.status == 200 and html.header("Content-Type").startswith("text/html")
+            assert b"livereload" in html.body and "accept" in _vary(html)
+            target = _link(html)
+            assert target is not None, path
+            assert http_get(base, urllib.parse.urljoin(path, target)).body == md.body
+        plain = http_get(base, site.plain, "text/markdown")
+        assert plain.status == 200 and _link(plain) is None
+        assert plain.header("Content-Type").startswith("text/html")
+        assert http_get(base, "/no/such/page/", "text/markdown").status == 404
+        llms = http_get(base, "/llms.txt")
+        assert llms.status == 200 and llms.header("Content-Type") == TEXT_TYPE
+    finally:
+        _stop(process, signal.SIGINT)  # mkdocs serve removes its temporary site on Ctrl-C
+
+
+# -- hosted platforms: their files parsed, Vercel's rules evaluated ------------------------------
+
+
+def _source_regex(source: str) -> re.Pattern[str]:
+    """A Vercel (path-to-regexp) source of the shapes we write, as a Python regex."""
+    out, at = [], 0
+    for m in re.finditer(r":(\w+)\(((?:[^()\\]|\\.)*)\)|\(((?:[^()\\]|\\.)*)\)|\\(.)", source):
+        out.append(re.escape(source[at:m.start()]))
+        if m[1]:
+            out.append(f"(?P<{m[1]}>{m[2]})")
+        elif m[3] is not None:
+            out.append(f"({m[3]})")
+        else:
+            out.append(re.escape(m[4]))
+        at = m.end()
+    out.append(re.escape(source[at:]))
+    return re.compile("".join(out))
+
+
+def _conditions_hold(rule: dict, accept: str | None) -> bool:
+    """Vercel's `has` / `missing` on the Accept header: the value is anchored (^...$)."""
+    def matches(item: dict) -> bool:
+        assert item["type"] == "header" and item["key"] == "accept", item
+        return accept is not None and re.match(f"^(?:{item['value']})$", accept) is not None
+
+    return (all(matches(i) for i in rule.get("has", []))
+            and not any(matches(i) for i in rule.get("missing", [])))
+
+
+def vercel_host(config: dict, root: Path) -> Get:
+    """A small evaluator of vercel.json over the built site: the first matching rewrite
+    picks the file, every matching header rule adds its headers."""
+    def answer(path: str, accept: str | None) -> Reply:
+        target = path
+        for rule in config["rewrites"]:
+            m = _source_regex(rule["source"]).fullmatch(path)
+            if m and _conditions_hold(rule, accept):
+                target = re.sub(r":(\w+)", lambda k: m[k[1]], rule["destination"])
+                break
+        file = root / urllib.parse.unquote(target).lstrip("/")
+        if target.endswith("/"):
+            file = file / "index.html"
+        message = http.client.HTTPMessage()
+        if not file.is_file():
+            message["Content-Type"] = "text/html; charset=utf-8"
+            return Reply(404, message, (root / "404.html").read_bytes())
+        values: dict[str, str] = {}
+        if file.suffix == ".html":
+            values["Content-Type"] = "text/html; charset=utf-8"
+        for rule in config["headers"]:
+            if _source_regex(rule["source"]).fullmatch(path) and _conditions_hold(rule, accept):
+                values.update({h["key"]: h["value"] for h in rule["headers"]})
+        for key, value in values.items():
+            message[key] = value
+        return Reply(200, message, file.read_bytes())
+
+    return answer
+
+
+def test_vercel(site: Site) -> None:
+    text = (site.root / "vercel.json").read_text(encoding="utf-8")  # written by the plugin
+    config = json.loads(text)
+    assert set(config) == {"rewrites", "headers"}
+    for rule in config["rewrites"]:
+        assert set(rule) == {"source", "has", "destination"}
+    assert text == host_files("vercel", site_dir=site.root)[0].text  # the CLI's, from the site
+    check_server(vercel_host(config, site.root), site, file_urls=False, alias_links=True)
+
+
+def test_netlify_files(site: Site) -> None:
+    files = {f.path: f for f in host_files("netlify", site_dir=site.root)}
+    assert set(files) == {"netlify.toml", NETLIFY_FUNCTION, "_headers"}
+    toml = tomllib.loads(files["netlify.toml"].text)
+    found = {h["for"]: h["values"]["Content-Type"] for h in toml["headers"]}
+    assert found == {"/*.md": MARKDOWN_TYPE, "/llms.txt": TEXT_TYPE,
+                     "/llms-full.txt": TEXT_TYPE}
+    published = (site.root / "_headers").read_text(encoding="utf-8")
+    assert published == files["_headers"].text
+    rules: dict[str, list[str]] = {}
+    for line in published.splitlines():  # Netlify's _headers: a path, then indented headers
+        if line.startswith("#") or not line.strip():
+            continue
+        if not line.startswith(" "):
+            rules[line] = []
+        else:
+            rules[list(rules)[-1]].append(line.strip())
+    assert rules == {f"/{n}": [f"Content-Type: {TEXT_TYPE}"] for n in LLMS_FILES}
+    assert 'path: "/*"' in files[NETLIFY_FUNCTION].text
+
+
+# -- the plugin option and the command ---------------------------------------------------------
+
+
+def test_published_by_the_plugin(site: Site) -> None:
+    """host_configs wrote each host's site-folder file, equal to what the command prints, and
+    none of them is a page (sitemap, search index)."""
+    for host, name in (("apache", ".htaccess"), ("netlify", "_headers"),
+                       ("vercel", "vercel.json"), ("cloudflare", "_worker.js")):
+        [file] = [f for f in host_files(host, site_dir=site.root) if f.published]
+        assert file.path == name
+        assert (site.root / name).read_text(encoding="utf-8") == file.text, name
+    index = json.loads((site.root / "search" / "search_index.json").read_text("utf-8"))
+    locations = {d["location"] for d in index["docs"]}
+    assert not any(n in loc for loc in locations
+                   for n in (".htaccess", "_headers", "vercel", "_worker"))
+    sitemap = (site.root / "sitemap.xml").read_text(encoding="utf-8")
+    assert "htaccess" not in sitemap and "_worker" not in sitemap
+
+
+def test_plugin_rejects_a_server_host(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """nginx and Caddy are configured on the server: the option names the hosts it takes."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    config = write_project(tmp_path, {"harvest/pat.yaml": HARVEST},
+                           plugin={"host_configs": ["nginx"]})
+    with pytest.raises(Abort):
+        load_config(config_file=str(config))
+    assert "option 'host_configs': Expected one of: ('apache', 'netlify', 'vercel', " \
+           "'cloudflare') but received: 'nginx'" in caplog.text
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([sys.executable, "-m", "guidebook.cli", *args], cwd=cwd,
+                            capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "NO_COLOR": "1", "TERM": "dumb"})
+    assert "Traceback" not in result.stdout + result.stderr
+    return result
+
+
+@pytest.mark.parametrize("host", HOSTS)
+def test_command_prints_each_host(host: str, site: Site, tmp_path: Path) -> None:
+    printed = _cli("host-config", host, "--site-dir", str(site.root), "--port", "9123",
+                   cwd=tmp_path)
+    assert printed.returncode == 0, printed.stderr
+    files = host_files(host, site_dir=site.root, port=9123)
+    if len(files) == 1:
+        assert printed.stdout == files[0].text
+    else:
+        for file in files:
+            assert f"---- {file.path} ----" in printed.stdout and file.text in printed.stdout
+    written = _cli("host-config", host, "--site-dir", str(site.root), "--port", "9123",
+                   "--out", "out", cwd=tmp_path)
+    assert written.returncode == 0, written.stderr
+    for file in files:
+        assert (tmp_path / "out" / file.path).read_text(encoding="utf-8") == file.text
+
+
+def test_command_reads_site_dir_from_mkdocs_yml(site: Site) -> None:
+    project = site.root.parent  # mkdocs.yml is there; its site_dir is the default, site/
+    printed = _cli("host-config", "vercel", cwd=project)
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout == (site.root / "vercel.json").read_text(encoding="utf-8")
+
+
+def test_command_needs_a_built_site_for_vercel(tmp_path: Path) -> None:
+    result = _cli("host-config", "vercel", "--site-dir", "nowhere", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "nowhere: no built site there" in result.stderr and "mkdocs build" in result.stderr
+    served = _cli("serve", "--site-dir", "nowhere", cwd=tmp_path)
+    assert served.returncode == 1 and "no built site there" in served.stderr
