@@ -185,8 +185,24 @@ class ConnectorInfo(_Model):
     source: Source = NO_SOURCE
 
 
+class HasActions:
+    """What the action picker needs of a page's actions (a guide's, a connector's)."""
+
+    __slots__ = ()
+    actions: tuple[Action, ...]
+
+    @property
+    def declared_scopes(self) -> tuple[str, ...]:
+        """Every scope any action declares, sorted and unique."""
+        return tuple(sorted({s for a in self.actions for s in a.scopes}))
+
+    @property
+    def has_scoped_actions(self) -> bool:
+        return any(a.scopes for a in self.actions)
+
+
 @dataclass(frozen=True, slots=True)
-class Guide(_Model):
+class Guide(HasActions, _Model):
     """One connection guide, as written by its author (before defaults are applied)."""
 
     connector: Connector
@@ -211,15 +227,6 @@ class Guide(_Model):
     def url(self) -> str:
         """The page's directory URL, relative to the site root (with a trailing slash)."""
         return f"connectors/{self.connector.key}/guides/{self.kind}/{self.auth_slug}/"
-
-    @property
-    def declared_scopes(self) -> tuple[str, ...]:
-        """Every scope any action declares, sorted and unique."""
-        return tuple(sorted({s for a in self.actions for s in a.scopes}))
-
-    @property
-    def has_scoped_actions(self) -> bool:
-        return any(a.scopes for a in self.actions)
 
     def source_of(self, key: str) -> Source:
         """Where a top-level key was written (the guide's own position if unknown)."""

@@ -23,9 +23,9 @@ from .documents import load_document
 from .errors import GuideError, Problem
 from .load import DEFAULT_MAX_BYTES, PARTIAL_SUFFIX, find_guide_files
 from .load import display_path as load_display_path
-from .model import Action, AuthMethod, ConnectorInfo, Guide, Source
+from .model import Action, AuthMethod, ConnectorInfo, Guide, HasActions, Source
 from .prerender import Prerender
-from .text import expand_guide, expand_reference
+from .text import expand_guide
 from .validate import check_connector, check_guide
 from .whitelabel import select_variant
 
@@ -145,7 +145,7 @@ class GuidePage:
 
 
 @dataclass
-class ConnectorEntry:
+class ConnectorEntry(HasActions):
     """A connector, its reference data (from its connector file, if any) and its guides."""
 
     key: str
@@ -195,14 +195,6 @@ class ConnectorEntry:
         slugs = {m.slug for m in self.auth_methods}
         return [p for p in self.guides if p.guide.auth_slug not in slugs]
 
-    @property
-    def declared_scopes(self) -> tuple[str, ...]:
-        """Every scope the catalogue's actions declare, sorted and unique."""
-        return tuple(sorted({s for a in self.actions for s in a.scopes}))
-
-    @property
-    def has_scoped_actions(self) -> bool:
-        return any(a.scopes for a in self.actions)
 
     @property
     def summary(self) -> str:
@@ -314,7 +306,7 @@ def make_connector(info: ConnectorInfo, options: Options) -> ConnectorInfo:
         from .whitelabel import replace_text
 
         info = replace_text(info, options.whitelabel_replace)
-    return expand_reference(info, options.active_brand)
+    return expand_guide(info, options.active_brand, only_brand=True)
 
 
 def load_pages(path: Path, options: Options, file: str,

@@ -126,14 +126,17 @@ _NOT_TEXT: dict[str, tuple[str, ...]] = {
 }
 
 
-def expand_guide(guide: M, brand: Mapping[str, str]) -> M:
+def expand_guide(guide: M, brand: Mapping[str, str], *, only_brand: bool = False) -> M:
     """The guide (or connector info) with every brand placeholder filled in; all bad
-    placeholders in one error."""
+    placeholders in one error. With `only_brand` (a connector's reference texts), only texts
+    that refer to `brand.` are expanded: other braces there are the vendor's own."""
     if not getattr(guide, "templated", True):
         return guide
     problems: list[Problem] = []
 
     def fn(text: str, source: Source) -> str:
+        if only_brand and not refers_to_brand(text):
+            return text
         try:
             return expand(text, brand, source)
         except GuideError as exc:
@@ -146,25 +149,4 @@ def expand_guide(guide: M, brand: Mapping[str, str]) -> M:
     return out
 
 
-def expand_reference(info: M, brand: Mapping[str, str]) -> M:
-    """A connector's reference data with the brand placeholders of the texts that use them
-    filled in (other texts are shown as written); all bad placeholders in one error."""
-    problems: list[Problem] = []
-
-    def fn(text: str, source: Source) -> str:
-        if not refers_to_brand(text):
-            return text
-        try:
-            return expand(text, brand, source)
-        except GuideError as exc:
-            problems.extend(exc.problems)
-            return text
-
-    out = map_text(info, fn)
-    if problems:
-        raise GuideError(problems)
-    return out
-
-
-__all__ = ["expand", "expand_guide", "expand_reference", "has_placeholder", "map_text",
-           "refers_to_brand"]
+__all__ = ["expand", "expand_guide", "has_placeholder", "map_text", "refers_to_brand"]

@@ -98,16 +98,23 @@ def check_guide(guide: Guide, brands: list[Mapping[str, str]]) -> list[Problem]:
                                 "or an https URL"))
 
     for text, source, is_markdown in _texts(guide):
-        if is_markdown and markdown.may_link_unsafely(text):
-            for kind, target in markdown.links(text):
-                if not markdown.is_safe_url(target):
-                    add(Problem(source, f"unsafe {kind} target {target[:60]!r}", UNSAFE_HINT))
-        for brand in brands:
-            try:
-                expand(text, brand, source)
-            except GuideError as exc:
-                problems.extend(p for p in exc.problems if p not in problems)
+        _check_text(text, source, is_markdown, brands, problems)
     return problems
+
+
+def _check_text(text: str, source: Source, is_markdown: bool, brands: list[Mapping[str, str]],
+                problems: list[Problem]) -> None:
+    """Unsafe link targets of a Markdown text, and its bad brand placeholders."""
+    if is_markdown and markdown.may_link_unsafely(text):
+        for kind, target in markdown.links(text):
+            if not markdown.is_safe_url(target):
+                problems.append(Problem(source, f"unsafe {kind} target {target[:60]!r}",
+                                        UNSAFE_HINT))
+    for brand in brands:
+        try:
+            expand(text, brand, source)
+        except GuideError as exc:
+            problems.extend(p for p in exc.problems if p not in problems)
 
 
 def _safe_path(src: str) -> bool:
@@ -152,15 +159,6 @@ def check_connector(info: ConnectorInfo, brands: list[Mapping[str, str]]) -> lis
                 problems.append(Problem(action.source, f"scope {scope!r} of action "
                                         f"{action.id!r} is not valid", S.SCOPE_HINT))
     for text, source, is_markdown in _connector_texts(info):
-        if is_markdown and markdown.may_link_unsafely(text):
-            for kind, target in markdown.links(text):
-                if not markdown.is_safe_url(target):
-                    problems.append(Problem(source, f"unsafe {kind} target {target[:60]!r}",
-                                            UNSAFE_HINT))
-        if refers_to_brand(text):
-            for brand in brands:
-                try:
-                    expand(text, brand, source)
-                except GuideError as exc:
-                    problems.extend(p for p in exc.problems if p not in problems)
+        _check_text(text, source, is_markdown, brands if refers_to_brand(text) else [],
+                    problems)
     return problems
