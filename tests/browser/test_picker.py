@@ -285,3 +285,36 @@ def test_without_javascript_the_full_guide_and_the_table_show(browser: Any,
         assert pg.locator("[data-gb-js-only]:visible").count() == 0
     finally:
         context.close()
+
+
+CATALOGUE = """() => [...document.querySelectorAll('[data-guide-action-group]')].map((group) => ({
+  title: group.querySelector('h3').textContent.trim(),
+  visible: getComputedStyle(group).display !== 'none',
+  actions: [...group.querySelectorAll('[data-guide-action-id]')]
+    .filter((a) => getComputedStyle(a).display !== 'none')
+    .map((a) => a.getAttribute('data-guide-action-id')),
+}))"""
+
+
+def test_connector_page_picker_filters_the_actions_catalogue(page: Any,
+                                                              scopes_site: Site) -> None:
+    page.goto(f"{scopes_site.url}connectors/ledgerly_books/")
+    page.wait_for_function(READY)
+    everything = [{"title": "Accounting", "visible": True,
+                   "actions": ["list_invoices", "send_invoice", "list_journals"]},
+                  {"title": "CRM", "visible": True, "actions": ["list_contacts"]}]
+    assert page.evaluate(CATALOGUE) == everything
+    assert "ledgerly_ping" not in page.content()  # internal actions never show
+    page.check("input.gb-scopes__check[value=send_invoice]")
+    assert page.evaluate(CATALOGUE) == [
+        {"title": "Accounting", "visible": True, "actions": ["send_invoice"]},
+        {"title": "CRM", "visible": False, "actions": []}]
+    assert page.input_value("[data-gb-scope-string]") == "invoices.write"
+    assert page.url.endswith("?actions=send_invoice")
+    page.goto(f"{scopes_site.url}connectors/ledgerly_books/?actions=list_contacts")
+    page.wait_for_function(READY)
+    assert page.evaluate(CATALOGUE) == [
+        {"title": "Accounting", "visible": False, "actions": []},
+        {"title": "CRM", "visible": True, "actions": ["list_contacts"]}]
+    page.click("[data-gb-clear]")
+    assert page.evaluate(CATALOGUE) == everything
