@@ -376,8 +376,12 @@ def test_build_writes_both_twins_for_every_page(tmp_path, directory_urls) -> Non
         assert labels == ["Copy page as Markdown", "View as Markdown", "Open in ChatGPT",
                           "Open in Claude"]
         assert menu.select_one("button[data-gb-copy-markdown]").has_attr("hidden")
-        hidden = menu.select_one(".gb-visually-hidden")
+        # the index directive comes first in the body, within the first tenth of the page
+        hidden = soup.body.find(True)
+        assert hidden.has_attr("data-gb-directive"), hidden
         assert "https://guides.example.test/llms.txt" in hidden.get_text()
+        text = html_file.read_text(encoding="utf-8")
+        assert text.index("Documentation Index") < len(text) / 10
         chatgpt = menu.find("a", string="Open in ChatGPT")["href"]
         assert "guides.example.test%2F" + twin_path(page.url).replace("/", "%2F") in chatgpt
     # connector, index and hand-written pages have twins too

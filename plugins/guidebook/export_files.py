@@ -401,19 +401,25 @@ class ExportFiles:
         return start + menu.format(href=href, absolute=quote(self._url(twin), safe=""))
 
     @functools.cached_property
+    def _directive(self) -> str:
+        """The index directive as a visually hidden paragraph (first in each page's body, so
+        agents that read only the start of a page still find llms.txt); "" without it."""
+        if not self.options.llms.enabled:
+            return ""
+        llms = html.escape(self._url(LLMS_TXT))
+        return (f'<p class="gb-visually-hidden" data-gb-directive data-search-exclude>'
+                f'Documentation Index: Fetch the complete documentation index at: '
+                f'<a href="{llms}">{llms}</a>. Use this file to discover all available pages '
+                f"before exploring further.</p>")
+
+    @functools.cached_property
     def _actions(self) -> tuple[str, str]:
         """The page actions block of every page, before and after the part that names the
         page; the latter a `str.format` template of `href` (the twin, relative to the page)
         and `absolute` (its URL, quoted for a query string)."""
         start = '<div class="gb-page-actions" data-gb-page-actions data-search-exclude>'
-        if self.options.llms.enabled:
-            llms = html.escape(self._url(LLMS_TXT))
-            start += (f'<p class="gb-visually-hidden" data-search-exclude>Documentation Index: '
-                      f'Fetch the complete documentation index at: <a href="{llms}">{llms}</a>. '
-                      f"Use this file to discover all available pages before exploring further."
-                      f"</p>")
         if not self.options.page_actions.enabled:
-            return start + "</div>", ""
+            return "", ""
         items = [
             '<button type="button" class="gb-page-actions__item" '
             'data-gb-copy-markdown="{href}" hidden>Copy page as Markdown</button>',
@@ -438,13 +444,19 @@ class ExportFiles:
         return self.head_uri(page.file.src_uri, page.url, output)
 
     def head_uri(self, src_uri: str, page_url: str, output: str) -> str:
-        """`head` for the page of `src_uri` served at `page_url` (no Page needed)."""
+        """`head` for the page of `src_uri` served at `page_url` (no Page needed); the index
+        directive goes first into the body."""
         twin = self.twins.get(src_uri)
         if twin is None or "</head>" not in output:
             return output
         link = (f'<link rel="alternate" type="text/markdown" '
                 f'href="{html.escape(self._relative(page_url, twin))}">')
-        return output.replace("</head>", link + "\n</head>", 1)
+        output = output.replace("</head>", link + "\n</head>", 1)
+        body = output.find("<body", output.index("</head>"))
+        end = output.find(">", body) + 1 if body >= 0 else 0
+        if self._directive and end:
+            output = f"{output[:end]}\n{self._directive}{output[end:]}"
+        return output
 
 
 def _read(path: str) -> str:
