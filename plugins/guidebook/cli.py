@@ -30,6 +30,7 @@ from .load import display_path, slugify
 from .model import Source
 from .schema import KEY_HINT, KEY_RE, json_schema
 from .site import GuideSite, Options, load_pages, load_site
+from .words import PATTERNS, Words, WordsError, languages
 
 CONFIG_FILE = "mkdocs.yml"
 _TRUTHY = ("1", "true", "yes", "on")
@@ -150,10 +151,14 @@ def read_project(config_file: str | None) -> Project:
     if cfg.get("whitelabel_replace") is not None:
         kwargs["whitelabel_replace"] = _str_map(cfg["whitelabel_replace"],
                                                 "whitelabel_replace", name)
-    for key in ("title_pattern", "description_pattern", "profile_title_pattern",
-                "profile_description_pattern"):
-        if cfg.get(key) is not None:
-            kwargs[key] = str(cfg[key])
+    strings = {message: str(cfg[option]) for option, message in PATTERNS.items()
+               if cfg.get(option) is not None}
+    if cfg.get("strings") is not None:
+        strings |= _str_map(cfg["strings"], "strings", name)
+    kwargs["strings"] = strings
+    theme = data.get("theme") if isinstance(data, dict) else None
+    kwargs["language"] = str(theme.get("language")) if isinstance(theme, dict) and \
+        theme.get("language") else None
     if cfg.get("categories") is not None:
         kwargs["categories"] = _str_map(cfg["categories"], "categories", name)
     if cfg.get("max_guide_bytes") is not None:
@@ -165,7 +170,12 @@ def read_project(config_file: str | None) -> Project:
     forbid = cfg.get("whitelabel_forbid")
     templates = cfg.get("templates_dir")
     llms = cfg.get("llms")
-    return Project(path, Options(**kwargs),
+    options = Options(**kwargs)
+    try:
+        options.words  # noqa: B018 - a bad strings option is the config's error, said once
+    except WordsError as exc:
+        raise UserError(f"{name}: {exc}") from None
+    return Project(path, options,
                    tuple(str(t) for t in forbid) if isinstance(forbid, list) else None,
                    site_url=site_url,
                    templates_dir=path.parent / str(templates) if templates else None,
@@ -652,6 +662,36 @@ def import_(ctx: click.Context, sources: tuple[str, ...], out_dir: str | None,
 def schema_text() -> str:
     """The JSON Schema of a guide file, as `guidebook schema` prints it."""
     return json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+@cli.command()
+@click.option("--language", default=None, metavar="LANG",
+              help=f"One of {', '.join(languages())} [default: the theme's language of "
+                   "mkdocs.yml, else en].")
+@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="yaml",
+              show_default=True)
+@click.pass_context
+def strings(ctx: click.Context, language: str | None, fmt: str) -> None:
+    """Print every message id of the generator's words with its text.
+
+    \b
+    The texts are those of the site (its `strings` option applied) in the given language.
+    Reword one with the plugin's strings option in mkdocs.yml:
+      strings: {hub.heading: "Connect your account in {{ brand.hub }}"}
+    """
+    options = _project(ctx).options
+    if language is not None and language not in languages():
+        raise UserError(f"no catalog for the language {language!r} (shipped: "
+                        f"{', '.join(languages())})")
+    try:
+        words = Words(language or options.language, options.strings, options.active_brand)
+    except WordsError as exc:
+        raise UserError(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps(words.all(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(yaml.safe_dump(words.all(), allow_unicode=True, sort_keys=False,
+                                  width=1000), nl=False)
 
 
 @cli.command()

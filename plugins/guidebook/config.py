@@ -8,13 +8,7 @@ from mkdocs.config import config_options as c
 from .exports import CHATGPT_URL, CLAUDE_URL, DEFAULT_BUDGET, FORMATS
 from .hostconfig import PUBLISHED as HOST_FILES
 from .load import DEFAULT_MAX_BYTES
-from .site import (
-    DEFAULT_BRAND,
-    DESCRIPTION_PATTERN,
-    PROFILE_DESCRIPTION_PATTERN,
-    PROFILE_TITLE_PATTERN,
-    TITLE_PATTERN,
-)
+from .site import DEFAULT_BRAND
 
 PUBLISHED_HOSTS = tuple(HOST_FILES)
 
@@ -60,19 +54,23 @@ class GuidebookConfig(base.Config):
     """Folder whose templates override the packaged ones of the same name."""
     brand = c.Type(dict, default=DEFAULT_BRAND)
     """The hub vendor: `name`, `hub` and any key guides use as {{ brand.KEY }}."""
-    title_pattern = c.Type(str, default=TITLE_PATTERN)
-    """Default title of link-account guides (Jinja: provider, auth, brand, article filter)."""
-    description_pattern = c.Type(str, default=DESCRIPTION_PATTERN)
-    """Default description of link-account guides."""
-    profile_title_pattern = c.Type(str, default=PROFILE_TITLE_PATTERN)
-    """Default title of connector-profile guides."""
-    profile_description_pattern = c.Type(str, default=PROFILE_DESCRIPTION_PATTERN)
-    """Default description of connector-profile guides."""
+    strings = c.Type(dict, default={})
+    """The site's own words: message id -> text (`guidebook strings` lists the ids), e.g.
+    {"hub.heading": "Connect your account in {{ brand.hub }}"}; applied to every output."""
+    title_pattern = c.Optional(c.Type(str))
+    """Same as strings: {guide.title: ...} (kept for older configurations)."""
+    description_pattern = c.Optional(c.Type(str))
+    """Same as strings: {guide.description: ...}."""
+    profile_title_pattern = c.Optional(c.Type(str))
+    """Same as strings: {profile.title: ...}."""
+    profile_description_pattern = c.Optional(c.Type(str))
+    """Same as strings: {profile.description: ...}."""
     categories = c.Type(dict, default={})
     """Display names of category ids, e.g. {hris: HRIS, file_storage: File storage}; added to
     the built-in names of the unified categories (hris, ats, crm, lms, iam, ...)."""
-    nav_title = c.Type(str, default="Connectors")
-    """Title of the connectors page and of its section in the navigation."""
+    nav_title = c.Optional(c.Type(str))
+    """Title of the connectors page and of its section in the navigation (default: the
+    message index.title, "Connectors" in English)."""
     nav_group_size = c.Type(int, default=30)
     """Categories with more connectors than this are split into A–Z groups in the sidebar."""
     prune_nav = c.Type(bool, default=True)

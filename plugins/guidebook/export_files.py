@@ -48,13 +48,13 @@ from .exports import (
 from .prerender import Board, Prerender, RenderError, Spool, write_all
 from .site import ConnectorEntry, GuidePage, GuideSite
 from .twin import conversions
+from .words import Words
 
 log = get_plugin_logger(__name__)
 
 LLMS_TXT = "llms.txt"
 LLMS_FULL = "llms-full.txt"
 SRC_SUFFIX = ".guidebook-export"
-INDEX_DESCRIPTION = "Every connector and its connection guides."
 
 
 class WrittenFile(File):
@@ -311,12 +311,16 @@ class ExportFiles:
             pages.append(LlmsPage(title, twin, str(meta.get("description") or ""),
                                   url=file.url))
         if self._index_twin:
-            pages.append(LlmsPage(self.options.nav_title, self._index_twin, INDEX_DESCRIPTION,
+            pages.append(LlmsPage(self.options.nav_title, self._index_twin,
+                                  self.site.options.words.text("index.description"),
                                   url=self._index_twin[:-3] + "/"))
         pages += self._guide_entries()
-        groups = arrange(pages, self._settings(), self._categories())
+        words = self._words
+        groups = arrange(pages, self._settings(), self._categories(),
+                         docs=words.text("llms.docs"), optional_name=words.text("llms.optional"))
         cfg = self._config
-        text = llms_txt(cfg.site_name, cfg.site_description, opts.details, groups, self._url)
+        text = llms_txt(cfg.site_name, cfg.site_description, opts.details, groups, self._url,
+                        words.text("llms.details"))
         self._llms[LLMS_TXT].content_string = text
         if len(text) > opts.budget:
             log.warning(f"llms.txt is {len(text):,} characters, over the budget of "
@@ -406,11 +410,16 @@ class ExportFiles:
         agents that read only the start of a page still find llms.txt); "" without it."""
         if not self.options.llms.enabled:
             return ""
-        llms = html.escape(self._url(LLMS_TXT))
+        words = self._words
+        llms = self._url(LLMS_TXT)
+        text = words.html("directive.text", llms_url=f"<{llms}>")
         return (f'<p class="gb-visually-hidden" data-gb-directive data-search-exclude>'
-                f'Documentation Index: Fetch the complete documentation index at: '
-                f'<a href="{llms}">{llms}</a>. Use this file to discover all available pages '
-                f"before exploring further.</p>")
+                f'{words.html("directive.title")}: {text} {words.html("directive.hint")}</p>')
+
+    @property
+    def _words(self) -> Words:
+        assert self.site is not None
+        return self.site.options.words
 
     @functools.cached_property
     def _actions(self) -> tuple[str, str]:
@@ -420,11 +429,13 @@ class ExportFiles:
         start = '<div class="gb-page-actions" data-gb-page-actions data-search-exclude>'
         if not self.options.page_actions.enabled:
             return "", ""
+        words = self._words
         items = [
             '<button type="button" class="gb-page-actions__item" '
-            'data-gb-copy-markdown="{href}" hidden>Copy page as Markdown</button>',
+            'data-gb-copy-markdown="{href}" hidden>' + _braces(words.html("actions.copy"))
+            + '</button>',
             '<a class="gb-page-actions__item" href="{href}" type="text/markdown" '
-            'data-gb-view-markdown>View as Markdown</a>',
+            'data-gb-view-markdown>' + _braces(words.html("actions.view")) + '</a>',
         ]
         for label, template in (("ChatGPT", self.options.page_actions.chatgpt),
                                 ("Claude", self.options.page_actions.claude)):
@@ -434,8 +445,10 @@ class ExportFiles:
             items.append(
                 f'<a class="gb-page-actions__item" href="{url}" target="_blank" '
                 f'rel="noopener noreferrer" data-gb-open-template="'
-                f'{_braces(html.escape(template))}" data-gb-markdown="{{href}}">Open in {label}</a>')
-        return start, ('<details class="gb-page-actions__menu"><summary>Page actions</summary>'
+                f'{_braces(html.escape(template))}" data-gb-markdown="{{href}}">'
+                f'{_braces(words.html("actions.open", assistant=label))}</a>')
+        return start, ('<details class="gb-page-actions__menu"><summary>'
+                       + _braces(words.html("actions.menu")) + '</summary>'
                        '<div class="gb-page-actions__list">' + "".join(items)
                        + "</div></details></div>")
 

@@ -432,8 +432,10 @@ def _matches(page: LlmsPage, globs: Iterable[str]) -> bool:
 
 
 def arrange(pages: Sequence[LlmsPage], settings: LlmsSettings,
-            category_order: Sequence[str] = ()) -> list[tuple[str, list[LlmsPage]]]:
-    """(section, pages) in llms.txt order: Docs, configured sections, categories, Optional.
+            category_order: Sequence[str] = (), *, docs: str = DOCS_SECTION,
+            optional_name: str = OPTIONAL_SECTION) -> list[tuple[str, list[LlmsPage]]]:
+    """(section, pages) in llms.txt order: Docs, configured sections, categories, Optional
+    (`docs` and `optional_name` name the first and the last in the site's language).
     Pages keep their given order within a section; empty sections are left out."""
     groups: dict[str, list[LlmsPage]] = {DOCS_SECTION: []}
     for name in settings.sections:
@@ -448,9 +450,10 @@ def arrange(pages: Sequence[LlmsPage], settings: LlmsSettings,
         section = next((str(name) for name, globs in settings.sections.items()
                         if _matches(page, [str(g) for g in globs])), page.section)
         groups.setdefault(section, []).append(page)
-    ordered = [(name, items) for name, items in groups.items() if items]
+    ordered = [(docs if name == DOCS_SECTION else name, items)
+               for name, items in groups.items() if items]
     if optional:
-        ordered.append((OPTIONAL_SECTION, optional))
+        ordered.append((optional_name, optional))
     return ordered
 
 
@@ -469,13 +472,13 @@ def _link_title(text: str) -> str:
 
 def llms_txt(name: str, summary: str | None, details: str | None,
              sections: Sequence[tuple[str, Sequence[LlmsPage]]],
-             url: Callable[[str], str]) -> str:
+             url: Callable[[str], str], default_details: str = DEFAULT_DETAILS) -> str:
     """llms.txt per llmstxt.org: H1, summary quote, details, then `##` sections of links."""
     out = [f"# {_one_line(name)}", ""]
     if summary and summary.strip():
         out += [f"> {_one_line(summary)}", ""]
     # The reference parser only reads the summary when text follows it, so there always is.
-    out += [(details or "").strip() or DEFAULT_DETAILS, ""]
+    out += [(details or "").strip() or default_details, ""]
     for title, pages in sections:
         out += [f"## {_one_line(title)}", ""]
         for page in pages:

@@ -29,6 +29,7 @@ from .searchindex import SearchShortcut
 from .searchindex import sections as search_sections
 from .site import ConnectorEntry, GuidePage, GuideSite, Options, SiteLoader
 from .whitelabel import check_build, format_leaks
+from .words import PATTERNS, WordsError
 
 log = get_plugin_logger(__name__)
 
@@ -57,6 +58,12 @@ def whitelabel_from_env() -> bool | None:
     if value is None or not value.strip():
         return None
     return value.strip().lower() in TRUTHY
+
+
+def pattern_strings(cfg: Any) -> dict[str, str]:
+    """The older pattern options as the messages they set (`strings` wins over them)."""
+    return {message: str(cfg[option]) for option, message in PATTERNS.items()
+            if cfg[option] is not None}
 
 
 def format_problems(problems: list[Problem]) -> str:
@@ -88,8 +95,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
 
     # -- configuration -------------------------------------------------------------------------
 
-    def options(self) -> Options:
-        """The core's options from the plugin config and the environment."""
+    def options(self, language: str | None = None) -> Options:
+        """The core's options from the plugin config, the theme's language and the
+        environment."""
         cfg = self.config
         env = whitelabel_from_env()
         whitelabel = cfg.whitelabel if env is None else env
@@ -103,10 +111,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             whitelabel_brand=({str(k): str(v) for k, v in cfg.whitelabel_brand.items()}
                               if cfg.whitelabel_brand else None),
             whitelabel_replace={str(k): str(v) for k, v in cfg.whitelabel_replace.items()},
-            title_pattern=cfg.title_pattern,
-            description_pattern=cfg.description_pattern,
-            profile_title_pattern=cfg.profile_title_pattern,
-            profile_description_pattern=cfg.profile_description_pattern,
+            language=language,
+            strings=pattern_strings(cfg) | {str(k): str(v) for k, v in cfg.strings.items()},
             max_guide_bytes=cfg.max_guide_bytes,
             categories={str(k): str(v) for k, v in cfg.categories.items()},
         )
@@ -118,7 +124,13 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         for key in ("name", "hub"):
             if key not in self.config.brand:
                 raise PluginError(f"guidebook: the brand option needs a '{key}' key")
-        self._options = self.options()
+        self._options = self.options(config.theme.get("language"))
+        try:
+            words = self._options.words
+        except WordsError as exc:
+            raise PluginError(f"guidebook: {exc}") from None
+        if self.config.nav_title is None:
+            self.config.nav_title = words.text("index.title")
         theme = config.theme
         if self.config.prune_nav and theme.name == "material":
             features = theme.get("features") or []
@@ -182,7 +194,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                       entry.file)
         if files.get_file_from_path(INDEX_URI) is None:  # a hand-written one wins
             self._add(files, config, INDEX_URI, "index", self.config.nav_title,
-                      "Every connector and its connection guides.", None)
+                      site.options.words.text("index.description"), None)
         for uri, path in _packaged_assets().items():
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=path))

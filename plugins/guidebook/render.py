@@ -154,6 +154,7 @@ class Renderer:
             actions_json=actions_json,
             display_scopes=display_scopes,
             step_actions=step_actions,
+            t=site.options.words.html, tt=site.options.words.text,
             **(extra or {}),
         )
 

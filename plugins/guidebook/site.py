@@ -11,12 +11,8 @@ import os
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import cached_property, partial
 from pathlib import Path
-from typing import Any
-
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import markdown
 from .documents import load_document
@@ -28,21 +24,11 @@ from .prerender import Prerender
 from .text import expand_guide
 from .validate import check_connector, check_guide
 from .whitelabel import select_variant
+from .words import Words
 
 DEFAULT_BRAND: dict[str, str] = {"name": "Integrations", "hub": "Integration Hub"}
 DEFAULT_CATEGORY = "Other"
 PARALLEL_LOAD_MIN = 100  # below this many files, a worker costs more than it saves
-TITLE_PATTERN = "Connect {{ provider }} with {{ auth }} – {{ brand.hub }}"
-DESCRIPTION_PATTERN = (
-    "Link {{ provider | article }} account in the {{ brand.hub }} using {{ auth }}. "
-    "End-user guide to authorize the integration and start using {{ provider }} actions."
-)
-PROFILE_TITLE_PATTERN = "{{ provider }} {{ auth }} connector profile – {{ brand.name }} setup guide"
-PROFILE_DESCRIPTION_PATTERN = (
-    "Create {{ provider | article }} connector profile in {{ brand.name }} using {{ auth }}. "
-    "Admin guide to register the app credentials so your users can link {{ provider }}."
-)
-KIND_LABELS = {"link-account": "Link account", "connector-profile": "Connector profile"}
 # Display names of the unified category ids connector files use (the `categories` option adds
 # to and overrides these). An id not listed shows as written, its first letter capitalised.
 CATEGORY_NAMES: dict[str, str] = {
@@ -66,28 +52,6 @@ def category_name(category: str, names: Mapping[str, str]) -> str:
     return category
 
 
-def article(word: str) -> str:
-    """'a Harvest', 'an Ashby', 'an HR tool', 'a Unit4', 'a 1Password'."""
-    w = word.strip()
-    if not w:
-        return w
-    first = w.split()[0]
-    lower = first.lower()
-    if first.isupper() and len(first) > 1 and first.isalpha():  # an acronym: SAP, HR, FTP
-        an = first[0] in "AEFHILMNORSX"
-    elif lower.startswith(("uni", "use", "usu", "uti", "eu", "one", "once")):
-        an = False
-    elif lower.startswith(("hour", "honest", "honor", "heir")):
-        an = True
-    else:
-        an = lower[0] in "aeiou" or lower[0] == "8"
-    return f"{'an' if an else 'a'} {w}"
-
-
-_PATTERN_ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
-_PATTERN_ENV.filters["article"] = article
-
-
 @dataclass(frozen=True)
 class Options:
     """What the site needs to know beyond the guide files (the plugin's options)."""
@@ -97,10 +61,8 @@ class Options:
     whitelabel: bool = False
     whitelabel_brand: Mapping[str, str] | None = None
     whitelabel_replace: Mapping[str, str] = field(default_factory=dict)
-    title_pattern: str = TITLE_PATTERN
-    description_pattern: str = DESCRIPTION_PATTERN
-    profile_title_pattern: str = PROFILE_TITLE_PATTERN
-    profile_description_pattern: str = PROFILE_DESCRIPTION_PATTERN
+    language: str | None = None  # the theme's language: picks the catalog of words
+    strings: Mapping[str, str] = field(default_factory=dict)  # message id -> the site's text
     max_guide_bytes: int = DEFAULT_MAX_BYTES
     categories: Mapping[str, str] = field(default_factory=dict)  # id -> display name
 
@@ -108,6 +70,11 @@ class Options:
     def category_names(self) -> dict[str, str]:
         """The default category names with the `categories` option applied."""
         return {**CATEGORY_NAMES, **{k.lower(): v for k, v in self.categories.items()}}
+
+    @cached_property
+    def words(self) -> Words:
+        """The generator's words for this build (raises WordsError for bad `strings`)."""
+        return Words(self.language, self.strings, self.active_brand)
 
     @property
     def active_brand(self) -> Mapping[str, str]:
@@ -125,6 +92,7 @@ class GuidePage:
     title: str
     description: str
     file: str  # the source file, as shown in messages
+    kind_label: str = ""  # "Link account", in the site's language
 
     @property
     def url(self) -> str:
@@ -139,9 +107,6 @@ class GuidePage:
     def key(self) -> str:
         return self.guide.connector.key
 
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS.get(self.guide.kind, self.guide.kind)
 
 
 @dataclass
@@ -156,16 +121,17 @@ class ConnectorEntry(HasActions):
     file: str | None = None  # the connector file, as shown in messages
     # The actions catalogue by display category (an action under its first category).
     action_groups: list[tuple[str, list[Action]]] = field(default_factory=list)
+    other: str = DEFAULT_CATEGORY  # the category of connectors without one
 
     @property
     def category(self) -> str:
         """The first category: where the sidebar and llms.txt place the connector."""
-        return self.categories[0] if self.categories else DEFAULT_CATEGORY
+        return self.categories[0] if self.categories else self.other
 
     @property
     def all_categories(self) -> list[str]:
         """Every category the connectors index lists the connector under."""
-        return self.categories or [DEFAULT_CATEGORY]
+        return self.categories or [self.other]
 
     @property
     def description(self) -> str | None:
@@ -202,7 +168,9 @@ class ConnectorEntry(HasActions):
         if self.info is not None and self.info.description:
             first = self.info.description.strip().split("\n\n", 1)[0]
             return " ".join(markdown.plain(first).split())
-        return f"Connection guides for {self.name}."
+        return self.lead
+
+    lead: str = ""  # "Connection guides for X." in the site's language
 
     @property
     def auth_labels(self) -> list[str]:
@@ -249,23 +217,9 @@ def _by_category(connectors: list[ConnectorEntry],
     for c in connectors:
         for category in c.all_categories if every else [c.category]:
             groups.setdefault(category, []).append(c)
-    order = sorted(groups, key=lambda k: (k == DEFAULT_CATEGORY, k.casefold(), k))
+    other = connectors[0].other if connectors else DEFAULT_CATEGORY
+    order = sorted(groups, key=lambda k: (k == other, k.casefold(), k))
     return [(k, groups[k]) for k in order]
-
-
-@lru_cache(maxsize=64)
-def _compile_pattern(pattern: str) -> Any:
-    return _PATTERN_ENV.from_string(pattern)
-
-
-def _pattern(pattern: str, what: str, **context: Any) -> str:
-    try:
-        return str(_compile_pattern(pattern).render(**context)).strip()
-    except TemplateError as exc:
-        raise GuideError(Problem(Source("mkdocs.yml", 1, 1),
-                                 f"the {what} option is not a valid pattern: {exc}",
-                                 "use {{ provider }}, {{ auth }}, {{ brand.KEY }} and "
-                                 "the 'article' filter")) from None
 
 
 def make_page(guide: Guide, options: Options, file: str) -> GuidePage:
@@ -277,16 +231,14 @@ def make_page(guide: Guide, options: Options, file: str) -> GuidePage:
 
         guide = replace_text(guide, options.whitelabel_replace)
     guide = expand_guide(guide, brand)
-    context = {"provider": guide.connector.name, "auth": guide.auth_label, "brand": brand,
-               "kind": guide.kind}
-    profile = guide.kind == "connector-profile"
-    title = guide.title or _pattern(
-        options.profile_title_pattern if profile else options.title_pattern,
-        "title pattern", **context)
-    description = guide.description or _pattern(
-        options.profile_description_pattern if profile else options.description_pattern,
-        "description pattern", **context)
-    return GuidePage(guide, markdown.plain(title), markdown.plain(description), file)
+    words = options.words
+    context = {"provider": guide.connector.name, "auth": guide.auth_label, "kind": guide.kind}
+    prefix = "profile" if guide.kind == "connector-profile" else "guide"
+    title = markdown.plain(guide.title) if guide.title else \
+        words.text(f"{prefix}.title", **context)
+    description = markdown.plain(guide.description) if guide.description else \
+        words.text(f"{prefix}.description", **context)
+    return GuidePage(guide, title, description, file, words.text(f"kind.{guide.kind}"))
 
 
 @dataclass
@@ -423,13 +375,17 @@ class SiteLoader:
         pages, clash_problems = _drop_clashes(pages)
         problems.extend(clash_problems)
         names = self.options.category_names
-        connectors, conn_problems = _group(pages, infos, names)
+        words = self.options.words
+        other = words.text("category.other")
+        connectors, conn_problems = _group(pages, infos, names, other)
         problems.extend(conn_problems)
         bad = {p.source.file for p in conn_problems}
         if bad:
             pages = [p for p in pages if p.file not in bad]
             infos = [(f, i) for f, i in infos if f not in bad]
-            connectors, _ = _group(pages, infos, names)
+            connectors, _ = _group(pages, infos, names, other)
+        for entry in connectors:
+            entry.lead = words.text("connector.lead", provider=entry.name)
         problems.sort(key=Problem.sort_key)
         return GuideSite(self.options, [p for c in connectors for p in c.guides], connectors,
                          problems, self._files, warnings)
@@ -468,7 +424,8 @@ def _same(a: str, b: str) -> bool:
 
 
 def _group(pages: list[GuidePage], infos: list[tuple[str, ConnectorInfo]],
-           names: Mapping[str, str]) -> tuple[list[ConnectorEntry], list[Problem]]:
+           names: Mapping[str, str], other: str = DEFAULT_CATEGORY
+           ) -> tuple[list[ConnectorEntry], list[Problem]]:
     """Connectors from connector files and guides; a connector's categories are the union of
     what its connector file and its guides say (the connector file's first)."""
     entries: dict[str, ConnectorEntry] = {}
@@ -488,20 +445,21 @@ def _group(pages: list[GuidePage], infos: list[tuple[str, ConnectorInfo]],
                                     f"{first[conn.key]}", "give each connector file its own "
                                     "info.key"))
             continue
-        entry = entries[conn.key] = ConnectorEntry(conn.key, conn.name, info=info, file=file)
+        entry = entries[conn.key] = ConnectorEntry(conn.key, conn.name, info=info, file=file,
+                                                   other=other)
         first[conn.key] = file
         add_categories(entry, conn.categories)
         groups: dict[str, list[Action]] = {}
         for action in info.actions:
             group = category_name(action.categories[0], names) if action.categories \
-                else DEFAULT_CATEGORY
+                else entry.other
             groups.setdefault(group, []).append(action)
         entry.action_groups = list(groups.items())
     for page in sorted(pages, key=lambda p: (p.file, p.url)):
         conn = page.guide.connector
         entry = entries.get(conn.key)
         if entry is None:
-            entry = entries[conn.key] = ConnectorEntry(conn.key, conn.name)
+            entry = entries[conn.key] = ConnectorEntry(conn.key, conn.name, other=other)
             first[conn.key] = page.file
         elif not _same(conn.name, entry.name):
             problems.append(Problem(conn.source, f"connector {conn.key!r} is named {conn.name!r} "

@@ -1,0 +1,1 @@
+"""Message catalogs (data files)."""
