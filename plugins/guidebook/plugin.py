@@ -28,6 +28,7 @@ from .searchindex import SearchShortcut
 from .searchindex import sections as search_sections
 from .site import ConnectorEntry, GuidePage, GuideSite, Options, SiteLoader
 from .whitelabel import check_build, format_leaks
+from .workspace import BuildSpace, SiteBusy
 
 log = get_plugin_logger(__name__)
 
@@ -84,6 +85,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._spilled: dict[str, Record] = {}
         self._exports: ExportFiles | None = None
         self._loader: SiteLoader | None = None
+        self._space: BuildSpace | None = None  # this build's temporary folder and site lock
 
     # -- configuration -------------------------------------------------------------------------
 
@@ -128,15 +130,29 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 target.append(uri)
         return config
 
-    @event_priority(-100)
-    def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """Priority -100, once other plugins are ready: starts loading the guides, so a
-        worker reads the files at the back of the list while MkDocs empties the site folder
-        (`on_files` loads the rest)."""
+    def _open_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled:
+            return
+        self._close_space()
+        try:
+            self._space = BuildSpace(config.site_dir).open()
+        except SiteBusy as exc:
+            raise PluginError(f"guidebook: {exc}; wait until it ends, or build into another "
+                              f"site_dir") from None
+
+    def _start_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
         self._close_loader()
         self._loader = self._start_loading(config)
+
+    on_pre_build = CombinedEvent(event_priority(100)(_open_build),
+                                 event_priority(-100)(_start_build))
+    """Priority 100, before MkDocs or another plugin touches the site folder: takes the lock
+    on it (a second build into the same folder stops with a clean error), removes the
+    temporary folders of killed builds and makes this build's (see `workspace`). Priority
+    -100, once other plugins are ready: starts loading the guides, so a worker reads the files
+    at the back of the list while MkDocs empties the site folder (`on_files` loads the rest)."""
 
     def _start_loading(self, config: MkDocsConfig) -> SiteLoader:
         return SiteLoader(self._options, display_root=Path(config.config_file_path).parent,
@@ -193,7 +209,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         # hands the sections of the real content.
         known = (self._search.plugin,) if self._search.plugin is not None else ()
         if _quiet_plugins(config, "page_context", "post_page", "post_build", allowed=known):
-            self._spool = Spool("guidebook-pages-")
+            self._spool = Spool("pages-")
         self._start_rendering(files)
         if self._exports is not None:  # on what the build leaves idle
             self._exports.start(parallel=self.config.parallel)
@@ -428,8 +444,10 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         return output  # the theme's environment does not autoescape
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Priority 0. Stops the render worker of a failed build, removes temporary files."""
+        """Priority 0. Stops the workers of a failed build, removes its temporary folder and
+        lets the site folder's lock go."""
         self._close_workers()
+        self._close_space()
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """Priority 0. Adds `<link rel="alternate" type="text/markdown">` to the head (pages
@@ -446,6 +464,12 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
 
     @event_priority(-100)
     def _check_build(self, *, config: MkDocsConfig) -> None:
+        try:
+            self._finish_build(config)
+        finally:
+            self._close_space()
+
+    def _finish_build(self, config: MkDocsConfig) -> None:
         if self.config.enabled and self._exports is not None:
             self._exports.wait()  # (if not done before other plugins)
         self._close_workers()
@@ -483,6 +507,11 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._built = {}
         self._close_spill()
         self._close_loader()
+
+    def _close_space(self) -> None:
+        if self._space is not None:
+            self._space.close()
+            self._space = None
 
     def _close_spill(self) -> None:
         if self._spool is not None:
