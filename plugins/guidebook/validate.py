@@ -46,6 +46,26 @@ def _part_texts(part: Section | Step) -> Iterator[tuple[str, Source, bool]]:
         yield item.text, item.source, True
 
 
+def _block_texts(guide: Guide) -> Iterator[tuple[str, Source]]:
+    """(text, where) for every text rendered as Markdown blocks (lists and quotes may nest)."""
+    if guide.warning:
+        yield guide.warning, guide.source_of("warning")
+    for c in guide.callouts:
+        yield c.text, c.source
+    for section in guide.sections:
+        for part in (section, *section.steps):
+            if part.content:
+                yield part.content, part.source_of("content")
+
+
+def _line_in(source: Source, text: str, line: int) -> Source:
+    """Where line `line` (1-based) of `text` is in the guide file: a text of several lines
+    is a block scalar (`|`), whose first line follows its key's."""
+    if "\n" not in text.strip() or line <= 0:
+        return source
+    return Source(source.file, source.line + line, 1)
+
+
 def check_guide(guide: Guide, brands: list[Mapping[str, str]]) -> list[Problem]:
     """Every problem of one guide that the loader cannot see."""
     problems: list[Problem] = []
@@ -97,6 +117,11 @@ def check_guide(guide: Guide, brands: list[Mapping[str, str]]) -> list[Problem]:
                                 "use a path inside the docs folder (no '..', no leading '/') "
                                 "or an https URL"))
 
+    for text, source in _block_texts(guide):
+        deep = markdown.too_deep(text)
+        if deep is not None:
+            line, message, hint = deep
+            add(Problem(_line_in(source, text, line), message, hint))
     for text, source, is_markdown in _texts(guide):
         if is_markdown and markdown.may_link_unsafely(text):
             for kind, target in markdown.links(text):
