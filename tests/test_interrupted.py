@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -220,14 +221,17 @@ def test_the_lock_names_its_holder_and_is_free_again_after_release(tmp_path: Pat
     with pytest.raises(SiteBusy, match=rf"another guidebook build is writing .*site \(pid "
                                        rf"{os.getpid()}\)"):
         second.acquire()
-    SiteLock(tmp_path / "other").acquire()  # another site folder: another lock
+    other = SiteLock(tmp_path / "other")
+    other.acquire()  # another site folder: another lock
+    other.release()
     first.release()
     assert not os.path.exists(first.path)
     second.acquire()
     second.release()
 
 
-def test_sweep_removes_only_folders_of_dead_processes(tmp_path: Path) -> None:
+def test_sweep_removes_only_what_no_live_build_owns(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     mine = tmp_path / f"{PREFIX}{os.getpid()}-abc"
@@ -235,5 +239,14 @@ def test_sweep_removes_only_folders_of_dead_processes(tmp_path: Path) -> None:
     other = tmp_path / "guidebook-something"
     for folder in (mine, gone, other):
         (folder / "inner").mkdir(parents=True)
-    assert sweep(str(tmp_path)) == [gone]
+    held = SiteLock(tmp_path / "site")
+    held.acquire()
+    assert Path(held.path).parent == tmp_path
+    left = tmp_path / "guidebook-site-0123abcd.lock"  # a killed build's
+    left.write_text("1")
+    try:
+        assert sorted(sweep(str(tmp_path))) == sorted([gone, left])
+        assert Path(held.path).exists()
+    finally:
+        held.release()
     assert mine.is_dir() and other.is_dir() and not gone.exists()

@@ -183,7 +183,10 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         templates = self.config.templates_dir
         self.renderer = Renderer(site, Path(templates) if templates else None)
         self._pages, self._meta = {}, {}
-        self._existing = set(files.src_uris)
+        # hand-written files by where they land in the site, in any letter case (a file
+        # system that ignores case would give a generated page and one of them one file)
+        self._existing = {f.dest_uri.casefold(): f for f in files}
+        self._clashes: list[str] = []
         self._docs_dir = Path(config.docs_dir).resolve()
         self._root = Path(config.config_file_path).parent.resolve()  # guide files are named
         # relative to it (see load_site's display_root)
@@ -195,6 +198,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         if files.get_file_from_path(INDEX_URI) is None:  # a hand-written one wins
             self._add(files, config, INDEX_URI, "index", self.config.nav_title,
                       "Every connector and its connection guides.", None)
+        if self._clashes:
+            raise PluginError("guidebook: " + "\n".join(self._clashes))
         for uri, path in _packaged_assets().items():
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=path))
@@ -262,19 +267,40 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
 
     def _add(self, files: Files, config: MkDocsConfig, src_uri: str, what: Any, title: str,
              description: str, source_file: str | None) -> None:
-        if src_uri in self._existing:  # (Files looks paths up in a map it rebuilds on append)
-            raise PluginError(f"guidebook: the docs folder already has {src_uri}, which a "
-                              f"guide page would replace; rename or remove it")
+        file = File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+        other = self._existing.get(file.dest_uri.casefold())
+        if other is not None:
+            self._clashes.append(self._clash(other, file.dest_uri, what, source_file))
+            return
         # MkDocs and Material treat page titles and meta as HTML and print them unescaped
         # (<title>, nav, <meta content>, search index): guide text is data, so escape it here.
         # The page's source is empty; its meta is set once MkDocs has read it (on_page_markdown).
         self._meta[src_uri] = {"title": html.escape(title), "description": html.escape(description)}
-        file = File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
         if source_file is not None:
             rel = os.path.relpath(os.path.join(self._root, source_file), self._docs_dir)
             file.edit_uri = Path(rel).as_posix()
         files.append(file)
         self._pages[src_uri] = what
+
+    def _clash(self, other: File, dest_uri: str, what: Any, source_file: str | None) -> str:
+        """The error for a hand-written file that lands where a generated page does."""
+        mine = (Path(os.path.relpath(other.abs_src_path, self._root)).as_posix()
+                if other.abs_src_path else other.src_uri)
+        if isinstance(what, ConnectorEntry):
+            ours = f"the page of connector {what.key!r}" + (f" ({what.guides[0].file})"
+                                                           if what.guides else "")
+        elif source_file is not None:
+            ours = f"the page of {source_file}"
+        else:
+            ours = f"the generated {self.config.nav_title!r} index"
+        case = ("" if other.dest_uri == dest_uri else
+                f" ({other.dest_uri} and {dest_uri} differ only in letter case: one file where "
+                f"case does not count, as on Windows and macOS)")
+        fix = f"rename or move {mine}"
+        if what == "index":
+            docs = Path(os.path.relpath(self._docs_dir, self._root)).as_posix()
+            fix += f", or name it {docs}/{INDEX_URI} to replace the generated index"
+        return f"{mine} and {ours} would both be written to {dest_uri}{case}; {fix}"
 
     def _build_nav(self, nav: Navigation, *, config: MkDocsConfig,
                    files: Files) -> Navigation | None:

@@ -8,6 +8,7 @@ had none are published.
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -124,6 +125,10 @@ class ConnectorEntry:
     category: str
     guides: list[GuidePage] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # one spelling of a name that looks the same (é or e + ◌́): one section, one name
+        self.name, self.category = nfc(self.name), nfc(self.category)
+
     @property
     def url(self) -> str:
         return f"connectors/{self.key}/"
@@ -151,6 +156,11 @@ class GuideSite:
             groups.setdefault(c.category, []).append(c)
         order = sorted(groups, key=lambda k: (k == DEFAULT_CATEGORY, k.casefold()))
         return [(k, groups[k]) for k in order]
+
+
+def nfc(text: str) -> str:
+    """`text` in Unicode NFC: names that look the same compare equal."""
+    return unicodedata.normalize("NFC", text)
 
 
 @lru_cache(maxsize=64)
@@ -330,14 +340,14 @@ def _group(pages: list[GuidePage]) -> tuple[list[ConnectorEntry], list[Problem]]
                                                conn.category or DEFAULT_CATEGORY, [page])
             first[conn.key] = page
             continue
-        if conn.name != entry.name:
+        if nfc(conn.name) != entry.name:
             problems.append(Problem(conn.source, f"connector {conn.key!r} is named {conn.name!r} "
                                     f"here but {entry.name!r} in {first[conn.key].file}",
                                     "use one name for a connector in all its guides"))
             continue
         if conn.category and entry.category == DEFAULT_CATEGORY:
-            entry.category = conn.category
-        elif conn.category and conn.category != entry.category:
+            entry.category = nfc(conn.category)
+        elif conn.category and nfc(conn.category) != entry.category:
             problems.append(Problem(conn.source, f"connector {conn.key!r} is in category "
                                     f"{conn.category!r} here but {entry.category!r} in "
                                     f"{first[conn.key].file}", "use one category per connector"))

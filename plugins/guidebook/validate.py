@@ -75,6 +75,15 @@ def check_guide(guide: Guide, brands: list[Mapping[str, str]]) -> list[Problem]:
         add(Problem(guide.source_of("auth.slug"), f"the URL part {guide.auth_slug!r} made from "
                     f"the auth label {guide.auth_label!r} is not valid", "give the guide an "
                     "auth.slug, or use a label with Latin letters or digits"))
+    for what, value, where, fix in (
+            ("connector key", guide.connector.key, "connector.key",
+             f"choose another key, e.g. '{guide.connector.key}-app'"),
+            ("URL part", guide.auth_slug, "auth.slug",
+             f"give the guide an auth.slug, e.g. '{guide.auth_slug}-login'")):
+        if S.is_reserved_name(value):
+            add(Problem(guide.source_of(where), f"the {what} {value!r} is a name Windows "
+                        "reserves for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9): the "
+                        "site's files named after it cannot exist there", fix))
     seen: dict[str, Source] = {}
     for action in guide.actions:  # connector files are not checked by the loader
         if not S.ACTION_ID_RE.match(action.id):

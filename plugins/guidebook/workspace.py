@@ -34,6 +34,7 @@ except ImportError:  # pragma: no cover - not on POSIX: no lock (and no forked w
 
 PREFIX = "guidebook-build-"
 _FOLDER_RE = re.compile(re.escape(PREFIX) + r"(\d+)-")
+_LOCK_RE = re.compile(r"guidebook-site-[0-9a-f]+\.lock$")
 
 
 class SiteBusy(Exception):
@@ -55,7 +56,7 @@ def pid_alive(pid: int) -> bool:
 
 def sweep(root: str | None = None) -> list[Path]:
     """Remove the build folders in `root` (default: the temporary directory) whose process is
-    gone (builds that were killed); returns those removed."""
+    gone (builds that were killed), and lock files no build holds; returns what it removed."""
     folder = Path(root or tempfile.gettempdir())
     removed = []
     try:
@@ -63,6 +64,10 @@ def sweep(root: str | None = None) -> list[Path]:
     except OSError:
         return removed
     for name in names:
+        if _LOCK_RE.match(name):
+            if _remove_free_lock(folder / name):
+                removed.append(folder / name)
+            continue
         match = _FOLDER_RE.match(name)
         if match is None or pid_alive(int(match.group(1))):
             continue
@@ -71,6 +76,24 @@ def sweep(root: str | None = None) -> list[Path]:
         if not path.exists():
             removed.append(path)
     return removed
+
+
+def _remove_free_lock(path: Path) -> bool:
+    """Remove the lock file `path` if no build holds it (one killed left it)."""
+    if fcntl is None:  # pragma: no cover - not on POSIX
+        return False
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.unlink(path)  # while locked (see SiteLock.acquire)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def new_folder(label: str = "") -> Path:
@@ -98,6 +121,7 @@ class SiteLock:
             return
         while True:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            # (a build that held the lock, or `sweep`, may remove the file meanwhile)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
