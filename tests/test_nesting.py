@@ -14,6 +14,7 @@ from mkdocs.exceptions import Abort
 
 from conftest import HARVEST, build
 from guidebook import markdown
+from guidebook.site import Options, load_site
 
 PAGE = "connectors/harvest/guides/link-account/personal-access-token"
 
@@ -111,3 +112,23 @@ def test_the_deepest_list_kept_reaches_every_output(project) -> None:
     assert "level 9" in text and "The paragraph after." in text
     full = (site / "llms-full.txt").read_text()
     assert "level 9" in full and "The paragraph after." in full
+
+
+def test_validate_names_a_callout_and_a_step(tmp_path: Path) -> None:
+    """`guidebook validate` sees what the build sees (a callout is named by its start)."""
+    guide = HARVEST.replace("warning: You need", "callouts:\n  - type: note\n    text: |\n"
+                            + "\n".join("      " + line for line in _deep_list(11).splitlines())
+                            + "\nwarning: You need") \
+        .replace("content: Press **Create new personal access token**.",
+                 "content: \"Press it.\\n\\n" + "> " * 20 + "deep\"")
+    path = tmp_path / "guides" / "harvest" / "pat.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(guide)
+    lines = guide.splitlines()
+    callout, step = lines.index("  - type: note") + 1, \
+        next(i for i, line in enumerate(lines) if "Press it." in line) + 1
+    site = load_site(Options(guides_dir=tmp_path / "guides"), display_root=tmp_path)
+    found = [(p.source.line, p.message.split(";")[0]) for p in site.problems]
+    assert found == [(callout, "list nested 10 levels deep"),
+                     (step, "quote nested 20 levels deep")]
+    assert site.pages == []

@@ -46,22 +46,24 @@ def _part_texts(part: Section | Step) -> Iterator[tuple[str, Source, bool]]:
         yield item.text, item.source, True
 
 
-def _block_texts(guide: Guide) -> Iterator[tuple[str, Source]]:
-    """(text, where) for every text rendered as Markdown blocks (lists and quotes may nest)."""
+def _block_texts(guide: Guide) -> Iterator[tuple[str, Source, bool]]:
+    """(text, where, keyed) for every text rendered as Markdown blocks (lists and quotes may
+    nest); `keyed`: `where` is the text's own key (a callout's is the callout's start)."""
     if guide.warning:
-        yield guide.warning, guide.source_of("warning")
+        yield guide.warning, guide.source_of("warning"), True
     for c in guide.callouts:
-        yield c.text, c.source
+        yield c.text, c.source, False
     for section in guide.sections:
         for part in (section, *section.steps):
             if part.content:
-                yield part.content, part.source_of("content")
+                yield part.content, part.source_of("content"), True
 
 
 def _line_in(source: Source, text: str, line: int) -> Source:
-    """Where line `line` (1-based) of `text` is in the guide file: a text of several lines
-    is a block scalar (`|`), whose first line follows its key's."""
-    if "\n" not in text.strip() or line <= 0:
+    """Where line `line` (1-based) of `text` is in the guide file, `source` being its key: a
+    text of several lines ending in a line break is a block scalar (`|`), whose first line
+    follows its key's; for any other, the key."""
+    if "\n" not in text.strip() or not text.endswith("\n") or line <= 0:
         return source
     return Source(source.file, source.line + line, 1)
 
@@ -126,11 +128,11 @@ def check_guide(guide: Guide, brands: list[Mapping[str, str]]) -> list[Problem]:
                                 "use a path inside the docs folder (no '..', no leading '/') "
                                 "or an https URL"))
 
-    for text, source in _block_texts(guide):
+    for text, source, keyed in _block_texts(guide):
         deep = markdown.too_deep(text)
         if deep is not None:
             line, message, hint = deep
-            add(Problem(_line_in(source, text, line), message, hint))
+            add(Problem(_line_in(source, text, line) if keyed else source, message, hint))
     for text, source, is_markdown in _texts(guide):
         if is_markdown and markdown.may_link_unsafely(text):
             for kind, target in markdown.links(text):
