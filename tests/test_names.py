@@ -112,3 +112,11 @@ def test_a_hand_written_connectors_index_still_replaces_the_generated_one(projec
                          docs={"index.md": "# Home\n", "connectors/index.md": "# Our tools\n"}))
     page = BeautifulSoup((site / "connectors/index.html").read_text(), "html.parser")
     assert page.select_one("article h1").get_text(strip=True) == "Our tools"
+
+
+def test_an_excluded_hand_written_file_is_no_clash(project) -> None:
+    site = build(project({"harvest/pat.yaml": HARVEST},
+                         docs={"index.md": "# Home\n", "connectors/harvest.md": "# Draft\n"},
+                         config={"exclude_docs": "connectors/harvest.md"}))
+    page = BeautifulSoup((site / "connectors/harvest/index.html").read_text(), "html.parser")
+    assert page.select_one("article h1").get_text(strip=True) == "Harvest"

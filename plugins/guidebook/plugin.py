@@ -185,7 +185,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._pages, self._meta = {}, {}
         # hand-written files by where they land in the site, in any letter case (a file
         # system that ignores case would give a generated page and one of them one file)
-        self._existing = {f.dest_uri.casefold(): f for f in files}
+        self._existing = {f.dest_uri.casefold(): f for f in files
+                          if not f.inclusion.is_excluded()}
         self._clashes: list[str] = []
         self._docs_dir = Path(config.docs_dir).resolve()
         self._root = Path(config.config_file_path).parent.resolve()  # guide files are named
