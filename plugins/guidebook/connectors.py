@@ -292,6 +292,10 @@ def read_connector(root: yaml.Node, file: str, folder: Path | None = None, *,
                                                     "and info.key", "add them under 'info:'")])
     if not S.KEY_RE.match(key):
         reader.problem(file, _child(info, "key"), f"info.key {key!r} is not valid", S.KEY_HINT)
+    elif S.is_reserved_name(key):
+        reader.problem(file, _child(info, "key"), f"info.key {key!r} is a name Windows reserves "
+                       "for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9): the site's files "
+                       "named after it cannot exist there", "give the connector another key")
     actions = [a for a in reader.actions(root) if INTERNAL not in a.categories]
     seen: dict[str, Action] = {}
     for action in actions:

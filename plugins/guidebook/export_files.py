@@ -119,7 +119,7 @@ class ExportFiles:
         handwritten = [f for f in files if f.is_documentation_page()
                        and f.src_uri not in ours and not f.inclusion.is_excluded()]
         self.exporter = exporter
-        self._spool = Spool("guidebook-twins-")
+        self._spool = Spool("twins-")
         self._ours = ours
         bodies: dict[str, str] = {}  # twin path of a guide -> its page's src_uri
         for src_uri, what in ours.items():

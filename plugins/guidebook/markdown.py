@@ -8,6 +8,7 @@ in a new tab with `rel="noopener noreferrer"`. CommonMark via markdown-it-py.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -195,6 +196,53 @@ def plain(text: str) -> str:
     if _SEEDS and (seed := _SEEDS.get(("plain", text))) is not None:
         return seed
     return parsed_plain(text)
+
+
+MAX_NESTING = 20  # markdown-it's nesting limit (commonmark preset): a list level costs two
+_CONTAINERS = {"bullet_list_open": "list", "ordered_list_open": "list", "blockquote_open": "quote"}
+# What may open a list or quote (a bullet or number before a space, '>'): ten lists or twenty
+# quotes need at least ten of them.
+_NEST_MARKS = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?=\s|$)|>")
+
+
+def too_deep(text: str) -> tuple[int, str, str] | None:
+    """Where the block Markdown `text` nests lists and quotes so deep that markdown-it would
+    drop what lies below (and, for lists, every block after them): (line in `text`, 1-based;
+    the message; the fix), or None when `block(text)` keeps everything."""
+    if sum(text.count(c) for c in "-*+>.)") < MAX_NESTING // 2:
+        return None  # (a quicker look first)
+    marks = _NEST_MARKS.finditer(text)
+    if next(itertools.islice(marks, MAX_NESTING // 2 - 1, None), None) is None:
+        return None  # too few marks for ten lists or twenty quotes
+    stripped = text.strip()
+    if _is_prose(stripped):
+        return None
+    lead = text[:len(text) - len(text.lstrip())].count("\n")  # (block() strips the text)
+    open_: list[str] = []
+    for token in _parser(False).parse(stripped):
+        kind = _CONTAINERS.get(token.type)
+        if token.nesting == 1 and (kind or token.type == "list_item_open") \
+                and token.level >= MAX_NESTING - 1:
+            lists = open_.count("list") + (kind == "list")
+            quotes = open_.count("quote") + (kind == "quote")
+            line = lead + (token.map[0] if token.map else 0) + 1
+            if not quotes:
+                what = f"list nested {lists} levels deep; at most {MAX_NESTING // 2 - 1} are kept"
+                fix = f"keep lists at most {MAX_NESTING // 2 - 1} levels deep"
+            elif not lists:
+                what = f"quote nested {quotes} levels deep; at most {MAX_NESTING - 1} are kept"
+                fix = f"keep quotes at most {MAX_NESTING - 1} levels deep"
+            else:
+                what = (f"{lists} lists and {quotes} quotes nested in each other; at most "
+                        f"{MAX_NESTING - 1} levels are kept (a list counts as two)")
+                fix = "nest fewer lists and quotes"
+            return line, (f"{what}: the deeper items and the text after them would be "
+                          "dropped from the page"), f"{fix}, e.g. by moving the deepest items up"
+        if kind:
+            open_.append(kind)
+        elif token.type in ("bullet_list_close", "ordered_list_close", "blockquote_close"):
+            open_.pop()
+    return None
 
 
 def parsed_plain(text: str) -> str:

@@ -30,6 +30,7 @@ from .searchindex import sections as search_sections
 from .site import ConnectorEntry, GuidePage, GuideSite, Options, SiteLoader
 from .whitelabel import check_build, format_leaks
 from .words import PATTERNS, WordsError
+from .workspace import BuildSpace, SiteBusy
 
 log = get_plugin_logger(__name__)
 
@@ -92,6 +93,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._spilled: dict[str, Record] = {}
         self._exports: ExportFiles | None = None
         self._loader: SiteLoader | None = None
+        self._space: BuildSpace | None = None  # this build's temporary folder and site lock
 
     # -- configuration -------------------------------------------------------------------------
 
@@ -142,15 +144,29 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 target.append(uri)
         return config
 
-    @event_priority(-100)
-    def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """Priority -100, once other plugins are ready: starts loading the guides, so a
-        worker reads the files at the back of the list while MkDocs empties the site folder
-        (`on_files` loads the rest)."""
+    def _open_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled:
+            return
+        self._close_space()
+        try:
+            self._space = BuildSpace(config.site_dir).open()
+        except SiteBusy as exc:
+            raise PluginError(f"guidebook: {exc}; wait until it ends, or build into another "
+                              f"site_dir") from None
+
+    def _start_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
         self._close_loader()
         self._loader = self._start_loading(config)
+
+    on_pre_build = CombinedEvent(event_priority(100)(_open_build),
+                                 event_priority(-100)(_start_build))
+    """Priority 100, before MkDocs or another plugin touches the site folder: takes the lock
+    on it (a second build into the same folder stops with a clean error), removes the
+    temporary folders of killed builds and makes this build's (see `workspace`). Priority
+    -100, once other plugins are ready: starts loading the guides, so a worker reads the files
+    at the back of the list while MkDocs empties the site folder (`on_files` loads the rest)."""
 
     def _start_loading(self, config: MkDocsConfig) -> SiteLoader:
         return SiteLoader(self._options, display_root=Path(config.config_file_path).parent,
@@ -183,7 +199,11 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         templates = self.config.templates_dir
         self.renderer = Renderer(site, Path(templates) if templates else None)
         self._pages, self._meta = {}, {}
-        self._existing = set(files.src_uris)
+        # hand-written files by where they land in the site, in any letter case (a file
+        # system that ignores case would give a generated page and one of them one file)
+        self._existing = {f.dest_uri.casefold(): f for f in files
+                          if not f.inclusion.is_excluded()}
+        self._clashes: list[str] = []
         self._docs_dir = Path(config.docs_dir).resolve()
         self._root = Path(config.config_file_path).parent.resolve()  # guide files are named
         # relative to it (see load_site's display_root)
@@ -195,6 +215,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         if files.get_file_from_path(INDEX_URI) is None:  # a hand-written one wins
             self._add(files, config, INDEX_URI, "index", self.config.nav_title,
                       site.options.words.text("index.description"), None)
+        if self._clashes:
+            raise PluginError("guidebook: " + "\n".join(self._clashes))
         for uri, path in _packaged_assets().items():
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=path))
@@ -210,7 +232,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         # hands the sections of the real content.
         known = (self._search.plugin,) if self._search.plugin is not None else ()
         if _quiet_plugins(config, "page_context", "post_page", "post_build", allowed=known):
-            self._spool = Spool("guidebook-pages-")
+            self._spool = Spool("pages-")
         self._start_rendering(files)
         if self._exports is not None:  # on what the build leaves idle
             self._exports.start(parallel=self.config.parallel)
@@ -276,19 +298,40 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
 
     def _add(self, files: Files, config: MkDocsConfig, src_uri: str, what: Any, title: str,
              description: str, source_file: str | None) -> None:
-        if src_uri in self._existing:  # (Files looks paths up in a map it rebuilds on append)
-            raise PluginError(f"guidebook: the docs folder already has {src_uri}, which a "
-                              f"guide page would replace; rename or remove it")
+        file = File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+        other = self._existing.get(file.dest_uri.casefold())
+        if other is not None:
+            self._clashes.append(self._clash(other, file.dest_uri, what, source_file))
+            return
         # MkDocs and Material treat page titles and meta as HTML and print them unescaped
         # (<title>, nav, <meta content>, search index): guide text is data, so escape it here.
         # The page's source is empty; its meta is set once MkDocs has read it (on_page_markdown).
         self._meta[src_uri] = {"title": html.escape(title), "description": html.escape(description)}
-        file = File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
         if source_file is not None:
             rel = os.path.relpath(os.path.join(self._root, source_file), self._docs_dir)
             file.edit_uri = Path(rel).as_posix()
         files.append(file)
         self._pages[src_uri] = what
+
+    def _clash(self, other: File, dest_uri: str, what: Any, source_file: str | None) -> str:
+        """The error for a hand-written file that lands where a generated page does."""
+        mine = (Path(os.path.relpath(other.abs_src_path, self._root)).as_posix()
+                if other.abs_src_path else other.src_uri)
+        if isinstance(what, ConnectorEntry):
+            ours = f"the page of connector {what.key!r}" + (f" ({what.guides[0].file})"
+                                                           if what.guides else "")
+        elif source_file is not None:
+            ours = f"the page of {source_file}"
+        else:
+            ours = f"the generated {self.config.nav_title!r} index"
+        case = ("" if other.dest_uri == dest_uri else
+                f" ({other.dest_uri} and {dest_uri} differ only in letter case: one file where "
+                f"case does not count, as on Windows and macOS)")
+        fix = f"rename or move {mine}"
+        if what == "index":
+            docs = Path(os.path.relpath(self._docs_dir, self._root)).as_posix()
+            fix += f", or name it {docs}/{INDEX_URI} to replace the generated index"
+        return f"{mine} and {ours} would both be written to {dest_uri}{case}; {fix}"
 
     def _build_nav(self, nav: Navigation, *, config: MkDocsConfig,
                    files: Files) -> Navigation | None:
@@ -458,8 +501,10 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         return output  # the theme's environment does not autoescape
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Priority 0. Stops the render worker of a failed build, removes temporary files."""
+        """Priority 0. Stops the workers of a failed build, removes its temporary folder and
+        lets the site folder's lock go."""
         self._close_workers()
+        self._close_space()
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """Priority 0. Adds `<link rel="alternate" type="text/markdown">` to the head (pages
@@ -476,6 +521,12 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
 
     @event_priority(-100)
     def _check_build(self, *, config: MkDocsConfig) -> None:
+        try:
+            self._finish_build(config)
+        finally:
+            self._close_space()
+
+    def _finish_build(self, config: MkDocsConfig) -> None:
         if self.config.enabled and self._exports is not None:
             self._exports.wait()  # (if not done before other plugins)
         self._close_workers()
@@ -513,6 +564,11 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._built = {}
         self._close_spill()
         self._close_loader()
+
+    def _close_space(self) -> None:
+        if self._space is not None:
+            self._space.close()
+            self._space = None
 
     def _close_spill(self) -> None:
         if self._spool is not None:

@@ -18,23 +18,30 @@ may run `idle`, at the lowest priority: it then works on whatever cores the buil
 unused, and the caller does the rest when it asks. A job such a worker was running when it died
 runs again in the caller. A `last` job runs once every other job has run: in the worker when it
 ran them all, else in the caller at the end of `run_all`.
+
+A worker dies with the process that forked it (`die_with_parent`): a build that is killed
+leaves nothing running. Its spool lives in the build's temporary folder (`workspace`), and
+the build stops its workers before that folder is removed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import multiprocessing
 import os
 import pickle
 import shutil
+import signal
 import sys
-import tempfile
 import time
 import traceback
+import weakref
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
+
+from . import workspace
 
 _ERROR = -1
 _DONE = -2
@@ -54,6 +61,30 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
+_PR_SET_PDEATHSIG = 1
+_PARENT: int | None = None  # in a worker: the process that forked it
+
+
+def die_with_parent(parent: int) -> None:  # pragma: no cover - runs in the forked child
+    """In a worker forked by `parent`, right after the fork: the kernel kills this process
+    when its parent dies (Linux parent-death signal); if the parent died before that was
+    set, exit now. Ctrl-C and SIGTERM are the parent's to handle: it stops its workers."""
+    global _PARENT
+    _PARENT = parent
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _orphaned() -> bool:
+    """True in a worker whose parent is gone (where the parent-death signal is missing)."""
+    return _PARENT is not None and os.getppid() != _PARENT
+
+
 Record = tuple[str, int, int]  # (file, offset, length) of bytes in a Spool
 
 
@@ -65,8 +96,8 @@ class Spool:
     A forked child writes to its own file; `close` in the creating process removes them all.
     """
 
-    def __init__(self, prefix: str = "guidebook-") -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix=prefix))
+    def __init__(self, prefix: str = "spool-") -> None:
+        self.folder = workspace.new_folder(prefix)
         self._owner = os.getpid()
         self._fd: int | None = None
         self._path = ""
@@ -163,6 +194,8 @@ class Board:
             record = self.get(slot)
             if record is not None or closed:
                 return record
+            if _orphaned():  # pragma: no cover - the parent-death signal ends it first
+                os._exit(1)
             time.sleep(poll)
 
     def close(self) -> None:
@@ -220,9 +253,9 @@ class Prerender:
         # (running it, or done with it and stopped), and has finished every job after it.
         self._claimed = context.RawValue("q", -1)
         self._worker_at = context.RawValue("q", len(self._keys))
-        self._spool = Spool("guidebook-render-")
+        self._spool = Spool("render-")
         receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=self._work, args=(sender,), daemon=True,
+        process = context.Process(target=self._work, args=(sender, os.getpid()), daemon=True,
                                   name="guidebook-render")
         # The child's collections leave what it inherits alone (no copy-on-write of the
         # parent's objects); this process collects as before once the child is started.
@@ -233,8 +266,13 @@ class Prerender:
             gc.unfreeze()
         sender.close()
         self._conn, self._process = receiver, process
+        space = workspace.active()
+        if space is not None:  # stopped before the build's folder is removed
+            close = weakref.WeakMethod(self.close)
+            space.on_close(lambda: (method := close()) is not None and method())
 
-    def _work(self, conn: Any) -> None:  # pragma: no cover - runs in the forked child
+    def _work(self, conn: Any, parent: int) -> None:  # pragma: no cover - forked child
+        die_with_parent(parent)
         code = 0
         spool = self._spool
         assert spool is not None

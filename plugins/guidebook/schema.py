@@ -16,6 +16,16 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SLUG_HINT = "use lowercase letters, digits and '-' only, e.g. 'personal-access-token'"
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 KEY_HINT = "use lowercase letters, digits, '_' and '-' only, e.g. 'harvest' or 'gong_crm'"
+# Names Windows keeps for devices, also with an extension (con.md): no file can have them there
+RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", "conin$", "conout$",
+                            *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))})
+
+
+def is_reserved_name(name: str) -> bool:
+    """True for a file name Windows reserves for a device (CON, NUL, COM1, lpt1.md, ...)."""
+    return name.split(".", 1)[0].rstrip(" ").lower() in RESERVED_NAMES
+
+
 ACTION_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 ACTION_ID_HINT = "use letters, digits, '_', '.', ':' and '-', e.g. 'slack_list_channels'"
 SCOPE_RE = re.compile(r"^\S+$")

@@ -178,6 +178,11 @@ class ConnectorEntry(HasActions):
         labels = [m.label for m in self.auth_methods] + [p.guide.auth_label for p in self.guides]
         return list(dict.fromkeys(labels))
 
+    def __post_init__(self) -> None:
+        # one spelling of a name that looks the same (é or e + ◌́): one section, one name
+        self.name = nfc(self.name)
+        self.categories = [nfc(c) for c in self.categories]
+
     @property
     def url(self) -> str:
         return f"connectors/{self.key}/"
@@ -220,6 +225,11 @@ def _by_category(connectors: list[ConnectorEntry],
     other = connectors[0].other if connectors else DEFAULT_CATEGORY
     order = sorted(groups, key=lambda k: (k == other, k.casefold(), k))
     return [(k, groups[k]) for k in order]
+
+
+def nfc(text: str) -> str:
+    """`text` in Unicode NFC: names that look the same compare equal."""
+    return unicodedata.normalize("NFC", text)
 
 
 def make_page(guide: Guide, options: Options, file: str) -> GuidePage:
@@ -419,10 +429,6 @@ def _drop_clashes(pages: list[GuidePage]) -> tuple[list[GuidePage], list[Problem
     return keep, problems
 
 
-def _same(a: str, b: str) -> bool:
-    return unicodedata.normalize("NFC", a) == unicodedata.normalize("NFC", b)
-
-
 def _group(pages: list[GuidePage], infos: list[tuple[str, ConnectorInfo]],
            names: Mapping[str, str], other: str = DEFAULT_CATEGORY
            ) -> tuple[list[ConnectorEntry], list[Problem]]:
@@ -461,7 +467,7 @@ def _group(pages: list[GuidePage], infos: list[tuple[str, ConnectorInfo]],
         if entry is None:
             entry = entries[conn.key] = ConnectorEntry(conn.key, conn.name, other=other)
             first[conn.key] = page.file
-        elif not _same(conn.name, entry.name):
+        elif nfc(conn.name) != entry.name:
             problems.append(Problem(conn.source, f"connector {conn.key!r} is named {conn.name!r} "
                                     f"here but {entry.name!r} in {first[conn.key]}",
                                     "use one name for a connector in all its files"))

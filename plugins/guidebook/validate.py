@@ -46,6 +46,28 @@ def _part_texts(part: Section | Step) -> Iterator[tuple[str, Source, bool]]:
         yield item.text, item.source, True
 
 
+def _block_texts(guide: Guide) -> Iterator[tuple[str, Source, bool]]:
+    """(text, where, keyed) for every text rendered as Markdown blocks (lists and quotes may
+    nest); `keyed`: `where` is the text's own key (a callout's is the callout's start)."""
+    if guide.warning:
+        yield guide.warning, guide.source_of("warning"), True
+    for c in guide.callouts:
+        yield c.text, c.source, False
+    for section in guide.sections:
+        for part in (section, *section.steps):
+            if part.content:
+                yield part.content, part.source_of("content"), True
+
+
+def _line_in(source: Source, text: str, line: int) -> Source:
+    """Where line `line` (1-based) of `text` is in the guide file, `source` being its key: a
+    text of several lines ending in a line break is a block scalar (`|`), whose first line
+    follows its key's; for any other, the key."""
+    if "\n" not in text.strip() or not text.endswith("\n") or line <= 0:
+        return source
+    return Source(source.file, source.line + line, 1)
+
+
 def check_guide(guide: Guide, brands: list[Mapping[str, str]]) -> list[Problem]:
     """Every problem of one guide that the loader cannot see."""
     problems: list[Problem] = []
@@ -55,6 +77,15 @@ def check_guide(guide: Guide, brands: list[Mapping[str, str]]) -> list[Problem]:
         add(Problem(guide.source_of("auth.slug"), f"the URL part {guide.auth_slug!r} made from "
                     f"the auth label {guide.auth_label!r} is not valid", "give the guide an "
                     "auth.slug, or use a label with Latin letters or digits"))
+    for what, value, where, fix in (
+            ("connector key", guide.connector.key, "connector.key",
+             f"choose another key, e.g. '{guide.connector.key}-app'"),
+            ("URL part", guide.auth_slug, "auth.slug",
+             f"give the guide an auth.slug, e.g. '{guide.auth_slug}-login'")):
+        if S.is_reserved_name(value):
+            add(Problem(guide.source_of(where), f"the {what} {value!r} is a name Windows "
+                        "reserves for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9): the "
+                        "site's files named after it cannot exist there", fix))
     seen: dict[str, Source] = {}
     for action in guide.actions:  # connector files are not checked by the loader
         if not S.ACTION_ID_RE.match(action.id):
@@ -97,6 +128,11 @@ def check_guide(guide: Guide, brands: list[Mapping[str, str]]) -> list[Problem]:
                                 "use a path inside the docs folder (no '..', no leading '/') "
                                 "or an https URL"))
 
+    for text, source, keyed in _block_texts(guide):
+        deep = markdown.too_deep(text)
+        if deep is not None:
+            line, message, hint = deep
+            add(Problem(_line_in(source, text, line) if keyed else source, message, hint))
     for text, source, is_markdown in _texts(guide):
         _check_text(text, source, is_markdown, brands, problems)
     return problems
