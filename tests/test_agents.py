@@ -60,7 +60,7 @@ def test_every_page_names_llms_txt_in_its_first_tenth(site_dir: Path) -> None:
             continue
         text = page.read_text(encoding="utf-8")
         found = re.search(r"Documentation Index: Fetch the complete documentation index at: "
-                          r'<a href="([^"]+)">', text)
+                          r'<a href="([^"]+)"', text)
         assert found is not None, page
         assert found.start() < len(text) / 10, (page, found.start(), len(text))
         assert found.group(1) == SITE_URL + "llms.txt"
