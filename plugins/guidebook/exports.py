@@ -29,7 +29,7 @@ from urllib.parse import quote
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
-from . import markdown
+from . import markdown, mdescape
 from .model import Guide
 from .render import actions_json, default_templates_dir, display_scopes, step_actions
 from .site import ConnectorEntry, GuidePage, GuideSite
@@ -85,120 +85,33 @@ def _is_site_relative(url: str) -> bool:
     return markdown.link_scheme(url) is None and not url.startswith(("/", "#"))
 
 
-# -- text helpers ------------------------------------------------------------------------------
+# -- text helpers (the escapers themselves are in mdescape) -----------------------------------
 
-_CODE_SPLIT = re.compile(r"(`+)(.+?)\1", re.DOTALL)
-_RISKY_START = re.compile(r"^(?:[-+*>#=|]|\d+[.)])(?:\s|$)")
-_BLOCK_LIST = re.compile(r"^(\s*)([-+*]|\d+[.)])\s+")
-
-
-def attr(value: Any) -> str:
-    """Text for a double-quoted HTML attribute (apostrophes kept as they are)."""
-    # (replace() is several times faster than translate() with a table)
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
-        .replace('"', "&quot;")
+attr = mdescape.attr
+escape_text = mdescape.text
+wrap = mdescape.wrap
+md_inline = mdescape.markdown_inline
+md_item = mdescape.item
 
 
 def _html_block(text: str | None) -> str:
-    return markdown.block(text, backticks=True) if text else ""
+    """Guide Markdown as HTML for a raw HTML block of the stackone twin."""
+    return mdescape.html_fragment(markdown.block(text, backticks=True)) if text else ""
 
 
 def _html_inline(text: str | None) -> str:
-    return markdown.inline(text, backticks=True) if text else ""
-
-
-def _escape_html_outside_code(text: str) -> str:
-    """Guide text is data: raw HTML is shown as text in HTML pages, so `<` is escaped here
-    too (autolinks `<https://...>` kept)."""
-    return markdown.outside(_CODE_SPLIT, text, _escape_lt)
-
-
-def _escape_lt(text: str) -> str:
-    return re.sub(r"<(?!(?:https?://|mailto:)[^\s<>]*>)", r"\\<", text)
-
-
-def _words(text: str) -> list[str]:
-    """Words of a paragraph; spaces inside code spans do not split words."""
-    glued = _CODE_SPLIT.sub(lambda m: re.sub(r"\s", "\x00", m.group(0)), text)
-    return [w.replace("\x00", " ") for w in glued.split()]
-
-
-def wrap(text: str, width: int = WIDTH, first: str = "", rest: str | None = None) -> str:
-    """Fill a paragraph of inline Markdown to `width` columns without starting a line with
-    something Markdown would read as a list, heading, quote or table."""
-    rest = first if rest is None else rest
-    lines: list[str] = []
-    line = first
-    empty = True
-    for word in _words(text):
-        if empty:
-            line += word
-            empty = False
-        elif len(line) + 1 + len(word) <= width or _RISKY_START.match(word + " "):
-            line += " " + word
-        else:
-            lines.append(line)
-            line = rest + word
-    lines.append(line)
-    return "\n".join(lines)
+    return mdescape.html_fragment(markdown.inline(text, backticks=True)) if text else ""
 
 
 def md_blocks(text: str | None, prefix: str = "") -> str:
-    """A Markdown text (paragraphs and bullet lists) filled to 80 columns, HTML escaped."""
-    if not text:
-        return ""
-    text = _escape_html_outside_code(text.strip())
-    if "```" in text or "~~~" in text:  # keep code blocks exactly
-        return "\n".join(prefix + line if line else prefix.rstrip() for line in
-                         text.splitlines())
-    out: list[str] = []
-    for block in re.split(r"\n\s*\n", text):
-        lines = block.splitlines()
-        if all(_BLOCK_LIST.match(ln) or ln.startswith((" ", "\t")) for ln in lines) and \
-                _BLOCK_LIST.match(lines[0]):
-            out.append("\n".join(_list_items(lines, prefix)))
-        elif lines and lines[0].lstrip().startswith(("#", "|", ">")):
-            out.append("\n".join(prefix + ln for ln in lines))
-        else:
-            out.append(wrap(" ".join(ln.strip() for ln in lines), first=prefix))
-    return f"\n{prefix.rstrip()}\n".join(out)
-
-
-def _list_items(lines: list[str], prefix: str) -> list[str]:
-    items: list[tuple[str, list[str]]] = []
-    for ln in lines:
-        m = _BLOCK_LIST.match(ln)
-        if m and not m.group(1):
-            items.append((m.group(2), [ln[m.end():].strip()]))
-        elif items:
-            items[-1][1].append(ln.strip())
-    result = []
-    for marker, parts in items:
-        bullet = "-" if marker in "-+*" else marker
-        result.append(wrap(" ".join(parts), first=f"{prefix}{bullet} ",
-                           rest=prefix + " " * (len(bullet) + 1)))
-    return result
-
-
-def md_item(text: str, prefix: str = "") -> str:
-    """One bullet item of inline Markdown, filled to 80 columns."""
-    return wrap(_escape_html_outside_code(" ".join(text.split())), first=f"{prefix}- ",
-                rest=prefix + "  ")
-
-
-def md_inline(text: str | None) -> str:
-    """Inline Markdown on one line (headings), HTML escaped."""
-    return _escape_html_outside_code(" ".join((text or "").split()))
+    """Guide Markdown (paragraphs, lists, code, quotes, tables) written back as safe
+    CommonMark filled to 80 columns: raw HTML escaped, unsafe links reduced to their text."""
+    return mdescape.markdown_blocks(text, prefix)
 
 
 def compact_json(value: Any) -> str:
     """JSON without spaces, keys sorted, non-ASCII kept."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
-
-
-def _tick(code: str) -> str:
-    fence = "``" if "`" in code else "`"
-    return f"{fence}{code}{fence}"
 
 
 def indent_lines(text: str, width: int) -> str:
@@ -255,12 +168,13 @@ class Exporter:
         self.env = Environment(loader=ChoiceLoader(loaders), autoescape=False,  # noqa: S701 - Markdown
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                keep_trailing_newline=True, auto_reload=False)
+        self.env.filters.update(mdescape.FILTERS)
         self.env.filters.update(
-            attr=attr, text=escape_text, html=_html_block, html_inline=_html_inline,
+            text=escape_text, html=_html_block, html_inline=_html_inline,
             indent_lines=indent_lines, md_blocks=md_blocks, md_item=md_item, md_inline=md_inline,
             plain=markdown.plain,
             wrap=wrap, link=self.link, twin_url=self._twin_url,
-            tojson_compact=compact_json, tick=_tick, guide_link=self._guide_link,
+            tojson_compact=compact_json, tick=mdescape.code, guide_link=self._guide_link,
         )
         self.env.globals.update(
             brand=dict(site.options.active_brand), whitelabel=site.options.whitelabel,
@@ -289,7 +203,7 @@ class Exporter:
         label = guide.auth_label
         if guide.kind == "connector-profile":
             label += " (connector profile)"
-        return f"[{label}]({self.url(twin_path(guide.url))})"
+        return mdescape.link(label, self.url(twin_path(guide.url)))
 
     def link(self, url: str) -> str:
         """Image and link targets in exports: site-relative paths become absolute URLs."""
@@ -427,16 +341,13 @@ def arrange(pages: Sequence[LlmsPage], settings: LlmsSettings,
 
 
 def _one_line(text: str) -> str:
-    return " ".join(escape_text(text).split())
-
-
-def escape_text(text: str) -> str:
-    """Plain text for Markdown: `&`, `<` and `>` escaped, so no text becomes live HTML."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return mdescape.text(text)
 
 
 def _link_title(text: str) -> str:
-    return _one_line(text).replace("[", "(").replace("]", ")")
+    """Link text of llms.txt: brackets become parentheses (llmstxt.org's parser reads a title
+    up to the first `]`, escaped or not), the rest escaped."""
+    return mdescape.text(text.replace("[", "(").replace("]", ")"))
 
 
 def llms_txt(name: str, summary: str | None, details: str | None,
@@ -447,11 +358,11 @@ def llms_txt(name: str, summary: str | None, details: str | None,
     if summary and summary.strip():
         out += [f"> {_one_line(summary)}", ""]
     # The reference parser only reads the summary when text follows it, so there always is.
-    out += [(details or "").strip() or DEFAULT_DETAILS, ""]
+    out += [mdescape.markdown_blocks(details) or DEFAULT_DETAILS, ""]
     for title, pages in sections:
         out += [f"## {_one_line(title)}", ""]
         for page in pages:
-            line = f"- [{_link_title(page.title)}]({url(page.path)})"
+            line = f"- [{_link_title(page.title)}]({mdescape.url(url(page.path)) or '#'})"
             if page.description.strip():
                 line += f": {_one_line(page.description)}"
             out.append(line)

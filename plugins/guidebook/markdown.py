@@ -92,7 +92,11 @@ def _escape(text: str) -> str:
 def _to_backticks(rendered: str) -> str:
     def repl(match: re.Match[str]) -> str:
         content = match.group(1).replace("&quot;", '"')
-        fence = "``" if "`" in content else "`"
+        if "`" not in content:
+            return f"`{content}`"
+        fence = "`" * (max(len(run) for run in re.findall(r"`+", content)) + 1)
+        if content.startswith("`") or content.endswith("`"):
+            content = f" {content} "
         return f"{fence}{content}{fence}"
 
     return _INLINE_CODE.sub(repl, rendered) if "<code>" in rendered else rendered
@@ -169,6 +173,16 @@ def may_link_unsafely(text: str) -> bool:
     if "](" not in text and "<" not in text and "]:" not in text:
         return False
     return "&" in text or ":" in _SAFE_SCHEME_RE.sub("", text)
+
+
+def parse_inline(text: str) -> list[Token]:
+    """The inline tokens of `text` (raw HTML off, as the pages render it)."""
+    return list(_parser(False).parseInline(text)[0].children or [])
+
+
+def parse_blocks(text: str) -> list[Token]:
+    """The block tokens of `text` (raw HTML off, tables and strikethrough on)."""
+    return list(_parser(False).parse(text))
 
 
 def links(text: str) -> list[tuple[str, str]]:

@@ -17,18 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from markupsafe import escape
-
 from . import markdown
-from .exports import (
-    CALLOUT_TAGS,
-    attr,
-    compact_json,
-    escape_text,
-    indent_lines,
-    md_item,
-    wrap,
-)
+from .exports import CALLOUT_TAGS, compact_json, indent_lines
+from .mdescape import attr, bullet, href, html_fragment, link, text, wrap
+from .mdescape import html as _e
 from .model import Guide, ListItem, Step
 from .render import actions_json, display_scopes, step_actions
 from .site import ConnectorEntry, GuidePage
@@ -52,21 +44,19 @@ def applies(fmt: str, templates_dir: Path | None,
                                             for name in templates)
 
 
-def _e(value: object) -> str:
-    return str(escape(value))
+def _html(source: str | None, width: int) -> str:
+    """`source | html | indent_lines(width)`."""
+    return indent_lines(html_fragment(markdown.block(source, backticks=True)), width) \
+        if source else ""
 
 
-def _html(text: str | None, width: int) -> str:
-    """`text | html | indent_lines(width)`."""
-    return indent_lines(markdown.block(text, backticks=True), width) if text else ""
-
-
-def _inline(text: str | None) -> str:
-    return markdown.inline(text, backticks=True) if text else ""
+def _inline(source: str | None) -> str:
+    return html_fragment(markdown.inline(source, backticks=True)) if source else ""
 
 
 def _ticks(scopes: list[str] | tuple[str, ...]) -> str:
-    return ", ".join(f"`{scope}`" for scope in scopes)
+    """Scopes as backtick words inside a raw HTML block (HTML-escaped there)."""
+    return ", ".join(f"`{_e(scope)}`" for scope in scopes)
 
 
 def conversions(guide: Guide) -> dict[tuple[str, str], str]:
@@ -103,7 +93,7 @@ def guide_twin(guide: Guide, title: str, description: str, *, directive: str,
                brand: Mapping[str, str], whitelabel: bool,
                link: Callable[[str], str]) -> str:
     """The text `guide.md.jinja` renders for a guide page, before `tidy`."""
-    out = [f"{directive}\n\n# {escape_text(title)}\n\n> {escape_text(description)}\n\n"]
+    out = [f"{directive}\n\n# {text(title)}\n\n> {text(description)}\n\n"]
     add = out.append
     if guide.warning:
         add(f"<Warning>\n{_html(guide.warning, 2)}\n</Warning>\n\n")
@@ -164,7 +154,7 @@ def _step(add: Callable[[str], None], guide: Guide, step: Step,
             f"          <p>Enables actions: {_e(', '.join(step_actions(guide, step.scopes)))}"
             f"</p>\n        </div>\n\n")
     for image in step.images:
-        add(f'        <Frame>\n          <img src="{attr(link(image.src))}" '
+        add(f'        <Frame>\n          <img src="{href(link(image.src)) or ""}" '
             f'alt="{attr(image.alt)}" />\n        </Frame>\n\n')
     add("      </div>\n    </Step>\n\n")
 
@@ -180,8 +170,8 @@ def _fields(add: Callable[[str], None], guide: Guide, intro: str) -> None:
 
 
 def _maybe_link(brand: Mapping[str, str], key: str, words: str) -> str:
-    url = brand.get(key)
-    return f'<a href="{attr(str(url))}">{words}</a>' if url else words
+    url = href(brand.get(key))
+    return f'<a href="{url}">{words}</a>' if url else words
 
 
 def _hub_link(add: Callable[[str], None], guide: Guide, brand: Mapping[str, str]) -> None:
@@ -221,15 +211,15 @@ def connector_twin(entry: ConnectorEntry, *, directive: str,
     lead = f"Connection guides for {entry.name}"
     if entry.category != "Other":
         lead += f" ({entry.category})"
-    out = [f"{directive}\n\n# {escape_text(entry.name)}\n\n{wrap(escape_text(lead + '.'))}\n\n"]
+    out = [f"{directive}\n\n# {text(entry.name)}\n\n{wrap(text(lead + '.'))}\n\n"]
     kinds: dict[str, list[GuidePage]] = {}
     for page in sorted(entry.guides, key=lambda p: p.guide.kind.lower()):  # Jinja's groupby
         kinds.setdefault(page.guide.kind.lower(), []).append(page)
     for kind in sorted(kinds, reverse=True):
         pages = kinds[kind]
-        out.append(f"## {pages[0].kind_label}\n\n")
+        out.append(f"## {text(pages[0].kind_label)}\n\n")
         for page in pages:
-            item = f"[{page.guide.auth_label}]({twin_url(page.url)}): {page.description}"
-            out.append(md_item(item) + "\n")
+            item = f"{link(page.guide.auth_label, twin_url(page.url))}: {text(page.description)}"
+            out.append(bullet(item) + "\n")
         out.append("\n")
     return "".join(out)
