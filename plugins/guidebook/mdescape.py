@@ -421,8 +421,9 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "html_fragment": html_fragment,
 }
 """Filters every Markdown template gets: `{{ name | md_text }}`, `{{ label | md_link(url) }}`,
-`{{ alt | md_image(src) }}`, `{{ scope | md_code }}`, `{{ safe_markdown | md_bullet }}`, `{{ label | md_html }}` (in HTML
-blocks), `{{ value | attr }}`, `{{ url | md_href }}` (None when not allowed)."""
+`{{ alt | md_image(src) }}`, `{{ scope | md_code }}`, `{{ safe_markdown | md_bullet }}`,
+`{{ label | md_html }}` (in HTML blocks), `{{ value | attr }}`, `{{ url | md_href }}` (None
+when not allowed)."""
 
 __all__ = ["FILTERS", "attr", "autolink", "bullet", "code", "href", "html", "html_fragment", "image",
            "item", "link", "markdown_blocks", "markdown_inline", "text", "url", "wrap"]

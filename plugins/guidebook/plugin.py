@@ -19,7 +19,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .config import GuidebookConfig
+from .config import GuidebookConfig, config_problems
 from .errors import Problem
 from .export_files import ExportFiles
 from .prerender import Prerender, Record, RenderError, Spool
@@ -116,6 +116,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         for key in ("name", "hub"):
             if key not in self.config.brand:
                 raise PluginError(f"guidebook: the brand option needs a '{key}' key")
+        problems = config_problems(self.config, config.site_url)
+        if problems:
+            raise PluginError("guidebook: " + "\nguidebook: ".join(problems))
         self._options = self.options()
         theme = config.theme
         if self.config.prune_nav and theme.name == "material":
@@ -277,7 +280,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             children.append(Section(html.escape(category), sections))
         items = [i for i in nav.items
                  if not (index is not None and isinstance(i, Page) and i.file is index)]
-        items.append(Section(self.config.nav_title, children))
+        items.append(Section(html.escape(self.config.nav_title), children))
         return _navigation(items)
 
     @event_priority(-100)

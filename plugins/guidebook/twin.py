@@ -19,8 +19,9 @@ from pathlib import Path
 
 from . import markdown
 from .exports import CALLOUT_TAGS, compact_json, indent_lines
-from .mdescape import attr, bullet, href, html_fragment, link, text, wrap
+from .mdescape import attr, bullet, href, html_fragment, link, wrap
 from .mdescape import html as _e
+from .mdescape import text as _text
 from .model import Guide, ListItem, Step
 from .render import actions_json, display_scopes, step_actions
 from .site import ConnectorEntry, GuidePage
@@ -93,7 +94,7 @@ def guide_twin(guide: Guide, title: str, description: str, *, directive: str,
                brand: Mapping[str, str], whitelabel: bool,
                link: Callable[[str], str]) -> str:
     """The text `guide.md.jinja` renders for a guide page, before `tidy`."""
-    out = [f"{directive}\n\n# {text(title)}\n\n> {text(description)}\n\n"]
+    out = [f"{directive}\n\n# {_text(title)}\n\n> {_text(description)}\n\n"]
     add = out.append
     if guide.warning:
         add(f"<Warning>\n{_html(guide.warning, 2)}\n</Warning>\n\n")
@@ -211,15 +212,15 @@ def connector_twin(entry: ConnectorEntry, *, directive: str,
     lead = f"Connection guides for {entry.name}"
     if entry.category != "Other":
         lead += f" ({entry.category})"
-    out = [f"{directive}\n\n# {text(entry.name)}\n\n{wrap(text(lead + '.'))}\n\n"]
+    out = [f"{directive}\n\n# {_text(entry.name)}\n\n{wrap(_text(lead + '.'))}\n\n"]
     kinds: dict[str, list[GuidePage]] = {}
     for page in sorted(entry.guides, key=lambda p: p.guide.kind.lower()):  # Jinja's groupby
         kinds.setdefault(page.guide.kind.lower(), []).append(page)
     for kind in sorted(kinds, reverse=True):
         pages = kinds[kind]
-        out.append(f"## {text(pages[0].kind_label)}\n\n")
+        out.append(f"## {_text(pages[0].kind_label)}\n\n")
         for page in pages:
-            item = f"{link(page.guide.auth_label, twin_url(page.url))}: {text(page.description)}"
+            item = f"{link(page.guide.auth_label, twin_url(page.url))}: {_text(page.description)}"
             out.append(bullet(item) + "\n")
         out.append("\n")
     return "".join(out)
