@@ -7,8 +7,10 @@ shown as text, never interpreted; links may only use http(s), mailto, tel or sit
 
 from __future__ import annotations
 
+import functools
 import html as html_module
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,8 @@ from typing import Any
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from mkdocs.exceptions import Abort
 
 from conftest import build
@@ -318,7 +322,8 @@ def agent_view(text: str, where: str = "") -> str:
             if name in ("alt", "title"):
                 seen.append(value)
     view = " ".join(" ".join(seen).split())
-    return view + " \x00 " + html_module.unescape(view)  # code blocks show entities as text
+    # (code blocks show entities as text)
+    return view + " \x00 " + " ".join(html_module.unescape(view).split())
 
 
 def agent_outputs(site: Path) -> dict[str, str]:
@@ -497,3 +502,89 @@ def test_site_url_must_be_http(project, caplog) -> None:
         build(project({"evil/key.yaml": BASE.replace("CONTENT", "x")},
                       config={"site_url": "javascript://x/%0aalert(1)"}))
     assert "guidebook: site_url 'javascript://x/%0aalert(1)/' is not an http(s) URL" in caplog.text
+
+
+# -- the same properties, fuzzed -------------------------------------------------------------------
+#
+# Every text field of a guide gets generated text built from Markdown and HTML syntax, unsafe
+# schemes and entities; the exports of both formats must stay safe when a raw-HTML renderer
+# reads them, and every plain-text field must be shown literally. `scripts/fuzz.py -k agent`
+# runs it with many more examples.
+
+EXAMPLES = int(os.environ.get("GUIDEBOOK_FUZZ_EXAMPLES", "60"))
+PIECES = ["<", ">", "&", '"', "'", "`", "``", "\\", "[", "]", "(", ")", "!", "*", "_", "~", "|",
+          "#", "-", "+", "=", ":", ";", "/", " ", "  ", "\n", "\n\n", "1.", "a", "x", "é",
+          "javascript:", "JaVa&#x09;script:", "data:text/html,", "<script>", "</script>",
+          "<img src=x onerror=alert(1)>", "onclick=", "&#106;", "&amp;", "&lt;", "](", "![",
+          "<a href=", "alert(1)", "```", "    ", "<!--", "-->", "<https://x.test>",
+          "<javascript:alert(1)>", "[x]: javascript:y", "<div>", "</div>", "\u2028"]
+fuzz_text = st.lists(st.sampled_from(PIECES), min_size=1, max_size=14).map("".join)
+# (a guide field the loader accepts: some text besides whitespace)
+field_text = fuzz_text.filter(lambda t: t.strip() != "")
+
+
+def _fuzz_guide(v: dict[str, str]) -> str:
+    guide = {
+        "connector": {"key": "fuzz", "name": v["name"], "category": v["category"]},
+        "auth": {"label": v["auth"], "slug": "key"},
+        "title": v["title"], "description": v["description"], "warning": v["markdown"],
+        "callouts": [{"type": "tip", "text": v["markdown"]}],
+        "actions": [{"id": "fuzz_read", "label": v["action"], "scopes": ["files:read"]}],
+        "sections": [{"title": v["inline"], "content": v["markdown"], "list": [v["inline"]],
+                      "steps": [{"title": v["inline"], "content": v["markdown"],
+                                 "list": [v["inline"]], "display_scopes": True,
+                                 "images": [{"src": "shots/" + v["src"], "alt": v["alt"]}]}]}],
+        "fields": [{"label": v["field"], "description": v["inline"]}],
+    }
+    return yaml.safe_dump(guide, allow_unicode=True)
+
+
+@functools.cache
+def _exporters() -> dict[str, Any]:
+    from guidebook.exports import Exporter
+    from guidebook.site import GuideSite, Options
+
+    site = GuideSite(Options(brand=dict(HOSTILE_BRAND)), [], [], [], [])
+    return {fmt: Exporter(site, fmt=fmt, site_url="https://docs.test/") for fmt in ("stackone",
+                                                                                     "plain")}
+
+
+@settings(deadline=None, max_examples=EXAMPLES, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(st.fixed_dictionaries({key: field_text for key in (
+    "name", "category", "auth", "title", "description", "markdown", "inline", "action", "alt",
+    "field", "src")}))
+def test_agent_outputs_of_fuzzed_guides_are_safe(values: dict[str, str]) -> None:
+    from guidebook.exports import LlmsPage, LlmsSettings, arrange, llms_txt, site_url_of
+    from guidebook.site import ConnectorEntry, GuideSite, make_page
+
+    try:
+        [guide] = load_text(_fuzz_guide(values), "guides/fuzz.yaml")
+        exporters = _exporters()
+        page = make_page(guide, exporters["plain"].site.options, "guides/fuzz.yaml")
+    except GuideError:
+        return  # (a load error: tested elsewhere; most examples load)
+    entry = ConnectorEntry("fuzz", page.guide.connector.name,
+                           page.guide.connector.category or "Other", [page])
+    site = GuideSite(exporters["plain"].site.options, [page], [entry], [], [page.file])
+    llms = llms_txt(values["name"], values["description"], values["markdown"],
+                    arrange([LlmsPage(page.title, "a.md", page.description,
+                                      section=entry.category)], LlmsSettings()),
+                    site_url_of("https://docs.test/"))
+    seen = [agent_view(llms, "llms.txt")]
+    for fmt, exporter in exporters.items():
+        exporter.site = site
+        outputs = {"guide": exporter.guide(page).text, "connector": exporter.connector(entry).text,
+                   "index": exporter.index(values["title"]).text}
+        if fmt == "stackone":
+            assert exporter.guide(page) == exporter.guide_from_templates(page)
+            assert exporter.connector(entry) == exporter.connector_from_templates(entry)
+        views = {name: agent_view(text, f"{fmt} {name}") for name, text in outputs.items()}
+        seen += views.values()
+        for field, where in (("name", "connector"), ("auth", "connector"),
+                             ("category", "index"), ("action", "guide"), ("field", "guide"),
+                             ("alt", "guide")):
+            shown = " ".join(values[field].split())
+            assert shown in views[where], (fmt, field, shown, outputs[where])
+        assert " ".join(page.title.split()) in views["guide"], (fmt, page.title)
+    assert " ".join(page.title.split()).replace("[", "(").replace("]", ")") in seen[0]

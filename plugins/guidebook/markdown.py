@@ -78,11 +78,14 @@ _INLINE_MARKUP = re.compile(r"[\\`*_\[\]<>&!~\r\n\x00]")
 _INLINE_CODE = re.compile(r"(?<!<pre>)<code>(.*?)</code>", re.DOTALL)
 
 
-def _is_prose(stripped: str) -> bool:
+def is_prose(stripped: str) -> bool:
     """True for stripped text Markdown gives no meaning to (see _MARKUP_CHARS)."""
     first = stripped[:1]
     return bool(first) and not (first == "-" or first.isdecimal()
                                 or _MARKUP_CHARS.search(stripped))
+
+
+_is_prose = is_prose
 
 
 def _escape(text: str) -> str:
@@ -130,7 +133,7 @@ def block(text: str, *, backticks: bool = False) -> str:
         return _to_backticks(block(text))
     if _SEEDS and (seed := _SEEDS.get(("block", text))) is not None:
         return seed
-    if _is_prose(text):
+    if is_prose(text):
         return f"<p>{_escape(text)}</p>"
     return _parser(False).render(text).strip()
 
@@ -143,7 +146,7 @@ def inline(text: str, *, backticks: bool = False) -> str:
         return _to_backticks(inline(text))
     if _SEEDS and (seed := _SEEDS.get(("inline", text))) is not None:
         return seed
-    if _is_prose(text):
+    if is_prose(text):
         return _escape(text)
     return _parser(False).renderInline(text)
 

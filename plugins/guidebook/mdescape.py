@@ -59,13 +59,16 @@ def text(value: object) -> str:
     text and table cells. Shown literally by any CommonMark/GFM renderer: markup characters
     are backslash-escaped, whitespace (newlines too) becomes one space."""
     one_line = _SPACE.sub(" ", str(value)).strip()
-    escaped = _escape_inline(one_line)
+    return _escape_start(_escape_inline(one_line))
+
+
+def _escape_start(escaped: str) -> str:
+    """`- x`, `1. x`, `> x`: the marker a line would start a block with, escaped."""
     start = _BLOCK_START.match(escaped)
-    if start:  # `- x`, `1. x`: escape the marker (a digit run keeps its digits)
-        end = start.end()
-        escaped = (escaped[:end] + "\\" + escaped[end:]) if escaped[:1].isdigit() \
-            else "\\" + escaped
-    return escaped
+    if not start:
+        return escaped
+    end = start.end()
+    return (escaped[:end] + "\\" + escaped[end:]) if escaped[:1].isdigit() else "\\" + escaped
 
 
 def url(value: str) -> str | None:
@@ -162,7 +165,7 @@ def html_fragment(fragment: str) -> str:
 
 WIDTH = 80
 _CODE_WORD = re.compile(r"(`+)(.+?)\1", re.DOTALL)
-_RISKY_START = re.compile(r"^(?:[-+*>#=|](?:\s|$)|[-=]+\s|\d+[.)](?:\s|$)|`{3}|~{3})")
+_RISKY_START = re.compile(r"^(?:>|[-+*#=|](?:\s|$)|[-=]+\s|\d+[.)](?:\s|$)|`{3}|~{3})")
 
 
 def _words(value: str) -> list[str]:
@@ -199,6 +202,8 @@ def markdown_inline(source: str) -> str:
     source = source.strip()
     if not source:
         return ""
+    if markdown.is_prose(source):  # nothing Markdown would read as markup: nothing to escape
+        return _SPACE.sub(" ", source)
     tokens = markdown.parse_inline(source)
     return _SPACE.sub(" ", _inline(tokens)).strip()
 
@@ -263,6 +268,8 @@ def markdown_blocks(source: str | None, prefix: str = "", width: int = WIDTH) ->
 
 @lru_cache(maxsize=4096)
 def _markdown_blocks(source: str, prefix: str, width: int) -> str:
+    if markdown.is_prose(source):  # one paragraph of plain words
+        return wrap(source, width, prefix, prefix)
     tree = _tree(markdown.parse_blocks(source))
     return "\n".join(_blocks(tree, prefix, prefix, width, tight=False))
 
@@ -313,9 +320,10 @@ def _block(node: _Node, first: str, rest: str, width: int) -> list[str]:
     if kind in ("paragraph_open", "heading_open"):
         inline = next((c.token for c in node.children if c.token and c.token.type == "inline"),
                       None)
-        body = _SPACE.sub(" ", _inline(inline.children or []) if inline else "").strip()
+        body = _escape_start(_SPACE.sub(" ", _inline(inline.children or []) if inline
+                                        else "").strip())
         if kind == "heading_open":
-            return [f"{first}{tok.markup if tok.markup.startswith('#') else '##'} {body}"]
+            return [f"{first}{'#' * int(tok.tag[1:])} {body}".rstrip()]
         return wrap(body, width, first, rest).splitlines() if body else []
     if kind in ("fence", "code_block"):
         content = tok.content.rstrip("\n")
