@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""The long fuzz run: the properties of tests/test_fuzz.py with many more examples.
+"""The long fuzz run: the properties of tests/test_fuzz.py and tests/test_injection.py (the
+agent outputs read by a raw-HTML Markdown renderer) with many more examples.
 
     .venv/bin/python scripts/fuzz.py                # 2,000 examples per property
     .venv/bin/python scripts/fuzz.py -n 20000 -k bytes
+    .venv/bin/python scripts/fuzz.py -k agent       # the agent outputs alone
 
 Prints, per property, the time taken and what its examples ended in (a valid guide rendered
 safely, or a load / check / page error with file:line); exits 1 on the first counterexample,
@@ -31,17 +33,19 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["GUIDEBOOK_FUZZ_EXAMPLES"] = str(args.examples)  # read when the module loads
     sys.path.insert(0, str(ROOT / "tests"))
     import test_fuzz
+    import test_injection
 
-    properties = sorted(name for name in dir(test_fuzz)
+    properties = sorted((name, module) for module in (test_fuzz, test_injection)
+                        for name in dir(module)
                         if name.startswith("test_") and args.keyword in name
-                        and hasattr(getattr(test_fuzz, name), "hypothesis"))
+                        and hasattr(getattr(module, name), "hypothesis"))
     failed = 0
     total = time.perf_counter()
-    for name in properties:
+    for name, module in properties:
         before = dict(test_fuzz.OUTCOMES)
         start = time.perf_counter()
         try:
-            getattr(test_fuzz, name)()
+            getattr(module, name)()
             status = "ok"
         except Exception:  # a counterexample: show it, go on with the other properties
             traceback.print_exc()

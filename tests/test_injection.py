@@ -7,13 +7,19 @@ shown as text, never interpreted; links may only use http(s), mailto, tel or sit
 
 from __future__ import annotations
 
+import functools
+import html as html_module
 import json
+import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from mkdocs.exceptions import Abort
 
 from conftest import build
@@ -275,3 +281,310 @@ authentication:
         "guides/tiny.connector.s1.yaml:4:5: error: scope 'a b' of action 'x\" onload=\"y' is not "
         "valid (a scope is one word without spaces, e.g. 'channels:read')",
     ]
+
+
+# -- agent outputs read by a renderer that allows raw HTML ----------------------------------------
+#
+# Agents and Markdown viewers render the twins and llms files; many allow raw HTML and link any
+# scheme. Every agent output of a hostile site is rendered that way (markdown-it with raw HTML
+# on, linkify off, no link validation) and parsed: nothing may run, and every hostile text is
+# still there, shown as text.
+
+AGENT_TAGS = frozenset({"script", "iframe", "object", "embed", "style", "frame", "frameset",
+                        "applet", "base", "meta", "link", "svg", "math", "form", "template"})
+SAFE = (None, "http", "https", "mailto", "tel")
+
+
+def _consumer() -> Any:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": True, "linkify": False}).enable("table")
+    md.validateLink = lambda url: True  # as naive renderers do: any scheme becomes a link
+    return md
+
+
+CONSUMER = _consumer()
+
+
+def agent_view(text: str, where: str = "") -> str:
+    """`text` rendered the way a permissive consumer would, asserted safe; returns what a
+    reader sees (text and alt/title attributes, whitespace collapsed, entities decoded)."""
+    soup = BeautifulSoup(CONSUMER.render(text), "html.parser")
+    seen: list[str] = [soup.get_text(" ")]
+    for el in soup.find_all(True):
+        assert el.name not in AGENT_TAGS, f"{where}: <{el.name}> in {str(el)[:200]}"
+        for name, value in el.attrs.items():
+            value = " ".join(value) if isinstance(value, list) else str(value)
+            assert not name.lower().startswith("on"), f"{where}: {name}= on {str(el)[:200]}"
+            if name.lower() in ("href", "src", "action", "formaction", "xlink:href", "poster",
+                                "data", "srcset", "background"):
+                assert url_scheme(value) in SAFE, f"{where}: {name}={value!r}"
+            if name in ("alt", "title"):
+                seen.append(value)
+    view = " ".join(" ".join(seen).split())
+    # (code blocks show entities as text)
+    return view + " \x00 " + " ".join(html_module.unescape(view).split())
+
+
+def agent_outputs(site: Path) -> dict[str, str]:
+    """Every agent output of a built site: the Markdown twins and the llms files."""
+    paths = sorted([*site.rglob("*.md"), *site.glob("llms*.txt")])
+    return {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in paths}
+
+
+PAYLOADS = ["<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
+            "![i](javascript:alert(2))", "\\`<b onclick=alert(4)>`", "<javascript:alert(6)>",
+            "&#106;s &amp;", "*e* _u_ ~~s~~ | #", "<a href='javascript:alert(7)'>a</a>"]
+
+
+def hostile(tag: str) -> str:
+    """A plain-text value with every payload, recognisable by `tag`."""
+    return f"{tag} " + " ".join(PAYLOADS)
+
+
+# raw HTML (and a backslash before a backtick) in Markdown fields: shown as text
+RAW = "<script>alert(3)</script> \\`<b onclick=alert(4)>` `x`"
+CODE_BREAKOUT = "```\na\n\n[x](javascript:alert(1))\n\n<img src=x onerror=alert(1)>\n```"
+
+S1_FILE = {
+    "StackOne": "1.0.0",
+    "info": {"title": hostile("N2"), "key": "vile", "version": "1.0.0",
+             "category": "<img src=x onerror=alert(8)> Vile", "description": hostile("D2")},
+    "authentication": [{"custom": {
+        "type": "basic", "label": hostile("L2"),
+        "support": {"description": hostile("SD2"), "guides": {"config": {
+            "warning": f"WS1 {RAW}",
+            "sections": [{"title": "SS1 <b onclick=1>x</b>",
+                          "content": f"SC1 {RAW}\n\n{CODE_BREAKOUT}",
+                          "list": [f"SL1 {RAW}"],
+                          "steps": [{"title": "ST1 <script>alert(9)</script>",
+                                     "content": f"SX1 {RAW}", "list": [f"SI1 {RAW}"]}]}],
+        }}},
+        "configFields": [{"key": "apiKey", "label": hostile("F2"), "type": "password",
+                          "description": f"FD2 {RAW}"}],
+    }}],
+    "actions": [{"actionId": "vile_read", "label": hostile("A2"),
+                 "requiredScopes": ["<img/src=x/onerror=alert(1)>", "q`s\"'"]}],
+}
+
+
+def hostile_guide_yaml() -> str:
+    guide = {
+        "connector": {"key": "evil", "name": hostile("N1"),
+                      "category": "<img src=x onerror=alert(1)> [c](javascript:alert(1))"},
+        "auth": {"label": hostile("L1"), "slug": "key-a-b"},
+        "title": hostile("T1"),
+        "description": hostile("D1"),
+        "warning": f"W1 {RAW}",
+        "callouts": [{"type": "note", "text": f"C1 <iframe src=javascript:alert(5)></iframe>\n\n"
+                                              f"{CODE_BREAKOUT}"}],
+        "actions": [{"id": "evil_read", "label": hostile("A1"),
+                     "scopes": ["<img/src=x/onerror=alert(1)>", "a`b"]}],
+        "sections": [{
+            "title": f"S1 <b onclick=alert(6)>x</b> {RAW}",
+            "content": f"SC2 {RAW} <style>*{{}}</style>\n\n- item <svg onload=alert(8)>\n\n"
+                       f"{CODE_BREAKOUT}",
+            "list": [f"SL2 {RAW}", "`<code>` \\`<b onclick=1>`"],
+            "steps": [
+                {"title": "ST2 <script>alert(9)</script>", "content": f"SX2 {RAW}",
+                 "scopes": ["<img/src=x/onerror=alert(1)>"], "display_scopes": True,
+                 "images": [{"src": "shots/a.png)[x](javascript:alert(1)", "alt": hostile("I1")}]},
+                {"title": "Two", "content": "ok", "list": [f"SI2 {RAW}"]},
+            ],
+        }],
+        "fields": [{"label": hostile("F1"), "description": f"FD1 {RAW}"}],
+    }
+    return yaml.safe_dump(guide, allow_unicode=True, sort_keys=False)
+
+
+HOSTILE_BRAND = {"name": "Acme <img src=x onerror=alert(1)> *B*", "callback_base": "https://a.test",
+                 "hub": "Hub <b onclick=alert(1)> [h](https://ok.test/) `c`",
+                 "linking_url": "https://ok.test/methods", "accounts_url": "/hub/accounts"}
+NAV_TITLE = "Nav <img src=x onerror=alert(1)> [n](https://ok.test)"
+# plain-text values that must reach some agent output literally
+PLAIN_TAGS = ["N1", "L1", "A1", "F1", "N2", "L2", "A2", "F2"]
+MARKDOWN_TAGS = ["W1", "SC2", "SL2", "SX2", "SI2", "FD1", "WS1", "SC1", "SL1", "SX1", "SI1", "FD2"]
+
+
+@pytest.fixture(scope="module", params=["stackone", "plain"])
+def agent_site(request: pytest.FixtureRequest,
+               tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    from conftest import write_project
+
+    root = tmp_path_factory.mktemp(f"agent-{request.param}")
+    config = write_project(root, {"evil/key.yaml": hostile_guide_yaml(),
+                                  "vile/vile.connector.s1.yaml": yaml.safe_dump(S1_FILE)},
+                           plugin={"brand": HOSTILE_BRAND, "markdown_export": request.param,
+                                   "nav_title": NAV_TITLE},
+                           config={"site_url": "https://docs.test/"})
+    return request.param, build(config, strict=False)
+
+
+def test_every_agent_output_is_safe_and_keeps_the_hostile_text(agent_site) -> None:
+    fmt, site = agent_site
+    outputs = agent_outputs(site)
+    # both guides were published (the hostile values are not validation errors)
+    assert {"connectors/evil/guides/link-account/key-a-b.md", "connectors/vile.md",
+            "connectors.md", "llms.txt", "llms-full.txt"} <= set(outputs), sorted(outputs)
+    assert any(name.startswith("connectors/vile/guides/") for name in outputs)
+    views = {name: agent_view(text, f"{fmt} {name}") for name, text in outputs.items()}
+    seen = "\n".join(views.values())
+    for tag in PLAIN_TAGS:
+        assert f"{tag} {' '.join(PAYLOADS)}" in seen, f"{fmt}: {tag} not shown literally"
+    for tag in MARKDOWN_TAGS:
+        assert f"{tag} <script>alert(3)</script> `<b onclick=alert(4)>" in seen, (fmt, tag)
+    # categories are headings: shown as text, not as an image or a link
+    assert "<img src=x onerror=alert(1)> [c](javascript:alert(1))" in views["connectors.md"]
+    assert "<img src=x onerror=alert(8)> Vile" in views["connectors.md"]
+    assert "Nav <img src=x onerror=alert(1)> [n](https://ok.test)" in views["connectors.md"]
+    # the code block with a blank line stays a code block in the stackone HTML blocks
+    assert "[x](javascript:alert(1))" in views["connectors/evil/guides/link-account/key-a-b.md"]
+    # the image src that closes the Markdown image stays inside one URL
+    guide = outputs["connectors/evil/guides/link-account/key-a-b.md"]
+    html = guide if fmt == "stackone" else CONSUMER.render(guide)  # (stackone: an <img> tag)
+    [img] = [i for i in BeautifulSoup(html, "html.parser").find_all("img")
+             if "shots/a.png" in i.get("src", "")]
+    assert img["src"].endswith("shots/a.png%29%5Bx%5D%28javascript:alert%281%29")
+
+
+def test_scopes_in_the_stackone_html_blocks_are_escaped(agent_site) -> None:
+    fmt, site = agent_site
+    text = (site / "connectors/evil/guides/link-account/key-a-b.md").read_text(encoding="utf-8")
+    if fmt == "stackone":
+        assert "`&lt;img/src=x/onerror=alert(1)&gt;`" in text
+        assert "<img/src" not in text
+    else:
+        assert "`<img/src=x/onerror=alert(1)>`" in text  # a code span: literal text
+
+
+def test_nav_title_and_categories_are_text_in_the_html(agent_site) -> None:
+    _, site = agent_site
+    for name, soup in page_soups(site).items():
+        for el in soup.find_all(True):
+            assert not any(a.startswith("on") for a in el.attrs), f"{name}: {str(el)[:200]}"
+    soup = page_soups(site)["connectors/index.html"]
+    labels = [" ".join(el.get_text(" ").split()) for el in soup.select(".md-nav__title, "
+                                                                       ".md-nav__link")]
+    assert NAV_TITLE in labels
+
+
+@pytest.mark.parametrize(("plugin", "message"), [
+    ({"brand": {"name": "A", "hub": "H", "accounts_url": "javascript:alert(1)"}},
+     "brand.accounts_url 'javascript:alert(1)' is not an allowed link"),
+    ({"brand": {"name": "A", "hub": "H", "linking_url": " JaVa&#x09;script:alert(1)"}},
+     "brand.linking_url ' JaVa&#x09;script:alert(1)' is not an allowed link"),
+    ({"brand": {"name": "A", "hub": "H", "docs_url": "data:text/html,<script>"}},
+     "brand.docs_url 'data:text/html,<script>' is not an allowed link"),
+    ({"brand": {"name": "A", "hub": "[h](javascript:alert(1))"}},
+     "brand.hub links to 'javascript:alert(1)', which is not allowed"),
+    ({"nav_title": "[n](javascript:alert(1))"},
+     "nav_title '[n](javascript:alert(1))' links to 'javascript:alert(1)', which is not allowed"),
+    ({"nav_title": "Two\nlines"}, "nav_title 'Two\\nlines' must be one line of text"),
+    ({"title_pattern": "[{{ provider }}](javascript:alert(1))"},
+     "title_pattern links to 'javascript:alert(1)', which is not allowed"),
+    ({"description_pattern": "{{ brand.nope }}"},
+     "description_pattern: the pattern option is not a valid pattern"),
+    ({"page_actions": {"claude": "javascript:alert('{url}')"}},
+     "page_actions.claude \"javascript:alert('{url}')\" is not an http(s) URL template"),
+])
+def test_config_values_are_checked_like_guide_text(project, caplog, plugin: dict[str, Any],
+                                                   message: str) -> None:
+    with pytest.raises(Abort):
+        build(project({"evil/key.yaml": BASE.replace("CONTENT", "x")}, plugin=plugin))
+    [line] = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert line.startswith(f"guidebook: {message}"), line
+    assert "(use " in line or "one line" in line  # ... and says what to do
+    assert "Traceback" not in caplog.text
+
+
+def test_site_url_must_be_http(project, caplog) -> None:
+    with pytest.raises(Abort):
+        build(project({"evil/key.yaml": BASE.replace("CONTENT", "x")},
+                      config={"site_url": "javascript://x/%0aalert(1)"}))
+    assert "guidebook: site_url 'javascript://x/%0aalert(1)/' is not an http(s) URL" in caplog.text
+
+
+# -- the same properties, fuzzed -------------------------------------------------------------------
+#
+# Every text field of a guide gets generated text built from Markdown and HTML syntax, unsafe
+# schemes and entities; the exports of both formats must stay safe when a raw-HTML renderer
+# reads them, and every plain-text field must be shown literally. `scripts/fuzz.py -k agent`
+# runs it with many more examples.
+
+EXAMPLES = int(os.environ.get("GUIDEBOOK_FUZZ_EXAMPLES", "60"))
+PIECES = ["<", ">", "&", '"', "'", "`", "``", "\\", "[", "]", "(", ")", "!", "*", "_", "~", "|",
+          "#", "-", "+", "=", ":", ";", "/", " ", "  ", "\n", "\n\n", "1.", "a", "x", "é",
+          "javascript:", "JaVa&#x09;script:", "data:text/html,", "<script>", "</script>",
+          "<img src=x onerror=alert(1)>", "onclick=", "&#106;", "&amp;", "&lt;", "](", "![",
+          "<a href=", "alert(1)", "```", "    ", "<!--", "-->", "<https://x.test>",
+          "<javascript:alert(1)>", "[x]: javascript:y", "<div>", "</div>", "\u2028"]
+fuzz_text = st.lists(st.sampled_from(PIECES), min_size=1, max_size=14).map("".join)
+# (a guide field the loader accepts: some text besides whitespace)
+field_text = fuzz_text.filter(lambda t: t.strip() != "")
+
+
+def _fuzz_guide(v: dict[str, str]) -> str:
+    guide = {
+        "connector": {"key": "fuzz", "name": v["name"], "category": v["category"]},
+        "auth": {"label": v["auth"], "slug": "key"},
+        "title": v["title"], "description": v["description"], "warning": v["markdown"],
+        "callouts": [{"type": "tip", "text": v["markdown"]}],
+        "actions": [{"id": "fuzz_read", "label": v["action"], "scopes": ["files:read"]}],
+        "sections": [{"title": v["inline"], "content": v["markdown"], "list": [v["inline"]],
+                      "steps": [{"title": v["inline"], "content": v["markdown"],
+                                 "list": [v["inline"]], "display_scopes": True,
+                                 "images": [{"src": "shots/" + v["src"], "alt": v["alt"]}]}]}],
+        "fields": [{"label": v["field"], "description": v["inline"]}],
+    }
+    return yaml.safe_dump(guide, allow_unicode=True)
+
+
+@functools.cache
+def _exporters() -> dict[str, Any]:
+    from guidebook.exports import Exporter
+    from guidebook.site import GuideSite, Options
+
+    site = GuideSite(Options(brand=dict(HOSTILE_BRAND)), [], [], [], [])
+    return {fmt: Exporter(site, fmt=fmt, site_url="https://docs.test/") for fmt in ("stackone",
+                                                                                     "plain")}
+
+
+@settings(deadline=None, max_examples=EXAMPLES, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(st.fixed_dictionaries({key: field_text for key in (
+    "name", "category", "auth", "title", "description", "markdown", "inline", "action", "alt",
+    "field", "src")}))
+def test_agent_outputs_of_fuzzed_guides_are_safe(values: dict[str, str]) -> None:
+    from guidebook.exports import LlmsPage, LlmsSettings, arrange, llms_txt, site_url_of
+    from guidebook.site import ConnectorEntry, GuideSite, make_page
+
+    try:
+        [guide] = load_text(_fuzz_guide(values), "guides/fuzz.yaml")
+        exporters = _exporters()
+        page = make_page(guide, exporters["plain"].site.options, "guides/fuzz.yaml")
+    except GuideError:
+        return  # (a load error: tested elsewhere; most examples load)
+    entry = ConnectorEntry("fuzz", page.guide.connector.name,
+                           page.guide.connector.category or "Other", [page])
+    site = GuideSite(exporters["plain"].site.options, [page], [entry], [], [page.file])
+    llms = llms_txt(values["name"], values["description"], values["markdown"],
+                    arrange([LlmsPage(page.title, "a.md", page.description,
+                                      section=entry.category)], LlmsSettings()),
+                    site_url_of("https://docs.test/"))
+    seen = [agent_view(llms, "llms.txt")]
+    for fmt, exporter in exporters.items():
+        exporter.site = site
+        outputs = {"guide": exporter.guide(page).text, "connector": exporter.connector(entry).text,
+                   "index": exporter.index(values["title"]).text}
+        if fmt == "stackone":
+            assert exporter.guide(page) == exporter.guide_from_templates(page)
+            assert exporter.connector(entry) == exporter.connector_from_templates(entry)
+        views = {name: agent_view(text, f"{fmt} {name}") for name, text in outputs.items()}
+        seen += views.values()
+        for field, where in (("name", "connector"), ("auth", "connector"),
+                             ("category", "index"), ("action", "guide"), ("field", "guide"),
+                             ("alt", "guide")):
+            shown = " ".join(values[field].split())
+            assert shown in views[where], (fmt, field, shown, outputs[where])
+        assert " ".join(page.title.split()) in views["guide"], (fmt, page.title)
+    assert " ".join(page.title.split()).replace("[", "(").replace("]", ")") in seen[0]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -29,7 +29,7 @@ from urllib.parse import quote
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
-from . import markdown
+from . import markdown, mdescape
 from .model import Guide
 from .render import actions_json, default_templates_dir, display_scopes, step_actions
 from .site import ConnectorEntry, GuidePage, GuideSite
@@ -85,164 +85,38 @@ def _is_site_relative(url: str) -> bool:
     return markdown.link_scheme(url) is None and not url.startswith(("/", "#"))
 
 
-# -- text helpers ------------------------------------------------------------------------------
+# -- text helpers (the escapers themselves are in mdescape) -----------------------------------
 
-_CODE_SPLIT = re.compile(r"(`+)(.+?)\1", re.DOTALL)
-_RISKY_START = re.compile(r"^(?:[-+*>#=|]|\d+[.)])(?:\s|$)")
-_BLOCK_LIST = re.compile(r"^(\s*)([-+*]|\d+[.)])\s+")
-
-
-def attr(value: Any) -> str:
-    """Text for a double-quoted HTML attribute (apostrophes kept as they are)."""
-    # (replace() is several times faster than translate() with a table)
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
-        .replace('"', "&quot;")
+attr = mdescape.attr
+escape_text = mdescape.text
+wrap = mdescape.wrap
+md_inline = mdescape.markdown_inline
+md_item = mdescape.item
 
 
 def _html_block(text: str | None) -> str:
-    return markdown.block(text, backticks=True) if text else ""
+    """Guide Markdown as HTML for a raw HTML block of the stackone twin."""
+    return mdescape.html_fragment(markdown.block(text, backticks=True)) if text else ""
 
 
 def _html_inline(text: str | None) -> str:
-    return markdown.inline(text, backticks=True) if text else ""
-
-
-def _escape_html_outside_code(text: str) -> str:
-    """Guide text is data: raw HTML is shown as text in HTML pages, so `<` is escaped here
-    too (autolinks `<https://...>` kept)."""
-    return markdown.outside(_CODE_SPLIT, text, _escape_lt)
-
-
-def _escape_lt(text: str) -> str:
-    return re.sub(r"<(?!(?:https?://|mailto:)[^\s<>]*>)", r"\\<", text)
-
-
-def _words(text: str) -> list[str]:
-    """Words of a paragraph; spaces inside code spans do not split words."""
-    glued = _CODE_SPLIT.sub(lambda m: re.sub(r"\s", "\x00", m.group(0)), text)
-    return [w.replace("\x00", " ") for w in glued.split()]
-
-
-def wrap(text: str, width: int = WIDTH, first: str = "", rest: str | None = None) -> str:
-    """Fill a paragraph of inline Markdown to `width` columns without starting a line with
-    something Markdown would read as a list, heading, quote or table."""
-    rest = first if rest is None else rest
-    lines: list[str] = []
-    line = first
-    empty = True
-    for word in _words(text):
-        if empty:
-            line += word
-            empty = False
-        elif len(line) + 1 + len(word) <= width or _RISKY_START.match(word + " "):
-            line += " " + word
-        else:
-            lines.append(line)
-            line = rest + word
-    lines.append(line)
-    return "\n".join(lines)
+    return mdescape.html_fragment(markdown.inline(text, backticks=True)) if text else ""
 
 
 def md_blocks(text: str | None, prefix: str = "") -> str:
-    """A Markdown text (paragraphs and bullet lists) filled to 80 columns, HTML escaped."""
-    if not text:
-        return ""
-    text = _escape_html_outside_code(text.strip())
-    if "```" in text or "~~~" in text:  # keep code blocks exactly
-        return "\n".join(prefix + line if line else prefix.rstrip() for line in
-                         text.splitlines())
-    out: list[str] = []
-    for lines in _blocks(text):
-        if all(_BLOCK_LIST.match(ln) or ln.startswith((" ", "\t")) for ln in lines) and \
-                _BLOCK_LIST.match(lines[0]):
-            out.append("\n".join(_list_items(lines, prefix)))
-        elif lines and lines[0].lstrip().startswith(("#", "|", ">")):
-            out.append("\n".join(prefix + ln for ln in lines))
-        else:
-            out.append(wrap(" ".join(ln.strip() for ln in lines), first=prefix))
-    return f"\n{prefix.rstrip()}\n".join(out)
+    """Guide Markdown (paragraphs, lists, code, quotes, tables) written back as safe
+    CommonMark filled to 80 columns: raw HTML escaped, unsafe links reduced to their text."""
+    return mdescape.markdown_blocks(text, prefix)
 
 
-def _blocks(text: str) -> Iterator[list[str]]:
-    """The blocks of a Markdown text as lists of lines; a bullet list (or one starting at 1)
-    that interrupts a paragraph starts a block of its own, as in CommonMark."""
-    for block in re.split(r"\n\s*\n", text):
-        lines = block.splitlines()
-        for i, line in enumerate(lines[1:], 1):
-            m = _BLOCK_LIST.match(line)
-            if m and not m.group(1) and m.group(2) in ("-", "+", "*", "1.", "1)") \
-                    and not _BLOCK_LIST.match(lines[0]):
-                yield lines[:i]
-                lines = lines[i:]
-                break
-        yield lines
-
-
-def _list_items(lines: list[str], prefix: str) -> list[str]:
-    items: list[tuple[str, list[str]]] = []
-    for ln in lines:
-        m = _BLOCK_LIST.match(ln)
-        if m and not m.group(1):
-            items.append((m.group(2), [ln[m.end():].strip()]))
-        elif items:
-            items[-1][1].append(ln.strip())
-    result = []
-    for marker, parts in items:
-        bullet = "-" if marker in "-+*" else marker
-        result.append(wrap(" ".join(parts), first=f"{prefix}{bullet} ",
-                           rest=prefix + " " * (len(bullet) + 1)))
-    return result
-
-
-def md_item(text: str, prefix: str = "") -> str:
-    """One bullet item of inline Markdown, filled to 80 columns."""
-    return wrap(_escape_html_outside_code(" ".join(text.split())), first=f"{prefix}- ",
-                rest=prefix + "  ")
-
-
-def cell(text: str | None) -> str:
-    """A text as one Markdown table cell: one line, `|` escaped, HTML escaped."""
-    if not text:
-        return ""
-    return _escape_html_outside_code(" ".join(text.split())).replace("|", "\\|")
-
-
-def code(text: str) -> str:
-    """A text as a code span (a fence longer than any run of backticks in it)."""
-    text = " ".join(str(text).split())
-    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def link_text(text: str) -> str:
-    """A plain text as the text of a Markdown link (brackets and HTML escaped)."""
-    return escape_text(" ".join(text.split())).replace("\\", "\\\\").replace(
-        "[", "\\[").replace("]", "\\]")
-
-
-def link_dest(url: str) -> str:
-    """A URL as a Markdown link destination (in angle brackets when it has spaces or
-    parentheses)."""
-    if any(c in url for c in " ()<>"):
-        return "<" + url.replace("<", "%3C").replace(">", "%3E") + ">"
-    return url
-
-
-def md_inline(text: str | None) -> str:
-    """Inline Markdown on one line (headings), HTML escaped."""
-    return _escape_html_outside_code(" ".join((text or "").split()))
+def md_cell(text: str | None) -> str:
+    """Guide Markdown as one table cell: safe inline Markdown on one line, `|` escaped."""
+    return mdescape.markdown_inline(text or "").replace("|", "\\|")
 
 
 def compact_json(value: Any) -> str:
     """JSON without spaces, keys sorted, non-ASCII kept."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
-
-
-def _tick(code: str) -> str:
-    fence = "``" if "`" in code else "`"
-    return f"{fence}{code}{fence}"
 
 
 def indent_lines(text: str, width: int) -> str:
@@ -299,19 +173,21 @@ class Exporter:
         self.env = Environment(loader=ChoiceLoader(loaders), autoescape=False,  # noqa: S701 - Markdown
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                keep_trailing_newline=True, auto_reload=False)
+        self.env.filters.update(mdescape.FILTERS)
         self.env.filters.update(
-            attr=attr, text=escape_text, html=_html_block, html_inline=_html_inline,
+            text=escape_text, html=_html_block, html_inline=_html_inline,
             indent_lines=indent_lines, md_blocks=md_blocks, md_item=md_item, md_inline=md_inline,
+            md_cell=md_cell,
             plain=markdown.plain,
             wrap=wrap, link=self.link, twin_url=self._twin_url,
-            tojson_compact=compact_json, tick=_tick, guide_link=self._guide_link,
-            cell=cell, code=code, link_text=link_text, link_dest=link_dest,
+            tojson_compact=compact_json, tick=mdescape.code, guide_link=self._guide_link,
         )
         self.env.globals.update(
             brand=dict(site.options.active_brand), whitelabel=site.options.whitelabel,
             actions_json=actions_json, display_scopes=display_scopes,
             step_actions=step_actions, callout_tags=CALLOUT_TAGS, fmt=fmt,
-            abs_url=self.url,
+            abs_url=self.url, w=site.options.words.md, w_html=site.options.words.html,
+            w_text=site.options.words.text,
         )
         self.suffix = "" if fmt == "stackone" else ".plain"
         self.directive = ""
@@ -320,10 +196,6 @@ class Exporter:
                                           llms_url=self.url(llms_path)).strip()
         self._templates = {name: self.env.get_template(f"{name}{self.suffix}.md.jinja")
                            for name in ("guide", "connector", "connectors")}
-        from . import twin
-
-        # The packaged guide templates, unchanged, have a faster twin in Python (same text).
-        self._fast_guide = twin.guide_twin if twin.applies(fmt, templates_dir) else None
 
     def _twin_url(self, url: str) -> str:
         return self.url(twin_path(url))
@@ -332,7 +204,7 @@ class Exporter:
         label = guide.auth_label
         if guide.kind == "connector-profile":
             label += " (connector profile)"
-        return f"[{label}]({self.url(twin_path(guide.url))})"
+        return mdescape.link(label, self.url(twin_path(guide.url)))
 
     def link(self, url: str) -> str:
         """Image and link targets in exports: site-relative paths become absolute URLs."""
@@ -364,34 +236,9 @@ class Exporter:
             return text[len(directive):].lstrip("\n") or "\n"
         return tidy(text.replace(directive, "", 1))
 
-    def _fast(self, write: Callable[[], str]) -> Export | None:
-        """The export `write` gives, or None if it fails: the templates then name the
-        problem."""
-        try:
-            return self._export(write())
-        except Exception:
-            return None
-
     def guide(self, page: GuidePage) -> Export:
         """The Markdown twin of a guide page."""
-        fast = self._fast_guide
-        if fast is not None:
-            export = self._fast(lambda: fast(
-                page.guide, page.title, page.description, directive=self.directive,
-                brand=self.env.globals["brand"], whitelabel=self.site.options.whitelabel,
-                link=self.link))
-            if export is not None:
-                return export
-        return self.guide_from_templates(page)
-
-    def guide_from_templates(self, page: GuidePage) -> Export:
-        """`guide`, always through the templates (the reference the Python twin must match)."""
         return self._finish("guide", page=page, guide=page.guide)
-
-    @property
-    def fast_guides(self) -> bool:
-        """True when guide twins come from `twin.guide_twin` (packaged templates unchanged)."""
-        return self._fast_guide is not None
 
     def connector(self, entry: ConnectorEntry) -> Export:
         """The Markdown twin of a connector page: its reference and its guides."""
@@ -458,16 +305,13 @@ def arrange(pages: Sequence[LlmsPage], settings: LlmsSettings,
 
 
 def _one_line(text: str) -> str:
-    return " ".join(escape_text(text).split())
-
-
-def escape_text(text: str) -> str:
-    """Plain text for Markdown: `&`, `<` and `>` escaped, so no text becomes live HTML."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return mdescape.text(text)
 
 
 def _link_title(text: str) -> str:
-    return _one_line(text).replace("[", "(").replace("]", ")")
+    """Link text of llms.txt: brackets become parentheses (llmstxt.org's parser reads a title
+    up to the first `]`, escaped or not), the rest escaped."""
+    return mdescape.text(text.replace("[", "(").replace("]", ")"))
 
 
 def llms_txt(name: str, summary: str | None, details: str | None,
@@ -478,11 +322,11 @@ def llms_txt(name: str, summary: str | None, details: str | None,
     if summary and summary.strip():
         out += [f"> {_one_line(summary)}", ""]
     # The reference parser only reads the summary when text follows it, so there always is.
-    out += [(details or "").strip() or default_details, ""]
+    out += [mdescape.markdown_blocks(details) or default_details, ""]
     for title, pages in sections:
         out += [f"## {_one_line(title)}", ""]
         for page in pages:
-            line = f"- [{_link_title(page.title)}]({url(page.path)})"
+            line = f"- [{_link_title(page.title)}]({mdescape.url(url(page.path)) or '#'})"
             if page.description.strip():
                 line += f": {_one_line(page.description)}"
             out.append(line)

@@ -79,11 +79,14 @@ _INLINE_MARKUP = re.compile(r"[\\`*_\[\]<>&!~\r\n\x00]")
 _INLINE_CODE = re.compile(r"(?<!<pre>)<code>(.*?)</code>", re.DOTALL)
 
 
-def _is_prose(stripped: str) -> bool:
+def is_prose(stripped: str) -> bool:
     """True for stripped text Markdown gives no meaning to (see _MARKUP_CHARS)."""
     first = stripped[:1]
     return bool(first) and not (first == "-" or first.isdecimal()
                                 or _MARKUP_CHARS.search(stripped))
+
+
+_is_prose = is_prose
 
 
 def _escape(text: str) -> str:
@@ -93,7 +96,11 @@ def _escape(text: str) -> str:
 def _to_backticks(rendered: str) -> str:
     def repl(match: re.Match[str]) -> str:
         content = match.group(1).replace("&quot;", '"')
-        fence = "``" if "`" in content else "`"
+        if "`" not in content:
+            return f"`{content}`"
+        fence = "`" * (max(len(run) for run in re.findall(r"`+", content)) + 1)
+        if content.startswith("`") or content.endswith("`"):
+            content = f" {content} "
         return f"{fence}{content}{fence}"
 
     return _INLINE_CODE.sub(repl, rendered) if "<code>" in rendered else rendered
@@ -127,7 +134,7 @@ def block(text: str, *, backticks: bool = False) -> str:
         return _to_backticks(block(text))
     if _SEEDS and (seed := _SEEDS.get(("block", text))) is not None:
         return seed
-    if _is_prose(text):
+    if is_prose(text):
         return f"<p>{_escape(text)}</p>"
     return _parser(False).render(text).strip()
 
@@ -140,7 +147,7 @@ def inline(text: str, *, backticks: bool = False) -> str:
         return _to_backticks(inline(text))
     if _SEEDS and (seed := _SEEDS.get(("inline", text))) is not None:
         return seed
-    if _is_prose(text):
+    if is_prose(text):
         return _escape(text)
     return _parser(False).renderInline(text)
 
@@ -170,6 +177,16 @@ def may_link_unsafely(text: str) -> bool:
     if "](" not in text and "<" not in text and "]:" not in text:
         return False
     return "&" in text or ":" in _SAFE_SCHEME_RE.sub("", text)
+
+
+def parse_inline(text: str) -> list[Token]:
+    """The inline tokens of `text` (raw HTML off, as the pages render it)."""
+    return list(_parser(False).parseInline(text)[0].children or [])
+
+
+def parse_blocks(text: str) -> list[Token]:
+    """The block tokens of `text` (raw HTML off, tables and strikethrough on)."""
+    return list(_parser(False).parse(text))
 
 
 def links(text: str) -> list[tuple[str, str]]:

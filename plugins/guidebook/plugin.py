@@ -19,7 +19,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .config import GuidebookConfig
+from .config import GuidebookConfig, config_problems
 from .errors import Problem
 from .export_files import ExportFiles
 from .hostconfig import negotiating_app, published_files
@@ -126,6 +126,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         for key in ("name", "hub"):
             if key not in self.config.brand:
                 raise PluginError(f"guidebook: the brand option needs a '{key}' key")
+        problems = config_problems(self.config, config.site_url)
+        if problems:
+            raise PluginError("guidebook: " + "\nguidebook: ".join(problems))
         self._options = self.options(config.theme.get("language"))
         try:
             words = self._options.words
@@ -350,7 +353,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             children.append(Section(html.escape(category), sections))
         items = [i for i in nav.items
                  if not (index is not None and isinstance(i, Page) and i.file is index)]
-        items.append(Section(self.config.nav_title, children))
+        items.append(Section(html.escape(self.config.nav_title), children))
         return _navigation(items)
 
     @event_priority(-100)

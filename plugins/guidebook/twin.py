@@ -1,73 +1,25 @@
-"""The default Markdown twins of guide pages, written in Python.
+"""What a guide's Markdown twin converts, handed from the page job to the twin writer.
 
-On a big site the twins are the largest share of the agent outputs' cost, and most of a twin's
-time is Jinja's per-node work. When a build uses the packaged `stackone` templates of a twin
-unchanged (`GUIDE_TEMPLATES`: none of them is in the team's
-`templates_dir`), `guide_twin` writes the same text two to three times
-faster; a team that overrides any of them gets its templates as always. The templates stay the
-reference: tests render pages both ways (the example site, the fixtures, generated guides and
-fuzzed ones) and require identical output after `tidy`, so a change to one without the other
-fails.
+The twin of a guide is rendered from its templates (`guide.md.jinja` and its partials: the one
+code path of the Markdown twins; a team changes a twin's structure by overriding them in its
+`templates_dir`). Its guide Markdown conversions are the same the HTML page has just made:
+`conversions` takes them from the caches right after the page job, and the twin writer renders
+the twin with them seeded (`markdown.seeded`), without parsing the guide's text again.
 
 This module must not import mkdocs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
-
-from markupsafe import escape
+from collections.abc import Iterable
 
 from . import markdown
-from .exports import (
-    CALLOUT_TAGS,
-    attr,
-    compact_json,
-    escape_text,
-    indent_lines,
-)
-from .model import Guide, ListItem, Step
-from .render import actions_json, display_scopes, step_actions
-
-# Every template a stackone guide twin is rendered from (the index directive is rendered once
-# per build by its own template and handed in as text), and those of a connector page's twin.
-GUIDE_TEMPLATES: tuple[str, ...] = (
-    "guide.md.jinja", "_base/guide.md.jinja", "partials/scope-panel.md.jinja",
-    "partials/section.md.jinja", "partials/step.md.jinja", "partials/hub-link.md.jinja",
-    "partials/connector-profile.md.jinja",
-)
-
-
-def applies(fmt: str, templates_dir: Path | None,
-            templates: tuple[str, ...] = GUIDE_TEMPLATES) -> bool:
-    """True when these twins would come from the packaged `templates` unchanged."""
-    if fmt != "stackone":
-        return False
-    return templates_dir is None or not any((templates_dir / name).exists()
-                                            for name in templates)
-
-
-def _e(value: object) -> str:
-    return str(escape(value))
-
-
-def _html(text: str | None, width: int) -> str:
-    """`text | html | indent_lines(width)`."""
-    return indent_lines(markdown.block(text, backticks=True), width) if text else ""
-
-
-def _inline(text: str | None) -> str:
-    return markdown.inline(text, backticks=True) if text else ""
-
-
-def _ticks(scopes: list[str] | tuple[str, ...]) -> str:
-    return ", ".join(f"`{scope}`" for scope in scopes)
+from .model import Guide
 
 
 def conversions(guide: Guide) -> dict[tuple[str, str], str]:
-    """The Markdown conversions the twin of `guide` makes (`guide_twin`, or the packaged
-    templates), for `markdown.seeded`: taken right after the guide's page is rendered, they
+    """The Markdown conversions the twin of `guide` makes (its templates), for
+    `markdown.seeded`: taken right after the guide's page is rendered, they
     come from the caches, and another process writes the twin without parsing again."""
     found: dict[tuple[str, str], str] = {}
     block, inline = markdown.block, markdown.inline
@@ -93,119 +45,3 @@ def conversions(guide: Guide) -> dict[tuple[str, str], str]:
             inlines(item.text for item in step.list)
     inlines(field.description for field in guide.fields)
     return found
-
-
-def guide_twin(guide: Guide, title: str, description: str, *, directive: str,
-               brand: Mapping[str, str], whitelabel: bool,
-               link: Callable[[str], str]) -> str:
-    """The text `guide.md.jinja` renders for a guide page, before `tidy`."""
-    out = [f"{directive}\n\n# {escape_text(title)}\n\n> {escape_text(description)}\n\n"]
-    add = out.append
-    if guide.warning:
-        add(f"<Warning>\n{_html(guide.warning, 2)}\n</Warning>\n\n")
-    for callout in guide.callouts:
-        tag = CALLOUT_TAGS.get(callout.type, "Note")
-        add(f"<{tag}>\n{_html(callout.text, 2)}\n</{tag}>\n\n")
-    if guide.has_scoped_actions:
-        add(f'<div data-guides-scope-selector data-guide-actions-json="'
-            f'{attr(compact_json(actions_json(guide)))}">\n'
-            f"  <p><strong>Select actions to adjust the guide</strong></p>\n\n  <ul>\n")
-        for action in guide.actions:
-            scopes = _ticks(action.scopes) if action.scopes else "No scopes needed"
-            add(f"    <li>{_e(action.label)}: {scopes}</li>\n")
-        add("  </ul>\n</div>\n\n")
-    for section in guide.sections:
-        add(f'<section data-guide-section data-guide-scopes="'
-            f'{attr(" ".join(section.scopes))}">\n'
-            f"  <h2>{_inline(section.title)}</h2>\n\n")
-        _prose(add, section.content, section.list, 2)
-        if section.steps:
-            add("  <Steps>\n")
-            for step in section.steps:
-                _step(add, guide, step, link)
-            add("  </Steps>\n")
-        add("</section>\n\n")
-    if not whitelabel:
-        if guide.kind == "connector-profile":
-            _connector_profile(add, guide, brand)
-        else:
-            _hub_link(add, guide, brand)
-    return "".join(out)
-
-
-def _prose(add: Callable[[str], None], content: str | None, items: tuple[ListItem, ...],
-           width: int) -> None:
-    """The content and bullet list a section or a step opens with, indented by `width`."""
-    if content:
-        add(f"{_html(content, width)}\n\n")
-    if items:
-        pad = " " * width
-        add(f"{pad}<ul>\n")
-        for item in items:
-            add(f"{pad}  <li>{_inline(item.text)}</li>\n")
-        add(f"{pad}</ul>\n\n")
-
-
-def _step(add: Callable[[str], None], guide: Guide, step: Step,
-          link: Callable[[str], str]) -> None:
-    shown = (sorted(display_scopes(guide, step.scopes), key=str.lower)
-             if step.display_scopes else [])
-    add(f'    <Step title="{attr(markdown.plain(step.title))}">\n'
-        f'      <div data-guide-step data-guide-scopes="{attr(" ".join(step.scopes))}"'
-        f' data-guide-display-scopes-list="{attr(" ".join(shown))}">\n')
-    _prose(add, step.content, step.list, 8)
-    if step.display_scopes:
-        add(f"        <div data-guide-display-scopes>\n"
-            f"          <p>Scopes to add: {_ticks(shown)}</p>\n"
-            f"          <p>Enables actions: {_e(', '.join(step_actions(guide, step.scopes)))}"
-            f"</p>\n        </div>\n\n")
-    for image in step.images:
-        add(f'        <Frame>\n          <img src="{attr(link(image.src))}" '
-            f'alt="{attr(image.alt)}" />\n        </Frame>\n\n')
-    add("      </div>\n    </Step>\n\n")
-
-
-def _fields(add: Callable[[str], None], guide: Guide, intro: str) -> None:
-    if not guide.fields:
-        return
-    add(f'    <Step title="Fill out the fields">\n      {intro}\n\n      <ul>\n')
-    for field in guide.fields:
-        more = f": {_inline(field.description)}" if field.description else ""
-        add(f"        <li><strong>{_e(field.label)}</strong>{more}</li>\n")
-    add("      </ul>\n    </Step>\n\n")
-
-
-def _maybe_link(brand: Mapping[str, str], key: str, words: str) -> str:
-    url = brand.get(key)
-    return f'<a href="{attr(str(url))}">{words}</a>' if url else words
-
-
-def _hub_link(add: Callable[[str], None], guide: Guide, brand: Mapping[str, str]) -> None:
-    methods = _maybe_link(brand, "linking_url", "Linking Account Methods")
-    add(f'<div data-whitelabel-hide>\n  <h2>Linking the Account from the Hub</h2>\n\n'
-        f'  <Steps>\n    <Step title="Navigate to the Hub">\n'
-        f"      Use one of the three {methods} to access the Hub.\n    </Step>\n\n")
-    _fields(add, guide, "Fill out the following fields using details from your provider:")
-    accounts = _maybe_link(brand, "accounts_url", "Accounts")
-    add('    <Step title="Connect">\n      <ul>\n'
-        "        <li>Click <strong>Connect</strong></li>\n"
-        "        <li>If applicable, the provider will redirect you to a sign-in or "
-        "authorization page. Complete the provider's authorization flow.</li>\n"
-        "        <li>Once authorization is successful, you will see a confirmation popup</li>\n"
-        "      </ul>\n    </Step>\n  </Steps>\n\n"
-        f"  <p>If the account linking is successful, you will see the newly linked account in "
-        f"your {accounts} page.</p>\n</div>\n")
-
-
-def _connector_profile(add: Callable[[str], None], guide: Guide,
-                       brand: Mapping[str, str]) -> None:
-    name = _e(guide.connector.name)
-    add(f'<div data-whitelabel-hide>\n  <h2>Creating the Connector Profile</h2>\n\n'
-        f'  <Steps>\n    <Step title="Open the connector">\n'
-        f"      In {_e(brand['name'])}, go to <strong>Connectors</strong>, find "
-        f"<strong>{name}</strong> and choose <strong>Create connector profile</strong> with "
-        f"the <strong>{_e(guide.auth_label)}</strong> method.\n    </Step>\n\n")
-    _fields(add, guide, "Fill out the following fields with the values you collected above:")
-    add('    <Step title="Save the profile">\n'
-        f"      Click <strong>Save</strong>. Your end users can now link their {name} "
-        f"accounts through the {_e(brand['hub'])}.\n    </Step>\n  </Steps>\n</div>\n")

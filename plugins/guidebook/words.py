@@ -22,12 +22,10 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from . import markdown
+from . import markdown, mdescape
 
 DEFAULT_LANGUAGE = "en"
 _ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
-# Characters that would make Markdown of a name (a provider called `*Star*`, say).
-_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_[]<>&!|"})
 
 
 # The older plugin options that set a message (the `strings` option wins over them).
@@ -69,7 +67,7 @@ def pick_language(language: str | None) -> str:
 
 def escape(value: str) -> str:
     """A name or label as inline Markdown text (no syntax of its own)."""
-    return str(value).translate(_MARKDOWN)
+    return mdescape.text(value)
 
 
 def article(word: str) -> str:
@@ -98,6 +96,15 @@ def _template(text: str) -> Any:
     return _ENV.from_string(text)
 
 
+def _destination(url: object) -> str:
+    """A `*_url` variable as a link destination ("" when missing or not allowed); an autolink
+    `<...>` stays as it is."""
+    url = str(url or "")
+    if url.startswith("<") and url.endswith(">"):
+        return mdescape.autolink(url[1:-1])
+    return (mdescape.url(url) or "") if url else ""
+
+
 class Words:
     """The messages of one build: a language's catalog, the site's `strings`, its brand."""
 
@@ -124,7 +131,8 @@ class Words:
 
     def md(self, message_id: str, **variables: Any) -> str:
         """A message as inline Markdown; text variables are escaped, `*_url` ones kept."""
-        values = {k: (v if k.endswith("_url") or not isinstance(v, str) else escape(v))
+        values = {k: (_destination(v) if k.endswith("_url") else
+                      escape(v) if isinstance(v, str) else v)
                   for k, v in variables.items()}
         try:
             text = _template(self.messages[message_id]).render(brand=self.brand, **values)
