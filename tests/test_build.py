@@ -43,8 +43,8 @@ def test_guide_page(project) -> None:
     assert article.h1.get_text(strip=True) == "Connect Harvest with Personal Access Token – Acme Hub"
     assert page.title.get_text() == "Connect Harvest with Personal Access Token – Acme Hub - Test guides"
     assert page.select_one('meta[name="description"]')["content"] == (
-        "Link a Harvest account in the Acme Hub using Personal Access Token. End-user guide to "
-        "authorize the integration and start using Harvest actions.")
+        "How to link your Harvest account to Acme Hub with Personal Access Token: where to find "
+        "the credentials and how to connect.")
     warning = article.select_one("div.admonition.warning")
     assert warning.find("strong") is None and "Harvest login" in warning.get_text()
     sections = article.select("section[data-guide-section]")
@@ -59,13 +59,13 @@ def test_guide_page(project) -> None:
     assert (link["href"], link["target"], link["rel"]) == (
         "https://id.getharvest.com/developers", "_blank", ["noopener", "noreferrer"])
     hub = article.select_one("[data-whitelabel-hide]")
-    assert hub.h2.get_text(strip=True) == "Linking the Account from the Hub"
+    assert hub.h2.get_text(strip=True) == "Linking the account in Acme Hub"
     fill = next(s for s in hub.select("li.gb-step") if "Fill out the fields" in s.h3.get_text())
     assert [b.get_text() for b in fill.select("li strong")] == ["Personal Access Token",
                                                                  "Account ID"]
     secondary = page.select(".md-sidebar--secondary nav.md-nav--secondary a.md-nav__link")
     toc = [a.get_text(strip=True) for a in secondary]
-    assert toc == ["Create a token", "Linking the Account from the Hub"]
+    assert toc == ["Create a token", "Linking the account in Acme Hub"]
 
 
 def test_connector_and_index_pages_and_nav(project) -> None:
@@ -85,7 +85,7 @@ def test_connector_and_index_pages_and_nav(project) -> None:
     index = soup(site / "connectors/index.html").select_one("article")
     assert [h.get_text(strip=True) for h in index.find_all("h2")] == ["Time tracking", "Other"]
     ashby = soup(site / "connectors/ashby/guides/link-account/personal-access-token/index.html")
-    assert "Link an Ashby account" in ashby.select_one('meta[name="description"]')["content"]
+    assert "How to link your Ashby account" in ashby.select_one('meta[name="description"]')["content"]
     profile = soup(site / "connectors/harvest/guides/connector-profile/oauth-2-0/index.html")
     assert profile.select_one("article h1").get_text(strip=True) == (
         "Harvest OAuth 2.0 connector profile – Acme setup guide")

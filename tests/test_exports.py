@@ -97,7 +97,7 @@ def test_fixture_export_has_the_reference_anatomy(site) -> None:
     assert "(e.g., `Acme sync`)" in export.text
     assert ('<a href="https://punchclock.example/settings/tokens" target="_blank" '
             'rel="noopener noreferrer">') in export.text
-    assert '<a href="/hub/methods">Linking Account Methods</a>' in export.text
+    assert '<a href="/hub/methods">account linking methods</a>' in export.text
     assert '<a href="/hub/accounts">Accounts</a>' in export.text
     assert export.body == export.text[export.text.index("# Connect"):]
 
@@ -198,11 +198,35 @@ def parse_reference(text: str) -> tuple[Guide, dict[str, str], str]:
     return guide, links, llms_url
 
 
+# The published reference page's own words, as a team would restore them with `strings`.
+STACKONE_WORDS = {
+    "guide.description": "Link {{ provider | article }} account in the {{ brand.hub }} using "
+                         "{{ auth }}. End-user guide to authorize the integration and start "
+                         "using {{ provider }} actions.",
+    "hub.heading": "Linking the Account from the Hub",
+    "hub.open.title": "Navigate to the Hub",
+    "hub.open.text": "Use one of the three {% if linking_url %}[Linking Account Methods]"
+                     "({{ linking_url }}){% else %}Linking Account Methods{% endif %} to "
+                     "access the Hub.",
+    "hub.fields.text": "Fill out the following fields using details from your provider:",
+    "hub.connect.click": "Click **Connect**",
+    "hub.connect.authorize": "If applicable, the provider will redirect you to a sign-in or "
+                             "authorization page. Complete the provider's authorization flow.",
+    "hub.connect.confirm": "Once authorization is successful, you will see a confirmation popup",
+    "hub.done": "If the account linking is successful, you will see the newly linked account "
+                "in your {% if accounts_url %}[Accounts]({{ accounts_url }}){% else %}Accounts"
+                "{% endif %} page.",
+}
+
+
 @pytest.mark.skipif(not REFERENCE_PAGE.is_file(), reason="../shared/reference is not present")
 def test_reference_page_round_trips_word_for_word() -> None:
+    """With the reference's own words restored through `strings`, the twin is the published
+    page, word for word: the words are the catalog's, the anatomy the templates'."""
     reference = REFERENCE_PAGE.read_text(encoding="utf-8")
     guide, links, llms_url = parse_reference(reference)
-    options = Options(brand={"name": "StackOne", "hub": "StackOne Hub", **links})
+    options = Options(brand={"name": "StackOne", "hub": "StackOne Hub", **links},
+                      strings=STACKONE_WORDS)
     page = make_page(guide, options, "reference.md")
     site = GuideSite(options, [page], [], [], [])
     site_url = llms_url.removesuffix("llms.txt")
@@ -260,27 +284,10 @@ def _synthetic_guides(folder: Path) -> Path:
     return folder / "guides"
 
 
-@pytest.mark.parametrize("variant", [{}, WL], ids=["normal", "white-label"])
-@pytest.mark.parametrize("brand", [{**BRAND, **CB}, {"name": "Acme", "hub": "Acme Hub", **CB}],
-                         ids=["brand-links", "brand-plain"])
-def test_python_twin_is_the_templates_twin(tmp_path, variant, brand) -> None:
-    pages = 0
-    for folder in [*TWIN_SOURCES, _synthetic_guides(tmp_path)]:
-        site = load_site(Options(guides_dir=folder, brand=brand, **variant))
-        assert site.problems == [] and site.pages, folder
-        for exporter in (Exporter(site), Exporter(site, site_url="https://docs.test/a/",
-                                                  llms_path=None)):
-            assert exporter.fast_guides
-            for page in site.pages:
-                assert exporter.guide(page) == exporter.guide_from_templates(page), page.file
-                pages += 1
-    assert pages >= 150
-
-
 def test_handed_conversions_write_the_twin_without_parsing(tmp_path, monkeypatch) -> None:
     """The twin writer renders a guide's twin from the conversions its page job handed over
-    (`twin.conversions`): they must cover every text the twin converts, in Python and in the
-    packaged templates, and give the same twin as parsing does."""
+    (`twin.conversions`): they must cover every text the twin's templates convert, and give
+    the same twin as parsing does."""
     from guidebook import markdown
 
     sites = [load_site(Options(guides_dir=folder, brand={**BRAND, **CB}))
@@ -289,8 +296,9 @@ def test_handed_conversions_write_the_twin_without_parsing(tmp_path, monkeypatch
     for site in sites:
         exporter = Exporter(site)
         for page in site.pages:
-            expected.append((exporter.guide(page), exporter.guide_from_templates(page)))
-            handed.append(twin.conversions(page.guide))
+            expected.append(exporter.guide(page))
+            handed.append(twin.conversions(page.guide, site.options.words,
+                                           site.options.active_brand, exporter.link))
     for cache in (markdown.block, markdown.inline, markdown.plain):
         cache.cache_clear()  # as in a process that never rendered these guides
     parsed: list[str] = []
@@ -306,33 +314,33 @@ def test_handed_conversions_write_the_twin_without_parsing(tmp_path, monkeypatch
     for site in sites:
         exporter = Exporter(site)
         for page in site.pages:
-            (fast, slow), found = next(pages)
+            twin_text, found = next(pages)
             with markdown.seeded(found):
-                assert exporter.guide(page) == fast
-                assert exporter.guide_from_templates(page) == slow
+                assert exporter.guide(page) == twin_text
     assert parsed == [] and len(expected) >= 60
     assert not markdown._SEEDS  # nothing is left seeded after the block
 
 
-@pytest.mark.parametrize("name", twin.GUIDE_TEMPLATES)
-def test_overriding_any_twin_template_uses_the_templates(tmp_path, name) -> None:
+@pytest.mark.parametrize("name", ["guide.md.jinja", "partials/hub-link.md.jinja",
+                                  "partials/step.md.jinja", "connector.md.jinja"])
+def test_overriding_a_twin_template_changes_the_twin(tmp_path, name) -> None:
+    """A twin's structure is its templates: a team's override of one changes the twins."""
     site = load_site(Options(guides_dir=ROOT / "guides", brand={**BRAND, **CB}))
     source = (default_templates_dir() / name).read_text(encoding="utf-8")
     if name == "guide.md.jinja":  # the thin child template: override one of its blocks
         source += "{% block hub %}<!-- ours -->{{ super() }}{% endblock %}\n"
-    elif "</" in source:
-        source = source.replace("</", "<!-- ours --></", 1)
+    elif name == "connector.md.jinja":
+        source = "<!-- ours -->\n" + source
     else:
-        source = source.replace("# ", "# <!-- ours -->", 1)
+        source = source.replace("</", "<!-- ours --></", 1)
     (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
     (tmp_path / name).write_text(source, encoding="utf-8")
     exporter = Exporter(site, templates_dir=tmp_path)
-    assert not exporter.fast_guides
-    texts = [exporter.guide(page).text for page in site.pages]
+    texts = [exporter.guide(page).text for page in site.pages] + \
+        [exporter.connector(entry).text for entry in site.connectors]
     assert any("<!-- ours -->" in text for text in texts)
-    # the plain format never takes the Python twins
-    plain = Exporter(site, fmt="plain")
-    assert not plain.fast_guides
+    assert not any("<!-- ours -->" in exporter.guide(page).text
+                   for page in site.pages for exporter in [Exporter(site)])
 
 
 def test_twin_paths() -> None:

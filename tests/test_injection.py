@@ -576,9 +576,6 @@ def test_agent_outputs_of_fuzzed_guides_are_safe(values: dict[str, str]) -> None
         exporter.site = site
         outputs = {"guide": exporter.guide(page).text, "connector": exporter.connector(entry).text,
                    "index": exporter.index(values["title"]).text}
-        if fmt == "stackone":
-            assert exporter.guide(page) == exporter.guide_from_templates(page)
-            assert exporter.connector(entry) == exporter.connector_from_templates(entry)
         views = {name: agent_view(text, f"{fmt} {name}") for name, text in outputs.items()}
         seen += views.values()
         for field, where in (("name", "connector"), ("auth", "connector"),

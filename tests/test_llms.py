@@ -47,7 +47,7 @@ def test_llms_txt_parses_into_sections_and_every_link_resolves(tmp_path) -> None
     assert connector.url == SITE_URL + "connectors/relay.md"
     assert relay.title == "Connect Relay with OAuth 2.0 – Acme Hub"
     assert relay.url == SITE_URL + "connectors/relay/guides/link-account/oauth-2-0.md"
-    assert relay.desc.startswith("Link a Relay account in the Acme Hub")
+    assert relay.desc.startswith("How to link your Relay account to Acme Hub")
     assert [link.url for link in parsed.sections["Optional"]] == [  # all its guides optional
         SITE_URL + "connectors/zeta.md", SITE_URL + "connectors/zeta/guides/link-account/api-key.md"]
     for links in parsed.sections.values():

@@ -311,8 +311,8 @@ connector:
   # category: HRIS          # groups connectors on the connectors page
 auth:
   label: {auth_q}
-# title: ...                # default: the title_pattern option of the site
-# description: ...          # default: the description_pattern option
+# title: ...                # default: the message guide.title (`guidebook strings`)
+# description: ...          # default: the message guide.description
 # warning: Only an administrator can create the credentials.
 # actions:                  # what the connector can do, and the scopes each action needs
 #   - id: {key_id}_list_users
@@ -332,10 +332,8 @@ sections:
         # images:
         #   - src: images/{key}/settings.png
         #     alt: The settings page
-  - title: Link your account
-    steps:
-      - title: Enter the credentials
-        content: In the {{{{ brand.hub }}}}, paste the values you copied and click **Connect**.
+# The page ends with the generated block that links the account in the hub, listing the
+# fields below: no section of its own for it.
 fields:
   - label: {auth_q}
     secret: true
@@ -366,10 +364,8 @@ sections:
           profile shows.
       - title: Copy the credentials
         content: Copy the **Client ID** and the **Client secret** of the app.
-  - title: Register the app in the connector profile
-    steps:
-      - title: Enter the credentials
-        content: {profile_q}
+# The page ends with the generated block that creates the connector profile, listing the
+# fields below: no section of its own for it.
 fields:
   - Client ID
   - label: Client Secret

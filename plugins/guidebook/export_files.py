@@ -184,7 +184,11 @@ class ExportFiles:
         assert spool is not None and board is not None
 
         def run() -> None:
-            found = pickle.dumps(conversions(what.guide), protocol=pickle.HIGHEST_PROTOCOL)
+            exporter, site = self.exporter, self.site
+            assert exporter is not None and site is not None
+            found = pickle.dumps(conversions(what.guide, site.options.words,
+                                             site.options.active_brand, exporter.link),
+                                 protocol=pickle.HIGHEST_PROTOCOL)
             board.publish(slot, spool.write(found))
 
         return run
@@ -432,10 +436,10 @@ class ExportFiles:
         words = self._words
         items = [
             '<button type="button" class="gb-page-actions__item" '
-            'data-gb-copy-markdown="{href}" hidden>' + _braces(words.html("actions.copy"))
+            'data-gb-copy-markdown="{href}" hidden>' + _braces(str(words.html("actions.copy")))
             + '</button>',
             '<a class="gb-page-actions__item" href="{href}" type="text/markdown" '
-            'data-gb-view-markdown>' + _braces(words.html("actions.view")) + '</a>',
+            'data-gb-view-markdown>' + _braces(str(words.html("actions.view"))) + '</a>',
         ]
         for label, template in (("ChatGPT", self.options.page_actions.chatgpt),
                                 ("Claude", self.options.page_actions.claude)):
@@ -446,9 +450,9 @@ class ExportFiles:
                 f'<a class="gb-page-actions__item" href="{url}" target="_blank" '
                 f'rel="noopener noreferrer" data-gb-open-template="'
                 f'{_braces(html.escape(template))}" data-gb-markdown="{{href}}">'
-                f'{_braces(words.html("actions.open", assistant=label))}</a>')
+                f'{_braces(str(words.html("actions.open", assistant=label)))}</a>')
         return start, ('<details class="gb-page-actions__menu"><summary>'
-                       + _braces(words.html("actions.menu")) + '</summary>'
+                       + _braces(str(words.html("actions.menu"))) + '</summary>'
                        '<div class="gb-page-actions__list">' + "".join(items)
                        + "</div></details></div>")
 

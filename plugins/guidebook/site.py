@@ -22,7 +22,7 @@ from .load import display_path as load_display_path
 from .model import Action, AuthMethod, ConnectorInfo, Guide, HasActions, Source
 from .prerender import Prerender
 from .text import expand_guide
-from .validate import check_connector, check_guide
+from .validate import check_connector, check_guide, hub_repeats
 from .whitelabel import select_variant
 from .words import Words
 
@@ -298,6 +298,7 @@ def load_pages(path: Path, options: Options, file: str,
         if found:
             problems.extend(found)
             continue
+        problems.extend(hub_repeats(guide))  # warnings: the page is published
         try:
             pages.append(make_page(guide, options, file))
         except GuideError as exc:
@@ -365,19 +366,21 @@ class SiteLoader:
             return GuideSite(self.options, [], [], problems, [])
         pages: list[GuidePage] = []
         infos: list[tuple[str, ConnectorInfo]] = []
+        warnings: list[Problem] = []
         unread = dict(self._partials)
         try:
             for file in self._files:
                 found: Loaded = loaded.get(file)
                 pages.extend(found.pages)
-                problems.extend(found.problems)
+                for problem in found.problems:
+                    (warnings if problem.severity == "warning" else problems).append(problem)
                 if found.connector is not None:
                     infos.append((file, found.connector))
                 for path in found.partials:
                     unread.pop(path.resolve(), None)
         finally:
             loaded.close()
-        warnings = [Problem(Source(shown, 1, 1), "no connector file refers to this partial, so "
+        warnings += [Problem(Source(shown, 1, 1), "no connector file refers to this partial, so "
                             "its actions are not published", "add '$ref: "
                             f"{Path(shown).name.removesuffix(PARTIAL_SUFFIX)}' to the actions of "
                             "its connector file, or delete it", severity="warning")

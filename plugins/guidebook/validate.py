@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 
 from . import markdown
@@ -159,6 +160,30 @@ def _safe_path(src: str) -> bool:
     if src.startswith(("/", "\\")) or "\\" in src:
         return False
     return ".." not in src.split("/")
+
+
+_HUB_WORDS = re.compile(r"\b(link|connect)\w*\b.*\b(accounts?|hub)\b", re.IGNORECASE)
+
+
+def hub_repeats(guide: Guide) -> list[Problem]:
+    """Warnings for sections and steps that repeat the generated block (linking the account in
+    the hub, or creating the connector profile), which every guide page ends with."""
+    found: list[Problem] = []
+    for section in guide.sections:
+        if section.whitelabel == "only":  # white-label builds have no generated block
+            continue
+        parts = [(section, "section")] + [(step, "step") for step in section.steps
+                                          if step.whitelabel != "only"]
+        for part, what in parts:
+            title = markdown.plain(part.title)
+            if _HUB_WORDS.search(title) or "brand.hub" in part.title:
+                found.append(Problem(part.source_of("title"), f"the {what} {title!r} seems to "
+                                     "repeat the generated block that links the account in "
+                                     "the hub", "leave it out (the page ends with that block, "
+                                     "listing the guide's fields), or mark it whitelabel: only",
+                                     severity="warning"))
+                break
+    return found
 
 
 def _connector_texts(info: ConnectorInfo) -> Iterator[tuple[str, Source, bool]]:
