@@ -497,11 +497,13 @@ def test_config_values_are_checked_like_guide_text(project, caplog, plugin: dict
     assert "Traceback" not in caplog.text
 
 
-def test_site_url_must_be_http(project, caplog) -> None:
+@pytest.mark.parametrize("site_url", ["javascript://x/%0aalert(1)",
+                                      "https://x.test/<img src=x onerror=alert(1)>"])
+def test_site_url_must_be_http(project, caplog, site_url: str) -> None:
     with pytest.raises(Abort):
         build(project({"evil/key.yaml": BASE.replace("CONTENT", "x")},
-                      config={"site_url": "javascript://x/%0aalert(1)"}))
-    assert "guidebook: site_url 'javascript://x/%0aalert(1)/' is not an http(s) URL" in caplog.text
+                      config={"site_url": site_url}))
+    assert f"guidebook: site_url '{site_url}/' is not an http(s) URL" in caplog.text
 
 
 # -- the same properties, fuzzed -------------------------------------------------------------------

@@ -232,7 +232,8 @@ def _inline(tokens: Sequence[Token]) -> str:
             dest = url(str(tok.attrGet("href") or ""))
             if dest is None:
                 closers.append("")
-            elif tok.markup == "autolink" and _AUTOLINK.fullmatch(dest):
+            elif tok.markup == "autolink" and _AUTOLINK.fullmatch(dest) \
+                    and not dest.lower().startswith("mailto:"):  # (<a@b.c> shows no scheme)
                 out.append(f"<{dest}>")
                 skip = True
             else:
