@@ -497,11 +497,13 @@ def test_config_values_are_checked_like_guide_text(project, caplog, plugin: dict
     assert "Traceback" not in caplog.text
 
 
-def test_site_url_must_be_http(project, caplog) -> None:
+@pytest.mark.parametrize("site_url", ["javascript://x/%0aalert(1)",
+                                      "https://x.test/<img src=x onerror=alert(1)>"])
+def test_site_url_must_be_http(project, caplog, site_url: str) -> None:
     with pytest.raises(Abort):
         build(project({"evil/key.yaml": BASE.replace("CONTENT", "x")},
-                      config={"site_url": "javascript://x/%0aalert(1)"}))
-    assert "guidebook: site_url 'javascript://x/%0aalert(1)/' is not an http(s) URL" in caplog.text
+                      config={"site_url": site_url}))
+    assert f"guidebook: site_url '{site_url}/' is not an http(s) URL" in caplog.text
 
 
 # -- the same properties, fuzzed -------------------------------------------------------------------
@@ -585,3 +587,72 @@ def test_agent_outputs_of_fuzzed_guides_are_safe(values: dict[str, str]) -> None
             assert shown in views[where], (fmt, field, shown, outputs[where])
         assert " ".join(page.title.split()) in views["guide"], (fmt, page.title)
     assert " ".join(page.title.split()).replace("[", "(").replace("]", ")") in seen[0]
+
+
+# -- the escapers, one context each ----------------------------------------------------------------
+
+@pytest.mark.parametrize(("function", "value", "expected"), [
+    ("text", "[x](javascript:alert(1))", "\\[x\\](javascript:alert(1))"),
+    ("text", "<img src=x onerror=alert(1)>", "\\<img src=x onerror=alert(1)>"),
+    ("text", "a_b _c_ *d* ~~e~~ f|g", "a_b \\_c\\_ \\*d\\* \\~\\~e\\~\\~ f\\|g"),
+    ("text", "\\`<b>`", "\\\\\\`\\<b>\\`"),
+    ("text", "&amp; & &#106;", "\\&amp; & \\&#106;"),
+    ("text", "C# ends #", "C# ends \\#"),
+    ("text", "- one\n\n2. two", "\\- one 2. two"),
+    ("text", "12) x", "12\\) x"),
+    ("text", "> quote", "\\> quote"),
+    ("url", "javascript:alert(1)", None),
+    ("url", " JaVa&#x09;script:x", None),
+    ("url", "data:text/html,x", None),
+    ("url", "https://x.test/a b(c)<d>\\", "https://x.test/a%20b%28c%29%3Cd%3E%5C"),
+    ("url", "/p?a=1&amp;b=2", "/p?a=1\\&amp;b=2"),
+    ("code", "a`b", "``a`b``"),
+    ("code", "`x", "`` `x ``"),
+    ("code", "<b>\n", "`<b> `"),
+    ("html", "a <b> & \"c\" 'd'\n\ne", "a &lt;b&gt; &amp; &quot;c&quot; &#39;d&#39; e"),
+    ("attr", 'a"b\nc', "a&quot;b&#10;c"),
+    ("href", "javascript:alert(1)", None),
+    ("href", "https://x.test/?a=1&b=<2>", "https://x.test/?a=1&amp;b=&lt;2&gt;"),
+    ("autolink", "https://x.test/llms.txt", "<https://x.test/llms.txt>"),
+    ("autolink", "javascript:alert(1)", "javascript:alert(1)"),
+    ("html_fragment", "<pre><code>a\n\nb\n</code></pre>", "<pre><code>a&#10;\nb\n</code></pre>"),
+    ("markdown_inline", "**ok** <b onclick=x>raw</b> [l](https://x.test) [u](javascript:y)",
+     "**ok** \\<b onclick=x>raw\\</b> [l](https://x.test) u"),
+    # (an escaped backtick opens nothing; "` `" is a code span of one space)
+    ("markdown_inline", "\\`<b>` `c`", "\\`\\<b>` `c\\`"),
+    ("markdown_inline", "![i](data:image/png,x) <javascript:x> <https://x.test>",
+     "i javascript:x <https://x.test>"),
+])
+def test_each_escaper_for_its_context(function: str, value: str, expected: str | None) -> None:
+    from guidebook import mdescape
+
+    assert getattr(mdescape, function)(value) == expected
+
+
+def test_link_and_image_keep_the_text_of_a_refused_target() -> None:
+    from guidebook import mdescape
+
+    assert mdescape.link("[a]", "javascript:x") == "\\[a\\]"
+    assert mdescape.link("a*", "/b c") == "[a\\*](/b%20c)"
+    assert mdescape.image("x](javascript:y)", "shots/a.png)[x](javascript:1") == \
+        "![x\\](javascript:y)](shots/a.png%29[x]%28javascript:1)"
+    assert mdescape.image("alt", "data:image/png,x") == "alt"
+
+
+def test_plain_markdown_is_written_back_without_html_or_unsafe_links() -> None:
+    from guidebook import mdescape
+
+    source = ("Para <script>x</script> [d](javascript:y)\n\n- a\n- b\n\n```sh\n<raw>\n```\n\n"
+              "> quote <i>\n\n| h | <u> |\n|---|---|\n| 1 | 2 |")
+    assert mdescape.markdown_blocks(source, "> ") == (
+        "> Para \\<script>x\\</script> d\n>\n> - a\n> - b\n>\n> ```sh\n> <raw>\n> ```\n>\n"
+        "> > quote \\<i>\n>\n> | h | \\<u> |\n> | --- | --- |\n> | 1 | 2 |")
+    assert markdown_problems_of(mdescape.markdown_blocks(source)) == []
+
+
+def markdown_problems_of(text: str) -> list[str]:
+    try:
+        agent_view(text)
+    except AssertionError as exc:
+        return [str(exc)]
+    return []

@@ -137,7 +137,8 @@ def config_problems(cfg: GuidebookConfig, site_url: str | None = None) -> list[s
         if template and markdown.link_scheme(template) not in ("http", "https"):
             problems.append(f"page_actions.{key} {template!r} is not an http(s) URL template "
                             "(use https://...{url}..., or an empty value to drop the item)")
-    if site_url and markdown.link_scheme(site_url) not in ("http", "https"):
+    if site_url and (markdown.link_scheme(site_url) not in ("http", "https")
+                     or re.search(r"[\s<>\"'`\\]", site_url)):
         problems.append(f"site_url {site_url!r} is not an http(s) URL (the llms.txt links and "
                         "the Markdown twins point at it; use https://...)")
     title = str(cfg.nav_title) if cfg.nav_title is not None else "Connectors"

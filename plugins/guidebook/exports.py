@@ -339,5 +339,5 @@ def write_llms_full(out: TextIO, entries: Iterable[tuple[str, str]]) -> None:
     written to `out` one entry at a time (entries may be read lazily)."""
     rule = ""
     for source, body in entries:
-        out.write(f"{rule}Source: {source}\n\n{body.strip()}\n")
+        out.write(f"{rule}Source: {mdescape.text(source)}\n\n{body.strip()}\n")
         rule = "\n---\n\n"

@@ -47,6 +47,7 @@ _INLINE_SPECIAL = re.compile(r"[\\`*\[\]<|~]|&(?=#?[A-Za-z0-9]+;)"
 # What would start a block at the beginning of a line (list, heading, quote, setext line).
 _BLOCK_START = re.compile(r"^(?:[-+=>]|\d{1,9}(?=[.)]))")
 _SPACE = re.compile(r"\s+")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 def _escape_inline(value: str) -> str:
@@ -111,7 +112,7 @@ def autolink(target: str) -> str:
 def code(value: object) -> str:
     """A code span holding `value` literally (a scope, an id): the fence is longer than any
     run of backticks inside, padded when the text starts or ends with a backtick."""
-    content = _SPACE.sub(" ", str(value))
+    content = _LINE_BREAK.sub(" ", str(value))  # (a code span turns them into spaces anyway)
     runs = [len(r) for r in re.findall(r"`+", content)]
     fence = "`" * (max(runs) + 1 if runs else 1)
     if content.startswith("`") or content.endswith("`") or (
@@ -153,11 +154,12 @@ _BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
 
 def html_fragment(fragment: str) -> str:
     """Converted guide Markdown (HTML from `markdown.block`/`inline`) for a raw HTML block:
-    the text is escaped already; blank lines (only code blocks have them) become `&#10;`
-    so the consumer's HTML block does not end inside the fragment."""
+    the text is escaped already; a blank line (in a code block, or between soft breaks)
+    becomes `&#10;` at the end of the line before it (the same text in `<pre>`), so the
+    consumer's HTML block does not end inside the fragment."""
     if "\n" not in fragment:
         return fragment
-    return _BLANK_LINES.sub(lambda m: "\n" + "&#10;" * (m.group(0).count("\n") - 1),
+    return _BLANK_LINES.sub(lambda m: "&#10;" * (m.group(0).count("\n") - 1) + "\n",
                             fragment)
 
 
@@ -230,7 +232,8 @@ def _inline(tokens: Sequence[Token]) -> str:
             dest = url(str(tok.attrGet("href") or ""))
             if dest is None:
                 closers.append("")
-            elif tok.markup == "autolink" and _AUTOLINK.fullmatch(dest):
+            elif tok.markup == "autolink" and _AUTOLINK.fullmatch(dest) \
+                    and not dest.lower().startswith("mailto:"):  # (<a@b.c> shows no scheme)
                 out.append(f"<{dest}>")
                 skip = True
             else:
