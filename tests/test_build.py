@@ -90,7 +90,7 @@ def test_connector_and_index_pages_and_nav(project) -> None:
     assert profile.select_one("article h1").get_text(strip=True) == (
         "Harvest OAuth 2.0 connector profile – Acme setup guide")
     assert profile.select_one("[data-whitelabel-hide] h2").get_text(strip=True) == (
-        "Creating the Connector Profile")
+        "Creating the connector profile")
     tree = nav_tree(soup(site / "connectors/harvest/index.html"))
     assert tree[0][0] == "Home"
     connectors = tree[1]
