@@ -419,3 +419,187 @@
     initAll(document);
   }
 })();
+
+/* guidebook: the connectors catalogue (connectors/).
+ *
+ * Without this script the page is a list of connector cards grouped by category. The script
+ * reveals the parts marked data-gb-js-only (a text filter and category chips) and filters the
+ * cards by toggling `hidden`; nothing is re-rendered. Each card's text is read once, lowercase:
+ * its link (name and href, which holds the key) and its lines but the last (the number of
+ * guides), without their <b> labels. A card shows when it contains every word typed; a chip
+ * shows one category's group. The live region says how many connectors (not cards: a
+ * connector has a card under each of its categories) are shown. The filter lives in the URL as
+ * ?q=...&category=... (read on load, written with history.replaceState).
+ *
+ * Like the action picker it initialises on every emission of Material's `document$` and marks
+ * each catalogue it set up, so instant navigation never sets one up twice.
+ */
+(function () {
+  "use strict";
+
+  if (window.guidebookCatalogue) {
+    return;
+  }
+
+  var api = { catalogues: 0, updates: 0, init: initAll };
+  window.guidebookCatalogue = api;
+
+  function cardText(card) {
+    var link = card.querySelector("a");
+    var parts = link ? [link.textContent, link.getAttribute("href") || ""] : [];
+    var lines = card.querySelectorAll("p");
+    for (var i = 0; i < lines.length - 1; i++) {
+      [].forEach.call(lines[i].childNodes, function (node) {
+        if (node.nodeName !== "B") {
+          parts.push(node.textContent);
+        }
+      });
+    }
+    return parts.join("\n").toLowerCase();
+  }
+
+  function Catalogue(root) {
+    this.root = root;
+    this.input = root.querySelector("[data-gb-filter]");
+    this.chips = [].slice.call(root.querySelectorAll("[data-gb-category]"));
+    this.live = root.querySelector("[data-gb-live]");
+    this.empty = root.querySelector("[data-gb-no-match]");
+    this.category = "";
+    this.groups = [].map.call(root.querySelectorAll("[data-gb-group]"), function (group) {
+      return {
+        el: group,
+        name: group.getAttribute("data-gb-group"),
+        cards: [].map.call(group.querySelectorAll(".gb-cards > li"), function (card) {
+          var link = card.querySelector("a");
+          return { el: card, id: link ? link.getAttribute("href") : "", text: cardText(card) };
+        }),
+      };
+    });
+  }
+
+  Catalogue.prototype.start = function () {
+    var self = this;
+    [].forEach.call(this.root.querySelectorAll("[data-gb-js-only]"), function (el) {
+      el.hidden = false;
+    });
+    var params = new URLSearchParams(window.location.search);
+    if (this.input) {
+      this.input.value = params.get("q") || "";
+      this.input.addEventListener("input", function () {
+        self.update(true);
+      });
+    }
+    this.category = this.known(params.get("category") || "");
+    this.root.addEventListener("click", function (event) {
+      var chip = event.target.closest("[data-gb-category]");
+      if (chip && self.root.contains(chip)) {
+        var name = chip.getAttribute("data-gb-category");
+        // Pressing the chip of the category shown goes back to all of them.
+        self.category = name === self.category ? "" : name;
+        self.update(true);
+      }
+    });
+    this.update(false);
+  };
+
+  /* The category of that name (any letter case), or "" for none. */
+  Catalogue.prototype.known = function (name) {
+    var wanted = name.trim().toLowerCase();
+    for (var i = 0; i < this.groups.length; i++) {
+      if (wanted && this.groups[i].name.toLowerCase() === wanted) {
+        return this.groups[i].name;
+      }
+    }
+    return "";
+  };
+
+  Catalogue.prototype.update = function (writeUrl) {
+    var words = (this.input ? this.input.value : "").toLowerCase().split(/\s+/).filter(Boolean);
+    var category = this.category;
+    var seen = Object.create(null);
+    var shown = 0;
+    this.groups.forEach(function (group) {
+      var inGroup = !category || group.name === category;
+      var any = false;
+      group.cards.forEach(function (card) {
+        var on = inGroup && words.every(function (word) {
+          return card.text.indexOf(word) !== -1;
+        });
+        if (card.el.hidden === on) {
+          card.el.hidden = !on;
+        }
+        if (on) {
+          any = true;
+          if (!seen[card.id]) {
+            seen[card.id] = true;
+            shown += 1;
+          }
+        }
+      });
+      if (group.el.hidden === any) {
+        group.el.hidden = !any;
+      }
+    });
+    this.chips.forEach(function (chip) {
+      chip.setAttribute("aria-pressed",
+        String(chip.getAttribute("data-gb-category") === category));
+    });
+    if (this.empty) {
+      this.empty.hidden = shown > 0;
+    }
+    if (this.live) {
+      this.live.textContent = shown + " connector" + (shown === 1 ? "" : "s") + " shown";
+    }
+    this.root.setAttribute("data-gb-shown", String(shown));
+    if (writeUrl) {
+      var params = new URLSearchParams(window.location.search);
+      var query = this.input ? this.input.value.trim() : "";
+      if (query) {
+        params.set("q", query);
+      } else {
+        params.delete("q");
+      }
+      if (category) {
+        params.set("category", category);
+      } else {
+        params.delete("category");
+      }
+      var search = params.toString();
+      window.history.replaceState(window.history.state, "", window.location.pathname +
+        (search ? "?" + search : "") + window.location.hash);
+    }
+    api.updates += 1;
+  };
+
+  /* Set up every catalogue below root that is not set up yet. */
+  function initAll(root) {
+    [].forEach.call((root || document).querySelectorAll("[data-gb-catalogue]"), function (el) {
+      if (el.hasAttribute("data-gb-ready")) {
+        return;
+      }
+      el.setAttribute("data-gb-ready", "");
+      try {
+        new Catalogue(el).start();
+        api.catalogues += 1;
+      } catch (e) {
+        // The plain list of connectors stays, which is still correct.
+        el.removeAttribute("data-gb-ready");
+        if (window.console) {
+          window.console.error("guidebook: the connectors catalogue could not start", e);
+        }
+      }
+    });
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(function () {
+      initAll(document);
+    });
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () {
+      initAll(document);
+    });
+  } else {
+    initAll(document);
+  }
+})();
