@@ -429,7 +429,8 @@
  * guides), without their <b> labels. A card shows when it contains every word typed; a chip
  * shows one category's group. The live region says how many connectors (not cards: a
  * connector has a card under each of its categories) are shown. The filter lives in the URL as
- * ?q=...&category=... (read on load, written with history.replaceState).
+ * ?filter=...&category=... (read on load, written with history.replaceState; not ?q=, which
+ * opens Material's search dialog).
  *
  * Like the action picker it initialises on every emission of Material's `document$` and marks
  * each catalogue it set up, so instant navigation never sets one up twice.
@@ -441,6 +442,8 @@
     return;
   }
 
+  var FILTER = "filter";
+  var CATEGORY = "category";
   var api = { catalogues: 0, updates: 0, init: initAll };
   window.guidebookCatalogue = api;
 
@@ -484,12 +487,12 @@
     });
     var params = new URLSearchParams(window.location.search);
     if (this.input) {
-      this.input.value = params.get("q") || "";
+      this.input.value = params.get(FILTER) || "";
       this.input.addEventListener("input", function () {
         self.update(true);
       });
     }
-    this.category = this.known(params.get("category") || "");
+    this.category = this.known(params.get(CATEGORY) || "");
     this.root.addEventListener("click", function (event) {
       var chip = event.target.closest("[data-gb-category]");
       if (chip && self.root.contains(chip)) {
@@ -555,14 +558,14 @@
       var params = new URLSearchParams(window.location.search);
       var query = this.input ? this.input.value.trim() : "";
       if (query) {
-        params.set("q", query);
+        params.set(FILTER, query);
       } else {
-        params.delete("q");
+        params.delete(FILTER);
       }
       if (category) {
-        params.set("category", category);
+        params.set(CATEGORY, category);
       } else {
-        params.delete("category");
+        params.delete(CATEGORY);
       }
       var search = params.toString();
       window.history.replaceState(window.history.state, "", window.location.pathname +
