@@ -425,8 +425,8 @@
  * Without this script the page is a list of connector cards grouped by category. The script
  * reveals the parts marked data-gb-js-only (a text filter and category chips) and filters the
  * cards by toggling `hidden`; nothing is re-rendered. Each card's text is read once, lowercase:
- * its link (name and href, which holds the key) and its lines but the last (the number of
- * guides), without their <b> labels. A card shows when it contains every word typed; a chip
+ * its link (name, and the connector key its href ends in) and its lines but the last (the
+ * number of guides), without their <b> labels. A card shows when it contains every word typed; a chip
  * shows one category's group. The live region says how many connectors (not cards: a
  * connector has a card under each of its categories) are shown. The filter lives in the URL as
  * ?filter=...&category=... (read on load, written with history.replaceState; not ?q=, which
@@ -447,9 +447,20 @@
   var api = { catalogues: 0, updates: 0, init: initAll };
   window.guidebookCatalogue = api;
 
+  /* The connector key a card links to: the last segment of its path (Material's instant
+   * navigation may have made the href absolute). */
+  function keyOf(link) {
+    var path = link.pathname.replace(/\/+$/, "");
+    try {
+      return decodeURIComponent(path.slice(path.lastIndexOf("/") + 1));
+    } catch (e) {
+      return path;
+    }
+  }
+
   function cardText(card) {
     var link = card.querySelector("a");
-    var parts = link ? [link.textContent, link.getAttribute("href") || ""] : [];
+    var parts = link ? [link.textContent, keyOf(link)] : [];
     var lines = card.querySelectorAll("p");
     for (var i = 0; i < lines.length - 1; i++) {
       [].forEach.call(lines[i].childNodes, function (node) {
@@ -474,7 +485,7 @@
         name: group.getAttribute("data-gb-group"),
         cards: [].map.call(group.querySelectorAll(".gb-cards > li"), function (card) {
           var link = card.querySelector("a");
-          return { el: card, id: link ? link.getAttribute("href") : "", text: cardText(card) };
+          return { el: card, id: link ? keyOf(link) : "", text: cardText(card) };
         }),
       };
     });
