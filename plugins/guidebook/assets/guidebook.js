@@ -533,10 +533,13 @@
     var seen = Object.create(null);
     var shown = 0;
     this.groups.forEach(function (group) {
-      var inGroup = !category || group.name === category;
+      if (category && group.name !== category) {
+        group.el.hidden = true; // (its cards are set again when it shows)
+        return;
+      }
       var any = false;
       group.cards.forEach(function (card) {
-        var on = inGroup && words.every(function (word) {
+        var on = words.every(function (word) {
           return card.text.indexOf(word) !== -1;
         });
         if (card.el.hidden === on) {
