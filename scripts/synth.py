@@ -1,6 +1,7 @@
 """Synthetic but realistic guides for benchmarks and scale tests (fixed seed, deterministic).
 
     python scripts/synth.py OUT_DIR N      # writes OUT_DIR/mkdocs.yml, docs/, guides/ (N guides)
+    python scripts/synth.py --catalogue OUT_DIR N   # N connector files (the connectors index)
 """
 
 from __future__ import annotations
@@ -116,6 +117,97 @@ def write_project(out: Path, n: int, seed: int = 1234) -> Path:
     return path
 
 
+# -- a catalogue of connector files (StackOne format) -------------------------------------------
+
+CATEGORY_IDS = ["hris", "ats", "crm", "accounting", "ticketing", "messaging", "iam", "lms",
+                "marketing", "documents", "scheduling", "file_storage"]
+SYLLABLES = ["al", "bri", "ca", "den", "el", "fo", "gra", "hal", "is", "jun", "ko", "lum", "mar",
+             "nex", "or", "pel", "qui", "ros", "sa", "tor", "ul", "ver", "wen", "xa", "yo", "zel"]
+SUFFIXES = ["", "", " HR", " Cloud", "ly", "ify", " Works", " One", " Hub", " Desk"]
+METHODS = [("apiKey", "API Key"), ("oauth2", "OAuth 2.0"), ("basic", "Basic Auth"),
+           ("serviceUser", "Service User"), ("token", "API Token")]
+
+
+def catalogue_names(n: int, seed: int = 99) -> list[str]:
+    """N distinct vendor names ("Brimar Cloud", "Kotorly", ...)."""
+    rng = random.Random(seed)
+    names: list[str] = []
+    seen: set[str] = set()
+    while len(names) < n:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3)))
+        name = word.capitalize() + rng.choice(SUFFIXES)
+        if name not in seen:
+            seen.add(name)
+            names.append(name)
+    return names
+
+
+def _catalogue_connector(rng: random.Random, name: str, index: int) -> dict:
+    slug = "".join(c for c in name.lower() if c.isalnum())
+    cats = rng.sample(CATEGORY_IDS, k=rng.choices([1, 2, 3], weights=[70, 25, 5])[0])
+    methods = rng.sample(METHODS, k=rng.choices([1, 2, 3], weights=[60, 30, 10])[0])
+    with_guide = rng.random() < 0.25
+    auth = []
+    for i, (method, label) in enumerate(methods):
+        entry: dict = {"type": "custom", "label": label,
+                       "support": {"link": f"https://{slug}.example/docs/{method}",
+                                   "description": _sentence(rng, 10)},
+                       "configFields": [{"key": "secret", "label": label, "type": "password",
+                                         "required": True, "secret": True}]}
+        if with_guide and i == 0:
+            entry["support"]["guides"] = {"config": {"sections": [{
+                "title": f"Create the {label}",
+                "steps": [{"title": f"{rng.choice(VERBS)} {rng.choice(THINGS)}",
+                           "content": _sentence(rng)} for _ in range(2)]}]}}
+        auth.append({method: entry})
+    actions = [{"actionId": f"{slug}_{cat}_{i}", "label": f"{rng.choice(VERBS)} "
+                f"{rng.choice(WORDS)} {i}", "categories": [cat], "actionType": "custom",
+                "description": _sentence(rng, 8)}
+               for cat in cats for i in range(2)]
+    actions.append({"actionId": f"{slug}_refresh", "label": "Refresh", "categories": ["internal"],
+                    "actionType": "refresh_token"})
+    info: dict = {"title": name, "key": f"{slug}_{cats[0]}", "version": "1.0.0",
+                  "description": _sentence(rng, 16)}
+    if rng.random() < 0.8:
+        info["assets"] = {"icon": f"https://logos.example.net/{slug}/filled/png"}
+    return {"StackOne": "1.0.0", "info": info, "authentication": auth, "actions": actions}
+
+
+def write_catalogue(out: Path, n: int, seed: int = 99) -> list[Path]:
+    """N connector files below out/guides: one to three categories each, one to three auth
+    methods, about a quarter with a guide, most with an icon, an internal action each."""
+    rng = random.Random(seed)
+    written = []
+    for index, name in enumerate(catalogue_names(n, seed)):
+        data = _catalogue_connector(rng, name, index)
+        key = data["info"]["key"]
+        path = out / "guides" / key / f"{key}.connector.s1.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
+                        encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def write_catalogue_project(out: Path, n: int, seed: int = 99) -> Path:
+    """A guidebook project with N generated connector files; returns its mkdocs.yml."""
+    (out / "docs").mkdir(parents=True, exist_ok=True)
+    (out / "docs" / "index.md").write_text("# Connector catalogue\n\nBenchmark site.\n")
+    write_catalogue(out, n, seed)
+    config = {
+        "site_name": "Connector catalogue",
+        "site_url": "https://bench.example/",
+        "theme": {"name": "material"},
+        "plugins": ["search", {"guidebook": {"brand": {"name": "Acme", "hub": "Acme Hub"}}}],
+    }
+    path = out / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
+
+
 if __name__ == "__main__":
-    target, count = Path(sys.argv[1]), int(sys.argv[2])
-    print(write_project(target, count))
+    if sys.argv[1] == "--catalogue":
+        print(write_catalogue_project(Path(sys.argv[2]), int(sys.argv[3])))
+    else:
+        target, count = Path(sys.argv[1]), int(sys.argv[2])
+        print(write_project(target, count))

@@ -18,6 +18,7 @@ FORBIDDEN_TAGS = frozenset({
 # Attributes the guide templates and the Markdown renderer write (data-* are checked apart).
 ALLOWED_ATTRS = frozenset({
     "alt", "aria-label", "aria-labelledby", "aria-live", "aria-hidden", "aria-describedby",
+    "aria-pressed",
     "autocomplete", "checked", "class", "colspan", "rowspan", "for", "hidden", "href", "id",
     "loading", "name", "placeholder", "readonly", "rel", "role", "rows", "scope", "spellcheck",
     "src", "start", "style", "target", "title", "type", "value", "open", "tabindex", "lang",

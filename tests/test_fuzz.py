@@ -129,7 +129,7 @@ def render_everything(page: GuidePage, index: int) -> None:
     """The guide, connector and index pages as HTML and as Markdown; all must be safe."""
     guide = page.guide
     entry = ConnectorEntry(guide.connector.key, guide.connector.name,
-                           guide.connector.category or "Other", [page])
+                           list(guide.connector.categories), [page])
     site = GuideSite(OPTIONS[index], [page], [entry], [], [page.file])
     renderer, exporter = _renderers(index)
     renderer.site, renderer._by_key = site, {entry.key: entry}  # reuse the compiled templates

@@ -189,7 +189,7 @@ def test_markdown_exports_escape_titles() -> None:
 
     options = Options(brand={"name": "Acme", "hub": "Acme Hub", "callback_base": "https://a.test"})
     page = make_page(load_text(hostile_guide(), "g.yaml")[0], options, "g.yaml")
-    entry = ConnectorEntry("evil", page.guide.connector.name, "Tools", [page])
+    entry = ConnectorEntry("evil", page.guide.connector.name, ["Tools"], [page])
     site = GuideSite(options, [page], [entry], [], ["g.yaml"])
     for fmt in exports.FORMATS:
         exporter = exports.Exporter(site, fmt=fmt)

@@ -436,7 +436,10 @@ class ExportFiles:
         words = self._words
         items = [
             '<button type="button" class="gb-page-actions__item" '
-            'data-gb-copy-markdown="{href}" hidden>' + _braces(str(words.html("actions.copy")))
+            'data-gb-copy-markdown="{href}" data-gb-copied="'
+            + _braces(html.escape(words.text("actions.copied"))) + '" data-gb-failed="'
+            + _braces(html.escape(words.text("actions.copy_failed"))) + '" hidden>'
+            + _braces(str(words.html("actions.copy")))
             + '</button>',
             '<a class="gb-page-actions__item" href="{href}" type="text/markdown" '
             'data-gb-view-markdown>' + _braces(str(words.html("actions.view"))) + '</a>',

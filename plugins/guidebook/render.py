@@ -155,6 +155,7 @@ class Renderer:
             display_scopes=display_scopes,
             step_actions=step_actions,
             t=site.options.words.html, tt=site.options.words.text,
+            script_words=site.options.words.script,
             **(extra or {}),
         )
 

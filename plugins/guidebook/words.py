@@ -148,9 +148,17 @@ class Words:
         """A message as plain text (titles, attributes, llms.txt section names)."""
         return markdown.plain(self.md(message_id, **variables))
 
-    def script(self) -> dict[str, str]:
-        """The messages the page scripts use (picker and page actions), as plain text."""
-        return {k: self.text(k) for k in self.messages if k.startswith(("picker.", "actions."))}
+    def script(self, prefix: str) -> dict[str, str]:
+        """The messages a page script uses (`picker.`, `index.`), as plain text; {n}-style
+        placeholders are the script's to fill in."""
+        found = {}
+        for key in self.messages:
+            if key.startswith(prefix):
+                try:
+                    found[key] = self.text(key)
+                except WordsError:
+                    continue  # a message of the page itself: it needs the page's variables
+        return found
 
     def all(self) -> dict[str, str]:
         """Every id with its text as written (after the site's `strings`)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "scopes-site"
+SCRIPTS = Path(__file__).parent.parent.parent / "scripts"
+CATALOGUE_SIZE = 1000  # connectors in the generated catalogue (the issue's scale)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -78,6 +81,46 @@ def scopes_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     config_file = root / "mkdocs.yml"
     config_file.write_text(config_file.read_text(encoding="utf-8").replace(
         "site_url: http://127.0.0.1/", f"site_url: {url}"), encoding="utf-8")
+    build(load_config(config_file=str(config_file), site_dir=str(out), strict=True))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Site(root, out, url)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def catalogue_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A generated catalogue of CATALOGUE_SIZE connector files (scripts/synth.py: several
+    categories, icons, most without guides), built with MkDocs and served on 127.0.0.1."""
+    import yaml
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    sys.path.insert(0, str(SCRIPTS))
+    try:
+        from synth import write_catalogue
+    finally:
+        sys.path.pop(0)
+    root = tmp_path_factory.mktemp("catalogue-site")
+    write_catalogue(root, CATALOGUE_SIZE)
+    (root / "docs").mkdir()
+    (root / "docs" / "index.md").write_text("# Catalogue fixture\n\nGenerated.\n")
+    out = root / "site"
+    out.mkdir()
+    handler = functools.partial(_QuietHandler, directory=str(out))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    fixture = yaml.safe_load((FIXTURE / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = {"site_name": "Catalogue fixture", "site_url": url, "theme": fixture["theme"],
+              "nav": [{"Home": "index.md"}],
+              "plugins": [{"guidebook": {"guides_dir": "guides",
+                                         "brand": {"name": "Fixture Co", "hub": "Fixture Hub"},
+                                         "llms": {"budget": 1_000_000}}}]}
+    config_file = root / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     build(load_config(config_file=str(config_file), site_dir=str(out), strict=True))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -31,7 +31,8 @@
         return response.text();
       })
       .then(function (text) { return navigator.clipboard.writeText(text); })
-      .then(function () { done("Copied"); }, function () { done("Copy failed"); });
+      .then(function () { done(button.getAttribute("data-gb-copied") || "Copied"); },
+            function () { done(button.getAttribute("data-gb-failed") || "Copy failed"); });
   }
 
   // One delegated listener survives Material's instant navigation (content is swapped).

@@ -59,8 +59,26 @@
     return false;
   }
 
-  function plural(n, word) {
-    return n + " " + word + (n === 1 ? "" : "s");
+  /* The page's words (data-gb-words on the panel or catalogue: the site's catalog), with
+     {name} filled in; `key.one` / `key.other` by the number n. */
+  function wordsOf(el) {
+    var holder = el && el.closest("[data-gb-words]");
+    try {
+      return holder ? JSON.parse(holder.getAttribute("data-gb-words")) : {};
+    } catch (error) {
+      return {};
+    }
+  }
+
+  function say(words, key, values) {
+    values = values || {};
+    var text = words[key];
+    if (typeof values.n === "number" && words[key + (values.n === 1 ? ".one" : ".other")]) {
+      text = words[key + (values.n === 1 ? ".one" : ".other")];
+    }
+    return String(text === undefined ? key : text).replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
+    });
   }
 
   /* The ids of ?actions=a,b in the current address (blanks dropped, duplicates once). */
@@ -114,6 +132,7 @@
   }
 
   function Picker(panel) {
+    this.words = wordsOf(panel);
     this.panel = panel;
     this.root = panel.closest("article") || document;
     this.actions = JSON.parse(panel.getAttribute("data-guide-actions-json") || "[]");
@@ -156,9 +175,7 @@
     if (this.note) {
       this.note.hidden = !unknown.length;
       this.note.textContent = unknown.length
-        ? "This link names " + plural(unknown.length, "action") + " this guide does not have, " +
-          "so " + (unknown.length === 1 ? "it was" : "they were") + " ignored: " +
-          unknown.join(", ") + "."
+        ? say(this.words, "picker.unknown", {n: unknown.length, ids: unknown.join(", ")})
         : "";
     }
 
@@ -194,7 +211,9 @@
         var button = event.target.closest("button[data-gb-chip]");
         if (button) {
           copyText(button.getAttribute("data-gb-chip"), null).then(function (ok) {
-            self.say(ok ? "Copied " + button.getAttribute("data-gb-chip") : "Copy failed");
+            self.say(ok ? say(self.words, "picker.copied_scope",
+                                  {scope: button.getAttribute("data-gb-chip")})
+              : say(self.words, "picker.copy_failed"));
           });
         }
       });
@@ -250,6 +269,7 @@
   };
 
   Picker.prototype.update = function (writeUrl, announce) {
+    var self = this;
     var ids = this.selected();
     var empty = ids.length === 0;
     var chosen = this.actions.filter(function (a) {
@@ -323,10 +343,10 @@
           button.type = "button";
           button.className = "gb-chip-button";
           button.setAttribute("data-gb-chip", scope);
-          button.title = "Copy " + scope;
+          button.title = say(self.words, "picker.copy_scope", {scope: scope});
           var hint = document.createElement("span");
           hint.className = "gb-visually-hidden";
-          hint.textContent = "Copy ";
+          hint.textContent = say(self.words, "picker.copy_hint") + " ";
           var code = document.createElement("code");
           code.className = "gb-chip";
           code.textContent = scope;
@@ -340,21 +360,22 @@
           none = document.createElement("p");
           none.className = "gb-step__scopes-none";
           none.setAttribute("data-gb-no-scopes", "");
-          none.textContent = "The selected actions need no scope here.";
+          none.textContent = say(self.words, "picker.no_scope_here");
           list.parentNode.insertBefore(none, list.nextSibling);
         }
         none.hidden = chips.length > 0;
       }
       var enablesText = box.querySelector("[data-guide-enables]");
       if (enablesText) {
-        enablesText.textContent = enables.length ? enables.join(", ") : "none";
+        enablesText.textContent = enables.length ? enables.join(", ")
+          : say(self.words, "picker.none");
       }
     });
 
     var title = this.panel.querySelector("[data-gb-result-title]");
     if (title) {
-      title.textContent = empty ? "All scopes (no action selected)"
-        : "Scopes selected (" + needed.length + ")";
+      title.textContent = empty ? say(this.words, "picker.all_scopes")
+        : say(this.words, "picker.selected_count", {n: needed.length});
     }
     if (this.field) {
       this.field.value = needed.join(SEPARATORS[this.separator] || " ");
@@ -365,7 +386,7 @@
       window.history.replaceState(window.history.state, "", urlWith(ids));
     }
     if (writeUrl || announce) {
-      this.say(plural(hiddenSteps, "step") + " hidden");
+      this.say(say(this.words, "picker.steps_hidden", {n: hiddenSteps}));
     }
     this.panel.setAttribute("data-gb-hidden-steps", String(hiddenSteps));
     api.updates += 1;
@@ -376,10 +397,11 @@
     var text = this.field ? this.field.value : "";
     var count = text ? words(text.replace(/,/g, " ")).length : 0;
     copyText(text, this.field).then(function (ok) {
-      self.say(ok ? "Copied " + plural(count, "scope") : "Copy failed: select the text and copy it");
+      self.say(ok ? say(self.words, "picker.copied_scopes", {n: count})
+        : say(self.words, "picker.copy_failed_hint"));
       var label = button.getAttribute("data-gb-label") || button.textContent;
       button.setAttribute("data-gb-label", label);
-      button.textContent = ok ? "Copied" : "Copy failed";
+      button.textContent = say(self.words, ok ? "picker.copied" : "picker.copy_failed");
       window.setTimeout(function () {
         button.textContent = label;
       }, 1500);
@@ -402,6 +424,208 @@
         panel.removeAttribute("data-gb-ready");
         if (window.console) {
           window.console.error("guidebook: the action picker could not start", e);
+        }
+      }
+    });
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(function () {
+      initAll(document);
+    });
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () {
+      initAll(document);
+    });
+  } else {
+    initAll(document);
+  }
+})();
+
+/* guidebook: the connectors catalogue (connectors/).
+ *
+ * Without this script the page is a list of connector cards grouped by category. The script
+ * reveals the parts marked data-gb-js-only (a text filter and category chips) and filters the
+ * cards by toggling `hidden`; nothing is re-rendered. Each card's text is read once, lowercase:
+ * its link (name, and the connector key its href ends in) and its lines but the last (the
+ * number of guides), without their <b> labels. A card shows when it contains every word typed; a chip
+ * shows one category's group. The live region says how many connectors (not cards: a
+ * connector has a card under each of its categories) are shown. The filter lives in the URL as
+ * ?filter=...&category=... (read on load, written with history.replaceState; not ?q=, which
+ * opens Material's search dialog).
+ *
+ * Like the action picker it initialises on every emission of Material's `document$` and marks
+ * each catalogue it set up, so instant navigation never sets one up twice.
+ */
+(function () {
+  "use strict";
+
+  if (window.guidebookCatalogue) {
+    return;
+  }
+
+  var FILTER = "filter";
+  var CATEGORY = "category";
+  var api = { catalogues: 0, updates: 0, init: initAll };
+  window.guidebookCatalogue = api;
+
+  /* The connector key a card links to: the last segment of its path (Material's instant
+   * navigation may have made the href absolute). */
+  function keyOf(link) {
+    var path = link.pathname.replace(/\/+$/, "");
+    try {
+      return decodeURIComponent(path.slice(path.lastIndexOf("/") + 1));
+    } catch (e) {
+      return path;
+    }
+  }
+
+  function cardText(card) {
+    var link = card.querySelector("a");
+    var parts = link ? [link.textContent, keyOf(link)] : [];
+    var lines = card.querySelectorAll("p");
+    for (var i = 0; i < lines.length - 1; i++) {
+      [].forEach.call(lines[i].childNodes, function (node) {
+        if (node.nodeName !== "B") {
+          parts.push(node.textContent);
+        }
+      });
+    }
+    return parts.join("\n").toLowerCase();
+  }
+
+  function Catalogue(root) {
+    this.root = root;
+    this.words = wordsOf(root);
+    this.input = root.querySelector("[data-gb-filter]");
+    this.chips = [].slice.call(root.querySelectorAll("[data-gb-category]"));
+    this.live = root.querySelector("[data-gb-live]");
+    this.empty = root.querySelector("[data-gb-no-match]");
+    this.category = "";
+    this.groups = [].map.call(root.querySelectorAll("[data-gb-group]"), function (group) {
+      return {
+        el: group,
+        name: group.getAttribute("data-gb-group"),
+        cards: [].map.call(group.querySelectorAll(".gb-cards > li"), function (card) {
+          var link = card.querySelector("a");
+          return { el: card, id: link ? keyOf(link) : "", text: cardText(card) };
+        }),
+      };
+    });
+  }
+
+  Catalogue.prototype.start = function () {
+    var self = this;
+    [].forEach.call(this.root.querySelectorAll("[data-gb-js-only]"), function (el) {
+      el.hidden = false;
+    });
+    var params = new URLSearchParams(window.location.search);
+    if (this.input) {
+      this.input.value = params.get(FILTER) || "";
+      this.input.addEventListener("input", function () {
+        self.update(true);
+      });
+    }
+    this.category = this.known(params.get(CATEGORY) || "");
+    this.root.addEventListener("click", function (event) {
+      var chip = event.target.closest("[data-gb-category]");
+      if (chip && self.root.contains(chip)) {
+        var name = chip.getAttribute("data-gb-category");
+        // Pressing the chip of the category shown goes back to all of them.
+        self.category = name === self.category ? "" : name;
+        self.update(true);
+      }
+    });
+    this.update(false);
+  };
+
+  /* The category of that name (any letter case), or "" for none. */
+  Catalogue.prototype.known = function (name) {
+    var wanted = name.trim().toLowerCase();
+    for (var i = 0; i < this.groups.length; i++) {
+      if (wanted && this.groups[i].name.toLowerCase() === wanted) {
+        return this.groups[i].name;
+      }
+    }
+    return "";
+  };
+
+  Catalogue.prototype.update = function (writeUrl) {
+    var words = (this.input ? this.input.value : "").toLowerCase().split(/\s+/).filter(Boolean);
+    var category = this.category;
+    var seen = Object.create(null);
+    var shown = 0;
+    this.groups.forEach(function (group) {
+      if (category && group.name !== category) {
+        group.el.hidden = true; // (its cards are set again when it shows)
+        return;
+      }
+      var any = false;
+      group.cards.forEach(function (card) {
+        var on = words.every(function (word) {
+          return card.text.indexOf(word) !== -1;
+        });
+        if (card.el.hidden === on) {
+          card.el.hidden = !on;
+        }
+        if (on) {
+          any = true;
+          if (!seen[card.id]) {
+            seen[card.id] = true;
+            shown += 1;
+          }
+        }
+      });
+      if (group.el.hidden === any) {
+        group.el.hidden = !any;
+      }
+    });
+    this.chips.forEach(function (chip) {
+      chip.setAttribute("aria-pressed",
+        String(chip.getAttribute("data-gb-category") === category));
+    });
+    if (this.empty) {
+      this.empty.hidden = shown > 0;
+    }
+    if (this.live) {
+      this.live.textContent = say(this.words, "index.shown", {n: shown});
+    }
+    this.root.setAttribute("data-gb-shown", String(shown));
+    if (writeUrl) {
+      var params = new URLSearchParams(window.location.search);
+      var query = this.input ? this.input.value.trim() : "";
+      if (query) {
+        params.set(FILTER, query);
+      } else {
+        params.delete(FILTER);
+      }
+      if (category) {
+        params.set(CATEGORY, category);
+      } else {
+        params.delete(CATEGORY);
+      }
+      var search = params.toString();
+      window.history.replaceState(window.history.state, "", window.location.pathname +
+        (search ? "?" + search : "") + window.location.hash);
+    }
+    api.updates += 1;
+  };
+
+  /* Set up every catalogue below root that is not set up yet. */
+  function initAll(root) {
+    [].forEach.call((root || document).querySelectorAll("[data-gb-catalogue]"), function (el) {
+      if (el.hasAttribute("data-gb-ready")) {
+        return;
+      }
+      el.setAttribute("data-gb-ready", "");
+      try {
+        new Catalogue(el).start();
+        api.catalogues += 1;
+      } catch (e) {
+        // The plain list of connectors stays, which is still correct.
+        el.removeAttribute("data-gb-ready");
+        if (window.console) {
+          window.console.error("guidebook: the connectors catalogue could not start", e);
         }
       }
     });
