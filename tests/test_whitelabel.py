@@ -398,7 +398,8 @@ def test_hand_written_page_naming_the_vendor_is_traced_to_its_line(tmp_path: Pat
 
 
 def test_site_setting_naming_the_vendor_is_reported(tmp_path: Path) -> None:
-    """site_name reaches every page, the 404 page and the search index through Material."""
+    """site_name reaches every page, the 404 page and the search index through Material: it
+    is checked before the build."""
     project = tmp_path / "setting"
     shutil.copytree(FIXTURE, project)
     config = project / "mkdocs.yml"
@@ -406,6 +407,7 @@ def test_site_setting_naming_the_vendor_is_reported(tmp_path: Path) -> None:
         "site_name: Connection guides", "site_name: Lumen connection guides"), encoding="utf-8")
     result = _cli_build(project, "mkdocs.whitelabel.yml")
     assert result.returncode == 1
-    assert ('mkdocs.yml:2: "Lumen" reaches site-whitelabel/404.html: the site_name setting '
-            "names it; override site_name in the white-label config") in result.stderr, \
+    assert ('mkdocs.yml:2: "Lumen" is in the site_name setting, which the theme writes into '
+            "the site: override site_name in the white-label config") in result.stderr, \
         result.stderr
+    assert not (project / "site-whitelabel").exists()  # found before anything was built

@@ -531,6 +531,10 @@ def render(ctx: click.Context, out_dir: str, whitelabel: bool | None, fmt: str |
         _print(out, f"{_plural(len(site.problems), 'error')}: nothing rendered "
                     "(run `guidebook validate`)", "bold red")
         ctx.exit(1)
+    from .whitelabel import unpublished_warnings
+
+    for line in unpublished_warnings(site):
+        _print(out, line, "yellow")
     files = rendered_files(project, site, fmt)
     target = Path(out_dir)
     shown = display_path(target)
@@ -566,6 +570,15 @@ def render(ctx: click.Context, out_dir: str, whitelabel: bool | None, fmt: str |
         raise UserError(f"{shown} contains the working folder; choose a folder for the exports")
     _replace_dir(target, files)
     _print(out, f"wrote {_plural(len(files), 'file')} to {shown}")
+    if options.whitelabel:  # the same leak check as a white-label build's
+        from .whitelabel import check_build, format_leaks
+
+        leaks = check_build(site, target, forbid=project.whitelabel_forbid, display_dir=shown,
+                            root=project.root if project.config_file else None)
+        if leaks:
+            _print(out, format_leaks(leaks), "bold red")
+            ctx.exit(1)
+        _print(out, f"white-label leak check passed ({shown})")
 
 
 # -- import ------------------------------------------------------------------------------------
@@ -657,6 +670,20 @@ def schema() -> None:
     click.echo(schema_text(), nl=False)
 
 
+def theme_dirs() -> list[Path]:
+    """The installed themes' folders (Material's, MkDocs' own): a site file that is an
+    unchanged copy of one of their files is the theme's, not the user's."""
+    import importlib.util
+
+    found: list[Path] = []
+    for package, folders in (("material", ("templates",)),
+                             ("mkdocs", ("templates", "themes/mkdocs", "themes/readthedocs"))):
+        spec = importlib.util.find_spec(package)
+        if spec is not None and spec.origin:
+            found += [Path(spec.origin).parent / f for f in folders]
+    return [f for f in found if f.is_dir()]
+
+
 @cli.command("check-whitelabel")
 @click.argument("site_dir", type=click.Path(exists=True, file_okay=False))
 @click.option("--forbid", multiple=True, metavar="TERM",
@@ -686,7 +713,8 @@ def check_whitelabel(ctx: click.Context, site_dir: str, forbid: tuple[str, ...])
     code = check_site(Path(site_dir), terms,
                       guides_dir=guides_dir if guides_dir and guides_dir.is_dir() else None,
                       brand=project.options.whitelabel_brand,
-                      echo=lambda line: _print(out, line))
+                      replacements=project.options.whitelabel_replace,
+                      theme_dirs=theme_dirs(), echo=lambda line: _print(out, line))
     if code:
         ctx.exit(code)
 

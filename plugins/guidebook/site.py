@@ -25,7 +25,7 @@ from .model import Guide, Source
 from .prerender import Prerender
 from .text import expand_guide
 from .validate import check_guide
-from .whitelabel import select_variant
+from .whitelabel import Withheld, select_variant, withheld
 
 DEFAULT_BRAND: dict[str, str] = {"name": "Integrations", "hub": "Integration Hub"}
 DEFAULT_CATEGORY = "Other"
@@ -96,6 +96,7 @@ class GuidePage:
     title: str
     description: str
     file: str  # the source file, as shown in messages
+    withheld: Withheld | None = None  # in white-label builds: what its hidden parts hold
 
     @property
     def url(self) -> str:
@@ -142,6 +143,8 @@ class GuideSite:
     connectors: list[ConnectorEntry]
     problems: list[Problem]
     files: list[str]
+    # White-label builds: guides with no section left, published nowhere (see whitelabel.py).
+    unpublished: list[GuidePage] = field(default_factory=list)
 
     @property
     def categories(self) -> list[tuple[str, list[ConnectorEntry]]]:
@@ -171,6 +174,7 @@ def _pattern(pattern: str, what: str, **context: Any) -> str:
 def make_page(guide: Guide, options: Options, file: str) -> GuidePage:
     """Fill in brand placeholders and default title/description (raises GuideError)."""
     brand = options.active_brand
+    hidden = withheld(guide, brand, options.whitelabel_replace) if options.whitelabel else None
     guide = select_variant(guide, whitelabel=options.whitelabel)
     if options.whitelabel and options.whitelabel_replace:
         from .whitelabel import replace_text
@@ -186,7 +190,7 @@ def make_page(guide: Guide, options: Options, file: str) -> GuidePage:
     description = guide.description or _pattern(
         options.profile_description_pattern if profile else options.description_pattern,
         "description pattern", **context)
-    return GuidePage(guide, markdown.plain(title), markdown.plain(description), file)
+    return GuidePage(guide, markdown.plain(title), markdown.plain(description), file, hidden)
 
 
 def load_pages(path: Path, options: Options, file: str,
@@ -279,6 +283,9 @@ class SiteLoader:
             loaded.close()
         pages, clash_problems = _drop_clashes(pages)
         problems.extend(clash_problems)
+        unpublished = [p for p in pages if self.options.whitelabel and not p.guide.sections]
+        if unpublished:  # nothing left to show: no page, and no link to one
+            pages = [p for p in pages if p.guide.sections]
         connectors, conn_problems = _group(pages)
         problems.extend(conn_problems)
         bad = {p.source.file for p in conn_problems}
@@ -287,7 +294,7 @@ class SiteLoader:
             connectors, _ = _group(pages)
         problems.sort(key=Problem.sort_key)
         return GuideSite(self.options, [p for c in connectors for p in c.guides], connectors,
-                         problems, self._files)
+                         problems, self._files, unpublished)
 
     def close(self) -> None:
         """Stop the worker of a loader whose site is not wanted any more."""
