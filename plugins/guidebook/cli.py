@@ -124,6 +124,28 @@ def _str_map(value: Any, what: str, config: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items()}
 
 
+def _merge(base: Any, over: Any) -> Any:
+    """`over` merged into `base` as MkDocs merges an INHERIT parent: mappings key by key."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        return {**base, **{k: _merge(base.get(k), v) for k, v in over.items()}}
+    return over
+
+
+def _read_config(path: Path, seen: tuple[Path, ...] = ()) -> Any:
+    """A mkdocs.yml's data, merged into the file it inherits from (INHERIT), as MkDocs does."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise UserError(f"{display_path(path)}: cannot read it: {exc}".splitlines()[0]) from None
+    parent = data.pop("INHERIT", None) if isinstance(data, dict) else None
+    if parent:
+        parent_path = (path.parent / str(parent)).resolve()
+        if parent_path in seen or len(seen) > 10:
+            raise UserError(f"{display_path(path)}: INHERIT goes round in a circle")
+        data = _merge(_read_config(parent_path, (*seen, path.resolve())), data)
+    return data
+
+
 def read_project(config_file: str | None) -> Project:
     """The guidebook plugin's options from mkdocs.yml (defaults when there is none)."""
     path = Path(config_file or CONFIG_FILE)
@@ -131,10 +153,7 @@ def read_project(config_file: str | None) -> Project:
         if config_file:
             raise UserError(f"{config_file}: no such file")
         return Project(None, Options())
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise UserError(f"{display_path(path)}: cannot read it: {exc}".splitlines()[0]) from None
+    data = _read_config(path)
     name = display_path(path)
     cfg = _plugin_config(data)
     site_url = data.get("site_url") if isinstance(data, dict) else None

@@ -536,7 +536,7 @@ def _setting_source(config_file: Path | None, key: str, term: str,
     if config_file is None:
         return None
     name = key.rsplit(".", 1)[-1]
-    pattern = re.compile(rf"^\s*(?:-\s*)?['\"]?{re.escape(name)}['\"]?\s*:")
+    pattern = re.compile(rf"(?:^|[\s{{,])['\"]?{re.escape(name)}['\"]?\s*:")
     needle = fold(term)
     for path in _config_files(config_file):
         try:
@@ -544,7 +544,7 @@ def _setting_source(config_file: Path | None, key: str, term: str,
         except (OSError, UnicodeDecodeError):
             continue
         for n, line in enumerate(lines):
-            if pattern.match(line):
+            if pattern.search(line):
                 for m in range(n, min(len(lines), n + 50)):
                     if needle in fold(lines[m]):
                         return Source(_shown_path(path, root), m + 1, 1)
