@@ -619,8 +619,8 @@ def test_guide_with_nothing_left_is_not_published_and_warned(tmp_path: Path) -> 
     (project / "guides/tallybook/vendor-sso.yaml").write_text(EMPTY_GUIDE, encoding="utf-8")
     result = _cli_build(project, "mkdocs.whitelabel.yml", strict=False)
     assert result.returncode == 0, result.stderr
-    assert ("guides/tallybook/vendor-sso.yaml:1: warning: every section of this guide is "
-            "marked whitelabel: hide") in result.stderr, result.stderr
+    assert ("guides/tallybook/vendor-sso.yaml:3: warning: every section of this guide is "
+            "marked whitelabel: hide") in result.stderr, result.stderr  # its `sections:` line
     site = project / "site-whitelabel"
     url = "connectors/tallybook/guides/link-account/vendor-sso/"
     assert not (site / url).exists() and not (site / (url[:-1] + ".md")).exists()

@@ -593,7 +593,7 @@ def render(ctx: click.Context, out_dir: str, whitelabel: bool | None, fmt: str |
         from .whitelabel import check_build, format_leaks
 
         leaks = check_build(site, target, forbid=project.whitelabel_forbid, display_dir=shown,
-                            root=project.root if project.config_file else None)
+                            root=project.root if project.config_file else None, parallel=True)
         if leaks:
             _print(out, format_leaks(leaks), "bold red")
             ctx.exit(1)

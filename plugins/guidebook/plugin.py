@@ -492,7 +492,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         leaks = check_build(self.site, site_dir, forbid=self.config.whitelabel_forbid,
                             settings={k: config.get(k) for k in SETTINGS}, display_dir=shown,
                             root=root, docs_dir=Path(config.docs_dir),
-                            vendored=vendored_files(site_dir, theme_dirs))
+                            vendored=vendored_files(site_dir, theme_dirs),
+                            parallel=self.config.parallel)
         if leaks:
             raise PluginError(f"guidebook: {format_leaks(leaks)}")
         log.info(f"white-label leak check passed ({shown})")

@@ -19,6 +19,7 @@ import gzip
 import hashlib
 import html
 import json
+import multiprocessing
 import os
 import re
 import unicodedata
@@ -26,9 +27,9 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import ahocorasick
+import ahocorasick_rs
 
 from .errors import GuideError
 from .model import Guide, ListItem, Section, Source, Step
@@ -127,34 +128,54 @@ def replace_text(guide: Guide, replacements: Mapping[str, str]) -> Guide:
 
 # -- normalised text ----------------------------------------------------------------------------
 
-# Invisible characters that are not of category Cf (format) but still show nothing: the
-# combining grapheme joiner, Mongolian and other variation selectors, Hangul fillers.
-_IGNORABLE = frozenset("\u034f\u115f\u1160\u3164\uffa0" + "".join(map(chr, range(0x180B, 0x1810)))
-                       + "".join(map(chr, range(0xFE00, 0xFE10)))
-                       + "".join(map(chr, range(0xE0100, 0xE01F0))))
-_NON_ASCII = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")  # with the letter an accent may sit on
-_SPACES = re.compile(r"\s+")
+# Bytes 0x80-0xFF (non-ASCII in UTF-8) as 1, ASCII as 0: runs of non-ASCII characters are found
+# with bytes.find, many times faster than a regular expression.
+_NON_ASCII_MASK = bytes(b >= 0x80 for b in range(256))
 
 
 @lru_cache(maxsize=1)
-def _skeleton() -> dict[int, str]:
+def _skeleton() -> dict[int, str | None]:
+    """The TR39 confusables table, and every invisible character (Cf, and the combining
+    grapheme joiner, variation selectors and Hangul fillers, which show nothing either) mapped
+    to None (removed)."""
     from .confusables import table
 
-    return table()
+    out: dict[int, str | None] = dict(table())
+    invisible = [0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, *range(0x180B, 0x1810),
+                 *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)]
+    invisible += [c for c in (*range(0x80, 0x20000), *range(0xE0000, 0xE0100))  # where Cf are
+                  if unicodedata.category(chr(c)) == "Cf"]
+    out.update(dict.fromkeys(invisible))
+    return out
 
 
-def _fold_run(run: str) -> str:
-    text = unicodedata.normalize("NFKC", run)
-    text = "".join(c for c in text if c not in _IGNORABLE and unicodedata.category(c) != "Cf")
+@lru_cache(maxsize=8192)
+def _fold_run(run: bytes) -> bytes:
+    """A run of UTF-8 non-ASCII characters (and the letter before it), folded (raises
+    UnicodeDecodeError if it is not UTF-8)."""
+    text = unicodedata.normalize("NFKC", run.decode("utf-8")).translate(_skeleton())
     text = unicodedata.normalize("NFD", text.casefold()).translate(_skeleton())
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", text).encode("utf-8", "replace")
 
 
-def _fold_chars(text: str) -> str:
-    text = text.lower()
-    if text.isascii():
-        return text
-    return _NON_ASCII.sub(lambda m: _fold_run(m.group()), text)
+def _fold_bytes(data: bytes) -> bytes:
+    """`fold` of UTF-8 text, as UTF-8 (ASCII is lowered and whitespace collapsed as bytes,
+    which is many times faster than on a str that holds one non-ASCII character)."""
+    data = data.lower()
+    if not data.isascii():
+        mask = data.translate(_NON_ASCII_MASK)
+        out: list[bytes] = []
+        pos = 0
+        while (start := mask.find(1, pos)) >= 0:
+            end = mask.find(0, start)
+            end = len(data) if end < 0 else end  # (in UTF-8, a run of whole characters)
+            start -= start > pos  # with the letter an accent may sit on
+            out.append(data[pos:start])
+            out.append(_fold_run(data[start:end]))
+            pos = end
+        out.append(data[pos:])
+        data = b"".join(out)
+    return b" ".join(data.split())
 
 
 def fold(text: str) -> str:
@@ -162,7 +183,7 @@ def fold(text: str) -> str:
     characters removed (soft hyphen, zero-width ones, BOM, every Cf), case-folded, accents
     composed, and each non-ASCII confusable letter folded to its TR39 skeleton (Cyrillic "о"
     is "o"); whitespace runs become one space. Linear in the length of `text`."""
-    return _SPACES.sub(" ", _fold_chars(text))
+    return _fold_bytes(text.encode("utf-8", "replace")).decode("utf-8")
 
 
 def _is_word(char: str) -> bool:
@@ -170,8 +191,56 @@ def _is_word(char: str) -> bool:
     return char.isalnum() and char < "\u2e80"
 
 
+_ASCII_WORD = bytes(chr(b).isalnum() for b in range(128))
+
+
+def _word_before(data: bytes, at: int) -> bool:
+    """Whether the character that ends at byte `at` of UTF-8 `data` is a word character."""
+    if at <= 0:
+        return False
+    if data[at - 1] < 0x80:
+        return bool(_ASCII_WORD[data[at - 1]])
+    lead = at - 1
+    while lead > 0 and 0x80 <= data[lead] < 0xC0:  # back over continuation bytes
+        lead -= 1
+    return _is_word(data[lead:at].decode("utf-8", "replace")[-1:])
+
+
+def _word_after(data: bytes, at: int) -> bool:
+    """Whether the character that starts at byte `at` of UTF-8 `data` is a word character."""
+    if at >= len(data):
+        return False
+    if data[at] < 0x80:
+        return bool(_ASCII_WORD[data[at]])
+    return _is_word(data[at:at + 4].decode("utf-8", "replace")[:1])
+
+
+class _Needles:
+    """Byte strings, all found in one pass by an Aho-Corasick automaton (ahocorasick_rs: the
+    Rust aho-corasick crate, which searches bytes with SIMD prefilters)."""
+
+    def __init__(self, needles: Iterable[str]) -> None:
+        self.needles = sorted({n for n in needles if n})
+        self._automaton = (ahocorasick_rs.BytesAhoCorasick([n.encode() for n in self.needles])
+                           if self.needles else None)
+
+    def __bool__(self) -> bool:
+        return self._automaton is not None
+
+    def spans(self, data: bytes) -> list[tuple[str, int, int]]:
+        """(needle, start, end) of every occurrence, overlapping ones too."""
+        if self._automaton is None:
+            return []
+        return [(self.needles[i], start, end) for i, start, end
+                in self._automaton.find_matches_as_indexes(data, overlapping=True)]
+
+    def find(self, data: bytes) -> set[str]:
+        """The needles that occur in `data`."""
+        return {needle for needle, _, _ in self.spans(data)}
+
+
 class _Terms:
-    """Forbidden terms, found as whole words in folded text by one Aho-Corasick automaton."""
+    """Forbidden terms, found as whole words in folded text (see `fold`)."""
 
     def __init__(self, terms: Iterable[str]) -> None:
         self.by_key: dict[str, str] = {}
@@ -179,24 +248,17 @@ class _Terms:
             key = fold(term).strip()
             if key and key not in self.by_key:
                 self.by_key[key] = term
-        self._automaton: Any = None
-        if self.by_key:
-            self._automaton = ahocorasick.Automaton()
-            for key in self.by_key:
-                self._automaton.add_word(key, key)
-            self._automaton.make_automaton()
+        self._needles = _Needles(self.by_key)
 
-    def find(self, folded: str) -> list[str]:
-        """The terms in `folded` (a `fold()`ed text), each once; a term found only inside a
-        longer term (`Hub` in `Acme Hub`) is left out."""
-        if self._automaton is None:
-            return []
+    def find(self, folded: bytes | str) -> list[str]:
+        """The terms in `folded` (`fold()`ed text, or its UTF-8), each once; a term found only
+        inside a longer term (`Hub` in `Acme Hub`) is left out."""
+        data = folded.encode() if isinstance(folded, str) else folded
         spans: list[tuple[int, int, str]] = []
-        for end, key in self._automaton.iter(folded):
-            start = end - len(key) + 1
-            if _is_word(key[0]) and start > 0 and _is_word(folded[start - 1]):
+        for key, start, end in self._needles.spans(data):
+            if _is_word(key[0]) and _word_before(data, start):
                 continue
-            if _is_word(key[-1]) and end + 1 < len(folded) and _is_word(folded[end + 1]):
+            if _is_word(key[-1]) and _word_after(data, end):
                 continue
             spans.append((start, -end, key))
         spans.sort()
@@ -207,27 +269,6 @@ class _Terms:
                 found.add(key)
             reach = max(reach, -neg_end)
         return sorted((self.by_key[k] for k in found), key=str.casefold)
-
-
-class _Needles:
-    """Hidden texts, found as substrings of keyed text by one Aho-Corasick automaton."""
-
-    def __init__(self, keys: Iterable[str]) -> None:
-        self._automaton: Any = None
-        keys = set(keys)
-        if keys:
-            self._automaton = ahocorasick.Automaton()
-            for key in keys:
-                self._automaton.add_word(key, key)
-            self._automaton.make_automaton()
-
-    def __bool__(self) -> bool:
-        return self._automaton is not None
-
-    def find(self, text: str) -> set[str]:
-        if self._automaton is None:
-            return set()
-        return {key for _, key in self._automaton.iter(text)}
 
 
 # -- what the leak check looks for --------------------------------------------------------------
@@ -391,7 +432,7 @@ def _shown(hidden: Iterable[HiddenText], visible: Iterable[str]) -> set[str]:
     found: set[str] = set()
     if needles:
         for text in visible:
-            found |= needles.find(_visible_key(text))
+            found |= needles.find(_visible_key(text).encode())
     return found
 
 
@@ -430,10 +471,13 @@ def _all_pages(site: GuideSite) -> list[GuidePage]:
 
 def unpublished_warnings(site: GuideSite) -> list[str]:
     """One warning per guide a white-label build leaves out because it has nothing left."""
-    return [f"{page.guide.source.file}:{page.guide.source.line}: warning: every section of "
-            f"this guide is marked whitelabel: hide (or holds only hidden parts), so the "
-            f"white-label build does not publish it and nothing links to it"
-            for page in site.unpublished]
+    out = []
+    for page in site.unpublished:
+        where = page.guide.source_of("sections")
+        out.append(f"{where.file}:{where.line}: warning: every section of this guide is marked "
+                   "whitelabel: hide (or holds only hidden parts), so the white-label build "
+                   "does not publish it and nothing links to it")
+    return out
 
 
 def page_origins(site: GuideSite) -> list[Origin]:
@@ -572,17 +616,23 @@ def check_settings(settings: Mapping[str, object], forbid: Iterable[str], *,
 
 # -- reading the output -------------------------------------------------------------------------
 
-_TAG = re.compile(r"<[^<>]*>")  # (no `<` inside: a long run of `<` is read in linear time)
-_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
-_NOISE = re.compile(r"[\s*_`]+")
+_TAG = re.compile(rb"<[^<>]*>")  # (no `<` inside: a long run of `<` is read in linear time)
+_MD_LINK = re.compile(rb"\[([^\[\]]*)\]\([^()]*\)")
 
 
 def _key(text: str) -> str:
-    """Text reduced for matching across HTML, JSON and Markdown: no tags, no emphasis marks,
-    no link targets, no whitespace, folded (see `fold`)."""
-    text = _MD_LINK.sub(r"\1", text)
-    text = html.unescape(_TAG.sub("", text)).replace("\u2019", "'")
-    return _NOISE.sub("", _fold_chars(text))
+    """Text reduced for matching across HTML, JSON and Markdown: folded (see `fold`), without
+    tags, emphasis marks, link targets and whitespace."""
+    return _key_bytes(_fold_bytes(_unescape(text.encode("utf-8", "replace")))).decode("utf-8")
+
+
+def _key_bytes(folded: bytes, links: bool = True) -> bytes:
+    folded = _TAG.sub(b"", folded)
+    if links and b"](" in folded:
+        folded = _MD_LINK.sub(rb"\1", folded)
+    for noise in (b" ", b"*", b"_", b"`"):
+        folded = folded.replace(noise, b"")
+    return folded
 
 
 def _strings(value: object) -> Iterator[str]:
@@ -597,25 +647,31 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(v)
 
 
-def _decode(name: str, data: bytes) -> str | None:
+def _readable(name: str, data: bytes) -> bytes | None:
+    """The text of an output file as UTF-8 (gzip unpacked, a JSON file's strings), or None
+    if it is binary (a NUL byte; invalid UTF-8 shows when the text is folded)."""
     if name.endswith(".gz"):
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError):
             return None
         name = name[: -len(".gz")]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    if "\x00" in text:
+    if b"\x00" in data:
         return None
     if name.endswith(".json"):
         try:
-            return "\n".join(_strings(json.loads(text)))
-        except ValueError:
-            return text
-    return text
+            return "\n".join(_strings(json.loads(data))).encode("utf-8", "replace")
+        except (ValueError, UnicodeDecodeError):
+            return data
+    return data
+
+
+def _decode(name: str, data: bytes) -> str | None:
+    readable = _readable(name, data)
+    try:
+        return readable.decode("utf-8") if readable is not None else None
+    except UnicodeDecodeError:
+        return None
 
 
 def read_output(path: Path) -> str | None:
@@ -625,7 +681,8 @@ def read_output(path: Path) -> str | None:
 
 def output_files(site_dir: Path) -> list[Path]:
     """Every file below the site dir, sorted."""
-    return sorted(p for p in site_dir.rglob("*") if p.is_file())
+    return sorted(Path(folder) / name for folder, _, names in os.walk(site_dir)
+                  for name in names)
 
 
 def vendored_files(site_dir: Path | str, theme_dirs: Iterable[Path | str]) -> set[str]:
@@ -758,12 +815,87 @@ class _Tracer:
         return Leak(shown, term, line, hint=hint, kind=kind)
 
 
+_COMMON_ENTITIES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&#34;", b'"'),
+                    (b"&#39;", b"'"), (b"&#x27;", b"'"), (b"&nbsp;", "\u00a0".encode()))
+
+_OTHER_ENTITY = re.compile(rb"&(?!amp;)[#a-zA-Z]")
+
+
+def _unescape(data: bytes) -> bytes:
+    """`html.unescape` of UTF-8 text, with a fast way for text whose only entities are the
+    common ones (html.unescape calls back into Python for each entity)."""
+    if b"&" not in data:
+        return data
+    plain = data
+    for entity, char in _COMMON_ENTITIES:
+        plain = plain.replace(entity, char)
+    if not _OTHER_ENTITY.search(plain):
+        return plain.replace(b"&amp;", b"&")
+    return html.unescape(data.decode("utf-8", "replace")).encode("utf-8", "replace")
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What one file's text holds: forbidden terms, the hide marker, hidden-text keys."""
+
+    terms: tuple[str, ...] = ()
+    marker: bool = False
+    hidden: frozenset[str] = frozenset()
+
+
+class _Scanner:
+    """Reads output files for terms and hidden texts (in this process or a forked one)."""
+
+    def __init__(self, terms: _Terms, needles: _Needles) -> None:
+        self.terms, self.needles = terms, needles
+
+    def scan(self, path: Path) -> _Found:
+        data = _readable(path.name, path.read_bytes())
+        if data is None:
+            return _Found()
+        try:
+            folded = _fold_bytes(_unescape(data))
+        except UnicodeDecodeError:  # (each run of non-ASCII bytes is decoded when folded)
+            return _Found()  # not UTF-8: binary
+        hidden: frozenset[str] = frozenset()
+        if self.needles:  # (no Markdown links in HTML)
+            key = _key_bytes(folded, links=not path.name.endswith(".html"))
+            hidden = frozenset(self.needles.find(key))
+        return _Found(tuple(self.terms.find(folded)), HIDE_MARKER.encode() in folded, hidden)
+
+
+_SCANNER: _Scanner | None = None  # the scanner forked workers use
+
+
+def _scan(path: Path) -> _Found:
+    assert _SCANNER is not None
+    return _SCANNER.scan(path)
+
+
+PARALLEL_SCAN_MIN = 200  # below this many files, forking costs more than it saves
+
+
+def _scan_all(scanner: _Scanner, paths: list[Path], parallel: bool) -> list[_Found]:
+    """`scanner.scan` of each path, on every core when `parallel` and there are many."""
+    global _SCANNER
+    workers = min(os.cpu_count() or 1, 8)
+    if not parallel or workers < 2 or len(paths) < PARALLEL_SCAN_MIN \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return [scanner.scan(p) for p in paths]
+    _SCANNER = scanner
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_scan, paths, chunksize=max(1, len(paths) // (workers * 8)))
+    finally:
+        _SCANNER = None
+
+
 def find_leaks(site_dir: Path | str, forbid_terms: Iterable[str],
                hidden_texts: Iterable[HiddenText] = (), *,
                origins: OriginsArg = (), display_dir: str | None = None,
                source_root: Path | None = None,
                placeholders: Mapping[str, str] | None = None,
-               vendored: Collection[str] = ()) -> list[Leak]:
+               vendored: Collection[str] = (), parallel: bool = False) -> list[Leak]:
     """Every forbidden term and hidden text in every file of the site dir, and every
     forbidden term in a file or folder name.
 
@@ -776,50 +908,44 @@ def find_leaks(site_dir: Path | str, forbid_terms: Iterable[str],
     also holds is not a leak. A term found only inside a longer forbidden term is reported
     once, as the longer one. The `data-whitelabel-hide` marker is always forbidden. Files in
     `vendored` (see `vendored_files`) are not read. Linear in the size of the site: each
-    distinct file content is read once, by one automaton for the terms and one for the
-    hidden texts.
+    distinct file content is read once (by forked workers too, with `parallel`), by one
+    automaton for the terms and one for the hidden texts.
     """
     site_dir = Path(site_dir)
     shown_dir = (display_dir if display_dir is not None else str(site_dir)).rstrip("/")
     terms = _Terms([*forbid_terms])
-    marker = _Terms([HIDE_MARKER])
     hidden = {}
     for h in hidden_texts:
         hidden.setdefault(_key(h.text), h)
-    needles = _Needles(hidden)
     tracer = _Tracer(origins, placeholders, source_root)
-    seen: dict[bytes, tuple[list[str], bool, set[str]]] = {}
     leaks: list[Leak] = []
     folders: set[str] = set()
-
+    files: list[tuple[str, bytes]] = []  # (path relative to the site dir, content digest)
+    first: dict[bytes, Path] = {}  # digest -> the first file with that content
     for path in output_files(site_dir):
         rel = path.relative_to(site_dir).as_posix()
         if rel in vendored:
             continue
-        shown = f"{shown_dir}/{rel}"
         parent = rel.rpartition("/")[0]
         while parent and parent not in folders:
             folders.add(parent)
             parent = parent.rpartition("/")[0]
         for term in terms.find(_name_key(path.name)):
-            leaks.append(tracer.leak(shown, rel, term, "name"))
-        data = path.read_bytes()
-        digest = hashlib.blake2b(data, digest_size=16).digest()
-        if digest not in seen:
-            text = _decode(path.name, data)
-            if text is None:
-                seen[digest] = ([], False, set())
-            else:
-                folded = fold(html.unescape(text) if "&" in text else text)
-                seen[digest] = (terms.find(folded), bool(marker.find(folded)),
-                                needles.find(_key(text)) if needles else set())
-        found_terms, found_marker, found_hidden = seen[digest]
-        if found_marker:
+            leaks.append(tracer.leak(f"{shown_dir}/{rel}", rel, term, "name"))
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+        first.setdefault(digest, path)
+        files.append((rel, digest))
+    found = dict(zip(first, _scan_all(_Scanner(terms, _Needles(hidden)), list(first.values()),
+                                      parallel), strict=True))
+    for rel, digest in files:
+        shown = f"{shown_dir}/{rel}"
+        what = found[digest]
+        if what.marker:
             leaks.append(Leak(shown, HIDE_MARKER, None, hint="the attribute marks a block of "
                               "normal builds only; a template override still writes it"))
-        for term in found_terms:
+        for term in what.terms:
             leaks.append(tracer.leak(shown, rel, term, "file"))
-        for key in found_hidden:
+        for key in sorted(what.hidden):
             if tracer.shown(key):
                 continue  # also in a visible part: not from the hidden one
             h = hidden[key]
@@ -859,14 +985,16 @@ def load_guides(guides_dir: Path, *, max_bytes: int | None = None,
 def check_build(site: GuideSite, site_dir: Path | str, *, forbid: Iterable[str] | None = None,
                 settings: Mapping[str, object] | None = None,
                 display_dir: str | None = None, root: Path | None = None,
-                docs_dir: Path | None = None, vendored: Collection[str] = ()) -> list[Leak]:
+                docs_dir: Path | None = None, vendored: Collection[str] = (),
+                parallel: bool = False) -> list[Leak]:
     """The leaks of a white-label build of `site` written to `site_dir`.
 
     `forbid` defaults to the normal brand's name and hub; `settings` are site settings
     (site_name, repo_url, ...) a leak may come from; hidden texts are those the site's pages
     withheld when they were made (`GuidePage.withheld`); `root` is the project folder file
     names are shown relative to; hits on hand-written pages of `docs_dir` name their line;
-    `vendored` files (the theme's own, see `vendored_files`) are not read.
+    `vendored` files (the theme's own, see `vendored_files`) are not read; with `parallel`,
+    files are read on every core.
     """
     terms = list(forbid) if forbid else forbidden_terms(site)
     placeholders = {str(v): f"{{{{ brand.{k} }}}}" for k, v in sorted(site.options.brand.items())
@@ -882,7 +1010,8 @@ def check_build(site: GuideSite, site_dir: Path | str, *, forbid: Iterable[str] 
               for h in page.withheld.texts]
     hidden += [HiddenText(s, HUB_BLOCK_SOURCE) for s in HUB_BLOCK_SENTENCES]
     return find_leaks(site_dir, terms, hidden, origins=origins, display_dir=display_dir,
-                      source_root=root, placeholders=placeholders, vendored=vendored)
+                      source_root=root, placeholders=placeholders, vendored=vendored,
+                      parallel=parallel)
 
 
 def forbidden_terms(site: GuideSite) -> list[str]:
@@ -945,7 +1074,7 @@ def check_site(site_dir: Path | str, forbid: Iterable[str], *,
     hidden = [h for guide in guides for h in withheld(guide, brand or {}, replacements).texts]
     hidden += [HiddenText(s, HUB_BLOCK_SOURCE) for s in HUB_BLOCK_SENTENCES]
     leaks = find_leaks(site_dir, forbid, hidden, origins=origins,
-                       vendored=vendored_files(site_dir, theme_dirs))
+                       vendored=vendored_files(site_dir, theme_dirs), parallel=True)
     if leaks:
         echo(format_leaks(leaks))
         return 1
