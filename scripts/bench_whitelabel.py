@@ -9,8 +9,10 @@ For each N it writes N synthetic guides (scripts/synth.py, fixed seed; every fou
 for) and a partner config (INHERIT + whitelabel), then builds both, in alternation so machine
 noise hits them alike. It reports the median normal and partner build times, their ratio, and
 the leak check alone (`check_build` on the partner site, in this process) as a share of the
-normal build. The partner build leaves out the hub block and hidden parts, so its ratio is the
-check's cost less what the partner variant saves; the check's share is the cost itself.
+normal build, in wall and in CPU time (less noisy on a shared machine; builds count their forked
+workers). The partner build leaves out the hub block and hidden parts, so its ratio is the
+check's cost less what the partner variant saves; the check's share is the cost itself (timed
+in one process: the build reads files on every core).
 
 --runs L times the check on a site whose one guide has a run of L `[` and L `<` characters in
 a visible and in a hidden step (the check was once quadratic in such runs); --before REV also
@@ -27,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +38,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from bench import ENV, run  # noqa: E402
+from bench import ENV  # noqa: E402
 from synth import write_project  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -45,6 +48,20 @@ HIDDEN_STEP = {"title": "Ask the Acme onboarding desk", "whitelabel": "hide",
                           "tenant for connector number {n} within one working day."}
 ONLY_ITEM = {"text": "Your partner administrator approves the connection first.",
              "whitelabel": "only"}
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, with the forked workers it waited for) of one
+    child process; fails loudly on errors."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            err.seek(0)
+            raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{err.read().decode()[-3000:]}")
+    return elapsed, usage.ru_utime + usage.ru_stime
 
 
 def prepare(root: Path, n: int, runs: int = 0) -> Path:
@@ -82,15 +99,16 @@ root, site_dir = Path(sys.argv[1]), Path(sys.argv[2])
 options = Options(guides_dir=root / "guides", brand={"name": "Acme", "hub": "Acme Hub"},
                   whitelabel=True, whitelabel_brand=json.loads(sys.argv[3]))
 site = load_site(options, display_root=root)
-start = time.perf_counter()
-try:  # as the plugin calls it; a revision from before theme files were skipped reads them all
+start, cpu = time.perf_counter(), time.process_time()
+try:  # as the plugin calls it (but in one process, for its CPU time)
     from guidebook.cli import theme_dirs
     from guidebook.whitelabel import vendored_files
     leaks = check_build(site, site_dir, root=root,
-                        vendored=vendored_files(site_dir, theme_dirs()), parallel=True)
-except ImportError:
+                        vendored=vendored_files(site_dir, theme_dirs()))
+except ImportError:  # a revision from before theme files were skipped reads them all
     leaks = check_build(site, site_dir, root=root)
-print(json.dumps({"seconds": time.perf_counter() - start, "leaks": len(leaks)}))
+print(json.dumps({"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu,
+                  "leaks": len(leaks)}))
 """
 
 
@@ -129,19 +147,29 @@ def bench(n: int, rounds: int) -> dict[str, Any]:
                   ("partner", [mkdocs, "build", "-q", "-f", "mkdocs.whitelabel.yml", "-d",
                                "out-partner"])]
         times: dict[str, list[float]] = {"normal": [], "partner": []}
+        cpu: dict[str, list[float]] = {"normal": [], "partner": []}
         for round_ in range(rounds):
             for name, cmd in builds if round_ % 2 == 0 else builds[::-1]:
-                times[name].append(run(cmd, project)[0])
-        check = [time_check(project, project / "out-partner")["seconds"] for _ in range(rounds)]
+                wall, used = run(cmd, project)
+                times[name].append(wall)
+                cpu[name].append(used)
+        check = [time_check(project, project / "out-partner") for _ in range(rounds)]
         size = sum(p.stat().st_size for p in (project / "out-partner").rglob("*") if p.is_file())
         med = {k: statistics.median(v) for k, v in times.items()}
+        med_cpu = {k: statistics.median(v) for k, v in cpu.items()}
+        check_s = statistics.median(c["seconds"] for c in check)
+        check_cpu = statistics.median(c["cpu"] for c in check)
         return {"n": n, "rounds": rounds, "normal_s": round(med["normal"], 2),
                 "partner_s": round(med["partner"], 2),
                 "partner_vs_normal": round(med["partner"] / med["normal"], 3),
                 "pair_ratios": [round(p / q, 3) for p, q in zip(times["partner"],
                                                                 times["normal"], strict=True)],
-                "check_s": round(statistics.median(check), 2),
-                "check_share_of_normal": round(statistics.median(check) / med["normal"], 3),
+                "normal_cpu_s": round(med_cpu["normal"], 2),
+                "partner_cpu_s": round(med_cpu["partner"], 2),
+                "partner_vs_normal_cpu": round(med_cpu["partner"] / med_cpu["normal"], 3),
+                "check_s": round(check_s, 2), "check_cpu_s": round(check_cpu, 2),
+                "check_share_of_normal": round(check_s / med["normal"], 3),
+                "check_cpu_share_of_normal_cpu": round(check_cpu / med_cpu["normal"], 3),
                 "partner_site_mb": round(size / 2**20, 1)}
 
 
@@ -151,11 +179,12 @@ def bench_runs(length: int, before: str | None, timeout: float) -> dict[str, Any
         run([str(BIN / "mkdocs"), "build", "-q", "-f", "mkdocs.whitelabel.yml", "-d", "out"],
             project)
         result: dict[str, Any] = {"run_length": length,
-                                  "check_s": time_check(project, project / "out")["seconds"]}
+                                  "check_s": round(time_check(project, project / "out")["seconds"],
+                                                   3)}
         if before:
             old = old_package(before, Path(tmp) / "old")
-            result[f"check_s_at_{before}"] = time_check(project, project / "out", old,
-                                                        timeout)["seconds"]
+            seconds = time_check(project, project / "out", old, timeout)["seconds"]
+            result[f"check_s_at_{before}"] = round(seconds, 3) if seconds is not None else None
             result["timeout_s"] = timeout
         return result
 

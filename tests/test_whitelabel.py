@@ -528,7 +528,8 @@ def test_long_runs_of_markup_characters_are_read_in_linear_time(tmp_path: Path,
     site.mkdir()
     (site / "a.md").write_text("Intro " + char * 10_000 + " the Lumen console\n",
                                encoding="utf-8")
-    hidden = [HiddenText("Ask the front desk to unlock the vault.", Source("g.yaml", 3, 1))]
+    hidden = [HiddenText("Ask the front desk to unlock the vault.", Source("g.yaml", 3, 1)),
+              HiddenText(char * 10_000 + " the vault opens", Source("g.yaml", 9, 1))]
     leaks = find_leaks(site, ["Lumen"], hidden, display_dir="site")
     assert [(leak.output, leak.term) for leak in leaks] == [("site/a.md", "Lumen")]
 

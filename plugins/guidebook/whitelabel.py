@@ -221,8 +221,11 @@ class _Needles:
 
     def __init__(self, needles: Iterable[str]) -> None:
         self.needles = sorted({n for n in needles if n})
-        self._automaton = (ahocorasick_rs.BytesAhoCorasick([n.encode() for n in self.needles])
-                           if self.needles else None)
+        # A contiguous NFA is built in time linear in the needles (the DFA the library would
+        # pick for a few needles takes seconds for one 20,000-character needle of `[`).
+        self._automaton = (ahocorasick_rs.BytesAhoCorasick(
+            [n.encode() for n in self.needles],
+            implementation=ahocorasick_rs.Implementation.ContiguousNFA) if self.needles else None)
 
     def __bool__(self) -> bool:
         return self._automaton is not None
