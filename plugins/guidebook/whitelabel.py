@@ -149,10 +149,18 @@ def _skeleton() -> dict[int, str | None]:
     return out
 
 
-@lru_cache(maxsize=8192)
 def _fold_run(run: bytes) -> bytes:
     """A run of UTF-8 non-ASCII characters (and the letter before it), folded (raises
-    UnicodeDecodeError if it is not UTF-8)."""
+    UnicodeDecodeError if it is not UTF-8); short runs (a dash, a quote) are folded once."""
+    return _fold_short_run(run) if len(run) <= 32 else _fold_text(run)
+
+
+@lru_cache(maxsize=8192)
+def _fold_short_run(run: bytes) -> bytes:
+    return _fold_text(run)
+
+
+def _fold_text(run: bytes) -> bytes:
     text = unicodedata.normalize("NFKC", run.decode("utf-8")).translate(_skeleton())
     text = unicodedata.normalize("NFD", text.casefold()).translate(_skeleton())
     return unicodedata.normalize("NFC", text).encode("utf-8", "replace")
@@ -821,7 +829,9 @@ class _Tracer:
 _COMMON_ENTITIES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&#34;", b'"'),
                     (b"&#39;", b"'"), (b"&#x27;", b"'"), (b"&nbsp;", "\u00a0".encode()))
 
-_OTHER_ENTITY = re.compile(rb"&(?!amp;)[#a-zA-Z]")
+# A character reference html.unescape would decode, other than &amp; (a raw `&` in a URL,
+# such as `&display=swap`, is none).
+_OTHER_ENTITY = re.compile(rb"&(?:#[0-9]|#[xX][0-9a-fA-F]|(?!amp;)[a-zA-Z][a-zA-Z0-9]{1,31};)")
 
 
 def _unescape(data: bytes) -> bytes:
