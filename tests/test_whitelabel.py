@@ -16,31 +16,37 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from llms_txt import parse_llms_file
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
+from guidebook.cli import theme_dirs
 from guidebook.documents import load_text
 from guidebook.model import Source
 from guidebook.whitelabel import (
     HIDE_MARKER,
     HiddenText,
     Origin,
+    check_settings,
     check_site,
     find_leaks,
+    fold,
     hidden_texts,
     read_output,
     select_variant,
+    vendored_files,
 )
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "whitelabel-site"
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).parent / "mkdocs"
+GUIDEBOOK = Path(sys.executable).parent / "guidebook"
 GUIDE = "connectors/tallybook/guides/link-account/api-key/index.html"
 FERRY = "connectors/ferrydesk/guides/link-account/oauth-2-0/index.html"
 
 # Words that only hidden parts (and the hub block) contain, and words only `only` parts contain.
 HIDDEN = ("onboarding crew", "lighthouse badge", "nightly reconciliation", "callback window",
-          "Linking the Account from the Hub", "ledger number")
+          "Linking the account in Lumen Hub", "ledger number")
 ONLY = ("workspace owner may have to approve", "partner administrator", "Partner support")
 
 
@@ -54,11 +60,12 @@ def _build(config_file: Path, site_dir: Path) -> Path:
     return site_dir
 
 
-def _cli_build(project: Path, config: str) -> subprocess.CompletedProcess[str]:
+def _cli_build(project: Path, config: str, *,
+               strict: bool = True) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "GUIDEBOOK_WHITELABEL"}
     env["NO_MKDOCS_2_WARNING"] = "1"
-    return subprocess.run([str(MKDOCS), "build", "--strict", "-f", config], cwd=project,
-                          env=env, capture_output=True, text=True, timeout=180)
+    return subprocess.run([str(MKDOCS), "build", *(["--strict"] if strict else []), "-f", config],
+                          cwd=project, env=env, capture_output=True, text=True, timeout=300)
 
 
 def _texts(site: Path) -> dict[str, str]:
@@ -135,7 +142,7 @@ def test_hidden_texts_are_expanded_and_skip_short_or_visible_ones() -> None:
     texts = [h.text for h in found]
     assert "Gone in white-label builds" not in texts  # also shown on purpose
     assert "Two" not in texts and "Hidden step" not in texts  # too short to be distinctive
-    assert "Linking the Account from the Hub" in texts
+    assert "Linking the account in P Hub" in texts  # the hub block, in the site's words
     hub = hidden_texts([], {"name": "P", "hub": "P Hub"})
     assert all(h.source.file.startswith("templates/") for h in hub)
 
@@ -261,7 +268,7 @@ def test_steps_are_numbered_without_gaps(sites: tuple[Path, Path]) -> None:
     normal_layout = layout(normal)
     assert [t for t, _ in normal_layout] == [
         "Create a key", "How the nightly reconciliation works", "Vendor tips",
-        "Before you close the tab", "Linking the Account from the Hub"]
+        "Before you close the tab", "Linking the account in Lumen Hub"]
     assert normal_layout[0][1] == ["Open the settings", "Ask for console access",
                                    "Open the developer console", "Generate the key"]
     # the step counter runs over li.gb-step of one list only, so no hidden li may remain
@@ -372,8 +379,8 @@ def test_hidden_text_put_back_by_a_template_fails_the_build(tmp_path: Path) -> N
     result = _cli_build(project, "mkdocs.whitelabel.yml")
     assert result.returncode == 1
     assert f'{HIDE_MARKER}" reaches site-whitelabel/{GUIDE}' in result.stderr
-    assert ('templates/partials/hub-link.html.jinja:1: hidden text "Linking the Account from '
-            'the Hub"') in result.stderr
+    assert ('templates/partials/hub-link.html.jinja:1: hidden text "Linking the account in '
+            'Harbor Link"') in result.stderr
 
 
 def test_example_site_white_label_build_passes(tmp_path: Path) -> None:
@@ -398,7 +405,8 @@ def test_hand_written_page_naming_the_vendor_is_traced_to_its_line(tmp_path: Pat
 
 
 def test_site_setting_naming_the_vendor_is_reported(tmp_path: Path) -> None:
-    """site_name reaches every page, the 404 page and the search index through Material."""
+    """site_name reaches every page, the 404 page and the search index through Material: it
+    is checked before the build."""
     project = tmp_path / "setting"
     shutil.copytree(FIXTURE, project)
     config = project / "mkdocs.yml"
@@ -406,6 +414,292 @@ def test_site_setting_naming_the_vendor_is_reported(tmp_path: Path) -> None:
         "site_name: Connection guides", "site_name: Lumen connection guides"), encoding="utf-8")
     result = _cli_build(project, "mkdocs.whitelabel.yml")
     assert result.returncode == 1
-    assert ('mkdocs.yml:2: "Lumen" reaches site-whitelabel/404.html: the site_name setting '
-            "names it; override site_name in the white-label config") in result.stderr, \
+    assert ('mkdocs.yml:2: "Lumen" is in the site_name setting, which the theme writes into '
+            "the site: override site_name in the white-label config") in result.stderr, \
         result.stderr
+    assert not (project / "site-whitelabel").exists()  # found before anything was built
+
+
+def test_settings_the_theme_writes_are_checked_before_the_build(tmp_path: Path) -> None:
+    """copyright and extra (Material writes both into every page) in the partner config."""
+    config = tmp_path / "mkdocs.whitelabel.yml"
+    config.write_text("INHERIT: mkdocs.yml\nsite_name: Harbor guides\n"
+                      "copyright: \u00a9 Lum\u0435n GmbH\nextra:\n  social:\n"
+                      "    - {icon: fontawesome/brands/x-twitter, name: Stream on X}\n",
+                      encoding="utf-8")
+    settings = {"site_name": "Harbor guides", "copyright": "\u00a9 Lum\u0435n GmbH",
+                "extra": {"social": [{"icon": "fontawesome/brands/x-twitter",
+                                      "name": "Stream on X"}]}}
+    leaks = check_settings(settings, ["Lumen", "Lumen Hub", "Stream"], config_file=config,
+                           root=tmp_path)
+    assert [(leak.output, leak.term, leak.source.line) for leak in leaks] == [
+        ("copyright", "Lumen", 3), ("extra.social.name", "Stream", 6)]
+    assert str(leaks[0]) == ('mkdocs.whitelabel.yml:3: "Lumen" is in the copyright setting, '
+                             "which the theme writes into the site: override copyright in the "
+                             "white-label config")
+
+
+# -- folded text: what the brand may be written as ------------------------------------------------
+
+SPELLINGS = {
+    "soft hyphen": "Lu\u00admen",
+    "zero-width space": "Lu\u200bmen",
+    "zero-width joiner": "Lum\u200den",
+    "zero-width non-joiner": "Lum\u200cen",
+    "word joiner": "Lu\u2060men",
+    "byte order mark": "\ufeffLumen",
+    "variation selector": "Lume\ufe0fn",
+    "full-width": "\uff2c\uff55\uff4d\uff45\uff4e",
+    "Cyrillic look-alike": "Lum\u0435n",  # е
+    "Greek look-alike": "L\u03c5men",  # υ
+    "Greek upsilon in the hub": "Lumen H\u03c5b",
+    "upper case": "LUMEN",
+    "HTML entity": "Lu&#109;en",
+}
+
+
+@pytest.mark.parametrize("spelling", list(SPELLINGS.values()), ids=list(SPELLINGS))
+def test_brand_written_with_invisible_or_look_alike_characters_is_caught(
+        tmp_path: Path, spelling: str) -> None:
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a/index.html").write_text(f"<p>Open the {spelling} console.</p>", encoding="utf-8")
+    (site / "a.md").write_text(f"Open the **{spelling}** console.\n", encoding="utf-8")
+    leaks = find_leaks(site, ["Lumen", "Lumen Hub"], display_dir="site")
+    assert {leak.output for leak in leaks} == {"site/a/index.html", "site/a.md"}
+    assert {leak.term for leak in leaks} <= {"Lumen", "Lumen Hub"}
+
+
+def test_decomposed_accents_match_composed_ones(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_text("<p>Ask Cafe\u0301 Lumie\u0300re.</p>", encoding="utf-8")
+    (site / "b.html").write_text("<p>Ask Cafe Lumiere.</p>", encoding="utf-8")
+    leaks = find_leaks(site, ["Caf\u00e9 Lumi\u00e8re"], display_dir="site")
+    assert [leak.output for leak in leaks] == ["site/a.html"]  # an accent is not look-alike
+    assert fold("Cafe\u0301") == fold("Caf\u00e9") == "caf\u00e9"
+
+
+def test_terms_match_whole_words_only(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_text("<p>Mainstream streaming streams upstream.</p>",
+                                 encoding="utf-8")
+    (site / "b.html").write_text("<p>Open Stream, then Stream_Hub.</p>", encoding="utf-8")
+    leaks = find_leaks(site, ["Stream"], display_dir="site")
+    assert [leak.output for leak in leaks] == ["site/b.html"]
+
+
+def test_file_and_folder_names_are_checked(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "lumen-assets").mkdir(parents=True)
+    (site / "lumen-assets/a.css").write_text("a{}", encoding="utf-8")
+    (site / "img").mkdir()
+    (site / "img/Lum\u0435n_Hub.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (site / "img/luminous.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    leaks = find_leaks(site, ["Lumen", "Lumen Hub"], display_dir="site")
+    assert {(leak.output, leak.term, leak.kind) for leak in leaks} == {
+        ("site/lumen-assets/", "Lumen", "name"),
+        ("site/img/Lum\u0435n_Hub.png", "Lumen Hub", "name"),
+    }
+    assert "(in its name)" in str(leaks[0])
+
+
+def test_theme_files_are_not_read_but_a_changed_copy_is(tmp_path: Path) -> None:
+    theme = tmp_path / "theme"
+    (theme / "assets/javascripts").mkdir(parents=True)
+    bundle = "var stream=new Stream();function track(){return stream}"
+    (theme / "assets/javascripts/bundle.js").write_text(bundle, encoding="utf-8")
+    site = tmp_path / "site"
+    (site / "assets/javascripts").mkdir(parents=True)
+    (site / "assets/javascripts/bundle.js").write_text(bundle, encoding="utf-8")
+    (site / "assets/javascripts/extra.js").write_text(bundle, encoding="utf-8")
+    vendored = vendored_files(site, [theme])
+    assert vendored == {"assets/javascripts/bundle.js"}
+    leaks = find_leaks(site, ["Stream"], vendored=vendored, display_dir="site")
+    assert [leak.output for leak in leaks] == ["site/assets/javascripts/extra.js"]
+
+
+@pytest.mark.parametrize("char", ["[", "<", "![", "](", "&"])
+def test_long_runs_of_markup_characters_are_read_in_linear_time(tmp_path: Path,
+                                                                 char: str) -> None:
+    """Once quadratic in the length of a run (minutes for 10,000 `[`); no timing asserted."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.md").write_text("Intro " + char * 10_000 + " the Lumen console\n",
+                               encoding="utf-8")
+    hidden = [HiddenText("Ask the front desk to unlock the vault.", Source("g.yaml", 3, 1)),
+              HiddenText(char * 10_000 + " the vault opens", Source("g.yaml", 9, 1))]
+    leaks = find_leaks(site, ["Lumen"], hidden, display_dir="site")
+    assert [(leak.output, leak.term) for leak in leaks] == [("site/a.md", "Lumen")]
+
+
+# -- end to end: misses caught, false alarms gone -------------------------------------------------
+
+
+def _copy(tmp_path: Path, name: str) -> Path:
+    project = tmp_path / name
+    shutil.copytree(FIXTURE, project)
+    return project
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if needle in line)
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+
+
+def test_image_named_after_the_vendor_is_a_leak_traced_to_the_guide(tmp_path: Path) -> None:
+    project = _copy(tmp_path, "name-leak")
+    (project / "docs/images").mkdir()
+    (project / "docs/images/lumen-console.png").write_bytes(PNG)
+    guide = project / "guides/tallybook/api-key.yaml"
+    _edit(guide, "        content: Choose **Developer console** and then the **Keys** tab.\n",
+          "        content: Choose **Developer console** and then the **Keys** tab.\n"
+          "        images: [{src: images/lumen-console.png, alt: The console}]\n")
+    result = _cli_build(project, "mkdocs.whitelabel.yml")
+    assert result.returncode == 1, result.stderr
+    line = _line_of(guide, "lumen-console.png")
+    assert (f'guides/tallybook/api-key.yaml:{line}: "Lumen" reaches '
+            "site-whitelabel/images/lumen-console.png (in its name): rename the image"
+            ) in result.stderr, result.stderr
+
+
+def test_image_only_a_hidden_step_shows_is_not_copied(tmp_path: Path) -> None:
+    """The image is named after the vendor: copied, it would also be a leak by its name."""
+    project = _copy(tmp_path, "hidden-image")
+    (project / "docs/images").mkdir()
+    (project / "docs/images/lumen-badge.png").write_bytes(PNG)
+    (project / "docs/images/keys-tab.png").write_bytes(PNG + b"keys")
+    guide = project / "guides/tallybook/api-key.yaml"
+    _edit(guide, "        content: The ledger number sits beside the lighthouse badge in the "
+                 "vendor dashboard.\n",
+          "        content: The ledger number sits beside the lighthouse badge in the "
+          "vendor dashboard.\n"
+          "        images: [{src: images/lumen-badge.png, alt: Badge}, "
+          "{src: images/keys-tab.png, alt: Keys}]\n")
+    _edit(guide, "        content: Choose **Developer console** and then the **Keys** tab.\n",
+          "        content: Choose **Developer console** and then the **Keys** tab.\n"
+          "        images: [{src: images/keys-tab.png, alt: The keys tab}]\n")
+    white = _cli_build(project, "mkdocs.whitelabel.yml")
+    assert white.returncode == 0, white.stderr
+    site = project / "site-whitelabel"
+    assert not (site / "images/lumen-badge.png").exists()
+    assert (site / "images/keys-tab.png").read_bytes() == PNG + b"keys"  # also shown visibly
+    srcs = [img["src"] for img in _soup(site, GUIDE).find_all("img")]
+    assert any(src.endswith("images/keys-tab.png") for src in srcs)
+    assert not any("lumen-badge" in src for src in srcs)
+    assert _cli_build(project, "mkdocs.yml").returncode == 0
+    assert (project / "site/images/lumen-badge.png").is_file()  # the normal build keeps it
+
+
+EMPTY_GUIDE = """\
+connector: {key: tallybook, name: Tallybook, category: Accounting}
+auth: {label: Vendor SSO}
+sections:
+  - title: Sign in with the vendor's SSO
+    content: Only the vendor's own support team signs in this way.
+    whitelabel: hide
+  - title: Ask support
+    steps:
+      - {title: Open a ticket with the onboarding crew, whitelabel: hide}
+fields: [Client ID]
+"""
+
+
+def test_guide_with_nothing_left_is_not_published_and_warned(tmp_path: Path) -> None:
+    project = _copy(tmp_path, "empty")
+    (project / "guides/tallybook/vendor-sso.yaml").write_text(EMPTY_GUIDE, encoding="utf-8")
+    result = _cli_build(project, "mkdocs.whitelabel.yml", strict=False)
+    assert result.returncode == 0, result.stderr
+    assert ("guides/tallybook/vendor-sso.yaml:3: warning: every section of this guide is "
+            "marked whitelabel: hide") in result.stderr, result.stderr  # its `sections:` line
+    site = project / "site-whitelabel"
+    url = "connectors/tallybook/guides/link-account/vendor-sso/"
+    assert not (site / url).exists() and not (site / (url[:-1] + ".md")).exists()
+    assert (site / GUIDE).is_file()  # the connector's other guide is still there
+    for page in ("connectors/tallybook/index.html", "connectors/index.html", GUIDE):
+        hrefs = [a["href"] for a in _soup(site, page).find_all("a", href=True)]
+        assert hrefs and not any("vendor-sso" in h for h in hrefs), page
+    parsed = parse_llms_file((site / "llms.txt").read_text(encoding="utf-8"))
+    urls = [link.url for links in parsed.sections.values() for link in links]
+    assert urls and not any("vendor-sso" in u for u in urls)
+    assert "vendor-sso" not in json.dumps(_search_docs(site))
+    normal = _cli_build(project, "mkdocs.yml")
+    assert normal.returncode == 0 and (project / "site" / url / "index.html").is_file()
+
+
+@pytest.mark.parametrize("brand", ["Stream", "Track"])
+def test_partner_build_with_a_common_word_brand_passes(tmp_path: Path, brand: str) -> None:
+    """Material's JavaScript uses the word; the vendored bundle is not read, so no false alarm,
+    while the same word in a guide is still caught."""
+    project = _copy(tmp_path, brand)
+    config = project / "mkdocs.yml"
+    _edit(config, "name: Lumen\n      hub: Lumen Hub", f"name: {brand}\n      hub: {brand} Hub")
+    result = _cli_build(project, "mkdocs.whitelabel.yml")
+    assert result.returncode == 0, result.stderr
+    site = project / "site-whitelabel"
+    unfiltered = find_leaks(site, [brand], display_dir="s")  # the theme's files read too
+    assert any(leak.output.startswith("s/assets/javascripts/bundle.") for leak in unfiltered)
+    assert all(leak.output.startswith("s/assets/") for leak in unfiltered)
+    assert check_site(site, [brand, f"{brand} Hub"], theme_dirs=theme_dirs()) == 0
+    guide = project / "guides/tallybook/api-key.yaml"
+    _edit(guide, "the **Keys** tab.", f"the **Keys** tab of {brand}.")
+    assert _cli_build(project, "mkdocs.whitelabel.yml").returncode == 1
+
+
+def test_hidden_text_also_shown_in_a_visible_part_is_no_leak(tmp_path: Path) -> None:
+    project = _copy(tmp_path, "shared")
+    guide = project / "guides/tallybook/api-key.yaml"
+    _edit(guide, "        content: In Tallybook, open **Settings** from the gear icon in the "
+                 "sidebar.\n",
+          "        content: In Tallybook, open **Settings** from the gear icon in the sidebar.\n"
+          "        list:\n"
+          "          - Or go straight to <https://app.tallybook.example/settings/developer/keys>\n"
+          "          - text: https://app.tallybook.example/settings/developer/keys\n"
+          "            whitelabel: hide\n")
+    result = _cli_build(project, "mkdocs.whitelabel.yml")
+    assert result.returncode == 0, result.stderr
+    assert "https://app.tallybook.example/settings/developer/keys" in _soup(
+        project / "site-whitelabel", GUIDE).get_text()
+
+
+def test_pathological_guide_builds_and_is_checked(tmp_path: Path) -> None:
+    project = _copy(tmp_path, "runs")
+    guide = project / "guides/tallybook/api-key.yaml"
+    run = "[" * 10_000 + " " + "<" * 10_000
+    _edit(guide, "        content: Tell the administrator of your partner portal",
+          f"        content: '{run} Tell the administrator of your partner portal")
+    _edit(guide, "that the key is ready for review.", "that the key is ready for review.'")
+    _edit(guide, "        content: The ledger number sits beside",
+          f"        content: '{run} The ledger number sits beside")
+    _edit(guide, "in the vendor dashboard.", "in the vendor dashboard.'")
+    result = _cli_build(project, "mkdocs.whitelabel.yml")
+    assert result.returncode == 0, result.stderr
+    assert "[[[[" in _soup(project / "site-whitelabel", GUIDE).get_text()
+
+
+def test_render_whitelabel_runs_the_leak_check(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "GUIDEBOOK_WHITELABEL"}
+
+    def render(project: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(GUIDEBOOK), "-f", "mkdocs.whitelabel.yml", "render", "--out",
+                               "exports", "--whitelabel"], cwd=project, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    clean = render(_copy(tmp_path, "clean"))
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "white-label leak check passed (exports)" in clean.stdout
+    project, line = _planted(tmp_path)
+    result = render(project)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (f'guides/tallybook/api-key.yaml:{line}: "Lumen" reaches exports/'
+            "connectors/tallybook/guides/link-account/api-key.md") in result.stdout, result.stdout

@@ -126,6 +126,28 @@ def _str_map(value: Any, what: str, config: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items()}
 
 
+def _merge(base: Any, over: Any) -> Any:
+    """`over` merged into `base` as MkDocs merges an INHERIT parent: mappings key by key."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        return {**base, **{k: _merge(base.get(k), v) for k, v in over.items()}}
+    return over
+
+
+def _read_config(path: Path, seen: tuple[Path, ...] = ()) -> Any:
+    """A mkdocs.yml's data, merged into the file it inherits from (INHERIT), as MkDocs does."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise UserError(f"{display_path(path)}: cannot read it: {exc}".splitlines()[0]) from None
+    parent = data.pop("INHERIT", None) if isinstance(data, dict) else None
+    if parent:
+        parent_path = (path.parent / str(parent)).resolve()
+        if parent_path in seen or len(seen) > 10:
+            raise UserError(f"{display_path(path)}: INHERIT goes round in a circle")
+        data = _merge(_read_config(parent_path, (*seen, path.resolve())), data)
+    return data
+
+
 def read_project(config_file: str | None) -> Project:
     """The guidebook plugin's options from mkdocs.yml (defaults when there is none)."""
     path = Path(config_file or CONFIG_FILE)
@@ -133,10 +155,7 @@ def read_project(config_file: str | None) -> Project:
         if config_file:
             raise UserError(f"{config_file}: no such file")
         return Project(None, Options())
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise UserError(f"{display_path(path)}: cannot read it: {exc}".splitlines()[0]) from None
+    data = _read_config(path)
     name = display_path(path)
     cfg = _plugin_config(data)
     site_url = data.get("site_url") if isinstance(data, dict) else None
@@ -541,6 +560,10 @@ def render(ctx: click.Context, out_dir: str, whitelabel: bool | None, fmt: str |
         _print(out, f"{_plural(len(site.problems), 'error')}: nothing rendered "
                     "(run `guidebook validate`)", "bold red")
         ctx.exit(1)
+    from .whitelabel import unpublished_warnings
+
+    for line in unpublished_warnings(site):
+        _print(out, line, "yellow")
     files = rendered_files(project, site, fmt)
     target = Path(out_dir)
     shown = display_path(target)
@@ -576,6 +599,15 @@ def render(ctx: click.Context, out_dir: str, whitelabel: bool | None, fmt: str |
         raise UserError(f"{shown} contains the working folder; choose a folder for the exports")
     _replace_dir(target, files)
     _print(out, f"wrote {_plural(len(files), 'file')} to {shown}")
+    if options.whitelabel:  # the same leak check as a white-label build's
+        from .whitelabel import check_build, format_leaks
+
+        leaks = check_build(site, target, forbid=project.whitelabel_forbid, display_dir=shown,
+                            root=project.root if project.config_file else None, parallel=True)
+        if leaks:
+            _print(out, format_leaks(leaks), "bold red")
+            ctx.exit(1)
+        _print(out, f"white-label leak check passed ({shown})")
 
 
 # -- import ------------------------------------------------------------------------------------
@@ -696,6 +728,20 @@ def schema() -> None:
     click.echo(schema_text(), nl=False)
 
 
+def theme_dirs() -> list[Path]:
+    """The installed themes' folders (Material's, MkDocs' own): a site file that is an
+    unchanged copy of one of their files is the theme's, not the user's."""
+    import importlib.util
+
+    found: list[Path] = []
+    for package, folders in (("material", ("templates",)),
+                             ("mkdocs", ("templates", "themes/mkdocs", "themes/readthedocs"))):
+        spec = importlib.util.find_spec(package)
+        if spec is not None and spec.origin:
+            found += [Path(spec.origin).parent / f for f in folders]
+    return [f for f in found if f.is_dir()]
+
+
 @cli.command("check-whitelabel")
 @click.argument("site_dir", type=click.Path(exists=True, file_okay=False))
 @click.option("--forbid", multiple=True, metavar="TERM",
@@ -725,7 +771,8 @@ def check_whitelabel(ctx: click.Context, site_dir: str, forbid: tuple[str, ...])
     code = check_site(Path(site_dir), terms,
                       guides_dir=guides_dir if guides_dir and guides_dir.is_dir() else None,
                       brand=project.options.whitelabel_brand,
-                      echo=lambda line: _print(out, line))
+                      replacements=project.options.whitelabel_replace,
+                      theme_dirs=theme_dirs(), echo=lambda line: _print(out, line))
     if code:
         ctx.exit(code)
 

@@ -28,7 +28,14 @@ from .render import Heading, Renderer, TemplateProblem
 from .searchindex import SearchShortcut
 from .searchindex import sections as search_sections
 from .site import ConnectorEntry, GuidePage, GuideSite, Options, SiteLoader
-from .whitelabel import check_build, format_leaks
+from .whitelabel import (
+    check_build,
+    check_settings,
+    format_leaks,
+    hidden_assets,
+    unpublished_warnings,
+    vendored_files,
+)
 from .words import PATTERNS, WordsError
 from .workspace import BuildSpace, SiteBusy
 
@@ -40,6 +47,10 @@ INDEX_URI = "connectors/index.md"
 TRUTHY = ("1", "true", "yes", "on")
 PAGE_TEMPLATE = "guidebook/page.html"  # our pages' template while the page worker runs
 SPILLED = "<!-- guidebook: this page's content waits in a temporary file -->"
+# Settings the theme writes into pages (white-label builds check them before building).
+SETTINGS = ("site_name", "site_description", "site_url", "site_author", "repo_url", "repo_name",
+            "copyright")
+THEME_SETTINGS = ("palette", "font", "logo", "favicon", "icon")
 
 
 def _packaged_assets() -> dict[str, str]:
@@ -136,6 +147,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             raise PluginError(f"guidebook: {exc}") from None
         if self.config.nav_title is None:
             self.config.nav_title = words.text("index.title")
+        if self._options.whitelabel:
+            self._check_settings(config)
         theme = config.theme
         if self.config.prune_nav and theme.name == "material":
             features = theme.get("features") or []
@@ -146,6 +159,20 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             if uri not in [str(x) for x in target]:
                 target.append(uri)
         return config
+
+    def _check_settings(self, config: MkDocsConfig) -> None:
+        """White-label builds: the settings the theme writes into the site must not name the
+        vendor (checked here, so the theme's own files need no reading after the build)."""
+        theme = config.theme
+        settings = {k: config.get(k) for k in SETTINGS}
+        settings["extra"] = dict(config.extra or {})
+        settings["theme"] = {k: theme.get(k) for k in THEME_SETTINGS if theme.get(k)}
+        leaks = check_settings(settings, self.config.whitelabel_forbid or
+                               [self._options.brand["name"], self._options.brand["hub"]],
+                               config_file=Path(config.config_file_path)
+                               if config.config_file_path else None, root=_root(config))
+        if leaks:
+            raise PluginError(f"guidebook: {format_leaks(leaks)}")
 
     def _open_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
@@ -198,6 +225,12 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             log.warning("guidebook: the guides above were skipped")
         for warning in site.warnings:
             log.warning(f"guidebook: {warning}")
+        for line in unpublished_warnings(site):
+            log.warning(line)
+        for uri in hidden_assets(site) if self._options.whitelabel else ():
+            image = files.get_file_from_path(uri)  # shown only by hidden parts
+            if image is not None:
+                files.remove(image)
         self.site = site
         templates = self.config.templates_dir
         self.renderer = Renderer(site, Path(templates) if templates else None)
@@ -535,16 +568,16 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._close_workers()
         if not self.config.enabled or self.site is None or not self._options.whitelabel:
             return
-        root = (Path(config.config_file_path).resolve().parent if config.config_file_path
-                else Path.cwd())
+        root = _root(config)
         site_dir = Path(config.site_dir).resolve()
         shown = os.path.relpath(site_dir, root) if root in site_dir.parents else str(site_dir)
-        settings = {k: config.get(k) for k in ("site_name", "site_description", "site_url",
-                                              "site_author", "repo_url", "repo_name",
-                                              "copyright")}
+        custom = os.path.realpath(config.theme.custom_dir) if config.theme.custom_dir else None
+        theme_dirs = [Path(d) for d in config.theme.dirs if os.path.realpath(d) != custom]
         leaks = check_build(self.site, site_dir, forbid=self.config.whitelabel_forbid,
-                            settings=settings, display_dir=shown, root=root,
-                            docs_dir=Path(config.docs_dir))
+                            settings={k: config.get(k) for k in SETTINGS}, display_dir=shown,
+                            root=root, docs_dir=Path(config.docs_dir),
+                            vendored=vendored_files(site_dir, theme_dirs),
+                            parallel=self.config.parallel)
         if leaks:
             raise PluginError(f"guidebook: {format_leaks(leaks)}")
         log.info(f"white-label leak check passed ({shown})")
@@ -554,8 +587,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     twins and llms-full.txt the twin writer has not written yet (see `ExportFiles.start`); when
     the only other plugins here are search plugins, this waits until priority -100, so the
     writer goes on while the search index is written. Priority -100, once every other plugin
-    has written its files: in white-label builds, reads every file of the site dir and fails
-    the build on a forbidden term (the normal brand) or on text of a `whitelabel: hide` part."""
+    has written its files: in white-label builds, reads every file of the site dir (but the
+    theme's own, unchanged ones: their settings were checked in `on_config`) and fails the
+    build on a forbidden term (the normal brand) or on text of a `whitelabel: hide` part."""
 
     def _close_workers(self) -> None:
         for worker in (self._prerender, self._pages_out):
@@ -589,6 +623,12 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 server.set_app(negotiating_app(server.get_app(), lambda: server.root,
                                                getattr(server, "mount_path", "/")))
         return server
+
+
+def _root(config: MkDocsConfig) -> Path:
+    """The project folder (of mkdocs.yml): file names in messages are relative to it."""
+    return (Path(config.config_file_path).resolve().parent if config.config_file_path
+            else Path.cwd())
 
 
 def _search_plugins(config: MkDocsConfig) -> tuple[Any, ...]:

@@ -23,7 +23,7 @@ from .model import Action, AuthMethod, ConnectorInfo, Guide, HasActions, Source
 from .prerender import Prerender
 from .text import expand_guide
 from .validate import check_connector, check_guide, hub_repeats
-from .whitelabel import select_variant
+from .whitelabel import Withheld, select_variant, withheld
 from .words import Words
 
 DEFAULT_BRAND: dict[str, str] = {"name": "Integrations", "hub": "Integration Hub"}
@@ -93,6 +93,7 @@ class GuidePage:
     description: str
     file: str  # the source file, as shown in messages
     kind_label: str = ""  # "Link account", in the site's language
+    withheld: Withheld | None = None  # in white-label builds: what its hidden parts hold
 
     @property
     def url(self) -> str:
@@ -202,6 +203,8 @@ class GuideSite:
     problems: list[Problem]
     files: list[str]
     warnings: list[Problem] = field(default_factory=list)  # worth a look, never fatal
+    # White-label builds: guides with no section left, published nowhere (see whitelabel.py).
+    unpublished: list[GuidePage] = field(default_factory=list)
 
     @property
     def categories(self) -> list[tuple[str, list[ConnectorEntry]]]:
@@ -235,6 +238,7 @@ def nfc(text: str) -> str:
 def make_page(guide: Guide, options: Options, file: str) -> GuidePage:
     """Fill in brand placeholders and default title/description (raises GuideError)."""
     brand = options.active_brand
+    hidden = withheld(guide, brand, options.whitelabel_replace) if options.whitelabel else None
     guide = select_variant(guide, whitelabel=options.whitelabel)
     if options.whitelabel and options.whitelabel_replace:
         from .whitelabel import replace_text
@@ -248,7 +252,8 @@ def make_page(guide: Guide, options: Options, file: str) -> GuidePage:
         words.text(f"{prefix}.title", **context)
     description = markdown.plain(guide.description) if guide.description else \
         words.text(f"{prefix}.description", **context)
-    return GuidePage(guide, title, description, file, words.text(f"kind.{guide.kind}"))
+    return GuidePage(guide, title, description, file, words.text(f"kind.{guide.kind}"),
+                     hidden)
 
 
 @dataclass
@@ -387,6 +392,9 @@ class SiteLoader:
                     for shown in sorted(unread.values())]
         pages, clash_problems = _drop_clashes(pages)
         problems.extend(clash_problems)
+        unpublished = [p for p in pages if self.options.whitelabel and not p.guide.sections]
+        if unpublished:  # nothing left to show: no page, and no link to one
+            pages = [p for p in pages if p.guide.sections]
         names = self.options.category_names
         words = self.options.words
         other = words.text("category.other")
@@ -401,7 +409,7 @@ class SiteLoader:
             entry.lead = words.text("connector.lead", provider=entry.name)
         problems.sort(key=Problem.sort_key)
         return GuideSite(self.options, [p for c in connectors for p in c.guides], connectors,
-                         problems, self._files, warnings)
+                         problems, self._files, warnings, unpublished)
 
     def close(self) -> None:
         """Stop the worker of a loader whose site is not wanted any more."""

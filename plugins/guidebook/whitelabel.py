@@ -6,28 +6,39 @@ page, the Markdown export and the llms files can never disagree.
 
 After a white-label build, `find_leaks()` reads every file written to the site dir and reports
 each forbidden term (the hub vendor's name) and each piece of text that came from a hidden part,
-pointing back at the guide file and line it came from when it can.
+pointing back at the guide file and line it came from when it can. Text is compared after
+`fold()` (NFKC, invisible characters removed, case and TR39 confusables folded), terms match
+whole words, file and folder names are checked too, and the work is linear in the size of the
+site: one Aho-Corasick automaton per kind of needle, run once over each distinct file.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import gzip
+import hashlib
 import html
 import json
+import multiprocessing
+import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import unicodedata
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+import ahocorasick_rs
+
 from .errors import GuideError
 from .model import Guide, ListItem, Section, Source, Step
+from .words import Words
 
 M = TypeVar("M")
 
 if TYPE_CHECKING:  # site.py imports this module
-    from .site import GuideSite
+    from .site import GuidePage, GuideSite
 
 # The attribute that marks normal-build-only blocks in HTML; it must never reach a white-label
 # output (a block hidden with CSS is still a leak).
@@ -35,15 +46,24 @@ HIDE_MARKER = "data-whitelabel-hide"
 # Sentences of the hub-linking and connector-profile blocks that normal builds add to every
 # guide (templates/partials/hub-link.html.jinja, connector-profile.html.jinja).
 HUB_BLOCK_SOURCE = Source("templates/partials/hub-link.html.jinja", 1, 1)
-HUB_BLOCK_SENTENCES: tuple[str, ...] = (
-    "Linking the Account from the Hub",
-    "Fill out the following fields using details from your provider",
-    "Complete the provider's authorization flow",
-    "If the account linking is successful, the newly linked",
-    "Creating the Connector Profile",
-    "Fill out the following fields with the values you collected above",
-    "Your end users can now link their",
+# The messages of those blocks (their words are the site's: see `words`).
+HUB_BLOCK_MESSAGES: tuple[str, ...] = (
+    "hub.heading", "hub.open.title", "hub.open.text", "hub.fields.text", "hub.connect.authorize",
+    "hub.connect.confirm", "hub.done", "profile.heading", "profile.open.text",
+    "profile.fields.text", "profile.save.text",
 )
+
+
+def hub_sentences(words: Words) -> tuple[str, ...]:
+    """The distinctive parts of the hub and connector-profile blocks as a build with `words`
+    writes them: each message without the names a guide puts into it."""
+    found: list[str] = []
+    for message in HUB_BLOCK_MESSAGES:
+        text = words.text(message, provider="\ue000", auth="\ue000", linking_url="",
+                          accounts_url="")
+        found += [part.strip(" .:,") for part in text.split("\ue000")
+                  if len(part.strip(" .:,")) >= MIN_HIDDEN_CHARS]
+    return tuple(dict.fromkeys(found))
 MIN_HIDDEN_CHARS = 20  # shorter hidden texts ("Connect", "Save it") are not distinctive
 TERM_HINT = "use {{ brand.name }} or mark it whitelabel: hide"
 TERM_HINT_FOR = "use {placeholder} or mark it whitelabel: hide"
@@ -55,6 +75,10 @@ UNKNOWN_HINT = ("it is not from a guide: check mkdocs.yml (site_name, site_descr
                 "site_url, repo_url, copyright), docs/ and templates")
 UNTRACED_HINT = ("replace or remove it at its source (the white-label build traces hits to "
                  "guide lines)")
+NAME_HINT = ("rename it, or leave it out of the white-label build (exclude_docs in the "
+             "white-label config)")
+IMAGE_HINT = "rename the image, or use it only in parts marked whitelabel: hide"
+URL_HINT = "the page's URL comes from the connector key or auth slug; change them"
 
 
 # -- selecting the variant ----------------------------------------------------------------------
@@ -114,6 +138,162 @@ def replace_text(guide: M, replacements: Mapping[str, str]) -> M:
     return map_text(guide, fn)
 
 
+# -- normalised text ----------------------------------------------------------------------------
+
+# Bytes 0x80-0xFF (non-ASCII in UTF-8) as 1, ASCII as 0: runs of non-ASCII characters are found
+# with bytes.find, many times faster than a regular expression.
+_NON_ASCII_MASK = bytes(b >= 0x80 for b in range(256))
+
+
+@lru_cache(maxsize=1)
+def _skeleton() -> dict[int, str | None]:
+    """The TR39 confusables table, and every invisible character (Cf, and the combining
+    grapheme joiner, variation selectors and Hangul fillers, which show nothing either) mapped
+    to None (removed)."""
+    from .confusables import table
+
+    out: dict[int, str | None] = dict(table())
+    invisible = [0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, *range(0x180B, 0x1810),
+                 *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)]
+    invisible += [c for c in (*range(0x80, 0x20000), *range(0xE0000, 0xE0100))  # where Cf are
+                  if unicodedata.category(chr(c)) == "Cf"]
+    out.update(dict.fromkeys(invisible))
+    return out
+
+
+def _fold_run(run: bytes) -> bytes:
+    """A run of UTF-8 non-ASCII characters (and the letter before it), folded (raises
+    UnicodeDecodeError if it is not UTF-8); short runs (a dash, a quote) are folded once."""
+    return _fold_short_run(run) if len(run) <= 32 else _fold_text(run)
+
+
+@lru_cache(maxsize=8192)
+def _fold_short_run(run: bytes) -> bytes:
+    return _fold_text(run)
+
+
+def _fold_text(run: bytes) -> bytes:
+    text = unicodedata.normalize("NFKC", run.decode("utf-8")).translate(_skeleton())
+    text = unicodedata.normalize("NFD", text.casefold()).translate(_skeleton())
+    return unicodedata.normalize("NFC", text).encode("utf-8", "replace")
+
+
+def _fold_bytes(data: bytes) -> bytes:
+    """`fold` of UTF-8 text, as UTF-8 (ASCII is lowered and whitespace collapsed as bytes,
+    which is many times faster than on a str that holds one non-ASCII character)."""
+    data = data.lower()
+    if not data.isascii():
+        mask = data.translate(_NON_ASCII_MASK)
+        out: list[bytes] = []
+        pos = 0
+        while (start := mask.find(1, pos)) >= 0:
+            end = mask.find(0, start)
+            end = len(data) if end < 0 else end  # (in UTF-8, a run of whole characters)
+            start -= start > pos  # with the letter an accent may sit on
+            out.append(data[pos:start])
+            out.append(_fold_run(data[start:end]))
+            pos = end
+        out.append(data[pos:])
+        data = b"".join(out)
+    return b" ".join(data.split())
+
+
+def fold(text: str) -> str:
+    """`text` as the leak check compares it: NFKC (full-width letters, ligatures), invisible
+    characters removed (soft hyphen, zero-width ones, BOM, every Cf), case-folded, accents
+    composed, and each non-ASCII confusable letter folded to its TR39 skeleton (Cyrillic "о"
+    is "o"); whitespace runs become one space. Linear in the length of `text`."""
+    return _fold_bytes(text.encode("utf-8", "replace")).decode("utf-8")
+
+
+def _is_word(char: str) -> bool:
+    # Scripts written without spaces (CJK, kana, Hangul: from U+2E80) have no word boundaries.
+    return char.isalnum() and char < "\u2e80"
+
+
+_ASCII_WORD = bytes(chr(b).isalnum() for b in range(128))
+
+
+def _word_before(data: bytes, at: int) -> bool:
+    """Whether the character that ends at byte `at` of UTF-8 `data` is a word character."""
+    if at <= 0:
+        return False
+    if data[at - 1] < 0x80:
+        return bool(_ASCII_WORD[data[at - 1]])
+    lead = at - 1
+    while lead > 0 and 0x80 <= data[lead] < 0xC0:  # back over continuation bytes
+        lead -= 1
+    return _is_word(data[lead:at].decode("utf-8", "replace")[-1:])
+
+
+def _word_after(data: bytes, at: int) -> bool:
+    """Whether the character that starts at byte `at` of UTF-8 `data` is a word character."""
+    if at >= len(data):
+        return False
+    if data[at] < 0x80:
+        return bool(_ASCII_WORD[data[at]])
+    return _is_word(data[at:at + 4].decode("utf-8", "replace")[:1])
+
+
+class _Needles:
+    """Byte strings, all found in one pass by an Aho-Corasick automaton (ahocorasick_rs: the
+    Rust aho-corasick crate, which searches bytes with SIMD prefilters)."""
+
+    def __init__(self, needles: Iterable[str]) -> None:
+        self.needles = sorted({n for n in needles if n})
+        # A contiguous NFA is built in time linear in the needles (the DFA the library would
+        # pick for a few needles takes seconds for one 20,000-character needle of `[`).
+        self._automaton = (ahocorasick_rs.BytesAhoCorasick(
+            [n.encode() for n in self.needles],
+            implementation=ahocorasick_rs.Implementation.ContiguousNFA) if self.needles else None)
+
+    def __bool__(self) -> bool:
+        return self._automaton is not None
+
+    def spans(self, data: bytes) -> list[tuple[str, int, int]]:
+        """(needle, start, end) of every occurrence, overlapping ones too."""
+        if self._automaton is None:
+            return []
+        return [(self.needles[i], start, end) for i, start, end
+                in self._automaton.find_matches_as_indexes(data, overlapping=True)]
+
+    def find(self, data: bytes) -> set[str]:
+        """The needles that occur in `data`."""
+        return {needle for needle, _, _ in self.spans(data)}
+
+
+class _Terms:
+    """Forbidden terms, found as whole words in folded text (see `fold`)."""
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        self.by_key: dict[str, str] = {}
+        for term in sorted(terms, key=lambda t: (-len(t), t)):
+            key = fold(term).strip()
+            if key and key not in self.by_key:
+                self.by_key[key] = term
+        self._needles = _Needles(self.by_key)
+
+    def find(self, folded: bytes | str) -> list[str]:
+        """The terms in `folded` (`fold()`ed text, or its UTF-8), each once; a term found only
+        inside a longer term (`Hub` in `Acme Hub`) is left out."""
+        data = folded.encode() if isinstance(folded, str) else folded
+        spans: list[tuple[int, int, str]] = []
+        for key, start, end in self._needles.spans(data):
+            if _is_word(key[0]) and _word_before(data, start):
+                continue
+            if _is_word(key[-1]) and _word_after(data, end):
+                continue
+            spans.append((start, -end, key))
+        spans.sort()
+        found: set[str] = set()
+        reach = -1  # the furthest end of the spans before this one
+        for _start, neg_end, key in spans:
+            if -neg_end > reach:  # (a span ending before `reach` lies inside a longer one)
+                found.add(key)
+            reach = max(reach, -neg_end)
+        return sorted((self.by_key[k] for k in found), key=str.casefold)
+
+
 # -- what the leak check looks for --------------------------------------------------------------
 
 
@@ -137,20 +317,34 @@ class HiddenText:
     source: Source
 
 
+@dataclass(frozen=True)
+class Withheld:
+    """What the hidden parts of one guide would have published in a white-label build: their
+    distinctive sentences (worded with the partner brand) and the images they show."""
+
+    texts: tuple[HiddenText, ...] = ()
+    images: tuple[tuple[str, Source], ...] = ()
+
+
 @dataclass(frozen=True, order=True)
 class Leak:
-    """One forbidden term or hidden text found in one output file."""
+    """One forbidden term or hidden text found in one output file, file name or setting."""
 
-    output: str  # the output file as shown in messages (site dir + path)
+    output: str  # the output file as shown in messages (site dir + path), or the setting
     term: str  # the forbidden term, or the hidden text found
     source: Source | None = None  # where it was written, when known
     hidden: bool = False
     hint: str = TERM_HINT
+    kind: str = "file"  # "file": in its text; "name": in its name; "setting": a config value
 
     def __str__(self) -> str:
         where = f"{self.source.file}:{self.source.line}: " if self.source else ""
         what = f'hidden text "{_shorten(self.term)}"' if self.hidden else f'"{self.term}"'
-        return f"{where}{what} reaches {self.output}: {self.hint}"
+        if self.kind == "setting":
+            return (f"{where}{what} is in the {self.output} setting, which the theme writes into "
+                    f"the site: {self.hint}")
+        into = " (in its name)" if self.kind == "name" else ""
+        return f"{where}{what} reaches {self.output}{into}: {self.hint}"
 
 
 def _shorten(text: str, width: int = 60) -> str:
@@ -159,13 +353,14 @@ def _shorten(text: str, width: int = 60) -> str:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\n+")
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
 
 
 def _sentences(text: str) -> list[str]:
     from .markdown import plain
 
     out = []
-    for paragraph in re.split(r"\n\s*\n", text):
+    for paragraph in _PARAGRAPH.split(text):
         flat = plain(" ".join(paragraph.split()))
         out.extend(s.strip() for s in _SENTENCE_END.split(flat) if s.strip())
     return out
@@ -183,57 +378,134 @@ def _part_texts(part: Section | Step | ListItem) -> Iterator[tuple[str, Source]]
     if isinstance(part, Section):
         for step in part.steps:
             yield from _part_texts(step)
+    else:
+        for image in part.images:
+            if image.alt:
+                yield image.alt, image.source
 
 
-def hidden_parts(guide: Guide) -> Iterator[tuple[str, Source]]:
-    """(text, source) of every `whitelabel: hide` section, step and list item of a guide."""
+def _hidden(guide: Guide) -> Iterator[Section | Step | ListItem]:
+    """Every `whitelabel: hide` part of a guide that is not inside another one."""
 
-    def walk(parts: Iterable[Section | Step | ListItem]) -> Iterator[tuple[str, Source]]:
+    def walk(parts: Iterable[Section | Step | ListItem]) -> Iterator[Section | Step | ListItem]:
         for part in parts:
             if part.whitelabel == "hide":
-                yield from _part_texts(part)
+                yield part
             elif not isinstance(part, ListItem):  # a hidden part hides all it holds
                 yield from walk((*part.list, *(part.steps if isinstance(part, Section) else ())))
 
     yield from walk(guide.sections)
 
 
-def hidden_texts(guides: Iterable[Guide], brand: Mapping[str, str],
-                 replacements: Mapping[str, str] | None = None, *,
-                 visible: Iterable[str] = ()) -> list[HiddenText]:
-    """The distinctive sentences of hidden parts (as a white-label build would word them) and
-    of the normal build's hub block; sentences that the white-label build shows on purpose
-    (`visible`) or that are too short to tell apart are left out."""
+def hidden_parts(guide: Guide) -> Iterator[tuple[str, Source]]:
+    """(text, source) of every `whitelabel: hide` section, step and list item of a guide."""
+    for part in _hidden(guide):
+        yield from _part_texts(part)
+
+
+def _images(parts: Iterable[Section | Step | ListItem]) -> Iterator[tuple[str, Source]]:
+    for part in parts:
+        steps = part.steps if isinstance(part, Section) else (part,) if isinstance(part, Step) \
+            else ()
+        for step in steps:
+            for image in step.images:
+                yield image.src, image.source
+
+
+def _replace(text: str, pairs: list[tuple[str, str]]) -> str:
+    for old, new in pairs:
+        if old and old in text:
+            text = text.replace(old, new)
+    return text
+
+
+def withheld(guide: Guide, brand: Mapping[str, str],
+             replacements: Mapping[str, str] | None = None) -> Withheld:
+    """What the `whitelabel: hide` parts of `guide` (as written) hold: each distinctive
+    sentence as the white-label build would word it (replacements, then `brand`), and the
+    local images they show."""
     from .text import expand
 
-    shown = "\n".join(_key(v) for v in visible)
-    found: dict[str, HiddenText] = {}
     pairs = sorted((replacements or {}).items(), key=lambda kv: (-len(kv[0]), kv[0]))
-
-    def add(sentence: str, source: Source) -> None:
-        key = _key(sentence)
-        if len(key) < MIN_HIDDEN_CHARS or key in shown or key in found:
-            return
-        found[key] = HiddenText(sentence, source)
-
-    for guide in guides:
-        for text, source in hidden_parts(guide):
-            for old, new in pairs:
-                if old and old in text:
-                    text = text.replace(old, new)
+    texts: dict[str, HiddenText] = {}
+    parts = list(_hidden(guide))
+    for part in parts:
+        for text, source in _part_texts(part):
             try:
-                text = expand(text, brand, source)
+                text = expand(_replace(text, pairs), brand, source)
             except GuideError:
                 continue  # a bad placeholder is reported by validation, not here
             for sentence in _sentences(text):
-                add(sentence, source)
-    for sentence in HUB_BLOCK_SENTENCES:
-        add(sentence, HUB_BLOCK_SOURCE)
-    return sorted(found.values(), key=lambda h: (h.source, h.text))
+                key = _key(sentence)
+                if len(key) >= MIN_HIDDEN_CHARS and key not in texts:
+                    texts[key] = HiddenText(sentence, source)
+    images = tuple((src, source) for src, source in _images(parts) if "://" not in src)
+    return Withheld(tuple(texts.values()), images)
+
+
+def _visible_key(text: str) -> str:
+    """The key of a visible text, made as hidden sentences are made (so an autolink or a link
+    reads as the text it shows)."""
+    return "\x00".join(_key(s) for s in _sentences(text))
+
+
+def _shown(hidden: Iterable[HiddenText], visible: Iterable[str]) -> set[str]:
+    """The keys of `hidden` texts that a visible text also holds (one pass over them)."""
+    needles = _Needles(_key(h.text) for h in hidden)
+    found: set[str] = set()
+    if needles:
+        for text in visible:
+            found |= needles.find(_visible_key(text).encode())
+    return found
+
+
+def hidden_texts(guides: Iterable[Guide], brand: Mapping[str, str],
+                 replacements: Mapping[str, str] | None = None, *,
+                 visible: Iterable[str] = (), words: Words | None = None) -> list[HiddenText]:
+    """The distinctive sentences of hidden parts (as a white-label build would word them) and
+    of the normal build's hub block; sentences that the white-label build shows on purpose
+    (`visible`) or that are too short to tell apart are left out."""
+    found: dict[str, HiddenText] = {}
+    for guide in guides:
+        for h in withheld(guide, brand, replacements).texts:
+            found.setdefault(_key(h.text), h)
+    for sentence in hub_sentences(words or Words(brand=brand)):
+        found.setdefault(_key(sentence), HiddenText(sentence, HUB_BLOCK_SOURCE))
+    shown = _shown(found.values(), visible)
+    return sorted((h for k, h in found.items() if k not in shown),
+                  key=lambda h: (h.source, h.text))
+
+
+def hidden_assets(site: GuideSite) -> list[str]:
+    """The images (paths in the docs folder) that only hidden parts of the site's guides show,
+    which a white-label build must not copy into the site."""
+    hidden = {src for page in _all_pages(site) if page.withheld is not None
+              for src, _ in page.withheld.images}
+    if not hidden:
+        return []
+    shown = {image.src for page in site.pages for section in page.guide.sections
+             for step in section.steps for image in step.images}
+    return sorted(hidden - shown)
+
+
+def _all_pages(site: GuideSite) -> list[GuidePage]:
+    return [*site.pages, *site.unpublished]
+
+
+def unpublished_warnings(site: GuideSite) -> list[str]:
+    """One warning per guide a white-label build leaves out because it has nothing left."""
+    out = []
+    for page in site.unpublished:
+        where = page.guide.source_of("sections")
+        out.append(f"{where.file}:{where.line}: warning: every section of this guide is marked "
+                   "whitelabel: hide (or holds only hidden parts), so the white-label build "
+                   "does not publish it and nothing links to it")
+    return out
 
 
 def page_origins(site: GuideSite) -> list[Origin]:
-    """Every text the site's guide pages publish, with the page URL and source position."""
+    """Every text the site's guide pages publish, with the page URL and source position; the
+    local images they show and the page URLs (which may carry a name in a file path) too."""
     from .text import map_text
 
     origins: list[Origin] = []
@@ -255,6 +527,9 @@ def page_origins(site: GuideSite) -> list[Origin]:
                               TERM_HINT if guide.description else
                               "the description comes from the description pattern; use "
                               "{{ brand.hub }} in it"))
+        for src, source in _images(guide.sections):
+            origins.append(Origin(src, source, None, IMAGE_HINT, span=0))
+        origins.append(Origin(url, guide.source_of("connector"), None, URL_HINT, span=0))
     return origins
 
 
@@ -271,16 +546,19 @@ def docs_origins(docs_dir: Path, root: Path | None = None) -> list[Origin]:
         stem = rel[: -len(".md")]
         url = "" if stem in ("index", "README") else (
             stem[: -len("index")] if stem.endswith("/index") else stem + "/")
-        shown = path.as_posix()
-        if root is not None:
-            try:
-                shown = path.resolve().relative_to(root.resolve()).as_posix()
-            except ValueError:
-                pass
-        origins.append(Origin(text, Source(shown, 1, 1), url,
+        origins.append(Origin(text, Source(_shown_path(path, root), 1, 1), url,
                               "a hand-written page names it; reword it or leave the page out of "
                               "the white-label build (exclude_docs)", span=100_000))
     return origins
+
+
+def _shown_path(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
 
 
 def config_origins(values: Mapping[str, object], file: str = "mkdocs.yml") -> list[Origin]:
@@ -291,20 +569,93 @@ def config_origins(values: Mapping[str, object], file: str = "mkdocs.yml") -> li
             for k, v in sorted(values.items()) if v]
 
 
+# -- the settings, before the build ---------------------------------------------------------------
+
+
+def _setting_values(value: object, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            yield from _setting_values(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _setting_values(v, path)
+
+
+def _config_files(config_file: Path) -> list[Path]:
+    """The config file and the one it inherits from (INHERIT), if any."""
+    files = [config_file]
+    try:
+        text = config_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return files
+    found = re.search(r"(?m)^INHERIT:[ \t]*['\"]?([^'\"\n#]+?)['\"]?[ \t]*(?:#.*)?$", text)
+    if found:
+        files.append(config_file.parent / found.group(1).strip())
+    return files
+
+
+def _setting_source(config_file: Path | None, key: str, term: str,
+                    root: Path | None) -> Source | None:
+    """The line of `config_file` (or the file it inherits from) that sets `key` to a value
+    holding `term`."""
+    if config_file is None:
+        return None
+    name = key.rsplit(".", 1)[-1]
+    pattern = re.compile(rf"(?:^|[\s{{,])['\"]?{re.escape(name)}['\"]?\s*:")
+    needle = fold(term)
+    for path in _config_files(config_file):
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for n, line in enumerate(lines):
+            if pattern.search(line):
+                for m in range(n, min(len(lines), n + 50)):
+                    if needle in fold(lines[m]):
+                        return Source(_shown_path(path, root), m + 1, 1)
+                return Source(_shown_path(path, root), n + 1, 1)
+    return Source(_shown_path(config_file, root), 1, 1)
+
+
+def check_settings(settings: Mapping[str, object], forbid: Iterable[str], *,
+                   config_file: Path | None = None, root: Path | None = None) -> list[Leak]:
+    """Every forbidden term in the site settings the theme writes into the site (site_name,
+    copyright, extra, theme palette, ...), before anything is built: the theme's own files
+    (its JavaScript, stylesheets, fonts) are then left out of the leak check, as nothing a
+    user writes reaches them. `settings` maps a setting's name to its value (nested mappings
+    and lists are walked); lines are looked up in `config_file` and the file it inherits."""
+    terms = _Terms(forbid)
+    leaks: list[Leak] = []
+    for key, value in _setting_values(settings, ""):
+        for term in terms.find(fold(value)):
+            top = key.split(".", 1)[0]
+            leaks.append(Leak(key, term, _setting_source(config_file, key, term, root),
+                              hint=f"override {top} in the white-label config",
+                              kind="setting"))
+    return sorted(set(leaks))
+
+
 # -- reading the output -------------------------------------------------------------------------
 
-_TAG = re.compile(r"<[^>]*>")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_NOISE = re.compile(r"[\s*_`]+")
+_TAG = re.compile(rb"<[^<>]*>")  # (no `<` inside: a long run of `<` is read in linear time)
+_MD_LINK = re.compile(rb"\[([^\[\]]*)\]\([^()]*\)")
 
 
 def _key(text: str) -> str:
-    """Text reduced for matching across HTML, JSON and Markdown: no tags, no emphasis marks,
-    no link targets, no whitespace, case-folded."""
-    text = _MD_LINK.sub(r"\1", text)
-    text = html.unescape(_TAG.sub("", text))
-    text = text.replace("\u2019", "'").replace("\u00a0", " ")
-    return _NOISE.sub("", text).casefold()
+    """Text reduced for matching across HTML, JSON and Markdown: folded (see `fold`), without
+    tags, emphasis marks, link targets and whitespace."""
+    return _key_bytes(_fold_bytes(_unescape(text.encode("utf-8", "replace")))).decode("utf-8")
+
+
+def _key_bytes(folded: bytes, links: bool = True) -> bytes:
+    folded = _TAG.sub(b"", folded)
+    if links and b"](" in folded:
+        folded = _MD_LINK.sub(rb"\1", folded)
+    for noise in (b" ", b"*", b"_", b"`"):
+        folded = folded.replace(noise, b"")
+    return folded
 
 
 def _strings(value: object) -> Iterator[str]:
@@ -319,31 +670,68 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(v)
 
 
-def read_output(path: Path) -> str | None:
-    """The text of an output file (gzip unpacked, JSON strings decoded), or None if binary."""
-    data = path.read_bytes()
-    if path.suffix == ".gz":
+def _readable(name: str, data: bytes) -> bytes | None:
+    """The text of an output file as UTF-8 (gzip unpacked, a JSON file's strings), or None
+    if it is binary (a NUL byte; invalid UTF-8 shows when the text is folded)."""
+    if name.endswith(".gz"):
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError):
             return None
+        name = name[: -len(".gz")]
+    if b"\x00" in data:
+        return None
+    if name.endswith(".json"):
+        try:
+            return "\n".join(_strings(json.loads(data))).encode("utf-8", "replace")
+        except (ValueError, UnicodeDecodeError):
+            return data
+    return data
+
+
+def _decode(name: str, data: bytes) -> str | None:
+    readable = _readable(name, data)
     try:
-        text = data.decode("utf-8")
+        return readable.decode("utf-8") if readable is not None else None
     except UnicodeDecodeError:
         return None
-    if "\x00" in text:
-        return None
-    if path.suffix == ".json":
-        try:
-            return text + "\n" + "\n".join(_strings(json.loads(text)))
-        except ValueError:
-            return text
-    return text
+
+
+def read_output(path: Path) -> str | None:
+    """The text of an output file (gzip unpacked, a JSON file's strings), or None if binary."""
+    return _decode(path.name, path.read_bytes())
 
 
 def output_files(site_dir: Path) -> list[Path]:
     """Every file below the site dir, sorted."""
-    return sorted(p for p in site_dir.rglob("*") if p.is_file())
+    return sorted(Path(folder) / name for folder, _, names in os.walk(site_dir)
+                  for name in names)
+
+
+def vendored_files(site_dir: Path | str, theme_dirs: Iterable[Path | str]) -> set[str]:
+    """The files of the site dir (relative paths) that are byte-for-byte copies of a theme's
+    static files (Material's JavaScript bundles, source maps, stylesheets, fonts): nothing a
+    user writes is in them, so the leak check reads neither their text nor their names. A
+    theme's custom_dir holds the user's own files: do not pass it."""
+    site_dir = Path(site_dir)
+    found: set[str] = set()
+    for theme_dir in theme_dirs:
+        base = Path(theme_dir)
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = [d for d in dirnames if not d.startswith((".", "__"))]
+            for name in filenames:
+                source = Path(dirpath) / name
+                rel = source.relative_to(base).as_posix()
+                target = site_dir / rel
+                if rel in found or not target.is_file():
+                    continue
+                try:
+                    if (source.stat().st_size == target.stat().st_size
+                            and source.read_bytes() == target.read_bytes()):
+                        found.add(rel)
+                except OSError:
+                    continue
+    return found
 
 
 # -- the check ----------------------------------------------------------------------------------
@@ -368,14 +756,16 @@ class _Lines:
         return None
 
     def refine(self, source: Source, term: str, span: int = 80) -> Source:
+        if span <= 0:
+            return source
         if source.file not in self._cache:
             self._cache[source.file] = self._read(source.file)
         lines = self._cache[source.file]
         if not lines or source.line < 1:
             return source
-        needle = term.casefold()
+        needle = fold(term)
         for n in range(source.line - 1, min(len(lines), source.line + span)):
-            if needle in lines[n].casefold():
+            if needle in fold(lines[n]):
                 return Source(source.file, n + 1, 1)
         return source
 
@@ -389,77 +779,206 @@ def _page_of(rel: str) -> str | None:
     return None
 
 
+_NAME_SEPARATORS = re.compile(r"[-_.\s]+")
+
+
+def _name_key(name: str) -> str:
+    """A file or folder name folded, with `-`, `_` and `.` read as spaces."""
+    return _NAME_SEPARATORS.sub(" ", fold(name))
+
+
+OriginsArg = Iterable[Origin] | Callable[[], Iterable[Origin]]
+
+
+class _Tracer:
+    """Finds the origin of a hit; reads the origins (which may be costly to list) only when
+    the first hit needs them."""
+
+    def __init__(self, origins: OriginsArg, placeholders: Mapping[str, str] | None,
+                 root: Path | None) -> None:
+        self._given = origins
+        self._origins: list[Origin] | None = None
+        self._by_term: dict[str, list[Origin]] = {}
+        self._visible: str | None = None
+        self._fixes = {fold(k): v for k, v in (placeholders or {}).items()}
+        self._lines = _Lines(root)
+
+    @property
+    def origins(self) -> list[Origin]:
+        if self._origins is None:
+            given = self._given() if callable(self._given) else self._given
+            self._origins = list(given)
+        return self._origins
+
+    def shown(self, key: str) -> bool:
+        """Whether a visible text (an origin on a page or a setting) holds the hidden `key`."""
+        if self._visible is None:
+            self._visible = "\x01".join(_visible_key(o.text) for o in self.origins
+                                        if o.hint not in (IMAGE_HINT, URL_HINT))
+        return key in self._visible
+
+    def leak(self, shown: str, rel: str, term: str, kind: str) -> Leak:
+        needle = fold(term)
+        matches = self._by_term.get(needle)
+        if matches is None:
+            matches = self._by_term[needle] = [o for o in self.origins
+                                               if needle in fold(o.text)]
+        if not matches:
+            hint = NAME_HINT if kind == "name" else UNKNOWN_HINT if self.origins \
+                else UNTRACED_HINT
+            return Leak(shown, term, hint=hint, kind=kind)
+        page = _page_of(rel)
+        same_page = [o for o in matches if o.url is not None and o.url == page]
+        others = [o for o in matches if o.url is None]
+        origin = min(same_page or others or matches, key=lambda o: (o.source, o.text))
+        hint = origin.hint
+        if hint == TERM_HINT and needle in self._fixes:
+            hint = TERM_HINT_FOR.format(placeholder=self._fixes[needle])
+        line = self._lines.refine(origin.source, origin.anchor or term, origin.span)
+        return Leak(shown, term, line, hint=hint, kind=kind)
+
+
+_COMMON_ENTITIES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&#34;", b'"'),
+                    (b"&#39;", b"'"), (b"&#x27;", b"'"), (b"&nbsp;", "\u00a0".encode()))
+
+# A character reference html.unescape would decode, other than &amp; (a raw `&` in a URL,
+# such as `&display=swap`, is none).
+_OTHER_ENTITY = re.compile(rb"&(?:#[0-9]|#[xX][0-9a-fA-F]|(?!amp;)[a-zA-Z][a-zA-Z0-9]{1,31};)")
+
+
+def _unescape(data: bytes) -> bytes:
+    """`html.unescape` of UTF-8 text, with a fast way for text whose only entities are the
+    common ones (html.unescape calls back into Python for each entity)."""
+    if b"&" not in data:
+        return data
+    plain = data
+    for entity, char in _COMMON_ENTITIES:
+        plain = plain.replace(entity, char)
+    if not _OTHER_ENTITY.search(plain):
+        return plain.replace(b"&amp;", b"&")
+    return html.unescape(data.decode("utf-8", "replace")).encode("utf-8", "replace")
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What one file's text holds: forbidden terms, the hide marker, hidden-text keys."""
+
+    terms: tuple[str, ...] = ()
+    marker: bool = False
+    hidden: frozenset[str] = frozenset()
+
+
+class _Scanner:
+    """Reads output files for terms and hidden texts (in this process or a forked one)."""
+
+    def __init__(self, terms: _Terms, needles: _Needles) -> None:
+        self.terms, self.needles = terms, needles
+
+    def scan(self, path: Path) -> _Found:
+        data = _readable(path.name, path.read_bytes())
+        if data is None:
+            return _Found()
+        try:
+            folded = _fold_bytes(_unescape(data))
+        except UnicodeDecodeError:  # (each run of non-ASCII bytes is decoded when folded)
+            return _Found()  # not UTF-8: binary
+        hidden: frozenset[str] = frozenset()
+        if self.needles:  # (no Markdown links in HTML)
+            key = _key_bytes(folded, links=not path.name.endswith(".html"))
+            hidden = frozenset(self.needles.find(key))
+        return _Found(tuple(self.terms.find(folded)), HIDE_MARKER.encode() in folded, hidden)
+
+
+_SCANNER: _Scanner | None = None  # the scanner forked workers use
+
+
+def _scan(path: Path) -> _Found:
+    assert _SCANNER is not None
+    return _SCANNER.scan(path)
+
+
+PARALLEL_SCAN_MIN = 200  # below this many files, forking costs more than it saves
+
+
+def _scan_all(scanner: _Scanner, paths: list[Path], parallel: bool) -> list[_Found]:
+    """`scanner.scan` of each path, on every core when `parallel` and there are many."""
+    global _SCANNER
+    workers = min(os.cpu_count() or 1, 8)
+    if not parallel or workers < 2 or len(paths) < PARALLEL_SCAN_MIN \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return [scanner.scan(p) for p in paths]
+    _SCANNER = scanner
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_scan, paths, chunksize=max(1, len(paths) // (workers * 8)))
+    finally:
+        _SCANNER = None
+
+
 def find_leaks(site_dir: Path | str, forbid_terms: Iterable[str],
                hidden_texts: Iterable[HiddenText] = (), *,
-               origins: Iterable[Origin] = (), display_dir: str | None = None,
+               origins: OriginsArg = (), display_dir: str | None = None,
                source_root: Path | None = None,
-               placeholders: Mapping[str, str] | None = None) -> list[Leak]:
-    """Every forbidden term (case-insensitive) and hidden text in every file of the site dir.
+               placeholders: Mapping[str, str] | None = None,
+               vendored: Collection[str] = (), parallel: bool = False) -> list[Leak]:
+    """Every forbidden term and hidden text in every file of the site dir, and every
+    forbidden term in a file or folder name.
 
-    One leak per output file and term; `origins` name the guide file and line a term came from
+    Text is compared folded (see `fold`); terms match as whole words, hidden texts anywhere
+    (after `_key`). One leak per output file and term; `origins` (or a function returning
+    them, called only once something is found) name the guide file and line a term came from
     (the origin on the same page first; relative source files are read below `source_root`
     to find the exact line; `placeholders` maps a term to the placeholder the fix should
-    use, e.g. the hub's name to `{{ brand.hub }}`). A term found only inside a longer forbidden
-    term is reported once, as the longer one. The `data-whitelabel-hide` marker is always
-    forbidden.
+    use, e.g. the hub's name to `{{ brand.hub }}`), and a hidden text that a visible origin
+    also holds is not a leak. A term found only inside a longer forbidden term is reported
+    once, as the longer one. The `data-whitelabel-hide` marker is always forbidden. Files in
+    `vendored` (see `vendored_files`) are not read. Linear in the size of the site: each
+    distinct file content is read once (by forked workers too, with `parallel`), by one
+    automaton for the terms and one for the hidden texts.
     """
     site_dir = Path(site_dir)
-    shown_dir = display_dir if display_dir is not None else str(site_dir)
-    terms = sorted({" ".join(t.split()) for t in forbid_terms if t and t.strip()},
-                   key=str.casefold)
-    hidden = list(hidden_texts)
-    hidden_keys = [(_key(h.text), h) for h in hidden]
-    all_origins = list(origins)
-    fixes = {k.casefold(): v for k, v in (placeholders or {}).items()}
-    lines = _Lines(source_root)
+    shown_dir = (display_dir if display_dir is not None else str(site_dir)).rstrip("/")
+    terms = _Terms([*forbid_terms])
+    hidden = {}
+    for h in hidden_texts:
+        hidden.setdefault(_key(h.text), h)
+    tracer = _Tracer(origins, placeholders, source_root)
     leaks: list[Leak] = []
-
-    def source_for(term: str, rel: str) -> Origin | None:
-        needle = term.casefold()
-        page = _page_of(rel)
-        matches = [o for o in all_origins if needle in " ".join(o.text.split()).casefold()]
-        if not matches:
-            return None
-        same_page = [o for o in matches if o.url is not None and o.url == page]
-        settings = [o for o in matches if o.url is None]
-        return min(same_page or settings or matches, key=lambda o: (o.source, o.text))
-
+    folders: set[str] = set()
+    files: list[tuple[str, bytes]] = []  # (path relative to the site dir, content digest)
+    first: dict[bytes, Path] = {}  # digest -> the first file with that content
     for path in output_files(site_dir):
-        text = read_output(path)
-        if text is None:
-            continue
         rel = path.relative_to(site_dir).as_posix()
-        shown = f"{shown_dir.rstrip('/')}/{rel}"
-        folded = text.casefold()
-        flat = " ".join(html.unescape(text).split()).casefold()
-        if HIDE_MARKER in folded:
+        if rel in vendored:
+            continue
+        parent = rel.rpartition("/")[0]
+        while parent and parent not in folders:
+            folders.add(parent)
+            parent = parent.rpartition("/")[0]
+        for term in terms.find(_name_key(path.name)):
+            leaks.append(tracer.leak(f"{shown_dir}/{rel}", rel, term, "name"))
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+        first.setdefault(digest, path)
+        files.append((rel, digest))
+    found = dict(zip(first, _scan_all(_Scanner(terms, _Needles(hidden)), list(first.values()),
+                                      parallel), strict=True))
+    for rel, digest in files:
+        shown = f"{shown_dir}/{rel}"
+        what = found[digest]
+        if what.marker:
             leaks.append(Leak(shown, HIDE_MARKER, None, hint="the attribute marks a block of "
                               "normal builds only; a template override still writes it"))
-        found = [t for t in terms if t.casefold() in folded or t.casefold() in flat]
-        for term in found:
-            t = term.casefold()
-            if any(t != o.casefold() and t in o.casefold()
-                   and max(folded.count(t), flat.count(t)) <= max(folded.count(o.casefold()),
-                                                                 flat.count(o.casefold()))
-                   for o in found):
-                continue  # only ever part of a longer term ("Hub" in "Acme Hub")
-            origin = source_for(term, rel)
-            if origin is None:
-                leaks.append(Leak(shown, term, hint=UNKNOWN_HINT if all_origins
-                                  else UNTRACED_HINT))
-                continue
-            hint = origin.hint
-            if hint == TERM_HINT and t in fixes:
-                hint = TERM_HINT_FOR.format(placeholder=fixes[t])
-            line = lines.refine(origin.source, origin.anchor or term, origin.span)
-            leaks.append(Leak(shown, term, line, hint=hint))
-        if hidden_keys:
-            key = _key(text)
-            for hkey, h in hidden_keys:
-                if hkey in key:
-                    leaks.append(Leak(shown, h.text, h.source, hidden=True,
-                                      hint=HUB_HINT if h.source == HUB_BLOCK_SOURCE
-                                      else HIDDEN_HINT))
+        for term in what.terms:
+            leaks.append(tracer.leak(shown, rel, term, "file"))
+        for key in sorted(what.hidden):
+            if tracer.shown(key):
+                continue  # also in a visible part: not from the hidden one
+            h = hidden[key]
+            leaks.append(Leak(shown, h.text, h.source, hidden=True,
+                              hint=HUB_HINT if h.source == HUB_BLOCK_SOURCE else HIDDEN_HINT))
+    for folder in sorted(folders):
+        for term in terms.find(_name_key(folder.rpartition("/")[2])):
+            leaks.append(tracer.leak(f"{shown_dir}/{folder}/", folder + "/", term, "name"))
     return sorted(set(leaks), key=lambda leak: (leak.output, leak.hidden, leak.term))
 
 
@@ -490,69 +1009,98 @@ def load_guides(guides_dir: Path, *, max_bytes: int | None = None,
 
 
 def check_build(site: GuideSite, site_dir: Path | str, *, forbid: Iterable[str] | None = None,
-                settings: Mapping[str, object] | None = None, guides_dir: Path | None = None,
+                settings: Mapping[str, object] | None = None,
                 display_dir: str | None = None, root: Path | None = None,
-                docs_dir: Path | None = None) -> list[Leak]:
+                docs_dir: Path | None = None, vendored: Collection[str] = (),
+                parallel: bool = False) -> list[Leak]:
     """The leaks of a white-label build of `site` written to `site_dir`.
 
     `forbid` defaults to the normal brand's name and hub; `settings` are site settings
-    (site_name, repo_url, ...) a leak may come from; hidden texts are read from the guides
-    below `guides_dir` (default: the site's); `root` is the project folder file names are
-    shown relative to; hits on hand-written pages of `docs_dir` name their line.
+    (site_name, repo_url, ...) a leak may come from; hidden texts are those the site's pages
+    withheld when they were made (`GuidePage.withheld`); `root` is the project folder file
+    names are shown relative to; hits on hand-written pages of `docs_dir` name their line;
+    `vendored` files (the theme's own, see `vendored_files`) are not read; with `parallel`,
+    files are read on every core.
     """
-    options = site.options
-    terms = list(forbid) if forbid else [options.brand.get("name", ""),
-                                         options.brand.get("hub", "")]
-    placeholders = {str(v): f"{{{{ brand.{k} }}}}" for k, v in sorted(options.brand.items())
+    terms = list(forbid) if forbid else forbidden_terms(site)
+    placeholders = {str(v): f"{{{{ brand.{k} }}}}" for k, v in sorted(site.options.brand.items())
                     if k in ("name", "hub")}
-    origins = page_origins(site) + config_origins(settings or {})
-    if docs_dir is not None:
-        origins += docs_origins(docs_dir, root)
-    guides = load_guides(guides_dir or options.guides_dir, max_bytes=options.max_guide_bytes,
-                         display_root=root)
-    hidden = hidden_texts(guides, options.active_brand, options.whitelabel_replace,
-                          visible=[o.text for o in origins])
+
+    def origins() -> list[Origin]:
+        found = page_origins(site) + config_origins(settings or {})
+        if docs_dir is not None:
+            found += docs_origins(docs_dir, root)
+        return found
+
+    hidden = [h for page in _all_pages(site) if page.withheld is not None
+              for h in page.withheld.texts]
+    hidden += [HiddenText(s, HUB_BLOCK_SOURCE) for s in hub_sentences(site.options.words)]
     return find_leaks(site_dir, terms, hidden, origins=origins, display_dir=display_dir,
-                      source_root=root, placeholders=placeholders)
+                      source_root=root, placeholders=placeholders, vendored=vendored,
+                      parallel=parallel)
+
+
+def forbidden_terms(site: GuideSite) -> list[str]:
+    """The default forbidden terms: the normal brand's name and hub."""
+    return [t for t in (site.options.brand.get("name", ""), site.options.brand.get("hub", ""))
+            if t]
 
 
 def format_leaks(leaks: list[Leak]) -> str:
     """A heading and one line per leak."""
-    files = sorted({leak.output for leak in leaks})
-    head = (f"white-label leak check: {len(leaks)} leak{'s' if len(leaks) != 1 else ''} in "
-            f"{len(files)} output file{'s' if len(files) != 1 else ''}:")
+    def count(n: int, what: str) -> str:
+        return f"{n} {what}{'s' if n != 1 else ''}"
+
+    files = {leak.output for leak in leaks if leak.kind != "setting"}
+    settings = {leak.output for leak in leaks if leak.kind == "setting"}
+    where = [count(len(files), "output file")] if files else []
+    where += [count(len(settings), "setting")] if settings else []
+    head = f"white-label leak check: {count(len(leaks), 'leak')} in {' and '.join(where)}:"
     return "\n".join([head, *(f"  {leak}" for leak in leaks)])
 
 
 def check_site(site_dir: Path | str, forbid: Iterable[str], *,
                guides_dir: Path | str | None = None, brand: Mapping[str, str] | None = None,
+               replacements: Mapping[str, str] | None = None,
+               theme_dirs: Iterable[Path] = (), words: Words | None = None,
                echo: Callable[[str], None] = print) -> int:
     """The `guidebook check-whitelabel` command: 1 (and a report) if the site dir leaks.
 
     Without `guides_dir` only the forbidden terms, the hide marker and the hub block are
-    looked for; with it (and the partner `brand` the site was built with) also the text of
-    hidden parts, and hits are traced back to guide lines.
+    looked for; with it (and the partner `brand` and `replacements` the site was built with)
+    also the text of hidden parts, and hits are traced back to guide lines. Files copied
+    unchanged from `theme_dirs` are not read.
     """
     site_dir = Path(site_dir)
     if not site_dir.is_dir():
         echo(f"{site_dir}: not a directory (build the site first)")
         return 2
-    origins: list[Origin] = []
-    guides: list[Guide] = []
-    if guides_dir is not None:
-        from .text import map_text
+    guides = load_guides(Path(guides_dir)) if guides_dir is not None else []
 
-        guides = load_guides(Path(guides_dir))
+    def origins() -> list[Origin]:
+        from .text import expand_guide, map_text
+
+        found: list[Origin] = []
         for guide in guides:
             variant = select_variant(guide, whitelabel=True)
+            if replacements:
+                variant = replace_text(variant, replacements)
+            try:
+                variant = expand_guide(variant, brand or {})
+            except GuideError:
+                pass
 
             def collect(text: str, source: Source, url: str = variant.url) -> str:
-                origins.append(Origin(text, source, url))
+                found.append(Origin(text, source, url))
                 return text
 
             map_text(variant, collect)
-    hidden = hidden_texts(guides, brand or {}, visible=[o.text for o in origins])
-    leaks = find_leaks(site_dir, forbid, hidden, origins=origins)
+        return found
+
+    hidden = [h for guide in guides for h in withheld(guide, brand or {}, replacements).texts]
+    hidden += [HiddenText(s, HUB_BLOCK_SOURCE) for s in hub_sentences(words or Words(brand=brand))]
+    leaks = find_leaks(site_dir, forbid, hidden, origins=origins,
+                       vendored=vendored_files(site_dir, theme_dirs), parallel=True)
     if leaks:
         echo(format_leaks(leaks))
         return 1
@@ -565,14 +1113,22 @@ __all__ = [
     "HiddenText",
     "Leak",
     "Origin",
+    "Withheld",
     "check_build",
+    "check_settings",
     "check_site",
     "config_origins",
     "docs_origins",
     "find_leaks",
+    "fold",
+    "forbidden_terms",
     "format_leaks",
+    "hidden_assets",
     "hidden_texts",
     "page_origins",
     "replace_text",
     "select_variant",
+    "unpublished_warnings",
+    "vendored_files",
+    "withheld",
 ]
