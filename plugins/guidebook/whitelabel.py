@@ -1098,7 +1098,9 @@ def check_site(site_dir: Path | str, forbid: Iterable[str], *,
         return found
 
     hidden = [h for guide in guides for h in withheld(guide, brand or {}, replacements).texts]
-    hidden += [HiddenText(s, HUB_BLOCK_SOURCE) for s in hub_sentences(words or Words(brand=brand))]
+    unknown = {"name": "\ue000", "hub": "\ue000"}  # without the brand: the words around it
+    hidden += [HiddenText(s, HUB_BLOCK_SOURCE)
+               for s in hub_sentences(words or Words(brand={**unknown, **(brand or {})}))]
     leaks = find_leaks(site_dir, forbid, hidden, origins=origins,
                        vendored=vendored_files(site_dir, theme_dirs), parallel=True)
     if leaks:
