@@ -330,7 +330,10 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             return None
         what = self._pages.get(page.file.src_uri)
         if what is None:
-            return self._exports.decorate(page, html) if self._exports else None
+            if self._exports is None:
+                return None
+            self._exports.capture(page)  # its twin: the Markdown other plugins made
+            return self._exports.decorate(page, html)
         content, headings = self._rendered(page.file.src_uri)
         page.toc = get_toc(_toc_tokens(headings))
         return content
@@ -466,6 +469,10 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     def _check_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled and self._exports is not None:
             self._exports.wait()  # (if not done before other plugins)
+            for path in self._exports.missing_twins(config.site_dir):
+                log.warning(f"llms.txt links {path}, which is not in the built site (a "
+                            f"plugin moved or removed its page after guidebook saw it; "
+                            f"see 'Works with' in guidebook's README)")
         self._close_workers()
         if not self.config.enabled or self.site is None or not self._options.whitelabel:
             return
