@@ -108,3 +108,81 @@ def test_blog_post_twin_follows_the_post_url(tmp_path) -> None:
     assert twin.startswith("# Hello") and "date:" not in twin
     assert (site_dir / "blog/2024/01/02/hello/index.html").is_file()  # the blog's URL
     assert not (site_dir / "blog/posts/hello.md").exists()
+
+
+def test_tags_plugin_lists_tagged_guides(tmp_path) -> None:
+    docs = {"tags.md": "# Tags\n\n<!-- material/tags -->\n"}
+    site_dir = build(_project(tmp_path, ["search", {"tags": {}}, "guidebook"], docs=docs))
+    _check_guidebook(site_dir)
+    soup = BeautifulSoup((site_dir / "tags" / "index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    listed = {urljoin(SITE_URL + "tags/", a["href"]) for a in soup.select("article a[href]")}
+    assert SITE_URL + GUIDE_DIR in listed
+    guide = BeautifulSoup((site_dir / GUIDE_DIR / "index.html").read_text(encoding="utf-8"),
+                          "html.parser")
+    assert {t.get_text(strip=True) for t in guide.select(".md-tag")} >= {"Tokens",
+                                                                        "Time tracking"}
+
+
+def _git(root: Path, *args: str, date: str | None = None) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.test",
+           "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.test"}
+    if date is not None:
+        env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+def test_git_revision_date_is_the_guide_files_last_commit(tmp_path) -> None:
+    plugin = {"git-revision-date-localized": {"type": "iso_date"}}
+    config = _project(tmp_path, ["search", plugin, "guidebook"])
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".", date="2021-03-04T12:00:00+00:00")
+    _git(tmp_path, "commit", "-qm", "first", date="2021-03-04T12:00:00+00:00")
+    guide = tmp_path / "guides/harvest/personal-access-token.yaml"
+    guide.write_text(guide.read_text(encoding="utf-8") + "optional: false\n", encoding="utf-8")
+    _git(tmp_path, "commit", "-qam", "edit the guide", date="2022-05-06T12:00:00+00:00")
+    site_dir = build(config)
+    _check_guidebook(site_dir)
+
+    def date_of(path: str) -> str:
+        soup = BeautifulSoup((site_dir / path / "index.html").read_text(encoding="utf-8"),
+                             "html.parser")
+        found = soup.select_one(".git-revision-date-localized-plugin")
+        assert found is not None, path
+        return found.get_text(strip=True)
+
+    assert date_of(GUIDE_DIR) == "2022-05-06"
+    assert date_of("about") == "2021-03-04"
+
+
+def _redirect_target(site_dir: Path, path: str) -> str:
+    """Where the redirect page at `path` sends the reader (absolute URL)."""
+    soup = BeautifulSoup((site_dir / path).read_text(encoding="utf-8"), "html.parser")
+    refresh = soup.find("meta", attrs={"http-equiv": "refresh"})
+    assert refresh is not None, path
+    target = refresh["content"].split("url=", 1)[1]
+    return urljoin(SITE_URL + path, target)
+
+
+def test_redirect_from_writes_a_redirect_page(tmp_path) -> None:
+    site_dir = build(_project(tmp_path, ["search", "guidebook"]))
+    _check_guidebook(site_dir)
+    assert _redirect_target(site_dir, "harvest/token/index.html") == SITE_URL + GUIDE_DIR
+    soup = BeautifulSoup((site_dir / "harvest/token/index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    assert soup.find("link", rel="canonical")["href"] == SITE_URL + GUIDE_DIR
+
+
+@pytest.mark.parametrize(("order", "target"), [
+    ("redirects-first", GUIDE_DIR + "index.md"),
+    ("guidebook-first", GUIDE_DIR),
+    ("redirects-first", GUIDE_DIR.rstrip("/") + ".md"),
+], ids=["index-md", "url", "twin"])
+def test_mkdocs_redirects_targets_guides_in_any_form(tmp_path, order, target) -> None:
+    redirects = {"redirects": {"redirect_maps": {"old-harvest.md": target}}}
+    plugins = (["search", redirects, "guidebook"] if order == "redirects-first"
+               else ["search", "guidebook", redirects])
+    site_dir = build(_project(tmp_path, plugins))
+    _check_guidebook(site_dir)
+    assert _redirect_target(site_dir, "old-harvest/index.html") == SITE_URL + GUIDE_DIR
+    assert _redirect_target(site_dir, "harvest/token/index.html") == SITE_URL + GUIDE_DIR

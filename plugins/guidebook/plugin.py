@@ -24,6 +24,7 @@ from .errors import Problem
 from .export_files import ExportFiles
 from .hostconfig import negotiating_app, published_files
 from .prerender import Prerender, Record, RenderError, Spool
+from .redirects import redirect_page, redirects
 from .render import Heading, Renderer, TemplateProblem
 from .searchindex import SearchShortcut
 from .searchindex import sections as search_sections
@@ -186,6 +187,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         for uri, path in _packaged_assets().items():
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=path))
+        self._add_redirects(files, config, site)
         self._exports = None
         if self.config.agent_outputs:
             self._exports = ExportFiles(self.config)
@@ -203,6 +205,23 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         if self._exports is not None:  # on what the build leaves idle
             self._exports.start(parallel=self.config.parallel)
         return files
+
+    def _add_redirects(self, files: Files, config: MkDocsConfig, site: GuideSite) -> None:
+        """A redirect page at each old URL a guide lists in `redirect_from`."""
+        found, problems = redirects(site)
+        for problem in problems:
+            log.warning(f"guidebook: {problem}")
+        mapped = _redirects_plugin_map(config)
+        for redirect in found:
+            if (redirect.dest in mapped or files.get_file_from_path(redirect.dest) is not None
+                    or any(f.dest_uri == redirect.dest for f in files)):
+                log.warning(f"guidebook: {redirect.source}: redirect_from '{redirect.old}' is "
+                            f"already a file of the site or a redirect of mkdocs-redirects; "
+                            f"remove one of them")
+                continue
+            text = redirect_page(redirect.dest, redirect.target, config.site_url)
+            files.append(File.generated(config, redirect.dest, content=text,
+                                        inclusion=InclusionLevel.INCLUDED))
 
     def _add_host_configs(self, files: Files, config: MkDocsConfig) -> None:
         """The `host_configs` files that live in the site (.htaccess, _worker.js, ...)."""
@@ -273,8 +292,13 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._meta[src_uri] = {"title": html.escape(title), "description": html.escape(description)}
         file = File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
         if source_file is not None:
-            rel = os.path.relpath(os.path.join(self._root, source_file), self._docs_dir)
+            source = os.path.join(self._root, source_file)
+            rel = os.path.relpath(source, self._docs_dir)
             file.edit_uri = Path(rel).as_posix()
+            # The page's source is its YAML file, for plugins that ask git about it (dates,
+            # authors); MkDocs still reads the page from its content (empty until rendered).
+            file.abs_src_path = os.path.normpath(source)
+            file.generated_by = None
         files.append(file)
         self._pages[src_uri] = what
 
@@ -304,9 +328,25 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._nav = nav  # the navigation every page is built with
         return nav
 
-    on_nav = CombinedEvent(event_priority(0)(_build_nav), _keep_nav)
-    """Priority 0 adds the connectors section; priority -100 keeps the final navigation for
-    the page worker."""
+    @event_priority(-90)
+    def _redirect_targets(self, nav: Navigation, *, config: MkDocsConfig,
+                          files: Files) -> Navigation | None:
+        plugin = config.plugins.get("redirects")
+        pages = getattr(plugin, "doc_pages", None)
+        if self.config.enabled and isinstance(pages, dict):  # it read the files by now
+            for src_uri in self._pages:
+                file = files.get_file_from_path(src_uri)
+                if file is not None:
+                    pages.setdefault(src_uri, file)
+                    pages.setdefault(file.url, file)
+                    pages.setdefault(file.url.rstrip("/") + ".md", file)
+        return nav
+
+    on_nav = CombinedEvent(event_priority(0)(_build_nav), _redirect_targets, _keep_nav)
+    """Priority 0 adds the connectors section; priority -90, once mkdocs-redirects has read
+    the files (in either plugin order), lets its `redirect_maps` name a guide page by its
+    `…/index.md`, its URL (`…/<slug>/`) or its twin (`…/<slug>.md`); priority -100 keeps the
+    final navigation for the page worker."""
 
     def _connector_section(self, entry: ConnectorEntry, files: Files) -> Section:
         pages = [files.get_file_from_path(entry.src_uri)]
@@ -322,6 +362,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         meta = self._meta.get(page.file.src_uri)
         if meta is not None:
             page.meta.update(meta)
+            what = self._pages.get(page.file.src_uri)
+            if isinstance(what, GuidePage) and what.guide.tags:  # for Material's tags plugin
+                page.meta["tags"] = [html.escape(t) for t in what.guide.tags]
         return markdown
 
     def _content(self, html: str, *, page: Page, config: MkDocsConfig,
@@ -525,6 +568,15 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 server.set_app(negotiating_app(server.get_app(), lambda: server.root,
                                                getattr(server, "mount_path", "/")))
         return server
+
+
+def _redirects_plugin_map(config: MkDocsConfig) -> set[str]:
+    """The files mkdocs-redirects writes for its `redirect_maps` (if it is in the build)."""
+    plugin = config.plugins.get("redirects")
+    maps = plugin.config.get("redirect_maps") if plugin is not None else None
+    if not isinstance(maps, dict):
+        return set()
+    return {File(str(old), "", "", config.use_directory_urls).dest_uri for old in maps}
 
 
 def _search_plugins(config: MkDocsConfig) -> tuple[Any, ...]:
