@@ -152,6 +152,7 @@ def test_git_revision_date_is_the_guide_files_last_commit(tmp_path) -> None:
         return found.get_text(strip=True)
 
     assert date_of(GUIDE_DIR) == "2022-05-06"
+    assert date_of("connectors/harvest") == "2022-05-06"  # no connector file: its guide's
     assert date_of("about") == "2021-03-04"
 
 
@@ -186,3 +187,21 @@ def test_mkdocs_redirects_targets_guides_in_any_form(tmp_path, order, target) ->
     _check_guidebook(site_dir)
     assert _redirect_target(site_dir, "old-harvest/index.html") == SITE_URL + GUIDE_DIR
     assert _redirect_target(site_dir, "harvest/token/index.html") == SITE_URL + GUIDE_DIR
+
+
+@pytest.mark.parametrize("cache_safe", [False, True], ids=["plain", "cache-safe"])
+def test_minify_with_guidebook_assets_in_its_lists(tmp_path, cache_safe) -> None:
+    minify = {"minify": {"minify_html": True, "minify_js": True, "minify_css": True,
+                         "cache_safe": cache_safe,
+                         "js_files": ["assets/guidebook/guidebook.js"],
+                         "css_files": ["assets/guidebook/guidebook.css"]}}
+    site_dir = build(_project(tmp_path, ["search", "guidebook", minify]))
+    _check_guidebook(site_dir)
+    page = (site_dir / GUIDE_DIR / "index.html").read_text(encoding="utf-8")
+    assert "\n\n" not in page  # minify_html did its work
+    soup = BeautifulSoup(page, "html.parser")
+    scripts = [s["src"] for s in soup.find_all("script", src=True) if "guidebook.js" in s["src"]
+               or "guidebook." in s["src"] and s["src"].endswith(".js")]
+    assert scripts
+    for src in scripts:  # every script the page loads exists
+        assert (site_dir / GUIDE_DIR / src.split("?")[0]).resolve().is_file(), src

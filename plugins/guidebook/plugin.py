@@ -129,6 +129,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             target = config.extra_css if uri.endswith(".css") else config.extra_javascript
             if uri not in [str(x) for x in target]:
                 target.append(uri)
+        _unlist_from_cache_safe_minify(config)
         return config
 
     @event_priority(-100)
@@ -179,8 +180,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         for page in site.pages:
             self._add(files, config, page.src_uri, page, page.title, page.description, page.file)
         for entry in site.connectors:
+            source = entry.file or (entry.guides[0].file if entry.guides else None)
             self._add(files, config, entry.src_uri, entry, entry.name, entry.summary,
-                      entry.file)
+                      source)  # (without a connector file: its first guide's)
         if files.get_file_from_path(INDEX_URI) is None:  # a hand-written one wins
             self._add(files, config, INDEX_URI, "index", self.config.nav_title,
                       "Every connector and its connection guides.", None)
@@ -568,6 +570,24 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 server.set_app(negotiating_app(server.get_app(), lambda: server.root,
                                                getattr(server, "mount_path", "/")))
         return server
+
+
+def _unlist_from_cache_safe_minify(config: MkDocsConfig) -> None:
+    """mkdocs-minify-plugin's `cache_safe` reads `js_files`/`css_files` from the docs folder
+    before the build, where guidebook's (packaged) assets are not: it would stop the build
+    with FileNotFoundError, so they leave its lists (they ship small; plain minify works)."""
+    plugin = config.plugins.get("minify")
+    options = getattr(plugin, "config", None)
+    if options is None or not options.get("cache_safe"):
+        return
+    for key in ("js_files", "css_files"):
+        listed = options.get(key)
+        listed = [listed] if isinstance(listed, str) else list(listed or [])
+        kept = [p for p in listed if p not in ASSETS]
+        if len(kept) != len(listed):
+            options[key] = kept
+            log.info(f"guidebook's assets left minify's {key}: cache_safe reads them from the "
+                     f"docs folder, where they are not (see 'Works with' in the README)")
 
 
 def _redirects_plugin_map(config: MkDocsConfig) -> set[str]:
