@@ -205,3 +205,56 @@ def test_minify_with_guidebook_assets_in_its_lists(tmp_path, cache_safe) -> None
     assert scripts
     for src in scripts:  # every script the page loads exists
         assert (site_dir / GUIDE_DIR / src.split("?")[0]).resolve().is_file(), src
+
+
+def _top_nav(site_dir: Path) -> list[str]:
+    """The titles of the home page's top-level navigation entries."""
+    soup = BeautifulSoup((site_dir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    top = soup.select_one("nav.md-nav--primary > ul")
+    return [li.find(["a", "label"]).get_text(" ", strip=True)
+            for li in top.find_all("li", recursive=False)]
+
+
+def _guide_in_connectors(site_dir: Path) -> None:
+    """The guide page's sidebar shows it under the connectors section."""
+    soup = BeautifulSoup((site_dir / GUIDE_DIR / "index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    active = soup.select("nav.md-nav--primary li.md-nav__item--active > label, "
+                         "nav.md-nav--primary li.md-nav__item--active > a")
+    assert active[0].get_text(" ", strip=True) == "Connectors", active
+
+
+def test_nav_entry_for_the_connectors_index_is_expanded_in_place(tmp_path) -> None:
+    nav = [{"Home": "index.md"}, {"Connectors": "connectors/index.md"}, {"About": "about.md"}]
+    site_dir = build(_project(tmp_path, ["search", "guidebook"], config={"nav": nav}))
+    _check_guidebook(site_dir)
+    assert _top_nav(site_dir) == ["Home", "Connectors", "About"]
+    _guide_in_connectors(site_dir)
+
+
+@pytest.mark.parametrize(("order", "nav_yml", "expected"), [
+    ("guidebook-first", "nav:\n  - index.md\n  - connectors\n  - about.md\n",
+     ["Home", "Connectors", "About us"]),
+    ("awesome-nav-first", "nav:\n  - index.md\n  - Connectors: connectors/index.md\n"
+                          "  - about.md\n", ["Home", "Connectors", "About us"]),
+    ("guidebook-first", "sort:\n  sections: first\nnav:\n  - '*'\n",
+     ["Connectors", "About us", "Home"]),
+], ids=["folder", "page", "glob"])
+def test_awesome_nav_places_the_connectors(tmp_path, order, nav_yml, expected) -> None:
+    plugins = (["search", "guidebook", "awesome-nav"] if order == "guidebook-first"
+               else ["search", "awesome-nav", "guidebook"])
+    site_dir = build(_project(tmp_path, plugins, docs={".nav.yml": nav_yml}))
+    _check_guidebook(site_dir)
+    assert _top_nav(site_dir) == expected
+    _guide_in_connectors(site_dir)
+
+
+@pytest.mark.parametrize("order", ["awesome-pages-first", "guidebook-first"])
+def test_awesome_pages_places_the_connectors_in_either_order(tmp_path, order) -> None:
+    plugins = (["search", "awesome-pages", "guidebook"] if order == "awesome-pages-first"
+               else ["search", "guidebook", "awesome-pages"])
+    pages = "nav:\n  - index.md\n  - connectors\n  - about.md\n"
+    site_dir = build(_project(tmp_path, plugins, docs={".pages": pages}))
+    _check_guidebook(site_dir)
+    assert _top_nav(site_dir) == ["Home", "Connectors", "About us"]  # one Connectors entry
+    _guide_in_connectors(site_dir)

@@ -186,6 +186,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         if files.get_file_from_path(INDEX_URI) is None:  # a hand-written one wins
             self._add(files, config, INDEX_URI, "index", self.config.nav_title,
                       "Every connector and its connection guides.", None)
+            if "awesome-nav" in config.plugins:  # its globs and folders see pages in the nav
+                files.get_file_from_path(INDEX_URI).inclusion = InclusionLevel.INCLUDED
         for uri, path in _packaged_assets().items():
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=path))
@@ -319,10 +321,11 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                             for group in (sections[i:i + size]
                                           for i in range(0, len(sections), size))]
             children.append(Section(html.escape(category), sections))
-        items = [i for i in nav.items
-                 if not (index is not None and isinstance(i, Page) and i.file is index)]
-        items.append(Section(self.config.nav_title, children))
-        return _navigation(items)
+        section = Section(self.config.nav_title, children)
+        # An entry of the user's nav for the connectors index is expanded where it stands
+        if index is None or not _replace_page(nav.items, index, section):
+            nav.items.append(section)
+        return _navigation(nav.items)
 
     @event_priority(-100)
     def _keep_nav(self, nav: Navigation, *, config: MkDocsConfig,
@@ -344,8 +347,10 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                     pages.setdefault(file.url.rstrip("/") + ".md", file)
         return nav
 
-    on_nav = CombinedEvent(event_priority(0)(_build_nav), _redirect_targets, _keep_nav)
-    """Priority 0 adds the connectors section; priority -90, once mkdocs-redirects has read
+    on_nav = CombinedEvent(event_priority(50)(_build_nav), _redirect_targets, _keep_nav)
+    """Priority 50 adds the connectors section: after mkdocs-awesome-nav (100), which builds
+    the navigation anew, and before mkdocs-awesome-pages-plugin (0), which orders what it
+    finds, whatever the order of the plugins; priority -90, once mkdocs-redirects has read
     the files (in either plugin order), lets its `redirect_maps` name a guide page by its
     `…/index.md`, its URL (`…/<slug>/`) or its twin (`…/<slug>.md`); priority -100 keeps the
     final navigation for the page worker."""
@@ -653,6 +658,25 @@ def _without(content: str, page: Page, block: Callable[[str, str], str] | None) 
     found = block(page.file.src_uri, page.url) if block is not None else ""
     at = content.find(found) if found else -1
     return content if at < 0 else content[:at] + content[at + len(found):]
+
+
+def _replace_page(items: list[Any], file: File, section: Section) -> bool:
+    """Put `section` where the page of `file` stands in `items` (searched depth first), with
+    the title the nav gave that page; False if it is not there."""
+    for i, item in enumerate(items):
+        if isinstance(item, Page) and item.file is file:
+            if item.title:
+                section.title = item.title
+            items[i] = section
+            return True
+        if (isinstance(item, Section) and len(item.children) == 1
+                and isinstance(item.children[0], Page) and item.children[0].file is file):
+            section.title = item.title  # a folder section of it alone (mkdocs-awesome-nav)
+            items[i] = section
+            return True
+        if isinstance(item, Section) and _replace_page(item.children, file, section):
+            return True
+    return False
 
 
 def _toc_tokens(headings: list[Heading]) -> list[dict[str, Any]]:
