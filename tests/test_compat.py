@@ -4,14 +4,15 @@ llms.txt, and the other plugin's own effect."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 from llms_txt import parse_llms_file
 
@@ -200,8 +201,8 @@ def test_minify_with_guidebook_assets_in_its_lists(tmp_path, cache_safe) -> None
     page = (site_dir / GUIDE_DIR / "index.html").read_text(encoding="utf-8")
     assert "\n\n" not in page  # minify_html did its work
     soup = BeautifulSoup(page, "html.parser")
-    scripts = [s["src"] for s in soup.find_all("script", src=True) if "guidebook.js" in s["src"]
-               or "guidebook." in s["src"] and s["src"].endswith(".js")]
+    scripts = [s["src"] for s in soup.find_all("script", src=True)
+               if "assets/guidebook/guidebook." in s["src"]]
     assert scripts
     for src in scripts:  # every script the page loads exists
         assert (site_dir / GUIDE_DIR / src.split("?")[0]).resolve().is_file(), src
@@ -258,3 +259,34 @@ def test_awesome_pages_places_the_connectors_in_either_order(tmp_path, order) ->
     _check_guidebook(site_dir)
     assert _top_nav(site_dir) == ["Home", "Connectors", "About us"]  # one Connectors entry
     _guide_in_connectors(site_dir)
+
+
+def _validate(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    guidebook = Path(sys.executable).with_name("guidebook")
+    return subprocess.run([str(guidebook), "validate", *args], cwd=root, capture_output=True,
+                          text=True, check=False)
+
+
+def test_validate_against_lists_guide_urls_gone_without_a_redirect(tmp_path) -> None:
+    site_dir = build(_project(tmp_path, ["search", "guidebook"]))
+    previous = tmp_path / "previous"
+    site_dir.rename(previous)
+    guide = tmp_path / "guides/harvest/personal-access-token.yaml"
+    text = guide.read_text(encoding="utf-8")
+    # the auth label is renamed: the guide's URL moves
+    guide.write_text(text.replace("Personal Access Token}", "API Token}"), encoding="utf-8")
+    old = GUIDE_DIR
+    for against in (str(previous), str(previous / "llms.txt")):
+        result = _validate(tmp_path, "--against", against, "--format", "json")
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert json.loads(result.stdout)["gone"] == [old]
+    # a redirect from the old URL keeps it
+    guide.write_text(text.replace("Personal Access Token}", "API Token}")
+                     .replace("[harvest/token/]", f"[harvest/token/, {old}]"), encoding="utf-8")
+    result = _validate(tmp_path, "--against", str(previous))
+    assert result.returncode == 0, result.stdout + result.stderr
+    site_dir = build(tmp_path / "mkdocs.yml")
+    assert _redirect_target(site_dir, old + "index.html") == (
+        SITE_URL + "connectors/harvest/guides/link-account/api-token/")
+    missing = _validate(tmp_path, "--against", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "--against" in missing.stderr

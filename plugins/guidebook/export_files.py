@@ -40,8 +40,8 @@ from .exports import (
     alias_path,
     arrange,
     llms_txt,
-    site_url_of,
     page_twin_path,
+    site_url_of,
     twin_path,
     write_llms_full,
 )
