@@ -101,7 +101,8 @@ def test_macros_twin_is_rendered_markdown_without_front_matter(tmp_path) -> None
 def test_blog_post_twin_follows_the_post_url(tmp_path) -> None:
     docs = {"blog/index.md": "# Blog\n",
             "blog/posts/hello.md": "---\ndate: 2024-01-02\n---\n# Hello\n\nFirst post.\n\n"
-                                   "<!-- more -->\n\nMore.\n"}
+                                   "<!-- more -->\n\nMore.\n",
+            "blog/posts/wip.md": "---\ndate: 2024-01-03\ndraft: true\n---\n# Draft\n"}
     site_dir = build(_project(tmp_path, ["search", {"blog": {}}, "guidebook"], docs=docs))
     links = _check_guidebook(site_dir)
     assert links["Hello"] == SITE_URL + "blog/2024/01/02/hello.md"
@@ -109,6 +110,8 @@ def test_blog_post_twin_follows_the_post_url(tmp_path) -> None:
     assert twin.startswith("# Hello") and "date:" not in twin
     assert (site_dir / "blog/2024/01/02/hello/index.html").is_file()  # the blog's URL
     assert not (site_dir / "blog/posts/hello.md").exists()
+    assert "Draft" not in links  # a draft the blog leaves out has no twin
+    assert not list(site_dir.rglob("wip*"))
 
 
 def test_tags_plugin_lists_tagged_guides(tmp_path) -> None:
@@ -290,3 +293,16 @@ def test_validate_against_lists_guide_urls_gone_without_a_redirect(tmp_path) -> 
         SITE_URL + "connectors/harvest/guides/link-account/api-token/")
     missing = _validate(tmp_path, "--against", str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and "--against" in missing.stderr
+
+
+def test_a_twin_llms_txt_links_but_the_site_lacks_is_a_build_warning(tmp_path, caplog) -> None:
+    # a hook standing for any plugin that drops a file guidebook listed
+    (tmp_path / "hooks.py").write_text(
+        "import os\n\n\ndef on_post_build(config):\n"
+        "    os.remove(os.path.join(config.site_dir, 'about.md'))\n", encoding="utf-8")
+    config = _project(tmp_path, ["search", "guidebook"], config={"hooks": ["hooks.py"]})
+    with pytest.raises(Exception, match="strict"):
+        build(config)
+    assert any("llms.txt links about.md, which is not in the built site" in r.getMessage()
+               for r in caplog.records)
+    build(config, strict=False)  # without --strict: a warning, the site builds

@@ -72,6 +72,7 @@ def source_twin_path(src_uri: str) -> str:
 def page_twin_path(url: str) -> str:
     """Twin of a page served at `url` (wherever a plugin moved it): `a/b/` -> `a/b.md`,
     `a/b.html` -> `a/b.md`, `a/index.html` -> `a.md`, the site root -> `index.md`."""
+    url = url.removeprefix("./")  # MkDocs' URL of the home page is './'
     if not url.endswith(".html"):
         return twin_path(url)
     stem = url[: -len(".html")]
