@@ -253,6 +253,7 @@ def test_awesome_nav_places_the_connectors(tmp_path, order, nav_yml, expected) -
     _guide_in_connectors(site_dir)
 
 
+@pytest.mark.filterwarnings("ignore:The plugin \"guidebook\" might not work correctly")
 @pytest.mark.parametrize("order", ["awesome-pages-first", "guidebook-first"])
 def test_awesome_pages_places_the_connectors_in_either_order(tmp_path, order) -> None:
     plugins = (["search", "awesome-pages", "guidebook"] if order == "awesome-pages-first"
@@ -306,3 +307,18 @@ def test_a_twin_llms_txt_links_but_the_site_lacks_is_a_build_warning(tmp_path, c
     assert any("llms.txt links about.md, which is not in the built site" in r.getMessage()
                for r in caplog.records)
     build(config, strict=False)  # without --strict: a warning, the site builds
+
+
+def test_validate_reports_bad_redirect_from_with_its_line(tmp_path) -> None:
+    own = HARVEST.replace("[harvest/token/]", f"[{GUIDE_DIR}]")
+    _project(tmp_path, ["search", "guidebook"], guide=own)
+    result = _validate(tmp_path)
+    assert result.returncode == 1
+    assert ("guides/harvest/personal-access-token.yaml:4:1: error: redirect_from "
+            f"'{GUIDE_DIR}' is the URL of a guide of this site") in result.stdout
+    _project(tmp_path, ["search", "guidebook"],
+             guide=HARVEST.replace("[harvest/token/]", "[/harvest/token/]"))
+    result = _validate(tmp_path)
+    assert result.returncode == 1
+    assert "guides/harvest/personal-access-token.yaml:4:17: error:" in result.stdout
+    assert "without a leading '/'" in result.stdout
