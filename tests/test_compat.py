@@ -46,9 +46,10 @@ Two and two make four.
 
 
 def _project(root: Path, plugins: list[Any], *, docs: dict[str, str] | None = None,
-             config: dict[str, Any] | None = None, guide: str = HARVEST) -> Path:
+             config: dict[str, Any] | None = None, guide: str = HARVEST,
+             options: dict[str, Any] | None = None) -> Path:
     """A project whose `plugins:` is `plugins`, guidebook's entry written as "guidebook"."""
-    options = {"brand": {"name": "Acme", "hub": "Acme Hub"}}
+    options = {"brand": {"name": "Acme", "hub": "Acme Hub"}, **(options or {})}
     entries = [{"guidebook": options} if p == "guidebook" else p for p in plugins]
     files = {"index.md": "# Home\n\nWelcome.\n", "about.md": ABOUT, **(docs or {})}
     return write_project(root, {"harvest/personal-access-token.yaml": guide}, docs=files,
@@ -103,13 +104,16 @@ def test_blog_post_twin_follows_the_post_url(tmp_path) -> None:
             "blog/posts/hello.md": "---\ndate: 2024-01-02\n---\n# Hello\n\nFirst post.\n\n"
                                    "<!-- more -->\n\nMore.\n",
             "blog/posts/wip.md": "---\ndate: 2024-01-03\ndraft: true\n---\n# Draft\n"}
-    site_dir = build(_project(tmp_path, ["search", {"blog": {}}, "guidebook"], docs=docs))
+    site_dir = build(_project(tmp_path, ["search", {"blog": {}}, "guidebook"], docs=docs,
+                              options={"host_configs": ["vercel"]}))
     links = _check_guidebook(site_dir)
     assert links["Hello"] == SITE_URL + "blog/2024/01/02/hello.md"
     twin = _site_path(site_dir, links["Hello"]).read_text(encoding="utf-8")
     assert twin.startswith("# Hello") and "date:" not in twin
     assert (site_dir / "blog/2024/01/02/hello/index.html").is_file()  # the blog's URL
     assert not (site_dir / "blog/posts/hello.md").exists()
+    vercel = json.dumps(json.loads((site_dir / "vercel.json").read_text(encoding="utf-8")))
+    assert "blog/2024/01/02/hello" in vercel and "blog/posts" not in vercel  # the pages
     assert "Draft" not in links  # a draft the blog leaves out has no twin
     assert not list(site_dir.rglob("wip*"))
 

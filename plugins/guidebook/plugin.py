@@ -86,6 +86,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._spilled: dict[str, Record] = {}
         self._exports: ExportFiles | None = None
         self._loader: SiteLoader | None = None
+        self._host_files: dict[str, File] = {}  # host_configs files, by path
 
     # -- configuration -------------------------------------------------------------------------
 
@@ -229,6 +230,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
 
     def _add_host_configs(self, files: Files, config: MkDocsConfig) -> None:
         """The `host_configs` files that live in the site (.htaccess, _worker.js, ...)."""
+        self._host_files = {}
         if not self.config.host_configs:
             return
         twins = [f.dest_uri for f in files if f.dest_uri.endswith(".html.md")]
@@ -237,8 +239,19 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 log.warning(f"the site already has {path}; guidebook does not write one "
                             f"(remove it to get the generated file)")
                 continue
-            files.append(File.generated(config, path, content=text,
-                                        inclusion=InclusionLevel.INCLUDED))
+            file = File.generated(config, path, content=text, inclusion=InclusionLevel.INCLUDED)
+            files.append(file)
+            self._host_files[path] = file
+
+    def _refresh_host_configs(self, files: Files) -> None:
+        """The host files again, once every twin is where its page ended up (a plugin may
+        have moved a page after `on_files`: vercel.json lists the pages)."""
+        if not self._host_files:
+            return
+        twins = [f.dest_uri for f in files if f.dest_uri.endswith(".html.md")]
+        for path, text in published_files(self.config.host_configs, twins).items():
+            if path in self._host_files:
+                self._host_files[path].content_string = text
 
     def _start_rendering(self, files: Files) -> None:
         """Queue every page body, rendered on the second core if possible (a guide's job also
@@ -438,6 +451,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         if self.config.enabled and self._exports is not None:
             self._exports.finish()
             self._exports.pages_read()
+            self._refresh_host_configs(files)
         if self.config.enabled and self._prerender is not None:
             self._prerender.close()  # every page body is in
             self._build_pages(env, config, files)
