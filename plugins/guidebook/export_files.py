@@ -306,25 +306,27 @@ class ExportFiles:
         added = self._handwritten_files.get(page.file.src_uri)
         if not added:
             return
+        src_uri = page.file.src_uri
+        self._handwritten_files[src_uri] = []  # done
         twin = page_twin_path(page.file.url)
-        targets = {twin: added[0], alias_path(page.file.dest_uri): added[-1]}
-        if len(added) == 1:  # (a twin that is its own alias, e.g. use_directory_urls: false)
-            targets = {twin: added[0]}
-        for dest, file in targets.items():
+        dests = [twin, alias_path(page.file.dest_uri)][:len(added)]  # (an alias may be taken)
+        for dest, file in zip(dests, added, strict=True):
             if file.dest_uri != dest:
-                if dest in self._used:
-                    log.warning(f"{page.file.src_uri}: its Markdown twin {dest} would replace "
-                                f"another file of the site, so it is not written; rename one "
-                                f"of them")
-                    continue
                 self._used.discard(file.dest_uri)
+                if dest in self._used:
+                    log.warning(f"{src_uri}: its Markdown twin {dest} would replace another "
+                                f"file of the site, so it is not written; rename one of them")
+                    self._files.remove(file)
+                    if file is added[0]:
+                        self.twins.pop(src_uri, None)
+                    continue
                 self._used.add(dest)
                 _move(file, dest)
             file.content_string = page.markdown or ""
-        self.twins[page.file.src_uri] = added[0].dest_uri
-        self._handwritten = [(f, self.twins[f.src_uri] if f is page.file else t)
-                             for f, t in self._handwritten]
-        self._handwritten_files[page.file.src_uri] = []  # done
+        if src_uri in self.twins:
+            self.twins[src_uri] = twin
+        self._handwritten = [(f, self.twins[f.src_uri]) for f, _ in self._handwritten
+                             if f.src_uri in self.twins]
 
     def _drop_unread(self) -> None:
         """Take out the twins of hand-written pages MkDocs never read (another plugin left

@@ -334,7 +334,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                             for group in (sections[i:i + size]
                                           for i in range(0, len(sections), size))]
             children.append(Section(html.escape(category), sections))
-        section = Section(self.config.nav_title, children)
+        section = Section(html.escape(self.config.nav_title), children)
         # An entry of the user's nav for the connectors index is expanded where it stands
         if index is None or not _replace_page(nav.items, index, section):
             nav.items.append(section)
