@@ -534,7 +534,8 @@ def test_authoring_page_documents_every_option_and_subcommand() -> None:
     undocumented = [c for c in commands if f"### `guidebook {c}" not in text]
     assert undocumented == [], f"subcommands missing from docs/authoring.md: {undocumented}"
     for key in ("connector", "kind", "auth", "sections", "steps", "actions", "scopes",
-                "display_scopes", "fields", "callouts", "whitelabel", "images", "optional"):
+                "display_scopes", "fields", "callouts", "whitelabel", "images", "optional",
+                "tags", "redirect_from"):
         assert f"{key}:" in text, key
 
 

@@ -483,3 +483,14 @@ def test_agent_outputs_off_builds_the_html_site_alone(tmp_path) -> None:
     index_on = json.loads((on / "search" / "search_index.json").read_text(encoding="utf-8"))
     index_off = json.loads((off / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert index_on["docs"] == index_off["docs"] and len(index_on["docs"]) > 20
+
+
+@pytest.mark.parametrize(("url", "twin"), [
+    ("./", "index.md"), ("", "index.md"), ("about/", "about.md"),
+    ("blog/2024/01/02/hello/", "blog/2024/01/02/hello.md"), ("about.html", "about.md"),
+    ("index.html", "index.md"), ("sub/index.html", "sub.md"),
+])
+def test_page_twin_path_follows_the_page_url(url: str, twin: str) -> None:
+    from guidebook.exports import page_twin_path
+
+    assert page_twin_path(url) == twin

@@ -33,7 +33,7 @@ def problems(text: str) -> list[str]:
 CASES = [
     ("unknown key", BASE + "colour: red\n",
      "g.yaml:6:1: error: unknown key 'colour' in guide (allowed keys: connector, kind, auth, "
-     "title, description, warning, callouts, actions, sections, fields, optional)"),
+     "title, description, warning, callouts, actions, sections, fields, optional, tags, redirect_from)"),
     ("misspelt key", BASE.replace("sections:", "sectons:"),
      "g.yaml:3:1: error: unknown key 'sectons' in guide (did you mean 'sections'?)"),
     ("wrong type", BASE.replace("content: Tokens act for one user.", "content: [a, b]"),

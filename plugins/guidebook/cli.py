@@ -28,6 +28,7 @@ from .errors import GuideError, Problem
 from .hostconfig import DEFAULT_PORT, HOSTS, HostConfigError, host_files, make_server
 from .load import display_path, slugify
 from .model import Source
+from .redirects import gone, previous_guide_urls, redirects
 from .schema import KEY_HINT, KEY_RE, json_schema
 from .site import GuideSite, Options, load_pages, load_site
 from .words import PATTERNS, Words, WordsError, languages
@@ -272,6 +273,7 @@ def _validate_paths(paths: tuple[str, ...], options: Options) -> tuple[list[Prob
             guides += len(site.pages)
             problems.extend(site.problems)
             problems.extend(site.warnings)
+            problems.extend(redirects(site)[1])
             continue
         file = display_path(path)
         files += 1
@@ -290,8 +292,11 @@ def _validate_paths(paths: tuple[str, ...], options: Options) -> tuple[list[Prob
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="text for people, json for programs, github for "
                                       "GitHub Actions annotations.")
+@click.option("--against", metavar="SITE_OR_LLMS", default=None,
+              help="A previous build (its site folder, its llms.txt file or URL): list its "
+                   "guide URLs that this one neither has nor redirects (redirect_from).")
 @click.pass_context
-def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str) -> None:
+def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, against: str | None) -> None:
     """Check guide and connector files without building the site.
 
     PATHS are guide files or folders; the default is the guides_dir of ./mkdocs.yml. Brand
@@ -301,22 +306,40 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str) -> None:
     if not paths:
         paths = (display_path(project.options.guides_dir),)
     problems, files, guides = _validate_paths(paths, project.options)
+    missing = _gone(project.options, against) if against is not None else []
     errors = sum(p.severity == "error" for p in problems)
     bad = len({p.source.file for p in problems})
     if fmt == "json":
         click.echo(json.dumps({"files": files, "guides": guides, "errors": errors,
-                               "problems": [_problem_json(p) for p in problems]},
+                               "problems": [_problem_json(p) for p in problems],
+                               "gone": missing},
                               indent=2, sort_keys=True))
     else:
         _emit_problems(problems, fmt)
+        for url in missing:
+            message = (f"{url}: this guide URL of {against} is gone without a redirect (add "
+                       f"'redirect_from: [{url}]' to the guide that replaced it)")
+            _print(out, f"::error::{_gh_escape(message)}" if fmt == "github" else message,
+                   "red")
         if problems:
             summary = (f"{_plural(errors, 'error')} in {_plural(bad, 'file')} "
                        f"({_plural(files, 'file')} checked)")
             _print(err if fmt == "github" else out, summary, "bold red")
-        else:
+        elif not missing:
             _print(out, f"{_plural(guides, 'guide')} in {_plural(files, 'file')}: no problems")
-    if errors:
+    if errors or missing:
         ctx.exit(1)
+
+
+def _gone(options: Options, against: str) -> list[str]:
+    """Guide URLs of the previous build `against` that the guides no longer have or redirect."""
+    try:
+        previous = previous_guide_urls(against)
+    except (OSError, ValueError) as exc:
+        _print(err, f"--against {against}: cannot read it ({exc}); give a site folder, an "
+                    f"llms.txt file or its http(s) URL", "bold red")
+        sys.exit(2)
+    return gone(previous, load_site(options, parallel=True))
 
 
 # -- new ---------------------------------------------------------------------------------------

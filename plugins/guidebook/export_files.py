@@ -40,8 +40,8 @@ from .exports import (
     alias_path,
     arrange,
     llms_txt,
+    page_twin_path,
     site_url_of,
-    source_twin_path,
     twin_path,
     write_llms_full,
 )
@@ -85,6 +85,9 @@ class ExportFiles:
         self._guides: list[tuple[GuidePage, str]] = []
         self._connector_twins: dict[str, str] = {}  # connector key -> its twin
         self._handwritten: list[tuple[File, str]] = []
+        # hand-written page src_uri -> its twin Files (twin, alias), filled when it is read
+        self._handwritten_files: dict[str, list[File]] = {}
+        self._linked: list[str] = []  # the twins llms.txt links
         self._index_twin: str | None = None
         self._llms: dict[str, File] = {}
         self._used: set[str] = set()
@@ -145,14 +148,13 @@ class ExportFiles:
                 self._slots[src_uri] = len(self._slots)
                 bodies[twin] = src_uri
         self._board = Board(len(self._slots), self._spool)
-        for file in handwritten:
-            twin = source_twin_path(file.src_uri)
-            if file.abs_src_path:
-                self._twin(files, config, file, twin, abs_src_path=file.abs_src_path)
-            else:
-                self._twin(files, config, file, twin, content=file.content_string)
+        self._files = files
+        for file in handwritten:  # their Markdown and URL are known once read: see `capture`
+            twin = page_twin_path(file.url)
+            added = self._twin(files, config, file, twin, content="")
             if file.src_uri in self.twins:
                 self._handwritten.append((file, twin))
+                self._handwritten_files[file.src_uri] = added
         if opts.llms.enabled:
             names = [LLMS_TXT] + ([LLMS_FULL] if opts.llms.full else [])
             for name in names:
@@ -299,10 +301,52 @@ class ExportFiles:
             self.twins[page_file.src_uri] = twin
         return added
 
+    # -- hand-written pages -------------------------------------------------------------------
+
+    def capture(self, page: Page) -> None:
+        """The twin of a hand-written page: its Markdown as MkDocs has it once every plugin's
+        `on_page_markdown` ran (front matter stripped, macros rendered), at the page's final
+        URL (a plugin such as Material's blog may have moved it after `on_files`)."""
+        added = self._handwritten_files.get(page.file.src_uri)
+        if not added:
+            return
+        src_uri = page.file.src_uri
+        self._handwritten_files[src_uri] = []  # done
+        twin = page_twin_path(page.file.url)
+        dests = [twin, alias_path(page.file.dest_uri)][:len(added)]  # (an alias may be taken)
+        for dest, file in zip(dests, added, strict=True):
+            if file.dest_uri != dest:
+                self._used.discard(file.dest_uri)
+                if dest in self._used:
+                    log.warning(f"{src_uri}: its Markdown twin {dest} would replace another "
+                                f"file of the site, so it is not written; rename one of them")
+                    self._files.remove(file)
+                    if file is added[0]:
+                        self.twins.pop(src_uri, None)
+                    continue
+                self._used.add(dest)
+                _move(file, dest)
+            file.content_string = page.markdown or ""
+        if src_uri in self.twins:
+            self.twins[src_uri] = twin
+        self._handwritten = [(f, self.twins[f.src_uri]) for f, _ in self._handwritten
+                             if f.src_uri in self.twins]
+
+    def _drop_unread(self) -> None:
+        """Take out the twins of hand-written pages MkDocs never read (another plugin left
+        them out of the build, e.g. blog drafts)."""
+        unread = {uri for uri, added in self._handwritten_files.items() if added}
+        for uri in unread:
+            for file in self._handwritten_files.pop(uri):
+                self._files.remove(file)
+            self.twins.pop(uri, None)
+        self._handwritten = [(f, t) for f, t in self._handwritten if f.src_uri not in unread]
+
     # -- on_env ------------------------------------------------------------------------------
 
     def finish(self) -> None:
         """Fill llms.txt (page titles are known once pages are read)."""
+        self._drop_unread()
         if LLMS_TXT not in self._llms or self.site is None:
             return
         opts = self.options.llms
@@ -322,6 +366,7 @@ class ExportFiles:
         words = self._words
         groups = arrange(pages, self._settings(), self._categories(),
                          docs=words.text("llms.docs"), optional_name=words.text("llms.optional"))
+        self._linked = [p.path for _, items in groups for p in items]
         cfg = self._config
         text = llms_txt(cfg.site_name, cfg.site_description, opts.details, groups, self._url,
                         words.text("llms.details"))
@@ -330,6 +375,11 @@ class ExportFiles:
             log.warning(f"llms.txt is {len(text):,} characters, over the budget of "
                         f"{opts.budget:,}; list fewer pages (llms.optional globs move pages "
                         f"to '## Optional', or raise llms.budget)")
+
+    def missing_twins(self, site_dir: str) -> list[str]:
+        """The twins llms.txt links that are not in the built site (after `wait`)."""
+        return [path for path in self._linked
+                if not os.path.isfile(os.path.join(site_dir, *path.split("/")))]
 
     def _guide_entries(self) -> list[LlmsPage]:
         """The guides' lines of llms.txt (llms-full.txt has their twins in the same order: a
@@ -477,6 +527,13 @@ class ExportFiles:
         if self._directive and end:
             output = f"{output[:end]}\n{self._directive}{output[end:]}"
         return output
+
+
+def _move(file: File, dest: str) -> None:
+    """Point a twin's File at another place in the site (before static files are written)."""
+    file.dest_uri = dest
+    file.url = dest
+    file.abs_dest_path = os.path.normpath(os.path.join(file.dest_dir, dest))
 
 
 def _read(path: str) -> str:

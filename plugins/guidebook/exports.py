@@ -69,6 +69,17 @@ def source_twin_path(src_uri: str) -> str:
     return f"{stem}.md"
 
 
+def page_twin_path(url: str) -> str:
+    """Twin of a page served at `url` (wherever a plugin moved it): `a/b/` -> `a/b.md`,
+    `a/b.html` -> `a/b.md`, `a/index.html` -> `a.md`, the site root -> `index.md`."""
+    url = url.removeprefix("./")  # MkDocs' URL of the home page is './'
+    if not url.endswith(".html"):
+        return twin_path(url)
+    stem = url[: -len(".html")]
+    parent, _, name = stem.rpartition("/")
+    return twin_path(parent) if name == "index" else f"{stem}.md"
+
+
 def site_url_of(site_url: str | None) -> Callable[[str], str]:
     """A function turning a site-relative path into the URL llms files and exports use:
     absolute under `site_url`, root-relative (`/path`) when the site has none."""

@@ -344,6 +344,8 @@ def build_guide(doc: Doc, *, kind: str | None = None) -> Guide:
             for f in doc.get("fields", ())
         ),
         optional=doc.get("optional", False),
+        tags=tuple(doc.get("tags", ())),
+        redirect_from=tuple(doc.get("redirect_from", ())),
         source=doc.source,
         key_sources=dict(doc.key_sources) | {"auth.slug": auth.at("slug") if "slug" in auth
                                              else auth.at("label"),

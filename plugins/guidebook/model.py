@@ -217,6 +217,8 @@ class Guide(HasActions, _Model):
     sections: tuple[Section, ...] = ()
     fields: tuple[Field, ...] = ()
     optional: bool = False
+    tags: tuple[str, ...] = ()  # page tags (Material's tags plugin)
+    redirect_from: tuple[str, ...] = ()  # old URLs, site-relative: each gets a redirect
     source: Source = NO_SOURCE
     # Where individual keys were written, for errors raised after loading (key -> Source).
     key_sources: dict[str, Source] = field(default_factory=dict, compare=False, hash=False)

@@ -24,6 +24,7 @@ from .errors import Problem
 from .export_files import ExportFiles
 from .hostconfig import negotiating_app, published_files
 from .prerender import Prerender, Record, RenderError, Spool
+from .redirects import redirect_page, redirects
 from .render import Heading, Renderer, TemplateProblem
 from .searchindex import SearchShortcut
 from .searchindex import sections as search_sections
@@ -105,6 +106,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._exports: ExportFiles | None = None
         self._loader: SiteLoader | None = None
         self._space: BuildSpace | None = None  # this build's temporary folder and site lock
+        self._host_files: dict[str, File] = {}  # host_configs files, by path
 
     # -- configuration -------------------------------------------------------------------------
 
@@ -158,6 +160,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             target = config.extra_css if uri.endswith(".css") else config.extra_javascript
             if uri not in [str(x) for x in target]:
                 target.append(uri)
+        _unlist_from_cache_safe_minify(config)
         return config
 
     def _check_settings(self, config: MkDocsConfig) -> None:
@@ -246,16 +249,20 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         for page in site.pages:
             self._add(files, config, page.src_uri, page, page.title, page.description, page.file)
         for entry in site.connectors:
+            source = entry.file or (entry.guides[0].file if entry.guides else None)
             self._add(files, config, entry.src_uri, entry, entry.name, entry.summary,
-                      entry.file)
+                      source)  # (without a connector file: its first guide's)
         if files.get_file_from_path(INDEX_URI) is None:  # a hand-written one wins
             self._add(files, config, INDEX_URI, "index", self.config.nav_title,
                       site.options.words.text("index.description"), None)
+            if "awesome-nav" in config.plugins:  # its globs and folders see pages in the nav
+                files.get_file_from_path(INDEX_URI).inclusion = InclusionLevel.INCLUDED
         if self._clashes:
             raise PluginError("guidebook: " + "\n".join(self._clashes))
         for uri, path in _packaged_assets().items():
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=path))
+        self._add_redirects(files, config, site)
         self._exports = None
         if self.config.agent_outputs:
             self._exports = ExportFiles(self.config)
@@ -274,8 +281,26 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             self._exports.start(parallel=self.config.parallel)
         return files
 
+    def _add_redirects(self, files: Files, config: MkDocsConfig, site: GuideSite) -> None:
+        """A redirect page at each old URL a guide lists in `redirect_from`."""
+        found, problems = redirects(site)
+        for problem in problems:
+            log.warning(f"guidebook: {problem}")
+        mapped = _redirects_plugin_map(config)
+        for redirect in found:
+            if (redirect.dest in mapped or files.get_file_from_path(redirect.dest) is not None
+                    or any(f.dest_uri == redirect.dest for f in files)):
+                log.warning(f"guidebook: {redirect.source}: redirect_from '{redirect.old}' is "
+                            f"already a file of the site or a redirect of mkdocs-redirects; "
+                            f"remove one of them")
+                continue
+            text = redirect_page(redirect.dest, redirect.target, config.site_url)
+            files.append(File.generated(config, redirect.dest, content=text,
+                                        inclusion=InclusionLevel.INCLUDED))
+
     def _add_host_configs(self, files: Files, config: MkDocsConfig) -> None:
         """The `host_configs` files that live in the site (.htaccess, _worker.js, ...)."""
+        self._host_files = {}
         if not self.config.host_configs:
             return
         twins = [f.dest_uri for f in files if f.dest_uri.endswith(".html.md")]
@@ -284,8 +309,19 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 log.warning(f"the site already has {path}; guidebook does not write one "
                             f"(remove it to get the generated file)")
                 continue
-            files.append(File.generated(config, path, content=text,
-                                        inclusion=InclusionLevel.INCLUDED))
+            file = File.generated(config, path, content=text, inclusion=InclusionLevel.INCLUDED)
+            files.append(file)
+            self._host_files[path] = file
+
+    def _refresh_host_configs(self, files: Files) -> None:
+        """The host files again, once every twin is where its page ended up (a plugin may
+        have moved a page after `on_files`: vercel.json lists the pages)."""
+        if not self._host_files:
+            return
+        twins = [f.dest_uri for f in files if f.dest_uri.endswith(".html.md")]
+        for path, text in published_files(self.config.host_configs, twins).items():
+            if path in self._host_files:
+                self._host_files[path].content_string = text
 
     def _start_rendering(self, files: Files) -> None:
         """Queue every page body, rendered on the second core if possible (a guide's job also
@@ -344,8 +380,13 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         # The page's source is empty; its meta is set once MkDocs has read it (on_page_markdown).
         self._meta[src_uri] = {"title": html.escape(title), "description": html.escape(description)}
         if source_file is not None:
-            rel = os.path.relpath(os.path.join(self._root, source_file), self._docs_dir)
+            source = os.path.join(self._root, source_file)
+            rel = os.path.relpath(source, self._docs_dir)
             file.edit_uri = Path(rel).as_posix()
+            # The page's source is its YAML file, for plugins that ask git about it (dates,
+            # authors); MkDocs still reads the page from its content (empty until rendered).
+            file.abs_src_path = os.path.normpath(source)
+            file.generated_by = None
         files.append(file)
         self._pages[src_uri] = what
 
@@ -384,10 +425,11 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                             for group in (sections[i:i + size]
                                           for i in range(0, len(sections), size))]
             children.append(Section(html.escape(category), sections))
-        items = [i for i in nav.items
-                 if not (index is not None and isinstance(i, Page) and i.file is index)]
-        items.append(Section(html.escape(self.config.nav_title), children))
-        return _navigation(items)
+        section = Section(html.escape(self.config.nav_title), children)
+        # An entry of the user's nav for the connectors index is expanded where it stands
+        if index is None or not _replace_page(nav.items, index, section):
+            nav.items.append(section)
+        return _navigation(nav.items)
 
     @event_priority(-100)
     def _keep_nav(self, nav: Navigation, *, config: MkDocsConfig,
@@ -395,9 +437,27 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._nav = nav  # the navigation every page is built with
         return nav
 
-    on_nav = CombinedEvent(event_priority(0)(_build_nav), _keep_nav)
-    """Priority 0 adds the connectors section; priority -100 keeps the final navigation for
-    the page worker."""
+    @event_priority(-90)
+    def _redirect_targets(self, nav: Navigation, *, config: MkDocsConfig,
+                          files: Files) -> Navigation | None:
+        plugin = config.plugins.get("redirects")
+        pages = getattr(plugin, "doc_pages", None)
+        if self.config.enabled and isinstance(pages, dict):  # it read the files by now
+            for src_uri in self._pages:
+                file = files.get_file_from_path(src_uri)
+                if file is not None:
+                    pages.setdefault(src_uri, file)
+                    pages.setdefault(file.url, file)
+                    pages.setdefault(file.url.rstrip("/") + ".md", file)
+        return nav
+
+    on_nav = CombinedEvent(event_priority(50)(_build_nav), _redirect_targets, _keep_nav)
+    """Priority 50 adds the connectors section: after mkdocs-awesome-nav (100), which builds
+    the navigation anew, and before mkdocs-awesome-pages-plugin (0), which orders what it
+    finds, whatever the order of the plugins; priority -90, once mkdocs-redirects has read
+    the files (in either plugin order), lets its `redirect_maps` name a guide page by its
+    `…/index.md`, its URL (`…/<slug>/`) or its twin (`…/<slug>.md`); priority -100 keeps the
+    final navigation for the page worker."""
 
     def _connector_section(self, entry: ConnectorEntry, files: Files) -> Section:
         pages = [files.get_file_from_path(entry.src_uri)]
@@ -413,6 +473,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         meta = self._meta.get(page.file.src_uri)
         if meta is not None:
             page.meta.update(meta)
+            what = self._pages.get(page.file.src_uri)
+            if isinstance(what, GuidePage) and what.guide.tags:  # for Material's tags plugin
+                page.meta["tags"] = [html.escape(t) for t in what.guide.tags]
         return markdown
 
     def _content(self, html: str, *, page: Page, config: MkDocsConfig,
@@ -421,7 +484,10 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             return None
         what = self._pages.get(page.file.src_uri)
         if what is None:
-            return self._exports.decorate(page, html) if self._exports else None
+            if self._exports is None:
+                return None
+            self._exports.capture(page)  # its twin: the Markdown other plugins made
+            return self._exports.decorate(page, html)
         content, headings = self._rendered(page.file.src_uri)
         page.toc = get_toc(_toc_tokens(headings))
         return content
@@ -476,6 +542,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         if self.config.enabled and self._exports is not None:
             self._exports.finish()
             self._exports.pages_read()
+            self._refresh_host_configs(files)
         if self.config.enabled and self._prerender is not None:
             self._prerender.close()  # every page body is in
             self._build_pages(env, config, files)
@@ -565,6 +632,10 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     def _finish_build(self, config: MkDocsConfig) -> None:
         if self.config.enabled and self._exports is not None:
             self._exports.wait()  # (if not done before other plugins)
+            for path in self._exports.missing_twins(config.site_dir):
+                log.warning(f"llms.txt links {path}, which is not in the built site (a "
+                            f"plugin moved or removed its page after guidebook saw it; "
+                            f"see 'Works with' in guidebook's README)")
         self._close_workers()
         if not self.config.enabled or self.site is None or not self._options.whitelabel:
             return
@@ -631,6 +702,33 @@ def _root(config: MkDocsConfig) -> Path:
             else Path.cwd())
 
 
+def _unlist_from_cache_safe_minify(config: MkDocsConfig) -> None:
+    """mkdocs-minify-plugin's `cache_safe` reads `js_files`/`css_files` from the docs folder
+    before the build, where guidebook's (packaged) assets are not: it would stop the build
+    with FileNotFoundError, so they leave its lists (they ship small; plain minify works)."""
+    plugin = config.plugins.get("minify")
+    options = getattr(plugin, "config", None)
+    if options is None or not options.get("cache_safe"):
+        return
+    for key in ("js_files", "css_files"):
+        listed = options.get(key)
+        listed = [listed] if isinstance(listed, str) else list(listed or [])
+        kept = [p for p in listed if p not in ASSETS]
+        if len(kept) != len(listed):
+            options[key] = kept
+            log.info(f"guidebook's assets left minify's {key}: cache_safe reads them from the "
+                     f"docs folder, where they are not (see 'Works with' in the README)")
+
+
+def _redirects_plugin_map(config: MkDocsConfig) -> set[str]:
+    """The files mkdocs-redirects writes for its `redirect_maps` (if it is in the build)."""
+    plugin = config.plugins.get("redirects")
+    maps = plugin.config.get("redirect_maps") if plugin is not None else None
+    if not isinstance(maps, dict):
+        return set()
+    return {File(str(old), "", "", config.use_directory_urls).dest_uri for old in maps}
+
+
 def _search_plugins(config: MkDocsConfig) -> tuple[Any, ...]:
     """MkDocs' and Material's search plugins of this build."""
     return tuple(p for p in config.plugins.values() if type(p).__name__ == "SearchPlugin")
@@ -685,6 +783,25 @@ def _without(content: str, page: Page, block: Callable[[str, str], str] | None) 
     found = block(page.file.src_uri, page.url) if block is not None else ""
     at = content.find(found) if found else -1
     return content if at < 0 else content[:at] + content[at + len(found):]
+
+
+def _replace_page(items: list[Any], file: File, section: Section) -> bool:
+    """Put `section` where the page of `file` stands in `items` (searched depth first), with
+    the title the nav gave that page; False if it is not there."""
+    for i, item in enumerate(items):
+        if isinstance(item, Page) and item.file is file:
+            if item.title:
+                section.title = item.title
+            items[i] = section
+            return True
+        if (isinstance(item, Section) and len(item.children) == 1
+                and isinstance(item.children[0], Page) and item.children[0].file is file):
+            section.title = item.title  # a folder section of it alone (mkdocs-awesome-nav)
+            items[i] = section
+            return True
+        if isinstance(item, Section) and _replace_page(item.children, file, section):
+            return True
+    return False
 
 
 def _toc_tokens(headings: list[Heading]) -> list[dict[str, Any]]:

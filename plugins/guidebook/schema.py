@@ -30,6 +30,9 @@ ACTION_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 ACTION_ID_HINT = "use letters, digits, '_', '.', ':' and '-', e.g. 'slack_list_channels'"
 SCOPE_RE = re.compile(r"^\S+$")
 SCOPE_HINT = "a scope is one word without spaces, e.g. 'channels:read'"
+REDIRECT_RE = re.compile(r"^(?!/)(?!.*//)(?!.*(^|/)\.\.?(/|$))[A-Za-z0-9._~%/-]+$")
+REDIRECT_HINT = ("a site-relative URL without a leading '/', '..' or a query, e.g. "
+                 "'harvest/token/' or 'old/page.html'")
 
 
 class Spec:
@@ -279,6 +282,13 @@ GUIDE = Obj(
         "sections": Prop(ListOf(SECTION, "The guide's sections, in order."), required=True),
         "fields": Prop(ListOf(FIELD, "What the user fills in on the hub.")),
         "optional": Prop(Flag("List the guide under '## Optional' in llms.txt.")),
+        "tags": Prop(ListOf(Text(), "Tags of the page (Material's tags plugin lists it).",
+                            unique=True)),
+        "redirect_from": Prop(ListOf(Text("An old URL of the guide, site-relative, e.g. "
+                                          "'harvest/token/'.", pattern=REDIRECT_RE,
+                                          pattern_hint=REDIRECT_HINT),
+                                     "Old URLs of the guide; each gets a redirect page.",
+                                     unique=True)),
     },
     "A connection guide for the guidebook generator.",
 )
