@@ -28,6 +28,7 @@
   var PARAM = "actions";
   var api = { updates: 0, panels: 0, init: initAll };
   window.guidebookPicker = api;
+  window.guidebookWords = {of: wordsOf, say: say};  // the catalogue's block uses them too
 
   function words(value) {
     return (value || "").split(/\s+/).filter(Boolean);
@@ -468,6 +469,8 @@
   var CATEGORY = "category";
   var api = { catalogues: 0, updates: 0, init: initAll };
   window.guidebookCatalogue = api;
+  var wordsOf = window.guidebookWords.of;
+  var say = window.guidebookWords.say;
 
   /* The connector key a card links to: the last segment of its path (Material's instant
    * navigation may have made the href absolute). */
