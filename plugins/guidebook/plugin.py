@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 import os
 from collections.abc import Callable
 from importlib import resources
@@ -28,6 +29,7 @@ from .render import Heading, Renderer, TemplateProblem
 from .searchindex import SearchShortcut
 from .searchindex import sections as search_sections
 from .site import ConnectorEntry, GuidePage, GuideSite, Options, SiteLoader
+from .validate import check_references
 from .whitelabel import check_build, format_leaks
 
 log = get_plugin_logger(__name__)
@@ -191,6 +193,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             self._exports = ExportFiles(self.config)
             self._exports.add(files, config, site, self._pages, self.config.templates_dir)
         self._add_host_configs(files, config)
+        self._check_references(files, config)
         self._search = SearchShortcut(config.plugins)
         self._close_spill()
         # Spilled pages are read back only by our page jobs: every other handler of a later
@@ -203,6 +206,17 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         if self._exports is not None:  # on what the build leaves idle
             self._exports.start(parallel=self.config.parallel)
         return files
+
+    def _check_references(self, files: Files, config: MkDocsConfig) -> None:
+        """Guide images and links that match no file of the site, logged at the level of
+        MkDocs' `validation.links.not_found` (warn by default, so `--strict` fails)."""
+        level = config.validation.links.not_found
+        if self.site is None or level < logging.INFO:  # ignore
+            return
+        paths = {f.dest_uri for f in files}
+        for page in self.site.pages:
+            for p in check_references(page.guide, paths, self._docs_dir):
+                log.log(level, f"{p.source}: {p.message} ({p.hint})")
 
     def _add_host_configs(self, files: Files, config: MkDocsConfig) -> None:
         """The `host_configs` files that live in the site (.htaccess, _worker.js, ...)."""
