@@ -28,7 +28,7 @@ from .prerender import Prerender, Record, RenderError, Spool
 from .render import Heading, Renderer, TemplateProblem
 from .searchindex import SearchShortcut
 from .searchindex import sections as search_sections
-from .site import ConnectorEntry, GuidePage, GuideSite, Options, SiteLoader
+from .site import DEFAULT_BRAND, ConnectorEntry, GuidePage, GuideSite, Options, SiteLoader
 from .validate import check_references
 from .whitelabel import check_build, format_leaks
 
@@ -66,6 +66,22 @@ def format_problems(problems: list[Problem]) -> str:
     head = (f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in "
             f"{len(files)} guide file{'s' if len(files) != 1 else ''}:")
     return "\n".join([head, *(f"  {p}" for p in problems)])
+
+
+def _warn_whitelabel(options: Options, config: MkDocsConfig) -> None:
+    """Warns of a white-label build that would publish the vendor's brand or lost its search
+    (a `plugins:` list in mkdocs.yml is replaced, not merged, by the INHERIT file's mapping)."""
+    if options.brand == DEFAULT_BRAND or options.whitelabel_brand == options.brand:
+        log.warning("white-label build with the default brands: set brand (the vendor) and "
+                    "whitelabel_brand (the partner) to different names; a plugins: list in "
+                    "mkdocs.yml is replaced by a white-label file's plugins: mapping, not merged")
+    path = config.config_file_path
+    inherits = bool(path) and Path(path).is_file() and any(
+        line.startswith("INHERIT:") for line in Path(path).read_text(encoding="utf-8").splitlines())
+    if inherits and not any(name.rpartition("/")[2] == "search" for name in config.plugins):
+        log.warning(f"{Path(path).name} uses INHERIT and the merged config has no search "
+                    "plugin: write plugins: as a mapping in both files (INHERIT merges mappings "
+                    "and replaces lists), or list search again here")
 
 
 class GuidebookPlugin(BasePlugin[GuidebookConfig]):
@@ -121,6 +137,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             if key not in self.config.brand:
                 raise PluginError(f"guidebook: the brand option needs a '{key}' key")
         self._options = self.options()
+        if self._options.whitelabel:
+            _warn_whitelabel(self._options, config)
         theme = config.theme
         if self.config.prune_nav and theme.name == "material":
             features = theme.get("features") or []
