@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup site serve whitelabel test lint browser servers bench clean
+.PHONY: setup site serve whitelabel test test-lowest lint browser servers bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,8 +63,23 @@ lint: setup
 test: setup browser servers lint
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest
 
+# The suite once more on the lowest versions pyproject allows (constraints/lowest.txt), in a
+# venv of its own; the browser tests and the benchmark script's smoke test (a fifth of the
+# suite's time) run once, on the newest versions (`make test`).
+LOWEST := .venv-lowest
+$(LOWEST)/.installed: pyproject.toml constraints/lowest.txt
+	rm -rf $(LOWEST)
+	$(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  -c constraints/lowest.txt -e '.[test]'
+	touch $@
+
+test-lowest: $(LOWEST)/.installed
+	NO_MKDOCS_2_WARNING=1 $(LOWEST)/bin/python -m pytest -m "not browser" -q -p no:cacheprovider \
+	  --deselect tests/test_bench.py::test_bench_script_runs_and_writes_its_json
+
 bench: setup
 	$(BIN)/python scripts/bench.py
 
 clean:
-	rm -rf site site-whitelabel .pytest_cache build *.egg-info
+	rm -rf site site-whitelabel .pytest_cache build *.egg-info $(LOWEST)

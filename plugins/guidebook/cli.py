@@ -31,6 +31,7 @@ from .model import Source
 from .redirects import gone, previous_guide_urls, redirects
 from .schema import KEY_HINT, KEY_RE, json_schema
 from .site import GuideSite, Options, load_pages, load_site
+from .validate import check_references
 from .words import PATTERNS, Words, WordsError, languages
 
 CONFIG_FILE = "mkdocs.yml"
@@ -98,6 +99,9 @@ class Project:
     templates_dir: Path | None = None
     markdown_export: str = "stackone"
     llms_enabled: bool = True
+    docs_dir: Path | None = None
+    use_directory_urls: bool = True
+    links_not_found: str = "warn"  # mkdocs.yml's validation.links.not_found
 
     @property
     def root(self) -> Path:
@@ -161,8 +165,10 @@ def read_project(config_file: str | None) -> Project:
     cfg = _plugin_config(data)
     site_url = data.get("site_url") if isinstance(data, dict) else None
     site_url = str(site_url) if site_url else None
+    site = _site_settings(data, path.parent)
     if cfg is None:
-        return Project(path, Options(guides_dir=path.parent / "guides"), site_url=site_url)
+        return Project(path, Options(guides_dir=path.parent / "guides"), site_url=site_url,
+                       **site)
     kwargs: dict[str, Any] = {"guides_dir": path.parent / str(cfg.get("guides_dir") or "guides")}
     if cfg.get("brand") is not None:
         kwargs["brand"] = _str_map(cfg["brand"], "brand", name)
@@ -200,7 +206,19 @@ def read_project(config_file: str | None) -> Project:
                    site_url=site_url,
                    templates_dir=path.parent / str(templates) if templates else None,
                    markdown_export=str(cfg.get("markdown_export") or "stackone"),
-                   llms_enabled=not (isinstance(llms, dict) and llms.get("enabled") is False))
+                   llms_enabled=not (isinstance(llms, dict) and llms.get("enabled") is False),
+                   **site)
+
+
+def _site_settings(data: Any, root: Path) -> dict[str, Any]:
+    """docs_dir, use_directory_urls and validation.links.not_found of a mkdocs.yml."""
+    data = data if isinstance(data, dict) else {}
+    validation = data.get("validation") if isinstance(data.get("validation"), dict) else {}
+    links = validation.get("links") if isinstance(validation.get("links"), dict) else {}
+    level = links.get("not_found") or validation.get("not_found") or "warn"
+    return {"docs_dir": root / str(data.get("docs_dir") or "docs"),
+            "use_directory_urls": data.get("use_directory_urls") is not False,
+            "links_not_found": str(level)}
 
 
 def _project(ctx: click.Context) -> Project:
@@ -257,8 +275,10 @@ def cli(ctx: click.Context, config_file: str | None) -> None:
     ctx.obj["config_file"] = config_file
 
 
-def _validate_paths(paths: tuple[str, ...], options: Options) -> tuple[list[Problem], int, int]:
-    """(problems, files checked, guides found) for the given files and folders."""
+def _validate_paths(paths: tuple[str, ...], options: Options, project: Project | None = None
+                    ) -> tuple[list[Problem], int, int]:
+    """(problems, files checked, guides found) for the given files and folders; with the
+    project, a folder's guides are also checked for images and links to nothing."""
     problems: list[Problem] = []
     files = guides = 0
     brands = [options.brand]
@@ -274,6 +294,8 @@ def _validate_paths(paths: tuple[str, ...], options: Options) -> tuple[list[Prob
             problems.extend(site.problems)
             problems.extend(site.warnings)
             problems.extend(redirects(site)[1])
+            if project is not None:
+                problems.extend(_reference_problems(site, project))
             continue
         file = display_path(path)
         files += 1
@@ -285,6 +307,41 @@ def _validate_paths(paths: tuple[str, ...], options: Options) -> tuple[list[Prob
         guides += len(loaded.pages)
     problems.sort(key=Problem.sort_key)
     return problems, files, guides
+
+
+def _reference_problems(site: GuideSite, project: Project) -> list[Problem]:
+    """Images and links of the guides that match no file of the site, as the plugin reports
+    them: at validation.links.not_found `warn` an error, at `info` a warning."""
+    level = project.links_not_found
+    if project.docs_dir is None or level not in ("warn", "info"):
+        return []
+    paths = _site_paths(project.docs_dir, site, project.use_directory_urls)
+    severity = "error" if level == "warn" else "warning"
+    return [dataclasses.replace(p, severity=severity) for page in site.pages
+            for p in check_references(page.guide, paths, project.docs_dir)]
+
+
+def _site_paths(docs_dir: Path, site: GuideSite, use_directory_urls: bool) -> set[str]:
+    """The paths of the built site's files, as far as they follow from the docs folder and
+    the guides (the plugin uses MkDocs' own list instead)."""
+    paths = {"connectors/index.html"}
+    for file in (docs_dir.rglob("*") if docs_dir.is_dir() else ()):
+        if not file.is_file():
+            continue
+        rel = file.relative_to(docs_dir).as_posix()
+        paths.add(rel)
+        if rel.endswith(".md"):
+            stem = rel[:-3]
+            folder, _, name = stem.rpartition("/")
+            if name in ("index", "README"):
+                paths.add(f"{folder}/index.html".lstrip("/"))
+            else:
+                paths.add(f"{stem}/index.html" if use_directory_urls else f"{stem}.html")
+    for page in site.pages:
+        paths.update((page.url + "index.html", page.url.rstrip("/") + ".md"))
+    for entry in site.connectors:
+        paths.add(entry.src_uri[:-len(".md")] + ".html")
+    return paths
 
 
 @cli.command()
@@ -305,7 +362,7 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, against: str 
     project = _project(ctx)
     if not paths:
         paths = (display_path(project.options.guides_dir),)
-    problems, files, guides = _validate_paths(paths, project.options)
+    problems, files, guides = _validate_paths(paths, project.options, project)
     missing = _gone(project.options, against) if against is not None else []
     errors = sum(p.severity == "error" for p in problems)
     bad = len({p.source.file for p in problems})

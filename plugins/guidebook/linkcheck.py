@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -138,9 +139,32 @@ class LinkChecker:
         return None
 
 
+def link_path(page_url: str, target: str) -> str | None:
+    """The site path (`/`-separated, no leading `/`) that `target`, written on the page at
+    `page_url` (`connectors/x/`), points at, as a browser resolves it: `/...` from the site
+    root, anything else from the page. None for external links and links within the page;
+    a path starting with `../` leaves the site."""
+    target = target.strip()
+    if not target or target.startswith(("#", "//")) or _SCHEME.match(target):
+        return None
+    path = unquote(target.split("#", 1)[0].split("?", 1)[0])
+    if not path:
+        return None
+    joined = path.lstrip("/") if path.startswith("/") else posixpath.join(page_url, path)
+    return posixpath.normpath(joined) if joined else "."
+
+
+def path_exists(path: str, site_paths: Collection[str]) -> bool:
+    """True when the site path names a file of the site (`site_paths`: every file's path),
+    or a folder with an index.html."""
+    if path in ("", "."):
+        return "index.html" in site_paths
+    return path in site_paths or posixpath.join(path, "index.html") in site_paths
+
+
 def check_site(site_dir: Path | str, *, site_url: str | None = None) -> list[BrokenLink]:
     """Every broken internal link of the site built in `site_dir` (empty when all resolve)."""
     return LinkChecker(site_dir, site_url=site_url).check()
 
 
-__all__ = ["BrokenLink", "LinkChecker", "check_site"]
+__all__ = ["BrokenLink", "LinkChecker", "check_site", "link_path", "path_exists"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 import os
 from collections.abc import Callable
 from importlib import resources
@@ -28,7 +29,8 @@ from .redirects import redirect_page, redirects
 from .render import Heading, Renderer, TemplateProblem
 from .searchindex import SearchShortcut
 from .searchindex import sections as search_sections
-from .site import ConnectorEntry, GuidePage, GuideSite, Options, SiteLoader
+from .site import DEFAULT_BRAND, ConnectorEntry, GuidePage, GuideSite, Options, SiteLoader
+from .validate import check_references
 from .whitelabel import (
     check_build,
     check_settings,
@@ -84,6 +86,22 @@ def format_problems(problems: list[Problem]) -> str:
     head = (f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in "
             f"{len(files)} guide file{'s' if len(files) != 1 else ''}:")
     return "\n".join([head, *(f"  {p}" for p in problems)])
+
+
+def _warn_whitelabel(options: Options, config: MkDocsConfig) -> None:
+    """Warns of a white-label build that would publish the vendor's brand or lost its search
+    (a `plugins:` list in mkdocs.yml is replaced, not merged, by the INHERIT file's mapping)."""
+    if options.brand == DEFAULT_BRAND or options.whitelabel_brand == options.brand:
+        log.warning("white-label build with the default brands: set brand (the vendor) and "
+                    "whitelabel_brand (the partner) to different names; a plugins: list in "
+                    "mkdocs.yml is replaced by a white-label file's plugins: mapping, not merged")
+    path = config.config_file_path
+    inherits = bool(path) and Path(path).is_file() and any(
+        line.startswith("INHERIT:") for line in Path(path).read_text(encoding="utf-8").splitlines())
+    if inherits and not any(name.rpartition("/")[2] == "search" for name in config.plugins):
+        log.warning(f"{Path(path).name} uses INHERIT and the merged config has no search "
+                    "plugin: write plugins: as a mapping in both files (INHERIT merges mappings "
+                    "and replaces lists), or list search again here")
 
 
 class GuidebookPlugin(BasePlugin[GuidebookConfig]):
@@ -151,6 +169,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             self.config.nav_title = words.text("index.title")
         if self._options.whitelabel:
             self._check_settings(config)
+            _warn_whitelabel(self._options, config)
         theme = config.theme
         if self.config.prune_nav and theme.name == "material":
             features = theme.get("features") or []
@@ -268,6 +287,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             self._exports = ExportFiles(self.config)
             self._exports.add(files, config, site, self._pages, self.config.templates_dir)
         self._add_host_configs(files, config)
+        self._check_references(files, config)
         self._search = SearchShortcut(config.plugins)
         self._close_spill()
         # Spilled pages are read back only by our page jobs: every other handler of a later
@@ -297,6 +317,17 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             text = redirect_page(redirect.dest, redirect.target, config.site_url)
             files.append(File.generated(config, redirect.dest, content=text,
                                         inclusion=InclusionLevel.INCLUDED))
+
+    def _check_references(self, files: Files, config: MkDocsConfig) -> None:
+        """Guide images and links that match no file of the site, logged at the level of
+        MkDocs' `validation.links.not_found` (warn by default, so `--strict` fails)."""
+        level = config.validation.links.not_found
+        if self.site is None or level < logging.INFO:  # ignore
+            return
+        paths = {f.dest_uri for f in files}
+        for page in self.site.pages:
+            for p in check_references(page.guide, paths, self._docs_dir):
+                log.log(level, f"{p.source}: {p.message} ({p.hint})")
 
     def _add_host_configs(self, files: Files, config: MkDocsConfig) -> None:
         """The `host_configs` files that live in the site (.htaccess, _worker.js, ...)."""

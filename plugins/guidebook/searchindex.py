@@ -206,6 +206,11 @@ class _Sections:
             section.text.append(html.escape(data, quote=False))
 
 
+def _enabled(plugin: Any) -> bool:
+    """The search plugin's `enabled` option; Material before 9.3.2 has none (always on)."""
+    return bool(getattr(plugin.config, "enabled", True))
+
+
 class SearchShortcut:
     """Feeds precomputed sections to Material's search plugin for our pages."""
 
@@ -213,7 +218,7 @@ class SearchShortcut:
         self.plugin: Any = None
         if _SearchPlugin is not None:
             for plugin in plugins.values():
-                if isinstance(plugin, _SearchPlugin) and plugin.config.enabled and hasattr(
+                if isinstance(plugin, _SearchPlugin) and _enabled(plugin) and hasattr(
                         getattr(plugin, "search_index", None), "create_entry_for_section"):
                     self.plugin = plugin
         self._taken: dict[str, Sections] = {}

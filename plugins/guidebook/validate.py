@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
+from pathlib import Path
 
 from . import markdown
 from . import schema as S
 from .errors import GuideError, Problem
+from .linkcheck import link_path, path_exists
 from .model import ConnectorInfo, Guide, Section, Source, Step
 from .text import expand, refers_to_brand
 
@@ -184,6 +186,48 @@ def hub_repeats(guide: Guide) -> list[Problem]:
                                      severity="warning"))
                 break
     return found
+
+
+# `](` before a target that has no scheme and is not a fragment, or a reference definition:
+# text without either cannot link inside the site (parsing every text would cost a build of
+# 500 guides about 7% more CPU; autolinks always have a scheme).
+_MAY_LINK_LOCALLY = re.compile(r"\]\((?>\s*<?)(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|\))|\]:")
+
+
+def check_references(guide: Guide, site_paths: Collection[str],
+                     docs_dir: Path | None = None) -> list[Problem]:
+    """Step images missing from the docs folder, and links and images in the guide's Markdown
+    that match no file of the site. `site_paths`: every file of the site by its path in the
+    built site (`connectors/x/index.html`, `images/a.png`, twins)."""
+    problems: list[Problem] = []
+    for section in guide.sections:
+        for step in section.steps:
+            for image in step.images:
+                src = image.src
+                if markdown.link_scheme(src) is not None or not _safe_path(src):
+                    continue  # an https URL, or already an error of check_guide
+                if src in site_paths or (docs_dir is not None and (docs_dir / src).is_file()):
+                    continue
+                problems.append(Problem(image.source, f"image {src!r} does not exist in the "
+                                        "docs folder", "step images are relative to the docs "
+                                        "folder (images/<connector>/<name>.png): check the "
+                                        "path and the file name"))
+    for text, source, is_markdown in _texts(guide):
+        if not is_markdown or not _MAY_LINK_LOCALLY.search(text):
+            continue
+        for kind, target in markdown.links(text):
+            if markdown.link_scheme(target) is not None:
+                continue  # external, or already an error of check_guide
+            path = link_path(guide.url, target)
+            if path is None or path_exists(path, site_paths):
+                continue
+            where = ("leaves the site" if path == ".." or path.startswith("../")
+                     else "matches no page or file of the site")
+            problems.append(Problem(source, f"{kind} {target!r} {where}",
+                                    f"a path in guide text is relative to the guide's page "
+                                    f"({guide.url}), or to the site root when it starts with "
+                                    f"'/'; it resolves to {path!r}"))
+    return problems
 
 
 def _connector_texts(info: ConnectorInfo) -> Iterator[tuple[str, Source, bool]]:
