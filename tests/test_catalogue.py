@@ -252,6 +252,6 @@ def test_the_twin_lists_the_same_facts(tmp_path: Path, fmt: str) -> None:
             assert len(links) - 1 == count
     harvest = next(li for li in items["Time tracking"] if _text(li.a) == "Harvest")
     assert [_text(a) for a in harvest.find_all("a")[1:]] == [
-        "Personal Access Token", "OAuth 2.0 (connector profile)"]
+        "Personal Access Token", "OAuth 2.0 (Connector profile)"]
     # Markdown-special and HTML-special text stays text.
     assert "[Quiet &amp; &lt;Co&gt; \\[beta\\]](" in " ".join(twin.split())
