@@ -247,8 +247,6 @@ def test_duplicate_keys_other_than_ref_are_errors(tmp_path: Path) -> None:
     ("actions: 7\n", "actions must be a list of actions or a mapping of '$ref's"),
     ("actions:\n  - {label: No id}\n", "the action has no actionId"),
     ("actions:\n  - {actionId: 'a b', label: X}\n", "actionId 'a b' is not valid"),
-    ("actions:\n  - {actionId: a, label: X, description: '[x](javascript:alert(1))'}\n",
-     "unsafe link target"),
     ("actions:\n  - {actionId: a, label: A}\n  - {actionId: a, label: B}\n",
      "duplicate actionId 'a'"),
 ])
@@ -261,6 +259,17 @@ def test_real_mistakes_are_reported_with_their_line(tmp_path: Path, bad: str,
     assert expected in problem.message
     assert problem.source.file == "guides/acorn/acorn.connector.s1.yaml"
     assert problem.source.line > 17  # the line of the mistake, not the file's start
+
+
+def test_an_unsafe_link_in_a_vendor_text_is_a_warning_and_shown_as_text(tmp_path: Path) -> None:
+    guides = _repo(tmp_path, {"acorn.connector.s1.yaml": CONNECTOR + (
+        "actions:\n  - {actionId: a, label: X, description: '[x](javascript:alert(1))'}\n")})
+    site = load_site(Options(guides_dir=guides), display_root=tmp_path)
+    assert site.problems == []
+    [warning] = site.warnings
+    assert "unsafe link target" in warning.message and warning.source.line > 17
+    [entry] = site.connectors
+    assert entry.actions[0].description == "[x](javascript:alert(1))"  # rendered as text
 
 
 def test_runtime_parts_are_never_read(tmp_path: Path) -> None:

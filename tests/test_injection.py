@@ -485,7 +485,7 @@ def test_nav_title_and_categories_are_text_in_the_html(agent_site) -> None:
     ({"title_pattern": "[{{ provider }}](javascript:alert(1))"},
      "title_pattern links to 'javascript:alert(1)', which is not allowed"),
     ({"description_pattern": "{{ brand.nope }}"},
-     "description_pattern: the pattern option is not a valid pattern"),
+     "description_pattern: message 'guide.description' failed"),
     ({"page_actions": {"claude": "javascript:alert('{url}')"}},
      "page_actions.claude \"javascript:alert('{url}')\" is not an http(s) URL template"),
 ])
@@ -569,7 +569,7 @@ def test_agent_outputs_of_fuzzed_guides_are_safe(values: dict[str, str]) -> None
     except GuideError:
         return  # (a load error: tested elsewhere; most examples load)
     entry = ConnectorEntry("fuzz", page.guide.connector.name,
-                           page.guide.connector.category or "Other", [page])
+                           [page.guide.connector.category or "Other"], [page])
     site = GuideSite(exporters["plain"].site.options, [page], [entry], [], [page.file])
     llms = llms_txt(values["name"], values["description"], values["markdown"],
                     arrange([LlmsPage(page.title, "a.md", page.description,

@@ -291,12 +291,12 @@ def load_pages(path: Path, options: Options, file: str,
     connector = None
     if document.connector is not None:
         problems.extend(check_connector(document.connector, brands))
-        if not problems:
+        if not any(p.severity == "error" for p in problems):
             try:
                 connector = make_connector(document.connector, options)
             except GuideError as exc:
                 problems.extend(exc.problems)
-        if problems:
+        if any(p.severity == "error" for p in problems):
             return Loaded([], problems, None, document.partials)
     for guide in document.guides:
         found = check_guide(guide, brands)

@@ -142,13 +142,14 @@ def check_guide(guide: Guide, brands: list[Mapping[str, str]]) -> list[Problem]:
 
 
 def _check_text(text: str, source: Source, is_markdown: bool, brands: list[Mapping[str, str]],
-                problems: list[Problem]) -> None:
-    """Unsafe link targets of a Markdown text, and its bad brand placeholders."""
+                problems: list[Problem], unsafe: str = "error") -> None:
+    """Unsafe link targets of a Markdown text (problems of severity `unsafe`), and its bad
+    brand placeholders."""
     if is_markdown and markdown.may_link_unsafely(text):
         for kind, target in markdown.links(text):
             if not markdown.is_safe_url(target):
                 problems.append(Problem(source, f"unsafe {kind} target {target[:60]!r}",
-                                        UNSAFE_HINT))
+                                        UNSAFE_HINT, severity=unsafe))
     for brand in brands:
         try:
             expand(text, brand, source)
@@ -264,6 +265,7 @@ def check_connector(info: ConnectorInfo, brands: list[Mapping[str, str]]) -> lis
                 problems.append(Problem(action.source, f"scope {scope!r} of action "
                                         f"{action.id!r} is not valid", S.SCOPE_HINT))
     for text, source, is_markdown in _connector_texts(info):
+        # (the vendor's own texts: an unsafe link is shown as text, and said; not fatal)
         _check_text(text, source, is_markdown, brands if refers_to_brand(text) else [],
-                    problems)
+                    problems, unsafe="warning")
     return problems
