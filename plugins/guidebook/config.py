@@ -169,7 +169,8 @@ def config_problems(cfg: GuidebookConfig, site_url: str | None = None) -> list[s
                                 llms_url="https://example.test/llms.txt",
                                 linking_url="", accounts_url="")
         except WordsError as exc:
-            problems.append(f"{option}: {exc}")
+            problems.append(f"{option}: {exc} (use {{{{ brand.KEY }}}} with a key of the brand "
+                            "option and the variables `guidebook strings` shows for it)")
             continue
         problems += [f"{option} links to {target!r}, which is not allowed ({_LINK_HINT})"
                      for target in _unsafe_links(rendered)]

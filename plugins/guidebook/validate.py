@@ -173,17 +173,18 @@ def hub_repeats(guide: Guide) -> list[Problem]:
     the hub, or creating the connector profile), which every guide page ends with."""
     found: list[Problem] = []
     for section in guide.sections:
-        if section.whitelabel == "only":  # white-label builds have no generated block
+        if section.whitelabel is not None:  # marked as hub-specific (hide) or partner-only
             continue
         parts = [(section, "section")] + [(step, "step") for step in section.steps
-                                          if step.whitelabel != "only"]
+                                          if step.whitelabel is None]
         for part, what in parts:
             title = markdown.plain(part.title)
             if _HUB_WORDS.search(title) or "brand.hub" in part.title:
                 found.append(Problem(part.source_of("title"), f"the {what} {title!r} seems to "
                                      "repeat the generated block that links the account in "
                                      "the hub", "leave it out (the page ends with that block, "
-                                     "listing the guide's fields), or mark it whitelabel: only",
+                                     "listing the guide's fields), or mark it whitelabel: hide to keep it "
+                                     "on purpose",
                                      severity="warning"))
                 break
     return found
