@@ -26,7 +26,7 @@
 
   var SEPARATORS = { space: " ", comma: ",", newline: "\n" };
   var PARAM = "actions";
-  var api = { updates: 0, panels: 0, init: initAll };
+  var api = { updates: 0, panels: 0, init: null };
   window.guidebookPicker = api;
   window.guidebookWords = {of: wordsOf, say: say};  // the catalogue's block uses them too
 
@@ -409,38 +409,46 @@
     });
   };
 
-  /* Set up every picker below root that is not set up yet. */
-  function initAll(root) {
-    var panels = (root || document).querySelectorAll("[data-guides-scope-selector]");
-    [].forEach.call(panels, function (panel) {
-      if (panel.hasAttribute("data-gb-ready")) {
-        return;
-      }
-      panel.setAttribute("data-gb-ready", "");
-      try {
-        new Picker(panel).start();
-        api.panels += 1;
-      } catch (e) {
-        // A broken panel leaves the full guide and the plain table, which are still correct.
-        panel.removeAttribute("data-gb-ready");
-        if (window.console) {
-          window.console.error("guidebook: the action picker could not start", e);
+  /* Start `make(el)` once on every element of `selector`, on load and after each of
+     Material's instant-navigation swaps (each element marked, so listeners never double up);
+     returns the function that does it below a root. A broken element keeps its plain HTML. */
+  function startAll(selector, make, what) {
+    function init(root) {
+      [].forEach.call((root || document).querySelectorAll(selector), function (el) {
+        if (el.hasAttribute("data-gb-ready")) {
+          return;
         }
-      }
-    });
+        el.setAttribute("data-gb-ready", "");
+        try {
+          make(el);
+        } catch (e) {
+          el.removeAttribute("data-gb-ready");
+          if (window.console) {
+            window.console.error("guidebook: the " + what + " could not start", e);
+          }
+        }
+      });
+    }
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      window.document$.subscribe(function () {
+        init(document);
+      });
+    } else if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", function () {
+        init(document);
+      });
+    } else {
+      init(document);
+    }
+    return init;
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(function () {
-      initAll(document);
-    });
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () {
-      initAll(document);
-    });
-  } else {
-    initAll(document);
-  }
+  window.guidebookWords.start = startAll;
+  api.init = startAll("[data-guides-scope-selector]", function (panel) {
+    // A broken panel leaves the full guide and the plain table, which are still correct.
+    new Picker(panel).start();
+    api.panels += 1;
+  }, "action picker");
 })();
 
 /* guidebook: the connectors catalogue (connectors/).
@@ -467,7 +475,7 @@
 
   var FILTER = "filter";
   var CATEGORY = "category";
-  var api = { catalogues: 0, updates: 0, init: initAll };
+  var api = { catalogues: 0, updates: 0, init: null };
   window.guidebookCatalogue = api;
   var wordsOf = window.guidebookWords.of;
   var say = window.guidebookWords.say;
@@ -614,35 +622,9 @@
     api.updates += 1;
   };
 
-  /* Set up every catalogue below root that is not set up yet. */
-  function initAll(root) {
-    [].forEach.call((root || document).querySelectorAll("[data-gb-catalogue]"), function (el) {
-      if (el.hasAttribute("data-gb-ready")) {
-        return;
-      }
-      el.setAttribute("data-gb-ready", "");
-      try {
-        new Catalogue(el).start();
-        api.catalogues += 1;
-      } catch (e) {
-        // The plain list of connectors stays, which is still correct.
-        el.removeAttribute("data-gb-ready");
-        if (window.console) {
-          window.console.error("guidebook: the connectors catalogue could not start", e);
-        }
-      }
-    });
-  }
-
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(function () {
-      initAll(document);
-    });
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () {
-      initAll(document);
-    });
-  } else {
-    initAll(document);
-  }
+  // The plain list of connectors stays when a catalogue cannot start: it is still correct.
+  api.init = window.guidebookWords.start("[data-gb-catalogue]", function (el) {
+    new Catalogue(el).start();
+    api.catalogues += 1;
+  }, "connectors catalogue");
 })();
