@@ -818,7 +818,10 @@ def theme_dirs() -> list[Path]:
                              ("mkdocs", ("templates", "themes/mkdocs", "themes/readthedocs"))):
         spec = importlib.util.find_spec(package)
         if spec is not None and spec.origin:
-            found += [Path(spec.origin).parent / f for f in folders]
+            root = Path(spec.origin).parent
+            found += [root / f for f in folders]
+            if package == "material" and not (root / "templates").is_dir():
+                found.append(root)  # Material before 9.4 keeps the theme in the package root
     return [f for f in found if f.is_dir()]
 
 
