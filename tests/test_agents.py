@@ -1,5 +1,5 @@
-"""What an agent finds on the built example site: llms.txt covers the sitemap, and every page
-names llms.txt within its first tenth."""
+"""What an agent finds on the built example site: llms.txt covers the sitemap, every link in
+every twin resolves, and every page names llms.txt within its first tenth."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
+from bs4 import BeautifulSoup
 from llms_txt import parse_llms_file
+from markdown_it import MarkdownIt
 
 from conftest import ROOT
 
@@ -50,6 +52,25 @@ def test_llms_txt_lists_every_page_of_the_sitemap(site_dir: Path) -> None:
     assert missing == []
     for url in listed:
         assert _local(site_dir, url).is_file(), url
+
+
+def test_every_link_in_every_twin_resolves(site_dir: Path) -> None:
+    parser = MarkdownIt("commonmark")
+    twins = sorted(site_dir.rglob("*.md"))
+    assert len(twins) > 40
+    checked = 0
+    for twin in twins:
+        base = SITE_URL + twin.relative_to(site_dir).as_posix()
+        html = parser.render(twin.read_text(encoding="utf-8"))
+        for a in BeautifulSoup(html, "html.parser").find_all("a", href=True):
+            url = urljoin(base, a["href"])
+            if not url.startswith(SITE_URL):
+                continue  # vendors' documentation, assistants
+            url = url.split("#")[0]
+            assert _local(site_dir, url).is_file(), f"{twin}: {a['href']}"
+            if url.endswith(".md"):
+                checked += 1
+    assert checked > 40
 
 
 def test_every_page_names_llms_txt_in_its_first_tenth(site_dir: Path) -> None:

@@ -18,6 +18,8 @@ import functools
 import html
 import os
 import pickle
+import posixpath
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -45,6 +47,7 @@ from .exports import (
     twin_path,
     write_llms_full,
 )
+from .markdown import outside
 from .prerender import Board, Prerender, RenderError, Spool, write_all
 from .site import ConnectorEntry, GuidePage, GuideSite
 from .twin import conversions
@@ -326,11 +329,34 @@ class ExportFiles:
                     continue
                 self._used.add(dest)
                 _move(file, dest)
-            file.content_string = page.markdown or ""
+            file.content_string = self._absolute_links(page.markdown or "", src_uri)
         if src_uri in self.twins:
             self.twins[src_uri] = twin
         self._handwritten = [(f, self.twins[f.src_uri]) for f, _ in self._handwritten
                              if f.src_uri in self.twins]
+
+    def _absolute_links(self, text: str, src_uri: str) -> str:
+        """A hand-written page's Markdown with its links to other pages' sources (`x.md`,
+        relative to the page) pointing at their twins' absolute URLs, so an agent reading the
+        twin can follow them (code blocks and spans are left as they are)."""
+        if ".md" not in text:
+            return text
+        folder = PurePosixPath(src_uri).parent
+
+        def link(m: re.Match[str]) -> str:
+            target, anchor = m.group(2), m.group(3) or ""
+            if "://" in target or target.startswith(("/", "#", "mailto:")):
+                return m.group(0)
+            path = posixpath.normpath((folder / target).as_posix())
+            twin = self.twins.get(path)
+            if twin is None and self._files is not None:
+                found = self._files.get_file_from_path(path)
+                twin = self.twins.get(found.src_uri) if found is not None else None
+            if twin is None:
+                return m.group(0)
+            return f"{m.group(1)}({self._url(twin)}{anchor})"
+
+        return outside(_CODE, text, lambda part: _MD_LINK.sub(link, part))
 
     def _drop_unread(self) -> None:
         """Take out the twins of hand-written pages MkDocs never read (another plugin left
@@ -534,6 +560,11 @@ def _move(file: File, dest: str) -> None:
     file.dest_uri = dest
     file.url = dest
     file.abs_dest_path = os.path.normpath(os.path.join(file.dest_dir, dest))
+
+
+# `[text](target.md#anchor)` of Markdown written by hand; code blocks and spans are skipped.
+_MD_LINK = re.compile(r"(!?\[[^\]\n]*\])\(<?([^)\s<>#]+\.md)(#[^)\s>]*)?>?\)")
+_CODE = re.compile(r"^(`{3,}|~{3,}).*?^\1[ \t]*$|`+[^`\n]*`+", re.MULTILINE | re.DOTALL)
 
 
 def _read(path: str) -> str:
