@@ -9,6 +9,7 @@ import shutil
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -51,6 +52,20 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+@contextmanager
+def _serving(out: Path) -> Iterator[str]:
+    """Serve the folder `out` on a free 127.0.0.1 port; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(out))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @dataclass
 class Site:
     """The built fixture site and where it is served."""
@@ -75,20 +90,12 @@ def scopes_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     shutil.copytree(FIXTURE, root, dirs_exist_ok=True)
     out = root / "site"
     out.mkdir()
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    config_file = root / "mkdocs.yml"
-    config_file.write_text(config_file.read_text(encoding="utf-8").replace(
-        "site_url: http://127.0.0.1/", f"site_url: {url}"), encoding="utf-8")
-    build(load_config(config_file=str(config_file), site_dir=str(out), strict=True))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with _serving(out) as url:
+        config_file = root / "mkdocs.yml"
+        config_file.write_text(config_file.read_text(encoding="utf-8").replace(
+            "site_url: http://127.0.0.1/", f"site_url: {url}"), encoding="utf-8")
+        build(load_config(config_file=str(config_file), site_dir=str(out), strict=True))
         yield Site(root, out, url)
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="session")
@@ -110,25 +117,18 @@ def catalogue_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     (root / "docs" / "index.md").write_text("# Catalogue fixture\n\nGenerated.\n")
     out = root / "site"
     out.mkdir()
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
     fixture = yaml.safe_load((FIXTURE / "mkdocs.yml").read_text(encoding="utf-8"))
-    config = {"site_name": "Catalogue fixture", "site_url": url, "theme": fixture["theme"],
-              "nav": [{"Home": "index.md"}],
-              "plugins": [{"guidebook": {"guides_dir": "guides",
-                                         "brand": {"name": "Fixture Co", "hub": "Fixture Hub"},
-                                         "llms": {"budget": 1_000_000}}}]}
-    config_file = root / "mkdocs.yml"
-    config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    build(load_config(config_file=str(config_file), site_dir=str(out), strict=True))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with _serving(out) as url:
+        config = {"site_name": "Catalogue fixture", "site_url": url, "theme": fixture["theme"],
+                  "nav": [{"Home": "index.md"}],
+                  "plugins": [{"guidebook": {"guides_dir": "guides",
+                                             "brand": {"name": "Fixture Co",
+                                                       "hub": "Fixture Hub"},
+                                             "llms": {"budget": 1_000_000}}}]}
+        config_file = root / "mkdocs.yml"
+        config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+        build(load_config(config_file=str(config_file), site_dir=str(out), strict=True))
         yield Site(root, out, url)
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="session")
