@@ -103,11 +103,16 @@ def write_guides(out: Path, n: int, seed: int = 1234) -> list[Path]:
 
 def write_project(out: Path, n: int, seed: int = 1234) -> Path:
     """A whole guidebook project with N synthetic guides; returns its mkdocs.yml."""
-    (out / "docs").mkdir(parents=True, exist_ok=True)
-    (out / "docs" / "index.md").write_text("# Synthetic guides\n\nBenchmark site.\n")
     write_guides(out, n, seed)
+    return _project(out, "Synthetic guides")
+
+
+def _project(out: Path, title: str) -> Path:
+    """docs/index.md and mkdocs.yml of a benchmark project (its guides are written apart)."""
+    (out / "docs").mkdir(parents=True, exist_ok=True)
+    (out / "docs" / "index.md").write_text(f"# {title}\n\nBenchmark site.\n")
     config = {
-        "site_name": "Synthetic guides",
+        "site_name": title,
         "site_url": "https://bench.example/",
         "theme": {"name": "material"},
         "plugins": ["search", {"guidebook": {"brand": {"name": "Acme", "hub": "Acme Hub"}}}],
@@ -191,18 +196,8 @@ def write_catalogue(out: Path, n: int, seed: int = 99) -> list[Path]:
 
 def write_catalogue_project(out: Path, n: int, seed: int = 99) -> Path:
     """A guidebook project with N generated connector files; returns its mkdocs.yml."""
-    (out / "docs").mkdir(parents=True, exist_ok=True)
-    (out / "docs" / "index.md").write_text("# Connector catalogue\n\nBenchmark site.\n")
     write_catalogue(out, n, seed)
-    config = {
-        "site_name": "Connector catalogue",
-        "site_url": "https://bench.example/",
-        "theme": {"name": "material"},
-        "plugins": ["search", {"guidebook": {"brand": {"name": "Acme", "hub": "Acme Hub"}}}],
-    }
-    path = out / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config, sort_keys=False))
-    return path
+    return _project(out, "Connector catalogue")
 
 
 if __name__ == "__main__":
