@@ -13,7 +13,6 @@ import pytest
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from conftest import FIXTURES, REFERENCE, ROOT, build, write_project
-from guidebook import twin
 from guidebook.exports import Exporter, md_blocks, source_twin_path, twin_path, wrap
 from guidebook.model import Connector, Field, Guide, ListItem, Section, Step
 from guidebook.render import default_templates_dir
@@ -263,7 +262,7 @@ def test_plain_helpers_wrap_without_starting_blocks() -> None:
     assert wrap("a " * 50, width=20).count("\n") == 4
 
 
-# -- the Python twin of the packaged guide templates -------------------------------------------
+# -- twins from the packaged and overridden templates --------------------------------------------
 
 CB = {"callback_base": "https://api.test"}  # the example guides use it
 WL = {"whitelabel": True,
@@ -282,43 +281,6 @@ def _synthetic_guides(folder: Path) -> Path:
         sys.path.pop(0)
     write_guides(folder, 60, 7)
     return folder / "guides"
-
-
-def test_handed_conversions_write_the_twin_without_parsing(tmp_path, monkeypatch) -> None:
-    """The twin writer renders a guide's twin from the conversions its page job handed over
-    (`twin.conversions`): they must cover every text the twin's templates convert, and give
-    the same twin as parsing does."""
-    from guidebook import markdown
-
-    sites = [load_site(Options(guides_dir=folder, brand={**BRAND, **CB}))
-             for folder in [*TWIN_SOURCES, _synthetic_guides(tmp_path)]]
-    expected, handed = [], []
-    for site in sites:
-        exporter = Exporter(site)
-        for page in site.pages:
-            expected.append(exporter.guide(page))
-            handed.append(twin.conversions(page.guide, site.options.words,
-                                           site.options.active_brand, exporter.link))
-    for cache in (markdown.block, markdown.inline, markdown.plain):
-        cache.cache_clear()  # as in a process that never rendered these guides
-    parsed: list[str] = []
-    real = markdown._parser(False)
-
-    class Spy:
-        def __getattr__(self, name: str):
-            parsed.append(name)
-            return getattr(real, name)
-
-    monkeypatch.setattr(markdown, "_parser", lambda backticks: Spy())
-    pages = iter(zip(expected, handed, strict=True))
-    for site in sites:
-        exporter = Exporter(site)
-        for page in site.pages:
-            twin_text, found = next(pages)
-            with markdown.seeded(found):
-                assert exporter.guide(page) == twin_text
-    assert parsed == [] and len(expected) >= 60
-    assert not markdown._SEEDS  # nothing is left seeded after the block
 
 
 @pytest.mark.parametrize("name", ["guide.md.jinja", "partials/hub-link.md.jinja",

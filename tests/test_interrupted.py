@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from guidebook.prerender import can_fork
+from guidebook.pool import can_fork
 from guidebook.workspace import PREFIX, SiteBusy, SiteLock, sweep
 
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")

@@ -92,11 +92,11 @@ def test_fast_reader_matches_material_on_random_html(content: str) -> None:
 
 
 def test_every_page_of_the_example_site_reads_alike(tmp_path: Path, monkeypatch) -> None:
-    from guidebook import plugin, prerender
+    from guidebook import building, pool
 
-    monkeypatch.setattr(prerender, "can_fork", lambda: False)  # every page in this process
+    monkeypatch.setattr(pool, "can_fork", lambda: False)  # every page in this process
     seen: list[str] = []
-    monkeypatch.setattr(plugin, "search_sections", lambda content: seen.append(content) or
+    monkeypatch.setattr(building, "search_sections", lambda content: seen.append(content) or
                         sections(content))
     build(ROOT / "mkdocs.yml", site_dir=str(tmp_path / "site"))
     assert len(seen) >= 25

@@ -28,6 +28,7 @@ from .errors import GuideError, Problem
 from .hostconfig import DEFAULT_PORT, HOSTS, HostConfigError, host_files, make_server
 from .load import display_path, slugify
 from .model import Source
+from .pool import available_cpus
 from .redirects import gone, previous_guide_urls, redirects
 from .schema import KEY_HINT, KEY_RE, json_schema
 from .site import GuideSite, Options, load_pages, load_site
@@ -288,7 +289,7 @@ def _validate_paths(paths: tuple[str, ...], options: Options, project: Project |
         path = Path(raw)
         if path.is_dir():
             site = load_site(dataclasses.replace(options, guides_dir=path), check_brands=brands,
-                             parallel=True)
+                             workers=available_cpus())
             files += len(site.files)
             guides += len(site.pages)
             problems.extend(site.problems)
@@ -396,7 +397,7 @@ def _gone(options: Options, against: str) -> list[str]:
         _print(err, f"--against {against}: cannot read it ({exc}); give a site folder, an "
                     f"llms.txt file or its http(s) URL", "bold red")
         sys.exit(2)
-    return gone(previous, load_site(options, parallel=True))
+    return gone(previous, load_site(options, workers=available_cpus()))
 
 
 # -- new ---------------------------------------------------------------------------------------
@@ -634,7 +635,7 @@ def render(ctx: click.Context, out_dir: str, whitelabel: bool | None, fmt: str |
     if options.whitelabel and options.whitelabel_brand is None:
         raise UserError("white-label mode needs the whitelabel_brand option of the guidebook "
                         "plugin in mkdocs.yml")
-    site = load_site(options, parallel=True)
+    site = load_site(options, workers=available_cpus())
     if site.problems:
         _emit_problems(site.problems, "text")
         _print(out, f"{_plural(len(site.problems), 'error')}: nothing rendered "

@@ -78,8 +78,11 @@ class GuidebookConfig(base.Config):
     """Categories with more connectors than this are split into A–Z groups in the sidebar."""
     prune_nav = c.Type(bool, default=True)
     """Turn on Material's navigation.prune, so each page renders only the sidebar it shows."""
+    workers = c.Optional(c.Type(int))
+    """Processes for the page work (bodies, theme pages, twins, search sections; Linux):
+    default every CPU this process may use; 1 does it all in the MkDocs process."""
     parallel = c.Type(bool, default=True)
-    """Render page bodies and Markdown twins in a second process (Linux), on the second core."""
+    """false is `workers: 1` (kept for older configurations)."""
     max_guide_bytes = c.Type(int, default=DEFAULT_MAX_BYTES)
     """Largest guide file accepted, in bytes."""
     whitelabel = c.Type(bool, default=False)
@@ -141,6 +144,9 @@ def config_problems(cfg: GuidebookConfig, site_url: str | None = None) -> list[s
                      or re.search(r"[\s<>\"'`\\]", site_url)):
         problems.append(f"site_url {site_url!r} is not an http(s) URL (the llms.txt links and "
                         "the Markdown twins point at it; use https://...)")
+    if cfg.workers is not None and cfg.workers < 1:
+        problems.append(f"workers {cfg.workers!r} is not a number of processes (use 1 or "
+                        "more, or leave it out for every CPU)")
     title = str(cfg.nav_title) if cfg.nav_title is not None else "Connectors"
     if not title.strip() or _CONTROL.search(title):
         problems.append(f"nav_title {title!r} must be one line of text (it is the title of the "

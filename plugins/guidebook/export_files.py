@@ -7,9 +7,9 @@ extra suffix and their `dest_uri` is set to the real target. The twins of our pa
 straight to that target (each File's source is its destination, which MkDocs does not copy):
 on a big site, a temporary file and a copy for each would cost more than rendering them.
 
-The twins of our pages are rendered and written by a worker on what the build leaves of the
-machine's cores (see `start`); a guide's page job hands it the Markdown conversions its page has
-just made (`seed_job`), so the worker need not parse the guide's text again.
+The twin of each of our pages is rendered and written by the job that renders the page's body
+(`write_twin`, in a worker of the build's pool: see `pool`), right after the body, while the
+Markdown conversions they share are in that process's caches.
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ from __future__ import annotations
 import functools
 import html
 import os
-import pickle
 import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -31,7 +30,6 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import markdown
 from .config import GuidebookConfig
 from .exports import (
     Export,
@@ -48,9 +46,7 @@ from .exports import (
     write_llms_full,
 )
 from .markdown import outside
-from .prerender import Board, Prerender, RenderError, Spool, write_all
 from .site import ConnectorEntry, GuidePage, GuideSite
-from .twin import conversions
 from .words import Words
 
 log = get_plugin_logger(__name__)
@@ -100,10 +96,6 @@ class ExportFiles:
         # page src_uri -> the files to write its twin to (not written yet)
         self._pending: dict[str, list[str]] = {}
         self._full: list[tuple[str, str]] | None = None  # llms-full.txt's (URL, twin file)
-        self._writer: Prerender | None = None
-        self._spool: Spool | None = None  # conversions handed from page jobs to the writer
-        self._board: Board | None = None  # where they are in the spool, by slot
-        self._slots: dict[str, int] = {}  # guide page src_uri -> its slot on the board
 
     # -- on_files ----------------------------------------------------------------------------
 
@@ -125,7 +117,6 @@ class ExportFiles:
         handwritten = [f for f in files if f.is_documentation_page()
                        and f.src_uri not in ours and not f.inclusion.is_excluded()]
         self.exporter = exporter
-        self._spool = Spool("twins-")
         self._ours = ours
         bodies: dict[str, str] = {}  # twin path of a guide -> its page's src_uri
         for src_uri, what in ours.items():
@@ -141,16 +132,14 @@ class ExportFiles:
             else:
                 twin = twin_path(PurePosixPath(src_uri).parent.as_posix() + "/")
                 self._index_twin = twin
-            # the twin writer (see `start`) writes the twin straight into the site, where its
+            # the page's job writes the twin straight into the site (`write_twin`), where its
             # Files point: MkDocs leaves a file whose source is its destination alone.
             added = self._twin(files, config, page_file, twin, direct=True)
             if not added:
                 continue
             self._pending[src_uri] = [f.abs_dest_path for f in added]
-            if isinstance(what, GuidePage):  # its conversions are handed over; in llms-full.txt
-                self._slots[src_uri] = len(self._slots)
+            if isinstance(what, GuidePage):  # in llms-full.txt
                 bodies[twin] = src_uri
-        self._board = Board(len(self._slots), self._spool)
         self._files = files
         for file in handwritten:  # their Markdown and URL are known once read: see `capture`
             twin = page_twin_path(file.url)
@@ -178,26 +167,6 @@ class ExportFiles:
                                                   self._categories())
                           for p in items if p.path in bodies]
 
-    def seed_job(self, src_uri: str, what: Any) -> Callable[[], None] | None:
-        """For a guide page, a function that hands the twin writer the Markdown conversions
-        its twin makes (run by the page's job, right after its body, while they are in the
-        caches: the writer then renders the twin without parsing the guide's text again)."""
-        slot = self._slots.get(src_uri)  # (guides only; `add` made the spool and board)
-        if slot is None:
-            return None
-        spool, board = self._spool, self._board
-        assert spool is not None and board is not None
-
-        def run() -> None:
-            exporter, site = self.exporter, self.site
-            assert exporter is not None and site is not None
-            found = pickle.dumps(conversions(what.guide, site.options.words,
-                                             site.options.active_brand, exporter.link),
-                                 protocol=pickle.HIGHEST_PROTOCOL)
-            board.publish(slot, spool.write(found))
-
-        return run
-
     def _export(self, what: Any) -> Export:
         exporter = self.exporter
         assert exporter is not None
@@ -207,72 +176,17 @@ class ExportFiles:
             return exporter.connector(what)
         return exporter.index(self.options.nav_title)
 
-    def _write_job(self, paths: list[str], what: Any, slot: int | None) -> Callable[[], None]:
-        """A function that renders a twin and writes it where its Files point (runs once,
-        maybe in the twin writer): the first path gets the bytes, the others are hard links to
-        it. A guide's twin waits for the conversions its page job hands over at `slot` (until
-        every page is read: see `pages_read`)."""
-        board = self._board
-
-        def run() -> None:
-            record = board.wait_for(slot) if board is not None and slot is not None else None
-            found = pickle.loads(Spool.read(record)) if record is not None else {}  # noqa: S301 - ours
-            with markdown.seeded(found):
-                data = self._export(what).text.encode("utf-8")
-            first = None
-            for path in paths:
-                if first is None:
-                    _create(path, data)
-                    first = path
-                else:  # the alias: the same bytes, a second name for them
-                    _link(first, path, data)
-
-        return run
-
-    def start(self, *, parallel: bool) -> None:
-        """Start rendering and writing the twins, then llms-full.txt (once the page jobs are
-        queued). With `parallel`, a worker at the lowest priority does it while MkDocs reads
-        and builds the pages, on what the build leaves of the machine's cores: it takes the
-        twins in the order the page worker renders the pages (from the back), each once its
-        page's conversions are handed over; `wait` does what is left."""
-        if self._writer is not None:
-            self._writer.close()
-        jobs = [(src_uri, self._write_job(paths, self._ours[src_uri], self._slots.get(src_uri)))
-                for src_uri, paths in self._pending.items()]
-        self._writer = Prerender(jobs, parallel=parallel, expected=(ExportError,),
-                                 results=False, idle=True, last=(LLMS_FULL, self.write_full))
-
-    def pages_read(self) -> None:
-        """Every page MkDocs reads has been read: the twins of pages it did not read (another
-        plugin took them out) are written without handed conversions."""
-        if self._board is not None:
-            self._board.close()
-
-    def wait(self) -> None:
-        """Return once every twin and llms-full.txt is written into the site."""
-        writer, self._writer = self._writer, None
-        if writer is None:
+    def write_twin(self, src_uri: str) -> None:
+        """Render the twin of our page `src_uri` and write it where its Files point (run by the
+        page's job, maybe in a worker): the first path gets the bytes, the others are hard
+        links to it."""
+        paths = self._pending.get(src_uri)
+        if not paths:
             return
-        try:
-            writer.run_all()
-        except RenderError as exc:
-            what = (f"writing {LLMS_FULL}" if exc.key == LLMS_FULL
-                    else f"the Markdown twin of {exc.key}")
-            raise PluginError(f"guidebook: {what} failed: {exc.message}") from None
-        finally:
-            writer.close()
-        self._pending.clear()
-
-    def close(self) -> None:
-        """Stop the twin writer, remove the spooled conversions (at the end of a build)."""
-        if self._board is not None:
-            self._board.close()
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
-        if self._spool is not None:
-            self._spool.close()
-            self._spool = None
+        data = self._export(self._ours[src_uri]).text.encode("utf-8")
+        _create(paths[0], data)
+        for path in paths[1:]:  # the alias: the same bytes, a second name for them
+            _link(paths[0], path, data)
 
     def _twin(self, files: Files, config: MkDocsConfig, page_file: File, twin: str,
               direct: bool = False, **source: Any) -> list[File]:
@@ -438,7 +352,7 @@ class ExportFiles:
 
     def write_full(self) -> None:
         """Write llms-full.txt into the site from the guides' twins (once every twin is
-        written; maybe in the twin writer)."""
+        written)."""
         file = self._llms.get(LLMS_FULL)
         if file is None or self._full is None or self.exporter is None:
             return
@@ -590,6 +504,13 @@ def _create(path: str, data: bytes) -> None:
         write_all(fd, data)
     finally:
         os.close(fd)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """`os.write` until every byte of `data` is written."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _link(first: str, path: str, data: bytes) -> None:

@@ -10,8 +10,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -106,23 +105,6 @@ def _to_backticks(rendered: str) -> str:
     return _INLINE_CODE.sub(repl, rendered) if "<code>" in rendered else rendered
 
 
-# Conversions another process made, handed over (see `seeded`): (kind, stripped text) -> result
-_SEEDS: dict[tuple[str, str], str] = {}
-
-
-@contextmanager
-def seeded(conversions: Mapping[tuple[str, str], str]) -> Iterator[None]:
-    """Within the block, `block`, `inline` and `plain` take a text's result from
-    `conversions` instead of parsing it; keys are ("block" | "inline" | "plain", the text
-    stripped), values what that function gave for it in another process (see
-    `twin.conversions`)."""
-    _SEEDS.update(conversions)
-    try:
-        yield
-    finally:
-        _SEEDS.clear()
-
-
 @lru_cache(maxsize=4096)
 def block(text: str, *, backticks: bool = False) -> str:
     """Markdown blocks (paragraphs, lists, code) as HTML, without a trailing newline.
@@ -132,8 +114,6 @@ def block(text: str, *, backticks: bool = False) -> str:
     text = text.strip()
     if backticks:
         return _to_backticks(block(text))
-    if _SEEDS and (seed := _SEEDS.get(("block", text))) is not None:
-        return seed
     if is_prose(text):
         return f"<p>{_escape(text)}</p>"
     return _parser(False).render(text).strip()
@@ -145,8 +125,6 @@ def inline(text: str, *, backticks: bool = False) -> str:
     text = text.strip()
     if backticks:
         return _to_backticks(inline(text))
-    if _SEEDS and (seed := _SEEDS.get(("inline", text))) is not None:
-        return seed
     if is_prose(text):
         return _escape(text)
     return _parser(False).renderInline(text)
@@ -210,8 +188,6 @@ def plain(text: str) -> str:
     text = text.strip()
     if not _INLINE_MARKUP.search(text):
         return text  # plain prose: nothing to parse
-    if _SEEDS and (seed := _SEEDS.get(("plain", text))) is not None:
-        return seed
     return parsed_plain(text)
 
 

@@ -20,7 +20,7 @@ from .errors import GuideError, Problem
 from .load import DEFAULT_MAX_BYTES, PARTIAL_SUFFIX, find_guide_files
 from .load import display_path as load_display_path
 from .model import Action, AuthMethod, ConnectorInfo, Guide, HasActions, Source
-from .prerender import Prerender
+from .pool import Jobs
 from .text import expand_guide
 from .validate import check_connector, check_guide, hub_repeats
 from .whitelabel import Withheld, select_variant, withheld
@@ -313,27 +313,27 @@ def load_pages(path: Path, options: Options, file: str,
 
 def load_site(options: Options, *, display_root: Path | None = None,
               check_brands: list[Mapping[str, str]] | None = None,
-              parallel: bool = False) -> GuideSite:
+              workers: int = 1) -> GuideSite:
     """Load, check and arrange every guide below `options.guides_dir`.
 
     Messages name files relative to `display_root` (the folder of mkdocs.yml) when given,
     else relative to the working directory. Text is checked against `check_brands`
-    (default: the brand this build renders with). With `parallel`, a forked worker loads
-    the files at the back of the list (see `prerender`); the result is the same.
+    (default: the brand this build renders with). With several `workers`, forked processes
+    load the files (see `pool`); the result is the same.
     """
     return SiteLoader(options, display_root=display_root, check_brands=check_brands,
-                      parallel=parallel).site()
+                      workers=workers).site()
 
 
 class SiteLoader:
-    """`load_site` in two steps: creating it finds the guide files and, with `parallel`, starts
-    a forked worker on the files at the back of the list; `site()` loads the rest in this
-    process and arranges the site. Whatever this process does between the two steps (MkDocs
-    emptying the site folder, say) runs next to the worker's loading."""
+    """`load_site` in two steps: creating it finds the guide files and, with several
+    `workers`, starts loading them in forked processes; `site()` collects what they loaded
+    (or loads the files here) and arranges the site. Whatever this process does between the
+    two steps (MkDocs emptying the site folder, say) runs next to the workers' loading."""
 
     def __init__(self, options: Options, *, display_root: Path | None = None,
                  check_brands: list[Mapping[str, str]] | None = None,
-                 parallel: bool = False) -> None:
+                 workers: int = 1) -> None:
         self.options = options
         guides_dir = options.guides_dir
 
@@ -346,7 +346,7 @@ class SiteLoader:
 
         self._problems: list[Problem] = []
         self._files: list[str] = []
-        self._loaded: Prerender | None = None
+        self._loaded: Jobs | None = None
         brands = list(check_brands) if check_brands else [options.active_brand]
         if not guides_dir.is_dir():
             self._problems.append(Problem(Source(display_path(guides_dir), 1, 1),
@@ -361,7 +361,7 @@ class SiteLoader:
         self._files = [display_path(path) for path in paths]
         jobs = [(file, partial(load_pages, path, options, file, brands))
                 for path, file in zip(paths, self._files, strict=True)]
-        self._loaded = Prerender(jobs, parallel=parallel and len(jobs) >= PARALLEL_LOAD_MIN)
+        self._loaded = Jobs(jobs, workers=workers if len(jobs) >= PARALLEL_LOAD_MIN else 1)
 
     def site(self) -> GuideSite:
         """The loaded site (once; the worker is gone afterwards)."""

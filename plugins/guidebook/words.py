@@ -122,6 +122,8 @@ class Words:
                              "(`guidebook strings` lists every id)")
         self.messages = {**base, **{str(k): str(v) for k, v in (strings or {}).items()}}
         self.brand = {k: escape(v) for k, v in (brand or {}).items()}
+        self._done: dict[tuple[Any, ...], str] = {}  # md() results: a page asks for the same
+        # few messages with the same names many times
         for key, text in (strings or {}).items():
             try:
                 _template(str(text))
@@ -131,6 +133,16 @@ class Words:
 
     def md(self, message_id: str, **variables: Any) -> str:
         """A message as inline Markdown; text variables are escaped, `*_url` ones kept."""
+        try:
+            key = (message_id, *sorted(variables.items()))
+            return self._done[key]
+        except TypeError:  # a variable that is not hashable: not kept
+            return self._md(message_id, variables)
+        except KeyError:
+            found = self._done[key] = self._md(message_id, variables)
+            return found
+
+    def _md(self, message_id: str, variables: dict[str, Any]) -> str:
         values = {k: (_destination(v) if k.endswith("_url") else
                       escape(v) if isinstance(v, str) else v)
                   for k, v in variables.items()}

@@ -1,0 +1,665 @@
+"""One build of the plugin: everything guidebook carries from one MkDocs event to the next.
+
+`Build` is made when a build starts (`on_pre_build`) and closed when it ends, with success or
+with an error (`close`): it owns the build's lock on the site folder, its process pools and its
+logging filter, and nothing of it outlives the build. The plugin's event handlers call one
+method each; the order of the steps, and what flows between them:
+
+1. `start_loading` (pre_build): the guide files are read on the pool while MkDocs empties
+   the site folder.
+2. `add_files` (files): the loaded site becomes generated Files (pages, twins, llms files,
+   redirects, host files); the page *bodies* start rendering on the pool, each job writing its
+   page's Markdown twin beside (`ExportFiles.write_twin`).
+3. `build_nav` (nav): the connectors section.
+4. `page_markdown` / `page_content` (per page): title and meta; the body the pool rendered.
+5. `env` (env, every page read): llms.txt, llms-full.txt; the *theme pages* of our pages start
+   rendering on a pool forked now (it inherits the navigation and every page's content); each
+   job writes its page's HTML itself and sends back the page's search sections.
+6. `page_context` (per page, around the search plugin): the search plugin gets the sections
+   the job parsed; MkDocs' own render of the page is a one-line template that writes nothing.
+7. `finish` (post_build): checks (missing twins, the white-label leak check).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from mkdocs.commands.build import get_context
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from .config import GuidebookConfig
+from .errors import Problem
+from .export_files import ExportFiles
+from .exports import ExportError
+from .hostconfig import published_files
+from .pool import Jobs, RenderError
+from .redirects import redirect_page, redirects
+from .render import Heading, Renderer, TemplateProblem
+from .searchindex import SearchShortcut
+from .searchindex import sections as search_sections
+from .site import ConnectorEntry, GuidePage, GuideSite, Options, SiteLoader
+from .validate import check_references
+from .whitelabel import check_build, format_leaks, hidden_assets, unpublished_warnings, vendored_files
+from .workspace import BuildSpace, SiteBusy
+
+log = get_plugin_logger(__name__)
+
+ASSETS = ("assets/guidebook/guidebook.css", "assets/guidebook/guidebook.js",
+          "assets/guidebook/guidebook-export.css", "assets/guidebook/guidebook-export.js")
+INDEX_URI = "connectors/index.md"
+PAGE_TEMPLATE = "guidebook/page.html"  # MkDocs' template for our pages built by a job
+# Settings the theme writes into pages (white-label builds check them before building).
+SETTINGS = ("site_name", "site_description", "site_url", "site_author", "repo_url", "repo_name",
+            "copyright")
+
+
+def packaged_assets() -> dict[str, str]:
+    """Site path -> packaged file of the stylesheet and script the plugin adds."""
+    from importlib import resources
+
+    folder = resources.files("guidebook.assets")
+    found = {}
+    for uri in ASSETS:
+        path = folder / uri.rsplit("/", 1)[1]
+        if path.is_file():
+            found[uri] = str(path)
+    return found
+
+
+def format_problems(problems: list[Problem]) -> str:
+    files = sorted({p.source.file for p in problems})
+    head = (f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in "
+            f"{len(files)} guide file{'s' if len(files) != 1 else ''}:")
+    return "\n".join([head, *(f"  {p}" for p in problems)])
+
+
+def project_root(config: MkDocsConfig) -> Path:
+    """The project folder (of mkdocs.yml): file names in messages are relative to it."""
+    return (Path(config.config_file_path).resolve().parent if config.config_file_path
+            else Path.cwd())
+
+
+class _QuietSkips(logging.Filter):
+    """Drops MkDocs' "Page skipped ... empty output" line for pages whose job wrote them."""
+
+    def __init__(self, uris: set[str]) -> None:
+        super().__init__()
+        self.uris = uris
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message.startswith("Page skipped: '") and message.endswith("'. Generated empty output."):
+            return message[len("Page skipped: '"):-len("'. Generated empty output.")] not in self.uris
+        return True
+
+
+_BUILD_LOG = logging.getLogger("mkdocs.commands.build")
+
+
+class Build:
+    """The state of one build, from `on_pre_build` to `close`."""
+
+    def __init__(self, cfg: GuidebookConfig, options: Options, config: MkDocsConfig,
+                 workers: int) -> None:
+        self.cfg = cfg
+        self.options = options
+        self.workers = workers
+        try:
+            self.space = BuildSpace(config.site_dir).open()
+        except SiteBusy as exc:
+            raise PluginError(f"guidebook: {exc}; wait until it ends, or build into another "
+                              f"site_dir") from None
+        self.site: GuideSite | None = None
+        self.renderer: Renderer | None = None
+        self.loader: SiteLoader | None = None
+        self.pages: dict[str, Any] = {}  # src_uri -> GuidePage | ConnectorEntry | "index"
+        self.meta: dict[str, dict[str, str]] = {}  # src_uri -> title and description
+        self.exports: ExportFiles | None = None
+        self.bodies: Jobs | None = None  # page bodies (and twins), from on_files
+        self.themed: Jobs | None = None  # theme pages, from on_env
+        self.jobbed: set[str] = set()  # pages whose theme page a job renders (and writes)
+        self.outputs: dict[str, str] = {}  # theme pages a job rendered, for MkDocs to write
+        self.search = SearchShortcut({})
+        self.nav: Navigation | None = None
+        self.host_files: dict[str, File] = {}  # host_configs files, by path
+        self._quiet = _QuietSkips(self.jobbed)
+        _BUILD_LOG.addFilter(self._quiet)
+
+    def close(self) -> None:
+        """Stop the pools, let the site folder's lock go (on success and on error)."""
+        for jobs in (self.bodies, self.themed):
+            if jobs is not None:
+                jobs.close()
+        self.bodies = self.themed = None
+        if self.loader is not None:
+            self.loader.close()
+            self.loader = None
+        _BUILD_LOG.removeFilter(self._quiet)
+        self.space.close()
+
+    # -- loading and files -----------------------------------------------------------------
+
+    def start_loading(self, config: MkDocsConfig) -> None:
+        self.loader = SiteLoader(self.options, display_root=Path(config.config_file_path).parent,
+                                 workers=self.workers)
+
+    def add_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """Loads every guide and adds its page, the connector pages, the connectors index, the
+        agent outputs and the plugin's assets as generated files; starts rendering bodies."""
+        loader, self.loader = self.loader, None
+        if loader is None:
+            self.start_loading(config)
+            loader, self.loader = self.loader, None
+        assert loader is not None
+        site = loader.site()
+        self._report(site, config)
+        for uri in hidden_assets(site) if self.options.whitelabel else ():
+            image = files.get_file_from_path(uri)  # shown only by hidden parts
+            if image is not None:
+                files.remove(image)
+        self.site = site
+        templates = self.cfg.templates_dir
+        self.renderer = Renderer(site, Path(templates) if templates else None)
+        pages = _PageAdder(files, config, self.cfg.nav_title)
+        for page in site.pages:
+            pages.add(page.src_uri, page, page.title, page.description, page.file)
+        for entry in site.connectors:
+            source = entry.file or (entry.guides[0].file if entry.guides else None)
+            pages.add(entry.src_uri, entry, entry.name, entry.summary, source)  # (without a
+            # connector file: its first guide's)
+        if files.get_file_from_path(INDEX_URI) is None:  # a hand-written one wins
+            pages.add(INDEX_URI, "index", self.cfg.nav_title,
+                      site.options.words.text("index.description"), None)
+            if "awesome-nav" in config.plugins:  # its globs and folders see pages in the nav
+                files.get_file_from_path(INDEX_URI).inclusion = InclusionLevel.INCLUDED
+        if pages.clashes:
+            raise PluginError("guidebook: " + "\n".join(pages.clashes))
+        self.pages, self.meta = pages.pages, pages.meta
+        for uri, path in packaged_assets().items():
+            if files.get_file_from_path(uri) is None:
+                files.append(File.generated(config, uri, abs_src_path=path))
+        self._add_redirects(files, config, site)
+        if self.cfg.agent_outputs:
+            self.exports = ExportFiles(self.cfg)
+            self.exports.add(files, config, site, self.pages, self.cfg.templates_dir)
+        self._add_host_configs(files, config)
+        self._check_references(files, config, pages.docs_dir)
+        self.search = SearchShortcut(config.plugins)
+        self.bodies = Jobs([(uri, self._body_job(uri, what, files))
+                            for uri, what in self.pages.items()],
+                           workers=self.workers, expected=(TemplateProblem, ExportError))
+        return files
+
+    def _report(self, site: GuideSite, config: MkDocsConfig) -> None:
+        if site.problems:
+            message = format_problems(site.problems)
+            if config.strict:
+                raise PluginError(f"guidebook: {message}")
+            for line in message.splitlines():
+                log.warning(line.strip())
+            log.warning("guidebook: the guides above were skipped")
+        for warning in site.warnings:
+            log.warning(f"guidebook: {warning}")
+        for line in unpublished_warnings(site):
+            log.warning(line)
+
+    def _body_job(self, src_uri: str, what: Any, files: Files) -> Callable[[], Any]:
+        """The job of one of our pages: its body (and table of contents), and its twin,
+        written into the site."""
+        renderer, exports, title = self.renderer, self.exports, self.cfg.nav_title
+        assert renderer is not None
+        file = files.get_file_from_path(src_uri)
+        page_url = file.url if file is not None else ""
+        base_url = "../" * page_url.count("/")
+
+        def run() -> tuple[str, list[Heading]]:
+            if isinstance(what, GuidePage):
+                content, headings = renderer.guide(what, base_url=base_url)
+            elif isinstance(what, ConnectorEntry):
+                content, headings = renderer.connector(what, base_url=base_url)
+            else:
+                content, headings = renderer.index(title=title, base_url=base_url)
+            if exports is not None:
+                content = exports.decorate_uri(src_uri, page_url, content)
+                exports.write_twin(src_uri)
+            return content, headings
+
+        return run
+
+    def _add_redirects(self, files: Files, config: MkDocsConfig, site: GuideSite) -> None:
+        """A redirect page at each old URL a guide lists in `redirect_from`."""
+        found, problems = redirects(site)
+        for problem in problems:
+            log.warning(f"guidebook: {problem}")
+        mapped = _redirects_plugin_map(config)
+        for redirect in found:
+            if (redirect.dest in mapped or files.get_file_from_path(redirect.dest) is not None
+                    or any(f.dest_uri == redirect.dest for f in files)):
+                log.warning(f"guidebook: {redirect.source}: redirect_from '{redirect.old}' is "
+                            f"already a file of the site or a redirect of mkdocs-redirects; "
+                            f"remove one of them")
+                continue
+            text = redirect_page(redirect.dest, redirect.target, config.site_url)
+            files.append(File.generated(config, redirect.dest, content=text,
+                                        inclusion=InclusionLevel.INCLUDED))
+
+    def _check_references(self, files: Files, config: MkDocsConfig, docs_dir: Path) -> None:
+        """Guide images and links that match no file of the site, logged at the level of
+        MkDocs' `validation.links.not_found` (warn by default, so `--strict` fails)."""
+        level = config.validation.links.not_found
+        if self.site is None or level < logging.INFO:  # ignore
+            return
+        paths = {f.dest_uri for f in files}
+        for page in self.site.pages:
+            for p in check_references(page.guide, paths, docs_dir):
+                log.log(level, f"{p.source}: {p.message} ({p.hint})")
+
+    def _add_host_configs(self, files: Files, config: MkDocsConfig) -> None:
+        """The `host_configs` files that live in the site (.htaccess, _worker.js, ...)."""
+        if not self.cfg.host_configs:
+            return
+        twins = [f.dest_uri for f in files if f.dest_uri.endswith(".html.md")]
+        for path, text in published_files(self.cfg.host_configs, twins).items():
+            if any(f.dest_uri == path for f in files):
+                log.warning(f"the site already has {path}; guidebook does not write one "
+                            f"(remove it to get the generated file)")
+                continue
+            file = File.generated(config, path, content=text, inclusion=InclusionLevel.INCLUDED)
+            files.append(file)
+            self.host_files[path] = file
+
+    def _refresh_host_configs(self, files: Files) -> None:
+        """The host files again, once every twin is where its page ended up (a plugin may
+        have moved a page after `on_files`: vercel.json lists the pages)."""
+        if not self.host_files:
+            return
+        twins = [f.dest_uri for f in files if f.dest_uri.endswith(".html.md")]
+        for path, text in published_files(self.cfg.host_configs, twins).items():
+            if path in self.host_files:
+                self.host_files[path].content_string = text
+
+    # -- navigation --------------------------------------------------------------------------
+
+    def build_nav(self, nav: Navigation, files: Files) -> Navigation:
+        """Adds the connectors section (categories -> connectors -> guides)."""
+        assert self.site is not None
+        index = files.get_file_from_path(INDEX_URI)
+        children: list[Any] = [index.page] if index and index.page else []
+        size = max(self.cfg.nav_group_size, 1)
+        for category, entries in self.site.placements:
+            sections = [_connector_section(e, files) for e in entries]
+            if len(sections) > size:  # keep every sidebar short: A–Z groups of `size`
+                sections = [Section(f"{group[0].title} – {group[-1].title}", group)
+                            for group in (sections[i:i + size]
+                                          for i in range(0, len(sections), size))]
+            children.append(Section(html.escape(category), sections))
+        section = Section(html.escape(self.cfg.nav_title), children)
+        # An entry of the user's nav for the connectors index is expanded where it stands
+        if index is None or not _replace_page(nav.items, index, section):
+            nav.items.append(section)
+        return _navigation(nav.items)
+
+    def redirect_targets(self, config: MkDocsConfig, files: Files) -> None:
+        """Lets mkdocs-redirects' `redirect_maps` name a guide page by its `…/index.md`, its
+        URL or its twin."""
+        plugin = config.plugins.get("redirects")
+        pages = getattr(plugin, "doc_pages", None)
+        if isinstance(pages, dict):  # it read the files by now
+            for src_uri in self.pages:
+                file = files.get_file_from_path(src_uri)
+                if file is not None:
+                    pages.setdefault(src_uri, file)
+                    pages.setdefault(file.url, file)
+                    pages.setdefault(file.url.rstrip("/") + ".md", file)
+
+    # -- pages -------------------------------------------------------------------------------
+
+    def page_markdown(self, page: Page) -> None:
+        """Gives our (empty) pages their title and description."""
+        meta = self.meta.get(page.file.src_uri)
+        if meta is not None:
+            page.meta.update(meta)
+            what = self.pages.get(page.file.src_uri)
+            if isinstance(what, GuidePage) and what.guide.tags:  # for Material's tags plugin
+                page.meta["tags"] = [html.escape(t) for t in what.guide.tags]
+
+    def page_content(self, content: str, page: Page) -> str | None:
+        """Our pages' body, from the pool; a hand-written page's twin and page actions."""
+        what = self.pages.get(page.file.src_uri)
+        if what is None:
+            if self.exports is None:
+                return None
+            self.exports.capture(page)  # its twin: the Markdown other plugins made
+            return self.exports.decorate(page, content)
+        assert self.bodies is not None
+        try:
+            body, headings = self.bodies.get(page.file.src_uri)
+        except RenderError as exc:
+            raise PluginError(f"guidebook: a template failed on {exc.key or page.file.src_uri}: "
+                              f"{exc.message}") from None
+        page.toc = get_toc(_toc_tokens(headings))
+        return body
+
+    def env(self, env: Any, config: MkDocsConfig, files: Files) -> None:
+        """Every page is read: every twin is written, llms.txt and llms-full.txt are filled
+        in, and the theme pages of our pages start rendering."""
+        bodies, self.bodies = self.bodies, None
+        if bodies is not None:
+            try:
+                bodies.run_all()  # the twins of pages MkDocs did not read (another plugin
+                # took them out)
+            except RenderError as exc:
+                raise PluginError(f"guidebook: a template failed on {exc.key}: "
+                                  f"{exc.message}") from None
+            finally:
+                bodies.close()
+        if self.exports is not None:
+            self.exports.finish()
+            self.exports.write_full()
+            self._refresh_host_configs(files)
+        self._start_theme_pages(env, config, files)
+
+    def _start_theme_pages(self, env: Any, config: MkDocsConfig, files: Files) -> None:
+        """Render the theme's page for each of our pages on the pool.
+
+        MkDocs renders the theme template of each page in turn, in one process. Our pages get
+        a one-line template instead; a job renders the page with the theme's own template and
+        MkDocs' own context, and writes it (`written`), or hands it back for MkDocs to write
+        when another plugin post-processes pages. Only done when no plugin but the search
+        plugins and this one changes the page context, which a worker could not see.
+        """
+        searches = _search_plugins(config)
+        if self.nav is None or not _quiet_plugins(config, "page_context", allowed=searches):
+            return
+        write = _quiet_plugins(config, "post_page")
+        head = self.exports.head_uri if self.exports is not None else None
+        block = self.exports.actions_block if self.exports is not None else None
+        doc_files = files.documentation_pages()
+        search = self.search.plugin is not None
+        jobs = []
+        for file in doc_files:
+            page = file.page
+            if file.src_uri not in self.pages or page is None or "template" in page.meta:
+                continue
+            jobs.append((file.src_uri, _page_job(page, self.nav, doc_files, config, env, search,
+                                                 head, block, write)))
+        if not jobs:
+            return
+        env.loader = jinja2.ChoiceLoader(
+            [jinja2.DictLoader({PAGE_TEMPLATE: "{{ guidebook_page() }}"}), env.loader])
+        env.globals["guidebook_page"] = self._page_output
+        self.themed = Jobs(jobs, workers=self.workers, expected=(jinja2.TemplateError,))
+        for src_uri, _ in jobs:
+            files.get_file_from_path(src_uri).page.meta["template"] = PAGE_TEMPLATE
+            self.jobbed.add(src_uri)
+
+    @jinja2.pass_context
+    def _page_output(self, context: Any) -> str:
+        """The global behind PAGE_TEMPLATE: "" for a page its job wrote (MkDocs writes
+        nothing), else the page its job rendered."""
+        page = context.get("page")
+        return self.outputs.pop(page.file.src_uri, "") if page is not None else ""
+
+    def page_context(self, page: Page) -> None:
+        """Before the search plugin sees one of our pages: the page's job is done; the search
+        plugin gets the sections it parsed."""
+        src_uri = page.file.src_uri
+        if self.themed is None or src_uri not in self.jobbed:
+            return
+        try:
+            output, found = self.themed.get(src_uri)
+        except RenderError as exc:
+            raise PluginError(f"guidebook: the theme failed on {exc.key or src_uri}: "
+                              f"{exc.message}") from None
+        if output is not None:
+            self.outputs[src_uri] = output
+        self.search.before(page, found)
+
+    def post_page(self, output: str, page: Page) -> str | None:
+        """`<link rel="alternate" type="text/markdown">` in the head of pages MkDocs built."""
+        if self.exports is None or page.file.src_uri in self.jobbed:  # (the job added it)
+            return None
+        return self.exports.head(page, output)
+
+    # -- the end ---------------------------------------------------------------------------------
+
+    def finish(self, config: MkDocsConfig) -> None:
+        """The build's last checks: twins llms.txt links that are missing, and in white-label
+        builds the leak check of every file of the site."""
+        if self.exports is not None:
+            for path in self.exports.missing_twins(config.site_dir):
+                log.warning(f"llms.txt links {path}, which is not in the built site (a "
+                            f"plugin moved or removed its page after guidebook saw it; "
+                            f"see 'Works with' in guidebook's README)")
+        if self.site is None or not self.options.whitelabel:
+            return
+        root = project_root(config)
+        site_dir = Path(config.site_dir).resolve()
+        shown = os.path.relpath(site_dir, root) if root in site_dir.parents else str(site_dir)
+        custom = os.path.realpath(config.theme.custom_dir) if config.theme.custom_dir else None
+        theme_dirs = [Path(d) for d in config.theme.dirs if os.path.realpath(d) != custom]
+        leaks = check_build(self.site, site_dir, forbid=self.cfg.whitelabel_forbid,
+                            settings={k: config.get(k) for k in SETTINGS}, display_dir=shown,
+                            root=root, docs_dir=Path(config.docs_dir),
+                            vendored=vendored_files(site_dir, theme_dirs),
+                            parallel=self.workers > 1)
+        if leaks:
+            raise PluginError(f"guidebook: {format_leaks(leaks)}")
+        log.info(f"white-label leak check passed ({shown})")
+
+
+class _PageAdder:
+    """Adds our pages to `files` as generated Files (`on_files`), and finds hand-written files
+    that would land where one of them does."""
+
+    def __init__(self, files: Files, config: MkDocsConfig, nav_title: str) -> None:
+        self.files, self.config, self.nav_title = files, config, nav_title
+        self.pages: dict[str, Any] = {}
+        self.meta: dict[str, dict[str, str]] = {}
+        self.clashes: list[str] = []
+        # hand-written files by where they land in the site, in any letter case (a file
+        # system that ignores case would give a generated page and one of them one file)
+        self.existing = {f.dest_uri.casefold(): f for f in files if not f.inclusion.is_excluded()}
+        self.docs_dir = Path(config.docs_dir).resolve()
+        self.root = Path(config.config_file_path).parent.resolve()  # guide files are named
+        # relative to it (see load_site's display_root)
+
+    def add(self, src_uri: str, what: Any, title: str, description: str,
+            source_file: str | None) -> None:
+        file = File.generated(self.config, src_uri, content="",
+                              inclusion=InclusionLevel.NOT_IN_NAV)
+        other = self.existing.get(file.dest_uri.casefold())
+        if other is not None:
+            self.clashes.append(self._clash(other, file.dest_uri, what, source_file))
+            return
+        # MkDocs and Material treat page titles and meta as HTML and print them unescaped
+        # (<title>, nav, <meta content>, search index): guide text is data, so escape it here.
+        # The page's source is empty; its meta is set once MkDocs has read it (page_markdown).
+        self.meta[src_uri] = {"title": html.escape(title), "description": html.escape(description)}
+        if source_file is not None:
+            source = os.path.join(self.root, source_file)
+            rel = os.path.relpath(source, self.docs_dir)
+            file.edit_uri = Path(rel).as_posix()
+            # The page's source is its YAML file, for plugins that ask git about it (dates,
+            # authors); MkDocs still reads the page from its content (empty until rendered).
+            file.abs_src_path = os.path.normpath(source)
+            file.generated_by = None
+        self.files.append(file)
+        self.pages[src_uri] = what
+
+    def _clash(self, other: File, dest_uri: str, what: Any, source_file: str | None) -> str:
+        """The error for a hand-written file that lands where a generated page does."""
+        mine = (Path(os.path.relpath(other.abs_src_path, self.root)).as_posix()
+                if other.abs_src_path else other.src_uri)
+        if isinstance(what, ConnectorEntry):
+            ours = f"the page of connector {what.key!r}" + (f" ({what.guides[0].file})"
+                                                           if what.guides else "")
+        elif source_file is not None:
+            ours = f"the page of {source_file}"
+        else:
+            ours = f"the generated {self.nav_title!r} index"
+        case = ("" if other.dest_uri == dest_uri else
+                f" ({other.dest_uri} and {dest_uri} differ only in letter case: one file where "
+                f"case does not count, as on Windows and macOS)")
+        fix = f"rename or move {mine}"
+        if what == "index":
+            docs = Path(os.path.relpath(self.docs_dir, self.root)).as_posix()
+            fix += f", or name it {docs}/{INDEX_URI} to replace the generated index"
+        return f"{mine} and {ours} would both be written to {dest_uri}{case}; {fix}"
+
+
+def options_of(cfg: GuidebookConfig, language: str | None, whitelabel: bool) -> Options:
+    """The core's options from the plugin config and the theme's language."""
+    from .words import PATTERNS
+
+    strings = {message: str(cfg[option]) for option, message in PATTERNS.items()
+               if cfg[option] is not None}
+    return Options(
+        guides_dir=Path(cfg.guides_dir),
+        brand={str(k): str(v) for k, v in cfg.brand.items()},
+        whitelabel=whitelabel,
+        whitelabel_brand=({str(k): str(v) for k, v in cfg.whitelabel_brand.items()}
+                          if cfg.whitelabel_brand else None),
+        whitelabel_replace={str(k): str(v) for k, v in cfg.whitelabel_replace.items()},
+        language=language,
+        strings=strings | {str(k): str(v) for k, v in cfg.strings.items()},
+        max_guide_bytes=cfg.max_guide_bytes,
+        categories={str(k): str(v) for k, v in cfg.categories.items()},
+    )
+
+
+def _redirects_plugin_map(config: MkDocsConfig) -> set[str]:
+    """The files mkdocs-redirects writes for its `redirect_maps` (if it is in the build)."""
+    plugin = config.plugins.get("redirects")
+    maps = plugin.config.get("redirect_maps") if plugin is not None else None
+    if not isinstance(maps, dict):
+        return set()
+    return {File(str(old), "", "", config.use_directory_urls).dest_uri for old in maps}
+
+
+def _search_plugins(config: MkDocsConfig) -> tuple[Any, ...]:
+    """MkDocs' and Material's search plugins of this build."""
+    return tuple(p for p in config.plugins.values() if type(p).__name__ == "SearchPlugin")
+
+
+def _quiet_plugins(config: MkDocsConfig, *events: str, allowed: tuple[Any, ...] = ()) -> bool:
+    """True when every handler of these events belongs to guidebook or to an `allowed`
+    plugin: no other plugin changes a page's context (a worker renders with MkDocs' own
+    context) or its output."""
+    for event in events:
+        for handler in config.plugins.events.get(event, []):
+            owner = getattr(handler, "__self__", None)
+            if owner is None or not (getattr(owner, "is_guidebook", False)
+                                     or any(owner is a for a in allowed)):
+                return False
+    return True
+
+
+def _page_job(page: Page, nav: Navigation, doc_files: Any, config: MkDocsConfig, env: Any,
+              search: bool, head: Callable[[str, str, str], str] | None,
+              block: Callable[[str, str], str] | None, write: bool) -> Callable[[], Any]:
+    """Render `page` with the theme's template, as MkDocs' `_build_page` does, and write it
+    (with `write`; else hand it back); parse its content for the search index. `head` adds
+    what `post_page` would add to the page's head; the page actions `block` (excluded from
+    search) is left out of the parse."""
+
+    def run() -> tuple[str | None, Any]:
+        previous, was_active = config._current_page, page.active
+        config._current_page = page
+        page.active = True
+        try:
+            context = get_context(nav, doc_files, config, page)
+            output = env.get_template("main.html").render(context)
+            if head is not None:
+                output = head(page.file.src_uri, page.url, output)
+        finally:
+            page.active = was_active
+            config._current_page = previous
+        content = page.content or ""
+        found = search_sections(_without(content, page, block)) if search else None
+        if not write:
+            return output, found
+        path = page.file.abs_dest_path
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as out:  # as MkDocs writes pages
+            out.write(output.encode("utf-8", errors="xmlcharrefreplace"))
+        return None, found
+
+    return run
+
+
+def _without(content: str, page: Page, block: Callable[[str, str], str] | None) -> str:
+    """`content` without its page actions block (search excludes it: no need to parse it)."""
+    found = block(page.file.src_uri, page.url) if block is not None else ""
+    at = content.find(found) if found else -1
+    return content if at < 0 else content[:at] + content[at + len(found):]
+
+
+def _connector_section(entry: ConnectorEntry, files: Files) -> Section:
+    pages = [files.get_file_from_path(entry.src_uri)]
+    pages += [files.get_file_from_path(p.src_uri) for p in entry.guides]
+    return Section(html.escape(entry.name), [f.page for f in pages if f is not None and f.page])
+
+
+def _replace_page(items: list[Any], file: File, section: Section) -> bool:
+    """Put `section` where the page of `file` stands in `items` (searched depth first), with
+    the title the nav gave that page; False if it is not there."""
+    for i, item in enumerate(items):
+        if isinstance(item, Page) and item.file is file:
+            if item.title:
+                section.title = item.title
+            items[i] = section
+            return True
+        if (isinstance(item, Section) and len(item.children) == 1
+                and isinstance(item.children[0], Page) and item.children[0].file is file):
+            section.title = item.title  # a folder section of it alone (mkdocs-awesome-nav)
+            items[i] = section
+            return True
+        if isinstance(item, Section) and _replace_page(item.children, file, section):
+            return True
+    return False
+
+
+def _toc_tokens(headings: list[Heading]) -> list[dict[str, Any]]:
+    tokens: list[dict[str, Any]] = []
+    for h in headings:
+        # MkDocs prints toc names as HTML: escape the (plain text) heading
+        token = {"level": h.level, "id": h.id, "name": html.escape(h.title), "children": []}
+        if h.level > 2 and tokens:
+            tokens[-1]["children"].append(token)
+        else:
+            tokens.append(token)
+    return tokens
+
+
+def _navigation(items: list[Any]) -> Navigation:
+    """A Navigation with parents and previous/next links set, as MkDocs would."""
+    pages: list[Page] = []
+
+    def walk(children: list[Any], parent: Section | None) -> None:
+        for item in children:
+            item.parent = parent
+            if isinstance(item, Page):
+                pages.append(item)
+            elif isinstance(item, Section):
+                walk(item.children, item)
+
+    walk(items, None)
+    for prev, nxt in zip([None, *pages], [*pages, None], strict=False):
+        if prev is not None:
+            prev.next_page = nxt
+        if nxt is not None:
+            nxt.previous_page = prev
+    return Navigation(items, pages)
