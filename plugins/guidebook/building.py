@@ -22,7 +22,9 @@ method each; the order of the steps, and what flows between them:
 
 from __future__ import annotations
 
+import dataclasses
 import html
+import json
 import logging
 import os
 from collections.abc import Callable
@@ -38,6 +40,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_build_date
 
 from .config import GuidebookConfig
 from .errors import Problem
@@ -49,6 +52,7 @@ from .redirects import redirect_page, redirects
 from .render import Heading, Renderer, TemplateProblem
 from .searchindex import SearchShortcut
 from .searchindex import sections as search_sections
+from .servecache import ServeCache, digest, folder_stamps
 from .site import ConnectorEntry, GuidePage, GuideSite, Options, SiteLoader
 from .validate import check_references
 from .whitelabel import check_build, format_leaks, hidden_assets, unpublished_warnings, vendored_files
@@ -112,8 +116,11 @@ class Build:
     """The state of one build, from `on_pre_build` to `close`."""
 
     def __init__(self, cfg: GuidebookConfig, options: Options, config: MkDocsConfig,
-                 workers: int) -> None:
+                 workers: int, cache: ServeCache | None = None) -> None:
         self.cfg = cfg
+        self.cache = cache  # the serve session's (see `servecache`), else None
+        if cache is not None:
+            cache.begin(session_key(cfg, options, config))
         self.options = options
         self.workers = workers
         try:
@@ -134,6 +141,9 @@ class Build:
         self.search = SearchShortcut({})
         self.nav: Navigation | None = None
         self.host_files: dict[str, File] = {}  # host_configs files, by path
+        self.kept: dict[str, Any] = {}  # bodies (and twins) the serve cache had
+        self.kept_pages: dict[str, Any] = {}  # theme pages and sections the serve cache had
+        self.keys: dict[str, bytes] = {}  # cache keys of what the pool renders
         self._quiet = _QuietSkips(self.jobbed)
         _BUILD_LOG.addFilter(self._quiet)
 
@@ -153,7 +163,7 @@ class Build:
 
     def start_loading(self, config: MkDocsConfig) -> None:
         self.loader = SiteLoader(self.options, display_root=Path(config.config_file_path).parent,
-                                 workers=self.workers)
+                                 workers=self.workers, cache=self.cache)
 
     def add_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Loads every guide and adds its page, the connector pages, the connectors index, the
@@ -197,10 +207,29 @@ class Build:
         self._add_host_configs(files, config)
         self._check_references(files, config, pages.docs_dir)
         self.search = SearchShortcut(config.plugins)
-        self.bodies = Jobs([(uri, self._body_job(uri, what, files))
-                            for uri, what in self.pages.items()],
-                           workers=self.workers, expected=(TemplateProblem, ExportError))
+        jobs = []
+        for uri, what in self.pages.items():
+            if self.cache is not None:
+                key = self.keys[uri] = self._body_key(uri, what, files)
+                kept = self.cache.body(uri, key)
+                if kept is not None:
+                    self.kept[uri] = kept
+                    continue
+            jobs.append((uri, self._body_job(uri, what, files)))
+        if self.cache is not None:
+            self.cache.forget_pages(self.pages)
+        self.bodies = Jobs(jobs, workers=self.workers, expected=(TemplateProblem, ExportError))
         return files
+
+    def _body_key(self, src_uri: str, what: Any, files: Files) -> bytes:
+        """What a page's body and twin are made of (for the serve cache)."""
+        assert self.site is not None
+        file = files.get_file_from_path(src_uri)
+        url = file.url if file is not None else ""
+        if what == "index":
+            what = (self.site.connectors, [(name, [e.key for e in entries])
+                                           for name, entries in self.site.placements])
+        return digest(src_uri, url, what)
 
     def _report(self, site: GuideSite, config: MkDocsConfig) -> None:
         if site.problems:
@@ -224,17 +253,20 @@ class Build:
         page_url = file.url if file is not None else ""
         base_url = "../" * page_url.count("/")
 
-        def run() -> tuple[str, list[Heading]]:
+        keep = self.cache is not None  # (the serve cache keeps the twin too)
+
+        def run() -> tuple[str, list[Heading], bytes | None]:
             if isinstance(what, GuidePage):
                 content, headings = renderer.guide(what, base_url=base_url)
             elif isinstance(what, ConnectorEntry):
                 content, headings = renderer.connector(what, base_url=base_url)
             else:
                 content, headings = renderer.index(title=title, base_url=base_url)
+            twin = None
             if exports is not None:
                 content = exports.decorate_uri(src_uri, page_url, content)
-                exports.write_twin(src_uri)
-            return content, headings
+                twin = exports.write_twin(src_uri)
+            return content, headings, twin if keep else None
 
         return run
 
@@ -343,14 +375,26 @@ class Build:
                 return None
             self.exports.capture(page)  # its twin: the Markdown other plugins made
             return self.exports.decorate(page, content)
-        assert self.bodies is not None
-        try:
-            body, headings = self.bodies.get(page.file.src_uri)
-        except RenderError as exc:
-            raise PluginError(f"guidebook: a template failed on {exc.key or page.file.src_uri}: "
-                              f"{exc.message}") from None
+        src_uri = page.file.src_uri
+        kept = self.kept.pop(src_uri, None)
+        if kept is not None:
+            self._write_kept_twin(src_uri, kept)
+        else:
+            assert self.bodies is not None
+            try:
+                kept = self.bodies.get(src_uri)
+            except RenderError as exc:
+                raise PluginError(f"guidebook: a template failed on {exc.key or src_uri}: "
+                                  f"{exc.message}") from None
+            if self.cache is not None:
+                self.cache.keep_body(src_uri, self.keys[src_uri], kept)
+        body, headings, _ = kept
         page.toc = get_toc(_toc_tokens(headings))
         return body
+
+    def _write_kept_twin(self, src_uri: str, kept: Any) -> None:
+        if self.exports is not None and kept[2] is not None:
+            self.exports.write_twin(src_uri, kept[2])
 
     def env(self, env: Any, config: MkDocsConfig, files: Files) -> None:
         """Every page is read: every twin is written, llms.txt and llms-full.txt are filled
@@ -365,6 +409,9 @@ class Build:
                                   f"{exc.message}") from None
             finally:
                 bodies.close()
+        for src_uri, kept in self.kept.items():  # pages MkDocs did not read
+            self._write_kept_twin(src_uri, kept)
+        self.kept = {}
         if self.exports is not None:
             self.exports.finish()
             self.exports.write_full()
@@ -383,25 +430,35 @@ class Build:
         searches = _search_plugins(config)
         if self.nav is None or not _quiet_plugins(config, "page_context", allowed=searches):
             return
-        write = _quiet_plugins(config, "post_page")
+        # (in a serve session MkDocs writes the pages: their outputs are kept)
+        write = self.cache is None and _quiet_plugins(config, "post_page")
         head = self.exports.head_uri if self.exports is not None else None
         block = self.exports.actions_block if self.exports is not None else None
         doc_files = files.documentation_pages()
         search = self.search.plugin is not None
+        shape = (digest(_nav_shape(self.nav.items), [f.src_uri for f in doc_files],
+                        get_build_date()) if self.cache is not None else b"")
         jobs = []
         for file in doc_files:
             page = file.page
             if file.src_uri not in self.pages or page is None or "template" in page.meta:
                 continue
+            if self.cache is not None:
+                key = self.keys[file.src_uri] = digest(shape, file.src_uri, page.url, page.title,
+                                                      repr(page.meta), page.content)
+                kept = self.cache.page(file.src_uri, key)
+                if kept is not None:
+                    self.kept_pages[file.src_uri] = kept
+                    continue
             jobs.append((file.src_uri, _page_job(page, self.nav, doc_files, config, env, search,
                                                  head, block, write)))
-        if not jobs:
+        if not jobs and not self.kept_pages:
             return
         env.loader = jinja2.ChoiceLoader(
             [jinja2.DictLoader({PAGE_TEMPLATE: "{{ guidebook_page() }}"}), env.loader])
         env.globals["guidebook_page"] = self._page_output
         self.themed = Jobs(jobs, workers=self.workers, expected=(jinja2.TemplateError,))
-        for src_uri, _ in jobs:
+        for src_uri in [uri for uri, _ in jobs] + list(self.kept_pages):
             files.get_file_from_path(src_uri).page.meta["template"] = PAGE_TEMPLATE
             self.jobbed.add(src_uri)
 
@@ -416,13 +473,20 @@ class Build:
         """Before the search plugin sees one of our pages: the page's job is done; the search
         plugin gets the sections it parsed."""
         src_uri = page.file.src_uri
-        if self.themed is None or src_uri not in self.jobbed:
+        if src_uri not in self.jobbed:
             return
-        try:
-            output, found = self.themed.get(src_uri)
-        except RenderError as exc:
-            raise PluginError(f"guidebook: the theme failed on {exc.key or src_uri}: "
-                              f"{exc.message}") from None
+        kept = self.kept_pages.pop(src_uri, None)
+        if kept is not None:
+            output, found = kept
+        else:
+            assert self.themed is not None
+            try:
+                output, found = self.themed.get(src_uri)
+            except RenderError as exc:
+                raise PluginError(f"guidebook: the theme failed on {exc.key or src_uri}: "
+                                  f"{exc.message}") from None
+            if self.cache is not None:
+                self.cache.keep_page(src_uri, self.keys[src_uri], (output, found))
         if output is not None:
             self.outputs[src_uri] = output
         self.search.before(page, found)
@@ -538,6 +602,30 @@ def options_of(cfg: GuidebookConfig, language: str | None, whitelabel: bool) -> 
         max_guide_bytes=cfg.max_guide_bytes,
         categories={str(k): str(v) for k, v in cfg.categories.items()},
     )
+
+
+def session_key(cfg: GuidebookConfig, options: Options, config: MkDocsConfig) -> bytes:
+    """What every page of a build depends on (for the serve cache): the plugin's options,
+    mkdocs.yml, the template override folders, the build date."""
+    path = config.config_file_path
+    try:
+        text = Path(path).read_bytes() if path else b""
+    except OSError:
+        text = b""
+    return digest(json.dumps(dict(cfg), default=str, sort_keys=True),
+                  [(f.name, getattr(options, f.name)) for f in dataclasses.fields(options)],
+                  text, folder_stamps(cfg.templates_dir), folder_stamps(config.theme.custom_dir),
+                  str(config.site_url), get_build_date())
+
+
+def _nav_shape(items: list[Any]) -> list[Any]:
+    """The titles and URLs of the navigation, nested as it is (every page shows it)."""
+    shape: list[Any] = []
+    for item in items:
+        children = getattr(item, "children", None)
+        shape.append((type(item).__name__, item.title, getattr(item, "url", None),
+                      _nav_shape(children) if children else None))
+    return shape
 
 
 def _redirects_plugin_map(config: MkDocsConfig) -> set[str]:

@@ -176,17 +176,19 @@ class ExportFiles:
             return exporter.connector(what)
         return exporter.index(self.options.nav_title)
 
-    def write_twin(self, src_uri: str) -> None:
-        """Render the twin of our page `src_uri` and write it where its Files point (run by the
-        page's job, maybe in a worker): the first path gets the bytes, the others are hard
-        links to it."""
+    def write_twin(self, src_uri: str, data: bytes | None = None) -> bytes | None:
+        """Render the twin of our page `src_uri` (unless its `data` is given) and write it
+        where its Files point (run by the page's job, maybe in a worker): the first path gets
+        the bytes, the others are hard links to it. Returns the bytes (None: no twin)."""
         paths = self._pending.get(src_uri)
         if not paths:
-            return
-        data = self._export(self._ours[src_uri]).text.encode("utf-8")
+            return None
+        if data is None:
+            data = self._export(self._ours[src_uri]).text.encode("utf-8")
         _create(paths[0], data)
         for path in paths[1:]:  # the alias: the same bytes, a second name for them
             _link(paths[0], path, data)
+        return data
 
     def _twin(self, files: Files, config: MkDocsConfig, page_file: File, twin: str,
               direct: bool = False, **source: Any) -> list[File]:

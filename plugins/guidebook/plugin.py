@@ -21,6 +21,7 @@ from .building import ASSETS, SETTINGS, Build, options_of, packaged_assets, proj
 from .config import GuidebookConfig, config_problems
 from .hostconfig import negotiating_app
 from .pool import available_cpus
+from .servecache import ServeCache
 from .site import DEFAULT_BRAND, Options
 from .whitelabel import check_settings, format_leaks
 from .words import WordsError
@@ -62,6 +63,17 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
 
     def __init__(self) -> None:
         self.build: Build | None = None  # the running build's state
+        self.cache: ServeCache | None = None  # a serve session's, from on_startup to on_shutdown
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Once per MkDocs command (the plugin then lives as long as the command): under
+        `mkdocs serve`, a cache of what each build made, so the next one renders only what
+        changed (see `servecache`)."""
+        self.cache = ServeCache() if command == "serve" else None
+
+    def on_shutdown(self) -> None:
+        """The serve session (or command) ends: its cache goes."""
+        self.cache = None
 
     @property
     def site(self) -> Any:
@@ -139,7 +151,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     def _open_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled:
             self._close_build()
-            self.build = Build(self.config, self._options, config, self.workers)
+            self.build = Build(self.config, self._options, config, self.workers, self.cache)
 
     def _start_loading(self, *, config: MkDocsConfig) -> None:
         if self.build is not None:

@@ -21,6 +21,7 @@ from .load import DEFAULT_MAX_BYTES, PARTIAL_SUFFIX, find_guide_files
 from .load import display_path as load_display_path
 from .model import Action, AuthMethod, ConnectorInfo, Guide, HasActions, Source
 from .pool import Jobs
+from .servecache import ServeCache, stamp
 from .text import expand_guide
 from .validate import check_connector, check_guide, hub_repeats
 from .whitelabel import Withheld, select_variant, withheld
@@ -333,8 +334,12 @@ class SiteLoader:
 
     def __init__(self, options: Options, *, display_root: Path | None = None,
                  check_brands: list[Mapping[str, str]] | None = None,
-                 workers: int = 1) -> None:
+                 workers: int = 1, cache: ServeCache | None = None) -> None:
+        """With a serve session's `cache`, files unchanged since its last build are not
+        read again."""
         self.options = options
+        self._cache = cache
+        self._known: dict[str, tuple[Path, Loaded | None, tuple[int, int] | None]] = {}
         guides_dir = options.guides_dir
 
         def display_path(path: Path) -> str:
@@ -359,8 +364,12 @@ class SiteLoader:
         self._problems.extend(path_problems)
         self._partials = {path.resolve(): display_path(path) for path in partials}
         self._files = [display_path(path) for path in paths]
+        for path, file in zip(paths, self._files, strict=True):
+            kept = cache.loaded(path) if cache is not None else None
+            self._known[file] = (path, kept, stamp(path) if cache is not None else None)
         jobs = [(file, partial(load_pages, path, options, file, brands))
-                for path, file in zip(paths, self._files, strict=True)]
+                for path, file in zip(paths, self._files, strict=True)
+                if self._known[file][1] is None]
         self._loaded = Jobs(jobs, workers=workers if len(jobs) >= PARALLEL_LOAD_MIN else 1)
 
     def site(self) -> GuideSite:
@@ -375,7 +384,10 @@ class SiteLoader:
         unread = dict(self._partials)
         try:
             for file in self._files:
-                found: Loaded = loaded.get(file)
+                path, kept, before = self._known[file]
+                found: Loaded = kept if kept is not None else loaded.get(file)
+                if self._cache is not None and kept is None:
+                    self._cache.keep_loaded(path, found.partials, found, before)
                 pages.extend(found.pages)
                 for problem in found.problems:
                     (warnings if problem.severity == "warning" else problems).append(problem)
@@ -385,6 +397,8 @@ class SiteLoader:
                     unread.pop(path.resolve(), None)
         finally:
             loaded.close()
+        if self._cache is not None:
+            self._cache.forget_files(path for path, _, _ in self._known.values())
         warnings += [Problem(Source(shown, 1, 1), "no connector file refers to this partial, so "
                             "its actions are not published", "add '$ref: "
                             f"{Path(shown).name.removesuffix(PARTIAL_SUFFIX)}' to the actions of "

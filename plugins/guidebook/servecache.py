@@ -1,0 +1,135 @@
+"""What `mkdocs serve` keeps from one build to the next, so that an edit re-renders only what
+it changed.
+
+Under `mkdocs serve` MkDocs rebuilds the whole site after every change. guidebook keeps, for
+the length of the serve session (the plugin makes one `ServeCache` at `on_startup` and drops it
+at `on_shutdown`), what the expensive steps made from their inputs, each under a digest of
+everything that step reads:
+
+- a loaded file (its guides, connector and problems), by its path, size and modification time
+  and those of the partials it read;
+- a page's body and twin, by the page's model (its guide, or its connector with its guides, or
+  the whole site for the connectors index) and URL;
+- a page's theme page and search sections, by its content, title, meta, table of contents, URL
+  and the navigation every page shows.
+
+All of it sits under the session's key: the plugin options, mkdocs.yml, the template override
+folders, the build date. When that key changes, everything is rebuilt (the honest answer to
+an edited template or brand). An entry whose digest differs is rendered again; the output is
+the same as a clean build's, because every entry is what the same code made from the same
+inputs.
+
+This module must not import mkdocs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+
+def digest(*parts: Any) -> bytes:
+    """A short digest of picklable `parts` (a tree: no object may contain itself). Equal
+    values give equal digests whether or not they are the same objects: the pickler keeps no
+    memo (which would write a repeated object as a reference to its first place)."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo
+    pickler.dump(parts)
+    return hashlib.blake2b(out.getbuffer(), digest_size=16).digest()
+
+
+def stamp(path: Path | str) -> tuple[int, int] | None:
+    """A file's modification time and size (None if it is gone)."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
+
+
+def folder_stamps(folder: Path | str | None) -> list[tuple[str, tuple[int, int] | None]]:
+    """`stamp` of every file below `folder` (sorted), for a session key."""
+    if not folder or not os.path.isdir(folder):
+        return []
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            found.append((path, stamp(path)))
+    return found
+
+
+class ServeCache:
+    """The outputs of one serve session's last build, by the digest of their inputs."""
+
+    def __init__(self) -> None:
+        self.session: bytes | None = None
+        self._loaded: dict[Path, tuple[list[tuple[Path, Any]], Any]] = {}
+        self._bodies: dict[str, tuple[bytes, Any]] = {}
+        self._pages: dict[str, tuple[bytes, Any]] = {}
+
+    def begin(self, session: bytes) -> None:
+        """Start a build whose settings give the key `session`: a new key drops everything."""
+        if session != self.session:
+            self._loaded.clear()
+            self._bodies.clear()
+            self._pages.clear()
+            self.session = session
+
+    # -- loaded files ------------------------------------------------------------------------
+
+    def loaded(self, path: Path) -> Any | None:
+        """What `path` gave last time, if it and the partials it read are unchanged."""
+        entry = self._loaded.get(path)
+        if entry is None:
+            return None
+        stamps, value = entry
+        if any(stamp(p) != s for p, s in stamps):
+            del self._loaded[path]
+            return None
+        return value
+
+    def keep_loaded(self, path: Path, partials: Iterable[Path], value: Any,
+                    before: tuple[int, int] | None) -> None:
+        """Keep what `path` gave; `before` is its stamp taken before it was read (an edit
+        while it was read is seen next time)."""
+        self._loaded[path] = ([(path, before), *((p, stamp(p)) for p in partials)], value)
+
+    def forget_files(self, live: Iterable[Path]) -> None:
+        """Drop the files that are gone."""
+        keep = set(live)
+        for path in [p for p in self._loaded if p not in keep]:
+            del self._loaded[path]
+
+    # -- pages -------------------------------------------------------------------------------
+
+    def body(self, src_uri: str, key: bytes) -> Any | None:
+        entry = self._bodies.get(src_uri)
+        return entry[1] if entry is not None and entry[0] == key else None
+
+    def keep_body(self, src_uri: str, key: bytes, value: Any) -> None:
+        self._bodies[src_uri] = (key, value)
+
+    def page(self, src_uri: str, key: bytes) -> Any | None:
+        entry = self._pages.get(src_uri)
+        return entry[1] if entry is not None and entry[0] == key else None
+
+    def keep_page(self, src_uri: str, key: bytes, value: Any) -> None:
+        self._pages[src_uri] = (key, value)
+
+    def forget_pages(self, live: Iterable[str]) -> None:
+        """Drop the pages that are gone."""
+        keep = set(live)
+        for table in (self._bodies, self._pages):
+            for src_uri in [u for u in table if u not in keep]:
+                del table[src_uri]
+
+
+__all__ = ["ServeCache", "digest", "folder_stamps", "stamp"]
