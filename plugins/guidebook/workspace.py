@@ -1,11 +1,12 @@
-"""What one build owns outside the site: its temporary folder and its lock on the site folder.
+"""What one build owns outside the site: its lock on the site folder, and the stopping of its
+workers however it ends.
 
-Every temporary file of a build (the workers' spools, the pages waiting to be built) lives
-below one folder, `guidebook-build-<pid>-*` in the temporary directory, removed when the build
-ends however the process sees it end (normal end, an error, Ctrl-C, SIGTERM, interpreter exit).
-A build killed outright (SIGKILL) cannot remove it: the next build removes every such folder
-whose process is gone. Forked workers die with the process that forked them (see
-`prerender.die_with_parent`), so nothing writes into a folder once its owner is gone.
+A build writes no temporary files (its workers send their results back or write into the site
+itself). Older versions kept a folder per build, `guidebook-build-<pid>-*` in the temporary
+directory: `sweep` removes those whose process is gone, with lock files no build holds. The
+build's workers die with the process that forked them (see `pool`), and `BuildSpace.close`
+stops them on every exit the process can see (normal end, an error, Ctrl-C, SIGTERM,
+interpreter exit).
 
 Two builds writing into one site folder at once would empty it under each other: the second
 one stops with a clean error instead (`SiteBusy`). The lock is an `fcntl.flock` on a file in
@@ -96,15 +97,6 @@ def _remove_free_lock(path: Path) -> bool:
         os.close(fd)
 
 
-def new_folder(label: str = "") -> Path:
-    """A new temporary folder: inside the active build's folder if there is one, else a
-    build folder of its own (named after this process, so `sweep` knows when it is stale)."""
-    active = _ACTIVE
-    if active is not None and active.owner == os.getpid() and active.path.is_dir():
-        return Path(tempfile.mkdtemp(prefix=label or "tmp-", dir=active.path))
-    return Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-{label}"))
-
-
 class SiteLock:
     """An exclusive lock on a site folder, held from `acquire` to `release` (or the death of
     the process and of the workers it forked)."""
@@ -151,16 +143,15 @@ class SiteLock:
 
 
 class BuildSpace:
-    """One build's temporary folder and lock on its site folder (see the module docstring).
+    """One build's lock on its site folder and the closing of its workers (see the module
+    docstring).
 
-    `open` removes the folders of killed builds, takes the lock and makes the folder; `close`
-    (also run at interpreter exit and on SIGTERM) stops the workers that write into it,
-    removes it and lets the lock go.
+    `open` removes what killed builds of older versions left, and takes the lock; `close`
+    (also run at interpreter exit and on SIGTERM) stops the workers and lets the lock go.
     """
 
     def __init__(self, site_dir: str | os.PathLike[str] | None = None) -> None:
         self.owner = os.getpid()
-        self.path = Path()
         self._lock = SiteLock(site_dir) if site_dir is not None else None
         self._closers: list[Callable[[], None]] = []
         self._sigterm: Any = None
@@ -172,7 +163,6 @@ class BuildSpace:
         sweep()
         if self._lock is not None:
             self._lock.acquire()
-        self.path = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{self.owner}-"))
         self._open = True
         atexit.register(self.close)
         self._catch_sigterm()
@@ -180,11 +170,11 @@ class BuildSpace:
         return self
 
     def on_close(self, closer: Callable[[], None]) -> None:
-        """Run `closer` (stopping a worker) before the folder is removed."""
+        """Run `closer` (stopping a worker) when the build ends."""
         self._closers.append(closer)
 
     def close(self) -> None:
-        """Stop the workers, remove the folder, let the lock go (once; only in its process)."""
+        """Stop the workers, let the lock go (once; only in its process)."""
         global _ACTIVE
         if not self._open or os.getpid() != self.owner:
             return
@@ -193,7 +183,6 @@ class BuildSpace:
         for closer in reversed(closers):
             with contextlib.suppress(Exception):
                 closer()
-        shutil.rmtree(self.path, ignore_errors=True)
         if self._lock is not None:
             self._lock.release()
         if _ACTIVE is self:
