@@ -15,8 +15,12 @@ alternation so machine noise hits every variant alike:
   share of the agent outputs is the median of the paired ratios (with its quartiles: on a
   noisy machine one pair's ratio can be off by 10 %; --agent-pairs adds pairs for it alone);
 - validate: `guidebook validate` of the guides, against parsing the files with PyYAML's C loader;
+- workers (with --workers K ...): the full build with `workers: K`;
 - serve (with --serve): `mkdocs serve` of the site; one guide is edited per round and the time
   until the server returns the changed page is taken.
+
+Besides wall time it reports CPU time (user + system, of the build and every process it
+waited for: the pool's workers), as a ratio against the floor's.
 
 It reports medians, ratios against the floor measured in the same run, time per guide, HTML
 size per guide page and peak RSS, as a table and (with --json) as JSON. Timings are for whole
@@ -53,8 +57,9 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 ENV["NO_MKDOCS_2_WARNING"] = "1"
 
 
-def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall time (s) and peak RSS (MB) of one child process; fails loudly on errors."""
+def run(cmd: list[str], cwd: Path) -> tuple[float, int, float]:
+    """Wall time (s), peak RSS (MB) and CPU time (user + system, s, with the processes it
+    waited for) of one child process; fails loudly on errors."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=err)
@@ -64,17 +69,21 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
         if proc.returncode != 0:
             err.seek(0)
             raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{err.read().decode()[-3000:]}")
-    return elapsed, usage.ru_maxrss // 1024
+    return elapsed, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
-def prepare(root: Path, n: int) -> dict[str, Path]:
-    """The guidebook project, its no-agent variant and the floor project for N guides."""
+def prepare(root: Path, n: int, workers: list[int] = ()) -> dict[str, Path]:
+    """The guidebook project, its no-agent and `workers` variants and the floor project for N
+    guides."""
     project = root / "guidebook"
     config = write_project(project, n)
     data = yaml.safe_load(config.read_text())
     plugin = data["plugins"][1]["guidebook"]
     no_agent = dict(data, plugins=["search", {"guidebook": {**plugin, "agent_outputs": False}}])
     (project / "mkdocs.no-agent.yml").write_text(yaml.safe_dump(no_agent, sort_keys=False))
+    for k in workers:
+        variant = dict(data, plugins=["search", {"guidebook": {**plugin, "workers": k}}])
+        (project / f"mkdocs.workers-{k}.yml").write_text(yaml.safe_dump(variant, sort_keys=False))
     floor = root / "floor"
     (floor / "docs").mkdir(parents=True)
     shutil.copy(project / "docs" / "index.md", floor / "docs" / "index.md")
@@ -155,13 +164,16 @@ def serve_latency(project: Path, rounds: int) -> list[float]:
             shutil.rmtree(root, ignore_errors=True)
 
 
-def bench(n: int, rounds: int, serve: bool = False, agent_pairs: int = 0) -> dict[str, Any]:
+def bench(n: int, rounds: int, serve: bool = False, agent_pairs: int = 0,
+          workers: list[int] = ()) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix=f"guidebook-bench-{n}-") as tmp:
-        dirs = prepare(Path(tmp), n)
+        dirs = prepare(Path(tmp), n, workers)
         project, floor = dirs["guidebook"], dirs["floor"]
         mkdocs = str(BIN / "mkdocs")
         times: dict[str, list[float]] = {"floor": [], "guidebook": [], "no_agent": [],
-                                         "validate": [], "parse": []}
+                                         "validate": [], "parse": [],
+                                         **{f"workers_{k}": [] for k in workers}}
+        cpu: dict[str, list[float]] = {key: [] for key in times}
         rss: dict[str, int] = {}
         for round_ in range(rounds):
             pair = [("guidebook", [mkdocs, "build", "-q", "-d", "out"], project),
@@ -170,10 +182,13 @@ def bench(n: int, rounds: int, serve: bool = False, agent_pairs: int = 0) -> dic
             for name, cmd, cwd in (
                 ("floor", [mkdocs, "build", "-q", "-d", "out"], floor),
                 *(pair if round_ % 2 == 0 else pair[::-1]),  # neither always goes first
+                *((f"workers_{k}", [mkdocs, "build", "-q", "-f", f"mkdocs.workers-{k}.yml",
+                                    "-d", f"out-w{k}"], project) for k in workers),
                 ("validate", [str(BIN / "guidebook"), "validate", "guides"], project),
             ):
-                elapsed, peak = run(cmd, cwd)
+                elapsed, peak, used = run(cmd, cwd)
                 times[name].append(elapsed)
+                cpu[name].append(used)
                 rss[name] = max(rss.get(name, 0), peak)
             times["parse"].append(parse_only(project / "guides"))
         # builds next to each other, paired: the machine's drift cancels out
@@ -187,9 +202,16 @@ def bench(n: int, rounds: int, serve: bool = False, agent_pairs: int = 0) -> dic
         if serve:
             times["serve"] = serve_latency(project, rounds)
         med = {k: statistics.median(v) for k, v in times.items()}
+        cpu_med = {k: statistics.median(v) for k, v in cpu.items() if v}
         return {
             "n": n, "rounds": rounds, **{f"{k}_s": round(v, 3) for k, v in med.items()},
             "ratio_vs_floor": round(med["guidebook"] / med["floor"], 3),
+            "cpu_s": round(cpu_med["guidebook"], 2), "floor_cpu_s": round(cpu_med["floor"], 2),
+            "cpu_ratio_vs_floor": round(cpu_med["guidebook"] / cpu_med["floor"], 3),
+            **{f"workers_{k}_vs_floor": round(med[f"workers_{k}"] / med["floor"], 3)
+               for k in workers},
+            **{f"workers_{k}_cpu_vs_floor": round(cpu_med[f"workers_{k}"] / cpu_med["floor"], 3)
+               for k in workers},
             "agent_outputs_share": round(statistics.median(shares), 3),
             "agent_outputs_pairs": len(shares),
             "agent_outputs_share_quartiles": _quartiles(shares),
@@ -232,7 +254,7 @@ def connector_page(actions: int) -> dict[str, Any]:
         (root / "mkdocs.yml").write_text(yaml.safe_dump({
             "site_name": "Bench", "site_url": "https://bench.example/",
             "theme": {"name": "material"}, "plugins": ["search", {"guidebook": {}}]}))
-        elapsed, _ = run([str(BIN / "mkdocs"), "build", "-q", "-d", "out"], root)
+        elapsed, _, _ = run([str(BIN / "mkdocs"), "build", "-q", "-d", "out"], root)
         page = root / "out" / "connectors" / "bulk_hris" / "index.html"
         twin = root / "out" / "connectors" / "bulk_hris.md"
         return {"actions": actions, "build_s": round(elapsed, 2),
@@ -254,6 +276,8 @@ def main() -> None:
     parser.add_argument("--agent-pairs", type=int, default=0, metavar="K",
                         help="K more pairs of full and no-agent builds per size, for the agent "
                              "outputs' share alone (its noisiest figure)")
+    parser.add_argument("--workers", type=int, nargs="*", default=[], metavar="K",
+                        help="also build with `workers: K` and report its ratios (e.g. 1 2 4)")
     parser.add_argument("--serve", type=int, nargs="*", default=[2000], metavar="N",
                         help="sizes at which to time `mkdocs serve` after an edit (default: 2000)")
     parser.add_argument("--actions", type=int, nargs="*", default=[30, 300], metavar="A",
@@ -261,13 +285,17 @@ def main() -> None:
                              "page's size (default: 30 and 300)")
     args = parser.parse_args()
     results = []
-    cols = ["n", "floor_s", "guidebook_s", "ratio_vs_floor", "ms_per_guide", "floor_ms_per_guide",
+    cols = ["n", "floor_s", "guidebook_s", "ratio_vs_floor", "cpu_ratio_vs_floor",
+            *(f"workers_{k}_vs_floor" for k in args.workers),
+            *(f"workers_{k}_cpu_vs_floor" for k in args.workers),
+            "ms_per_guide", "floor_ms_per_guide",
             "agent_outputs_share", "agent_outputs_share_quartiles", "agent_outputs_pairs",
             "validate_vs_parse", "html_kb_per_guide_page", "peak_rss_mb", "floor_peak_rss_mb",
             "serve_s"]
     print(" | ".join(cols))
     for n in args.sizes:
-        result = bench(n, args.rounds, serve=n in args.serve, agent_pairs=args.agent_pairs)
+        result = bench(n, args.rounds, serve=n in args.serve, agent_pairs=args.agent_pairs,
+                       workers=args.workers)
         results.append(result)
         print(" | ".join(str(result.get(c, "-")) for c in cols), flush=True)
     if len(results) > 1:
