@@ -26,7 +26,7 @@ from .export_files import ExportFiles
 from .hostconfig import negotiating_app, published_files
 from .prerender import Prerender, Record, RenderError, Spool
 from .redirects import redirect_page, redirects
-from .render import Heading, Renderer, TemplateProblem
+from .render import Heading, Renderer, TemplateProblem, sibling_warnings
 from .searchindex import SearchShortcut
 from .searchindex import sections as search_sections
 from .site import DEFAULT_BRAND, ConnectorEntry, GuidePage, GuideSite, Options, SiteLoader
@@ -86,6 +86,21 @@ def format_problems(problems: list[Problem]) -> str:
     head = (f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in "
             f"{len(files)} guide file{'s' if len(files) != 1 else ''}:")
     return "\n".join([head, *(f"  {p}" for p in problems)])
+
+
+def _warn_template_siblings(options: GuidebookConfig, config: MkDocsConfig) -> None:
+    """Warns of a `templates_dir` template that overrides one output's block while its
+    siblings of the other output keep the packaged one (the page and its twin would differ)."""
+    if not options.templates_dir:
+        return
+    folder = Path(options.templates_dir)
+    try:
+        shown = folder.resolve().relative_to(Path(config.config_file_path).parent.resolve())
+    except ValueError:
+        shown = folder
+    twins = options.markdown_export if options.agent_outputs else None
+    for warning in sibling_warnings(folder, twins, shown.as_posix()):
+        log.warning(warning)
 
 
 def _warn_whitelabel(options: Options, config: MkDocsConfig) -> None:
@@ -170,6 +185,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         if self._options.whitelabel:
             self._check_settings(config)
             _warn_whitelabel(self._options, config)
+        _warn_template_siblings(self.config, config)
         theme = config.theme
         if self.config.prune_nav and theme.name == "material":
             features = theme.get("features") or []
