@@ -13,7 +13,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import HARVEST, build, write_project
+from conftest import HARVEST, ROOT, build, write_project
 from guidebook.words import Words, WordsError, catalog, languages
 
 GUIDEBOOK = Path(sys.executable).parent / "guidebook"
@@ -243,3 +243,13 @@ def test_new_skeletons_have_no_hub_section_and_validate_warns_on_one(tmp_path) -
                             capture_output=True, text=True, cwd=tmp_path)
     assert "guides/repeat.yaml:" in result.stdout and "warning: the section 'Link your " \
         "account in the hub' seems to repeat the generated block" in result.stdout
+
+
+def test_the_readme_rewording_snippet_names_real_messages() -> None:
+    text = (ROOT / "README.md").read_text("utf-8").split("## Words and languages", 1)[1]
+    snippet = yaml.safe_load(re.search(r"```yaml\n(.*?)```", text, re.DOTALL).group(1))
+    strings = snippet["plugins"]["guidebook"]["strings"]
+    assert strings
+    for language in ("en", "de"):
+        words = Words(language, strings, brand={"name": "Acme", "hub": "Acme Hub"})
+        assert words.text("hub.heading", provider="Harvest") == "Connect Harvest in Acme Hub"
