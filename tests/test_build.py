@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from bs4 import BeautifulSoup
 from mkdocs.exceptions import Abort
 
 from conftest import HARVEST, ROOT, build
+from guidebook.render import default_templates_dir
 
 PAGE = "connectors/harvest/guides/link-account/personal-access-token/index.html"
 
@@ -170,6 +172,8 @@ def test_templates_dir_and_missing_brand_key(project, tmp_path: Path, caplog) ->
     (tmp_path / "tpl" / "partials").mkdir(parents=True)
     (tmp_path / "tpl" / "partials" / "hub-link.html.jinja").write_text(
         '<section data-whitelabel-hide><h2 id="link">Link it in {{ brand.hub }}</h2></section>\n')
+    shutil.copyfile(default_templates_dir() / "partials" / "hub-link.md.jinja",  # the twin's
+                    tmp_path / "tpl" / "partials" / "hub-link.md.jinja")  # stays (no warning)
     site = build(project({"harvest/pat.yaml": HARVEST}, plugin={"templates_dir": "tpl"}))
     assert soup(site / PAGE).select_one("[data-whitelabel-hide] h2").get_text() == "Link it in Acme Hub"
     (tmp_path / "tpl" / "partials" / "hub-link.html.jinja").write_text("{{ brand.nope }}\n")

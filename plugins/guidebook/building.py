@@ -238,9 +238,9 @@ class Build:
                 raise PluginError(f"guidebook: {message}")
             for line in message.splitlines():
                 log.warning(line.strip())
-            log.warning("guidebook: the guides above were skipped")
+            log.warning("the guides above were skipped")
         for warning in site.warnings:
-            log.warning(f"guidebook: {warning}")
+            log.warning(f"{warning}")
         for line in unpublished_warnings(site):
             log.warning(line)
 
@@ -274,12 +274,12 @@ class Build:
         """A redirect page at each old URL a guide lists in `redirect_from`."""
         found, problems = redirects(site)
         for problem in problems:
-            log.warning(f"guidebook: {problem}")
+            log.warning(f"{problem}")
         mapped = _redirects_plugin_map(config)
         for redirect in found:
             if (redirect.dest in mapped or files.get_file_from_path(redirect.dest) is not None
                     or any(f.dest_uri == redirect.dest for f in files)):
-                log.warning(f"guidebook: {redirect.source}: redirect_from '{redirect.old}' is "
+                log.warning(f"{redirect.source}: redirect_from '{redirect.old}' is "
                             f"already a file of the site or a redirect of mkdocs-redirects; "
                             f"remove one of them")
                 continue

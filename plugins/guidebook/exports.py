@@ -30,7 +30,6 @@ from urllib.parse import quote
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
 from . import markdown, mdescape
-from .model import Guide
 from .render import actions_json, default_templates_dir, display_scopes, step_actions
 from .site import ConnectorEntry, GuidePage, GuideSite
 
@@ -191,7 +190,7 @@ class Exporter:
             md_cell=md_cell,
             plain=markdown.plain,
             wrap=wrap, link=self.link, twin_url=self._twin_url,
-            tojson_compact=compact_json, tick=mdescape.code, guide_link=self._guide_link,
+            tojson_compact=compact_json, tick=mdescape.code,
         )
         self.env.globals.update(
             brand=dict(site.options.active_brand), whitelabel=site.options.whitelabel,
@@ -210,12 +209,6 @@ class Exporter:
 
     def _twin_url(self, url: str) -> str:
         return self.url(twin_path(url))
-
-    def _guide_link(self, guide: Guide) -> str:
-        label = guide.auth_label
-        if guide.kind == "connector-profile":
-            label += " (connector profile)"
-        return mdescape.link(label, self.url(twin_path(guide.url)))
 
     def link(self, url: str) -> str:
         """Image and link targets in exports: site-relative paths become absolute URLs."""

@@ -21,6 +21,7 @@ from .building import ASSETS, SETTINGS, Build, options_of, packaged_assets, proj
 from .config import GuidebookConfig, config_problems
 from .hostconfig import negotiating_app
 from .pool import available_cpus
+from .render import sibling_warnings
 from .servecache import ServeCache
 from .site import DEFAULT_BRAND, Options
 from .whitelabel import check_settings, format_leaks
@@ -38,6 +39,21 @@ def whitelabel_from_env() -> bool | None:
     if value is None or not value.strip():
         return None
     return value.strip().lower() in TRUTHY
+
+
+def _warn_template_siblings(options: GuidebookConfig, config: MkDocsConfig) -> None:
+    """Warns of a `templates_dir` template that overrides one output's block while its
+    siblings of the other output keep the packaged one (the page and its twin would differ)."""
+    if not options.templates_dir:
+        return
+    folder = Path(options.templates_dir)
+    try:
+        shown = folder.resolve().relative_to(Path(config.config_file_path).parent.resolve())
+    except ValueError:
+        shown = folder
+    twins = options.markdown_export if options.agent_outputs else None
+    for warning in sibling_warnings(folder, twins, shown.as_posix()):
+        log.warning(warning)
 
 
 def _warn_whitelabel(options: Options, config: MkDocsConfig) -> None:
@@ -120,6 +136,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         if self._options.whitelabel:
             self._check_settings(config)
             _warn_whitelabel(self._options, config)
+        _warn_template_siblings(self.config, config)
         theme = config.theme
         if self.config.prune_nav and theme.name == "material":
             features = theme.get("features") or []

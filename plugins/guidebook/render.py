@@ -23,6 +23,7 @@ from jinja2 import (
     StrictUndefined,
     TemplateError,
     TemplateSyntaxError,
+    meta,
     select_autoescape,
 )
 from markupsafe import Markup
@@ -36,6 +37,81 @@ from .site import ConnectorEntry, GuidePage, GuideSite
 def default_templates_dir() -> Path:
     """The packaged default templates."""
     return Path(str(resources.files("guidebook.templates")))
+
+
+# The templates each output starts from: the HTML pages, and the Markdown twins of each format.
+_OUTPUT_ENTRIES = {
+    "html": ("guide.html.jinja", "connector.html.jinja", "connectors.html.jinja"),
+    "stackone": ("guide.md.jinja", "connector.md.jinja", "connectors.md.jinja",
+                 "partials/index-directive.md.jinja"),
+    "plain": ("guide.plain.md.jinja", "connector.plain.md.jinja", "connectors.plain.md.jinja",
+              "partials/index-directive.plain.md.jinja"),
+}
+_OUTPUT_NAMES = {"html": "the HTML pages", "stackone": "the Markdown twins",
+                 "plain": "the Markdown twins"}
+
+
+def _template_stem(name: str) -> str:
+    """A template's name without its output: `partials/hub-link.plain.md.jinja` ->
+    `partials/hub-link` (the templates of one block in every output share it)."""
+    for suffix in (".plain.md.jinja", ".md.jinja", ".html.jinja"):
+        if name.endswith(suffix):
+            return name.removesuffix(suffix)
+    return name
+
+
+def _templates_used(env: Environment, entries: Iterable[str]) -> set[str]:
+    """Every template the entries extend or include, followed through the loader (a team's
+    override may include other templates than the packaged one)."""
+    seen: set[str] = set()
+    todo = list(entries)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+            found = meta.find_referenced_templates(env.parse(source))
+        except TemplateError:
+            continue  # a missing or broken template: rendering reports it with its line
+        todo.extend(ref for ref in found if ref)
+    return seen
+
+
+def sibling_warnings(templates_dir: Path, twin_format: str | None,
+                     shown_dir: str | None = None) -> list[str]:
+    """One warning per template of `templates_dir` that overrides the packaged template of
+    one output (the HTML pages, or the Markdown twins in `twin_format`; None: no twins) while
+    a sibling of another output (the same block, `x.html.jinja` / `x.md.jinja` /
+    `x.plain.md.jinja`) still comes from the package: that block of the HTML page and of its
+    twin now differ. `shown_dir` is how the warnings name the folder."""
+    packaged = default_templates_dir()
+    ours = {p.relative_to(templates_dir).as_posix() for p in templates_dir.rglob("*.jinja")
+            if p.is_file() and (packaged / p.relative_to(templates_dir)).is_file()}
+    if not ours or twin_format is None:
+        return []
+    env = Environment(loader=ChoiceLoader([FileSystemLoader(str(templates_dir)),  # noqa: S701
+                                           FileSystemLoader(str(packaged))]))  # parses only
+    used = {output: _templates_used(env, _OUTPUT_ENTRIES[output])
+            for output in ("html", twin_format)}
+    shown = (shown_dir or str(templates_dir)).rstrip("/")
+    warnings = []
+    for output, other in (("html", twin_format), (twin_format, "html")):
+        for name in sorted(ours & used[output]):
+            siblings = sorted(n for n in used[other] - ours
+                              if _template_stem(n) == _template_stem(name) and n != name)
+            if siblings:
+                them = ", ".join(siblings)
+                warnings.append(
+                    f"{shown}/{name} overrides the packaged template of "
+                    f"{_OUTPUT_NAMES[output]}, while its sibling{'s' * (len(siblings) > 1)} "
+                    f"{them} ({_OUTPUT_NAMES[other]}) still "
+                    f"{'use' if len(siblings) > 1 else 'uses'} the packaged version: the HTML "
+                    "page and its Markdown twin (and llms-full.txt) now differ. Override "
+                    f"{them} in {shown} too (copy the packaged file to keep it unchanged), or "
+                    "reword with the `strings` option instead")
+    return warnings
 
 
 @dataclass

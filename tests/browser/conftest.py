@@ -81,21 +81,39 @@ class Site:
         return f"{self.url}connectors/{key}/guides/link-account/{slug}/{query}"
 
 
-@pytest.fixture(scope="session")
-def scopes_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+@contextmanager
+def _fixture_site(tmp_path_factory: pytest.TempPathFactory,
+                  language: str | None = None) -> Iterator[Site]:
+    """The picker fixture site (in the theme language `language`), built and served."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    root = tmp_path_factory.mktemp("scopes-site")
+    root = tmp_path_factory.mktemp(f"scopes-site-{language or 'en'}")
     shutil.copytree(FIXTURE, root, dirs_exist_ok=True)
     out = root / "site"
     out.mkdir()
     with _serving(out) as url:
         config_file = root / "mkdocs.yml"
-        config_file.write_text(config_file.read_text(encoding="utf-8").replace(
-            "site_url: http://127.0.0.1/", f"site_url: {url}"), encoding="utf-8")
+        text = config_file.read_text(encoding="utf-8").replace(
+            "site_url: http://127.0.0.1/", f"site_url: {url}")
+        if language:
+            text = text.replace("  name: material\n", f"  name: material\n  language: {language}\n")
+        config_file.write_text(text, encoding="utf-8")
         build(load_config(config_file=str(config_file), site_dir=str(out), strict=True))
         yield Site(root, out, url)
+
+
+@pytest.fixture(scope="session")
+def scopes_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    with _fixture_site(tmp_path_factory) as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def german_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The picker fixture site with `theme.language: de`: German words from the catalog."""
+    with _fixture_site(tmp_path_factory, "de") as site:
+        yield site
 
 
 @pytest.fixture(scope="session")
@@ -149,17 +167,29 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-@pytest.fixture
-def page(browser: Any, scopes_site: Site) -> Iterator[Any]:
+@contextmanager
+def _page(browser: Any, site: Site) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.grant_permissions(["clipboard-read", "clipboard-write"],
-                              origin=scopes_site.url.rstrip("/"))
+                              origin=site.url.rstrip("/"))
     # No request may leave localhost: the page must work offline.
     context.route("**/*", lambda route: route.continue_()
-                  if route.request.url.startswith(scopes_site.url) else route.abort())
+                  if route.request.url.startswith(site.url) else route.abort())
     pg = context.new_page()
     pg.set_default_timeout(5000)
     try:
         yield pg
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser: Any, scopes_site: Site) -> Iterator[Any]:
+    with _page(browser, scopes_site) as pg:
+        yield pg
+
+
+@pytest.fixture
+def german_page(browser: Any, german_site: Site) -> Iterator[Any]:
+    with _page(browser, german_site) as pg:
+        yield pg

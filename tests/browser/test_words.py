@@ -1,0 +1,121 @@
+"""The action picker of a German site (`theme.language: de`) in a real browser: its labels,
+buttons and live-region announcements are the German catalog's words, none English."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from guidebook.scopes import tailor
+from guidebook.words import Words, catalog
+
+from .test_picker import CHATTER, READY, _guide, _tick
+
+pytestmark = pytest.mark.browser
+
+Site = Any  # tests/browser/conftest.py: the built, served fixture site
+BRAND = {"name": "Fixture Co", "hub": "Fixture Hub"}  # the fixture's mkdocs.yml
+GERMAN = Words("de", brand=BRAND)
+
+
+def say(key: str, **values: Any) -> str:
+    """A script message of the German catalog as the picker fills it in (the `.one` /
+    `.other` form by n, {name} placeholders replaced)."""
+    messages = catalog("de")
+    if "n" in values and f"{key}.one" in messages:
+        key += ".one" if values["n"] == 1 else ".other"
+    text = GERMAN.text(key)
+    return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), text)
+
+
+def _english_fragments() -> list[str]:
+    """The words of the English picker and step messages (between their placeholders), except
+    those German uses too ("Scopes")."""
+    german = " | ".join(catalog("de").values())
+    found = []
+    for key, text in catalog("en").items():
+        if key.split(".")[0] in ("picker", "step", "table"):
+            for part in re.split(r"\{\w+\}", Words("en", brand=BRAND).text(key)):
+                part = part.strip(" :.()")
+                if len(part) >= 4 and not re.search(rf"(?<!\w){re.escape(part)}(?!\w)", german):
+                    found.append(part)
+    return found
+
+
+def _what_a_reader_gets(page: Any) -> str:
+    """What the picker shows and says: the visible text of its panel and of the steps' scope
+    boxes, its live region, and their title, placeholder and aria-label attributes."""
+    return page.evaluate("""() => {
+      const parts = [...document.querySelectorAll(
+        '[data-guides-scope-selector], [data-guide-display-scopes]')];
+      return [document.querySelector('[data-gb-live]').textContent,
+        ...parts.map((el) => el.innerText),
+        ...parts.flatMap((el) => [el, ...el.querySelectorAll('*')])
+          .flatMap((el) => ['title', 'placeholder', 'aria-label']
+            .map((a) => el.getAttribute(a) || ''))].join(' | ');
+    }""")
+
+
+def _text(page: Any, selector: str) -> str:
+    return " ".join(page.text_content(selector).split())
+
+
+def test_the_picker_speaks_german(german_page: Any, german_site: Site) -> None:
+    page, guide = german_page, _guide(*CHATTER)
+    page.goto(german_site.guide_url(*CHATTER, "?actions=files_get,nope"))
+    page.wait_for_function(READY)
+    assert page.get_attribute("html", "lang") == "de"
+
+    # The labels and buttons of the panel
+    assert _text(page, ".gb-scopes__title") == say("picker.title")
+    assert _text(page, ".gb-scopes__intro") == say("picker.intro")
+    assert _text(page, "label.gb-scopes__search") == say("picker.filter")
+    assert page.get_attribute("[data-gb-search]", "placeholder") == say("picker.filter.placeholder")
+    assert _text(page, "[data-gb-select-all]") == say("picker.select_all")
+    assert _text(page, "[data-gb-clear]") == say("picker.clear")
+    assert page.eval_on_selector_all(".gb-scopes__table th", "els => els.map(e => "
+                                     "e.textContent.trim())") == [
+        say("picker.column.select"), say("picker.column.action"), say("picker.column.scopes")]
+    assert _text(page, ".gb-scopes__separators legend") == say("picker.separator")
+    assert page.eval_on_selector_all(".gb-scopes__separators label", "els => els.map(e => "
+                                     "e.textContent.trim())") == [
+        say("picker.separator.space"), say("picker.separator.comma"),
+        say("picker.separator.newline")]
+    assert _text(page, "[data-gb-copy]") == say("picker.copy")
+    # The note on the link's unknown id, the result title and the steps' scope boxes
+    assert _text(page, "[data-gb-unknown]") == say("picker.unknown", n=1, ids="nope")
+    scopes = tailor(guide, ["files_get"]).selection.scopes
+    assert _text(page, "[data-gb-result-title]") == say("picker.selected_count", n=len(scopes))
+    assert say("step.scopes") in _text(page, ".gb-step__scopes-label")
+    assert say("step.enables") in _text(page, ".gb-step__enables")
+    chip = page.locator("button[data-gb-chip]").first
+    assert chip.get_attribute("title") == say("picker.copy_scope",
+                                              scope=chip.get_attribute("data-gb-chip"))
+
+    # The live region announces in German what ticking does
+    for ids in (["rooms_history", "posts_edit"], ["ping"]):
+        _tick(page, ids)
+        hidden = tailor(guide, ids).hidden_steps
+        assert _text(page, "[data-gb-live]") == say("picker.steps_hidden", n=hidden)
+    page.click("[data-gb-clear]")
+    assert _text(page, "[data-gb-result-title]") == say("picker.all_scopes")
+    assert _text(page, "[data-gb-live]") == say("picker.steps_hidden", n=0)
+    _tick(page, ["members_email", "pins_add"])
+    count = len(tailor(guide, ["members_email", "pins_add"]).selection.scopes)
+    page.click("[data-gb-copy]")
+    page.wait_for_function("([live, button]) => "
+                           "document.querySelector('[data-gb-live]').textContent.trim() === live"
+                           " && document.querySelector('[data-gb-copy]').textContent === button",
+                           arg=[say("picker.copied_scopes", n=count), say("picker.copied")])
+    page.fill("[data-gb-search]", "nichts dergleichen")
+    assert page.is_visible("[data-gb-no-match]")
+    assert _text(page, "[data-gb-no-match]") == say("picker.no_match")
+
+    # Nothing the reader sees or hears is English
+    seen = _what_a_reader_gets(page)
+    english = _english_fragments()
+    assert len(english) > 30
+    assert [part for part in english if re.search(rf"(?<!\w){re.escape(part)}(?!\w)", seen)] \
+        == []
