@@ -4,6 +4,24 @@
 (function () {
   "use strict";
 
+  // Each page's <head> names its twin: <link rel="alternate" type="text/markdown" href="…md">,
+  // which agents find with link[rel="alternate"][type="text/markdown"]. Material (9.5 and
+  // later) reads every link[rel=alternate] of the document as another language version of the
+  // site and fetches sitemap.xml beside it, on load and after every instant navigation: beside
+  // a twin that file does not exist (a 404 on every page view). Material asks through
+  // document.querySelectorAll("link[rel=alternate]") at DOMContentLoaded and after each
+  // navigation, so, loaded before DOMContentLoaded (as extra_javascript is), this leaves the
+  // Markdown links out of that one answer; the page itself keeps them.
+  var query = document.querySelectorAll;
+  var ALTERNATES = /^\s*link\[rel=(["']?)alternate\1\]\s*$/;
+  document.querySelectorAll = function (selectors) {
+    var found = query.apply(this, arguments);
+    if (typeof selectors !== "string" || !ALTERNATES.test(selectors)) return found;
+    return Array.prototype.filter.call(found, function (link) {
+      return (link.getAttribute("type") || "").toLowerCase() !== "text/markdown";
+    });
+  };
+
   function absolute(href) {
     return new URL(href, window.location.href).href;
   }
