@@ -60,7 +60,7 @@ class _Scan(HTMLParser):
             if self.allowed is not None and name not in self.allowed and \
                     not name.startswith(("data-guide", "data-gb-", "data-whitelabel",
                                          "data-action-id", "data-md-",
-                                         "data-search-exclude")):
+                                         "data-search-exclude", "data-markdown-ignore")):
                 self.found.append(f"unexpected attribute {name}={value!r} on <{tag}>")
 
     handle_startendtag = handle_starttag

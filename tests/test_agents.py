@@ -1,5 +1,6 @@
 """What an agent finds on the built example site: llms.txt covers the sitemap, every link in
-every twin resolves, and every page names llms.txt within its first tenth."""
+every twin resolves, every page names llms.txt within its first tenth, and every twin has the
+text of its page (tests/parity.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from llms_txt import parse_llms_file
 from markdown_it import MarkdownIt
 
 from conftest import ROOT
+from parity import html_segments, site_parity
 
 SITE_URL = "https://guides.conduit.example/"
 
@@ -85,3 +87,15 @@ def test_every_page_names_llms_txt_in_its_first_tenth(site_dir: Path) -> None:
         assert found is not None, page
         assert found.start() < len(text) / 10, (page, found.start(), len(text))
         assert found.group(1) == SITE_URL + "llms.txt"
+
+
+def test_every_twin_has_the_text_of_its_page(site_dir: Path) -> None:
+    """Generated and hand-written pages alike: each text segment of the main content (minus
+    data-markdown-ignore: page actions, the picker's and the catalogue's controls) is in the
+    twin."""
+    report = site_parity(site_dir)
+    pages = sorted(site_dir.rglob("index.html"))
+    assert len(report) == len(pages) > 20  # every page has a twin
+    assert "authoring" in report and "connectors/zendesk" in report
+    assert sum(len(html_segments(p.read_text(encoding="utf-8"))) for p in pages) > 800
+    assert {page: missing for page, missing in report.items() if missing} == {}

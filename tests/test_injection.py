@@ -453,8 +453,11 @@ def test_scopes_in_the_stackone_html_blocks_are_escaped(agent_site) -> None:
     fmt, site = agent_site
     text = (site / "connectors/evil/guides/link-account/key-a-b.md").read_text(encoding="utf-8")
     if fmt == "stackone":
-        assert "`&lt;img/src=x/onerror=alert(1)&gt;`" in text
-        assert "<img/src" not in text
+        assert "`&lt;img/src=x/onerror=alert(1)&gt;`" in text  # in the HTML blocks
+        # the picker's Markdown table holds it as a code span (literal text), and only there
+        rows = [line for line in text.splitlines() if "`<img/src" in line]
+        assert rows and all(line.startswith("| ") for line in rows)
+        assert "<img/src" not in text.replace("`<img/src=x/onerror=alert(1)>`", "")
     else:
         assert "`<img/src=x/onerror=alert(1)>`" in text  # a code span: literal text
 

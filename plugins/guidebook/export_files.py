@@ -422,7 +422,8 @@ class ExportFiles:
         """The page actions block of every page, before and after the part that names the
         page; the latter a `str.format` template of `href` (the twin, relative to the page)
         and `absolute` (its URL, quoted for a query string)."""
-        start = '<div class="gb-page-actions" data-gb-page-actions data-search-exclude>'
+        start = ('<div class="gb-page-actions" data-gb-page-actions data-search-exclude '
+                 'data-markdown-ignore>')
         if not self.options.page_actions.enabled:
             return "", ""
         words = self._words

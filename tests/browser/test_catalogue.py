@@ -79,11 +79,6 @@ def _console_error(pg: Any, message: Any) -> None:
     if message.type != "error":
         return
     where = message.location.get("url", "")
-    # Not the catalogue's: Material reads every <link rel="alternate"> as a language version
-    # and fetches sitemap.xml beside it; a connector page's Markdown twin link
-    # (connectors/<key>.md) makes it ask for connectors/sitemap.xml, which does not exist.
-    if where.endswith("/connectors/sitemap.xml") and "404" in message.text:
-        return
     pg.errors.append(f"{message.text} ({where})")
 
 

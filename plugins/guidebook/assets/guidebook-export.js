@@ -4,6 +4,26 @@
 (function () {
   "use strict";
 
+  // Each page's <head> names its twin: <link rel="alternate" type="text/markdown" href="…md">,
+  // which agents find with link[rel="alternate"][type="text/markdown"]. Material's language
+  // switcher (in 9.8; 9.2 has none) reads every link[rel=alternate] of the document as
+  // another language version of the site and fetches sitemap.xml beside it, on load and
+  // after every instant navigation: beside a twin that file does not exist (a 404 on every
+  // page view). No shape of the link can tell the two apart (both select rel=alternate), so:
+  // Material asks document.querySelectorAll("link[rel=alternate]") at DOMContentLoaded and
+  // after each navigation, and this script, loaded before DOMContentLoaded (as
+  // extra_javascript is), leaves the Markdown links out of that one answer. The page keeps
+  // them; every other query is untouched.
+  var query = document.querySelectorAll;
+  var ALTERNATES = /^\s*link\[rel=(["']?)alternate\1\]\s*$/;
+  document.querySelectorAll = function (selectors) {
+    var found = query.apply(this, arguments);
+    if (typeof selectors !== "string" || !ALTERNATES.test(selectors)) return found;
+    return Array.prototype.filter.call(found, function (link) {
+      return (link.getAttribute("type") || "").toLowerCase() !== "text/markdown";
+    });
+  };
+
   function absolute(href) {
     return new URL(href, window.location.href).href;
   }
