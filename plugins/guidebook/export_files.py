@@ -41,6 +41,7 @@ from .exports import (
     LlmsSettings,
     alias_path,
     arrange,
+    llms_entries,
     llms_txt,
     page_twin_path,
     site_url_of,
@@ -408,23 +409,9 @@ class ExportFiles:
                 if not os.path.isfile(os.path.join(site_dir, *path.split("/")))]
 
     def _guide_entries(self) -> list[LlmsPage]:
-        """The guides' lines of llms.txt (llms-full.txt has their twins in the same order: a
-        page's section depends on that page alone, so the other pages do not change it)."""
+        """The guides' lines of llms.txt (llms-full.txt has their twins in the same order)."""
         assert self.site is not None
-        guides: dict[str, list[tuple[GuidePage, str]]] = {}
-        for guide, twin in self._guides:
-            guides.setdefault(guide.key, []).append((guide, twin))
-        out = []
-        for entry in self.site.connectors:  # each connector's page, then its guides
-            twin = self._connector_twins.get(entry.key)
-            if twin is not None:
-                optional = entry.info is None and all(g.guide.optional for g in entry.guides)
-                out.append(LlmsPage(entry.name, twin, entry.summary, section=entry.category,
-                                    optional=optional, url=entry.url))
-            out += [LlmsPage(guide.title, twin, guide.description, section=entry.category,
-                             optional=guide.guide.optional, url=guide.url)
-                    for guide, twin in guides.get(entry.key, ())]
-        return out
+        return llms_entries(self.site, self._connector_twins, self._guides)
 
     def _settings(self) -> LlmsSettings:
         opts = self.options.llms

@@ -315,6 +315,27 @@ def arrange(pages: Sequence[LlmsPage], settings: LlmsSettings,
     return ordered
 
 
+def llms_entries(site: GuideSite, connector_twins: Mapping[str, str],
+                 guide_twins: Iterable[tuple[GuidePage, str]]) -> list[LlmsPage]:
+    """The lines of llms.txt for the connectors and guides that have a twin (connector key ->
+    its twin; (guide, its twin)): each connector's page, then its guides. llms-full.txt has
+    the guides' twins in the same order (a page's section depends on that page alone)."""
+    guides: dict[str, list[tuple[GuidePage, str]]] = {}
+    for guide, twin in guide_twins:
+        guides.setdefault(guide.key, []).append((guide, twin))
+    out = []
+    for entry in site.connectors:
+        twin = connector_twins.get(entry.key)
+        if twin is not None:
+            optional = entry.info is None and all(g.guide.optional for g in entry.guides)
+            out.append(LlmsPage(entry.name, twin, entry.summary, section=entry.category,
+                                optional=optional, url=entry.url))
+        out += [LlmsPage(guide.title, twin, guide.description, section=entry.category,
+                         optional=guide.guide.optional, url=guide.url)
+                for guide, twin in guides.get(entry.key, ())]
+    return out
+
+
 def _one_line(text: str) -> str:
     return mdescape.text(text)
 
