@@ -119,6 +119,13 @@ def check_agent_files(root: Path, site: Path, plugin_site: Path | None = None) -
             assert twin == (plugin_site / path).read_text(encoding="utf-8"), path
     full = (site / "llms-full.txt").read_text(encoding="utf-8")
     assert all(f"Source: {SITE_URL}{twin_path(p.url)}" in full for p in guides)
+    for page in guides:  # each page's menu views its twin, and points agents at llms.txt
+        doc = soup(site / page.url / "index.html")
+        view = urljoin(f"{SITE_URL}{page.url}", doc.select_one("a[data-gb-view-markdown]")["href"])
+        assert view == f"{SITE_URL}{twin_path(page.url)}"
+        assert (site / twin_path(page.url)).is_file()
+        assert f"{SITE_URL}llms.txt" in doc.select_one("[data-gb-directive]").get_text()
+        assert doc.select_one("script[src$='connectors/guidebook-export.js']") is not None
 
 
 def test_zensical_builds_the_pages(tmp_path: Path) -> None:
@@ -126,7 +133,7 @@ def test_zensical_builds_the_pages(tmp_path: Path) -> None:
     pytest.importorskip("zensical", reason="the zensical extras are not installed")
     root = project(tmp_path / "zensical")
     render_pages(root)
-    result = run("zensical", "build", cwd=root)
+    result = run("zensical", "build", "--strict", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     site = root / "site"
     check_pages(root, site)

@@ -106,6 +106,8 @@ class Project:
     site_name: str | None = None
     site_description: str | None = None
     llms: Mapping[str, Any] | None = None  # the plugin's llms option, as written
+    page_actions: Mapping[str, Any] | None = None  # the plugin's page_actions, as written
+    agent_outputs: bool = True
 
     @property
     def root(self) -> Path:
@@ -216,6 +218,9 @@ def read_project(config_file: str | None) -> Project:
                    llms_enabled=not (isinstance(llms, dict) and llms.get("enabled") is False),
                    nav_title=str(cfg["nav_title"]) if cfg.get("nav_title") else None,
                    llms=llms if isinstance(llms, dict) else None,
+                   page_actions=cfg["page_actions"] if isinstance(cfg.get("page_actions"), dict)
+                   else None,
+                   agent_outputs=cfg.get("agent_outputs") is not False,
                    **site)
 
 
@@ -590,11 +595,20 @@ def _title(project: Project, site: GuideSite) -> str:
 
 def page_files(project: Project, site: GuideSite) -> dict[str, bytes]:
     """Path below connectors/ -> every page and asset of `render --format pages`."""
+    from .exports import CHATGPT_URL, CLAUDE_URL, page_actions, site_url_of
     from .pages import page_files as pages
     from .render import Renderer, TemplateProblem
 
+    url = site_url_of(project.site_url)
+    actions = ("", "")
+    menu = project.page_actions or {}
+    if project.agent_outputs and menu.get("enabled") is not False:
+        actions = page_actions(site.options.words, chatgpt=menu.get("chatgpt", CHATGPT_URL),
+                               claude=menu.get("claude", CLAUDE_URL))
+    llms_url = url("llms.txt") if project.agent_outputs and project.llms_enabled else None
     try:
-        return pages(site, Renderer(site, project.templates_dir), title=_title(project, site))
+        return pages(site, Renderer(site, project.templates_dir), title=_title(project, site),
+                     url=url, actions=actions, llms_url=llms_url)
     except TemplateProblem as exc:
         raise UserError(f"a template failed: {exc}") from None
 

@@ -17,7 +17,7 @@ This module must not import mkdocs.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from io import StringIO
 from typing import Any
@@ -30,9 +30,14 @@ from .exports import (
     LlmsSettings,
     alias_path,
     arrange,
+    directive_html,
     llms_entries,
     llms_txt,
+    page_actions_block,
+    relative_url,
+    site_url_of,
     twin_path,
+    under_title,
     write_llms_full,
 )
 from .render import Renderer
@@ -41,6 +46,7 @@ from .site import ConnectorEntry, GuidePage, GuideSite
 FOLDER = "connectors"  # the site folder the pages' URLs start with
 INDEX = "connectors/"  # the connectors index's URL
 ASSETS = ("guidebook.css", "guidebook.js")  # written beside the pages, in FOLDER
+EXPORT_ASSETS = ("guidebook-export.css", "guidebook-export.js")  # the page action menu's
 LLMS_TXT = "llms.txt"
 LLMS_FULL = "llms-full.txt"
 
@@ -56,44 +62,61 @@ def _front_matter(title: str, description: str, tags: Iterable[str] = ()) -> str
     return f"---\n{dumped}---\n"
 
 
-def page_text(title: str, description: str, body: str, url: str, tags: Iterable[str] = ()) -> str:
+def page_text(title: str, description: str, body: str, url: str, tags: Iterable[str] = (),
+              *, head: str = "", assets: Iterable[str] = ASSETS) -> str:
     """The Markdown file of the page served at `url` (site-relative, `connectors/...`) with
-    the HTML `body`: one raw HTML block that links the picker's assets."""
-    base = "../" * url.count("/")
-    assets = f"{base}{FOLDER}/"
+    the HTML `body`: one raw HTML block that links the `assets` (files of the `connectors`
+    folder), starting with `head` (the hidden index directive)."""
+    base = f"{relative_url(url, FOLDER)}/"
+    styles = "".join(f'<link rel="stylesheet" href="{base}{name}">\n'
+                     for name in assets if name.endswith(".css"))
+    scripts = "".join(f'<script src="{base}{name}"></script>\n'
+                      for name in assets if name.endswith(".js"))
     return (f"{_front_matter(title, description, tags)}\n"
-            f'<div class="gb-standalone">\n'
-            f'<link rel="stylesheet" href="{assets}guidebook.css">\n'
-            f"{body.rstrip()}\n"
-            f'<script src="{assets}guidebook.js"></script>\n'
-            f"</div>\n")
+            f'<div class="gb-standalone">\n{head + chr(10) if head else ""}{styles}'
+            f"{body.rstrip()}\n{scripts}</div>\n")
 
 
-def _page_path(url: str, *, index: bool = False) -> str:
-    """A page's file below the `connectors` folder: `connectors/x/guides/k/s/` ->
-    `x/guides/k/s.md` (a file, so generators title it in the navigation by its title rather
-    than by its folder's name); with `index`, `connectors/x/` -> `x/index.md` (the page of
-    its folder's section). With directory URLs both are served at `url`."""
-    rel = url.removeprefix(FOLDER + "/")
-    return f"{rel}index.md" if index else f"{rel.rstrip('/')}.md"
+def _page_path(url: str) -> str:
+    """A page's file below the `connectors` folder: `connectors/x/` -> `x/index.md`. In the
+    folder the page is served from (with directory URLs), so the relative links of its HTML
+    mean the same from the file as from the page (Zensical resolves them from the file)."""
+    return url.removeprefix(FOLDER + "/") + "index.md"
 
 
-def page_files(site: GuideSite, renderer: Renderer, *, title: str) -> dict[str, bytes]:
+def page_files(site: GuideSite, renderer: Renderer, *, title: str,
+               url: Callable[[str], str] | None = None,
+               actions: tuple[str, str] = ("", ""), llms_url: str | None = None
+               ) -> dict[str, bytes]:
     """Path below the `connectors` folder -> bytes of every page and asset, sorted: the
-    guides, the connector pages, the index titled `title`, guidebook.css and guidebook.js."""
+    guides, the connector pages, the index titled `title`, and the assets. With `actions`
+    (`exports.page_actions`) each page carries the page action menu for its twin (`url` makes
+    site paths absolute, as for the twins) and its script and stylesheet; with `llms_url`
+    the hidden index directive."""
     words = site.options.words
+    absolute = url or site_url_of(None)
+    head = directive_html(words, llms_url) if llms_url else ""
+    assets = ASSETS + (EXPORT_ASSETS if actions[1] else ())
     files: dict[str, str | bytes] = {}
+
+    def add(path: str, page_url: str, name: str, summary: str, body: str,
+            tags: Iterable[str] = ()) -> None:
+        block = page_actions_block(actions, page_url, twin_path(page_url), absolute,
+                                   absolute_link=True)
+        files[path] = page_text(name, summary, under_title(body, block), page_url, tags,
+                                head=head, assets=assets)
+
     for page in site.pages:
-        body, _ = renderer.guide(page, base_url="../" * page.url.count("/"))
-        files[_page_path(page.url)] = page_text(page.title, page.description, body, page.url,
-                                                page.guide.tags)
+        body, _ = renderer.guide(page, base_url=relative_url(page.url, ""))
+        add(_page_path(page.url), page.url, page.title, page.description, body,
+            page.guide.tags)
     for entry in site.connectors:
-        body, _ = renderer.connector(entry, base_url="../" * entry.url.count("/"))
-        files[_page_path(entry.url, index=True)] = page_text(entry.name, entry.summary, body, entry.url)
-    body, _ = renderer.index(title=title, base_url="../" * INDEX.count("/"))
-    files[_page_path(INDEX, index=True)] = page_text(title, words.text("index.description"), body, INDEX)
+        body, _ = renderer.connector(entry, base_url=relative_url(entry.url, ""))
+        add(_page_path(entry.url), entry.url, entry.name, entry.summary, body)
+    body, _ = renderer.index(title=title, base_url=relative_url(INDEX, ""))
+    add(_page_path(INDEX), INDEX, title, words.text("index.description"), body)
     folder = resources.files("guidebook.assets")
-    for name in ASSETS:
+    for name in assets:
         files[name] = (folder / name).read_bytes()
     return {path: data.encode("utf-8") if isinstance(data, str) else data
             for path, data in sorted(files.items())}

@@ -28,10 +28,10 @@ def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     shutil.copytree(FIXTURE, root, dirs_exist_ok=True)
     config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
     config["nav"] = ["index.md",
-                     {"Chatter": "connectors/chatter/guides/link-account/bot-token.md"}]
+                     {"Chatter": "connectors/chatter/guides/link-account/bot-token/index.md"}]
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     (root / "docs" / "index.md").write_text(
-        "# Home\n\n[The Chatter guide](connectors/chatter/guides/link-account/bot-token.md)\n",
+        "# Home\n\n[The Chatter guide](connectors/chatter/guides/link-account/bot-token/index.md)\n",
         encoding="utf-8")
     for command in ([BIN / "guidebook", "render", "--format", "pages", "--out",
                      "docs/connectors"], [BIN / "zensical", "build"]):
