@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from guidebook.render import actions_json
 from guidebook.site import load_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "scopes-site"
+ROOT = Path(__file__).parent.parent
 BIN = Path(sys.executable).parent
 SITE_URL = "https://guides.example.test/"
 
@@ -102,12 +104,14 @@ def check_pages(root: Path, site: Path) -> None:
     assert {f"{SITE_URL}{c.url}" for c in model.connectors} <= links
 
 
-def check_agent_files(root: Path, site: Path, plugin_site: Path | None = None) -> None:
-    """`render --site` wrote every twin llms.txt links into the built site (each equal to the
-    plugin build's, when given) and llms-full.txt."""
-    result = run("guidebook", "-f", config_of(root).name, "render", "--format", "pages",
-                 "--site", str(site), cwd=root)
-    assert result.returncode == 0, result.stdout + result.stderr
+def check_agent_files(root: Path, site: Path, plugin_site: Path | None = None, *,
+                      write: bool = True) -> None:
+    """`render --site` (run here with `write`) wrote every twin llms.txt links into the built
+    site (each equal to the plugin build's, when given) and llms-full.txt."""
+    if write:
+        result = run("guidebook", "-f", config_of(root).name, "render", "--format", "pages",
+                     "--site", str(site), cwd=root)
+        assert result.returncode == 0, result.stdout + result.stderr
     llms = parse_llms_file((site / "llms.txt").read_text(encoding="utf-8"))
     links = [link["url"] for section in llms["sections"].values() for link in section]
     guides = load_site(read_project(str(config_of(root))).options).pages
@@ -128,20 +132,33 @@ def check_agent_files(root: Path, site: Path, plugin_site: Path | None = None) -
         assert doc.select_one("script[src$='connectors/guidebook-export.js']") is not None
 
 
+def readme_commands() -> list[list[str]]:
+    """The commands the README gives for Zensical, in order (comments dropped)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### Zensical, ProperDocs, or MkDocs without the plugin"):]
+    block = section[section.index("```sh\n") + 6:section.index("```\n", section.index("```sh"))]
+    return [shlex.split(line, comments=True) for line in block.splitlines() if line.strip()]
+
+
 def test_zensical_builds_the_pages(tmp_path: Path) -> None:
-    """Zensical loads no plugin: the rendered pages are what it builds."""
+    """Zensical loads no plugin: the pages the README's commands render are what it builds
+    (with --strict), and its last command adds the twins, equal to the plugin build's."""
     pytest.importorskip("zensical", reason="the zensical extras are not installed")
     root = project(tmp_path / "zensical")
-    render_pages(root)
-    result = run("zensical", "build", "--strict", cwd=root)
-    assert result.returncode == 0, result.stdout + result.stderr
+    commands = readme_commands()
+    assert [c[:2] for c in commands] == [["guidebook", "render"], ["zensical", "build"],
+                                         ["guidebook", "render"]]
+    for command in commands:
+        strict = ["--strict"] if command[0] == "zensical" else []
+        result = run(command[0], *command[1:], *strict, cwd=root)
+        assert result.returncode == 0, result.stdout + result.stderr
     site = root / "site"
     check_pages(root, site)
     # the plugin's own build of the same project: the twins are the same files
     plugin = project(tmp_path / "plugin")
     built = run("mkdocs", "build", "--strict", cwd=plugin)
     assert built.returncode == 0, built.stderr
-    check_agent_files(root, site, plugin / "site")
+    check_agent_files(root, site, plugin / "site", write=False)
 
 
 def test_mkdocs_without_the_plugin_builds_the_pages(tmp_path: Path) -> None:
