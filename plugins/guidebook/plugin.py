@@ -274,6 +274,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         if files.get_file_from_path(INDEX_URI) is None:  # a hand-written one wins
             self._add(files, config, INDEX_URI, "index", self.config.nav_title,
                       site.options.words.text("index.description"), None)
+            _dated_by_guides(files.get_file_from_path(INDEX_URI), self._options.guides_dir)
             if "awesome-nav" in config.plugins:  # its globs and folders see pages in the nav
                 files.get_file_from_path(INDEX_URI).inclusion = InclusionLevel.INCLUDED
         if self._clashes:
@@ -731,6 +732,18 @@ def _root(config: MkDocsConfig) -> Path:
     """The project folder (of mkdocs.yml): file names in messages are relative to it."""
     return (Path(config.config_file_path).resolve().parent if config.config_file_path
             else Path.cwd())
+
+
+def _dated_by_guides(index: File | None, guides_dir: Path) -> None:
+    """The connectors index has no file of its own. For plugins that date a page by its
+    source (git-revision-date-localized asks git for the last commit of a path, which may be a
+    folder) its source is the guides folder: it is dated by its newest guide, not by the time of
+    the build. MkDocs still reads the page from its content; it gets no edit button."""
+    if index is None or not guides_dir.is_dir():
+        return
+    index.edit_uri = None
+    index.abs_src_path = os.path.normpath(guides_dir.resolve())
+    index.generated_by = None
 
 
 def _unlist_from_cache_safe_minify(config: MkDocsConfig) -> None:
