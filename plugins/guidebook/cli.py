@@ -637,6 +637,15 @@ def _write_agent_files(project: Project, site: GuideSite, site_dir: Path) -> Non
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(data)
     _print(out, f"wrote {_plural(len(files), 'file')} into {shown}")
+    if site.options.whitelabel:  # the whole site, as a white-label build checks its own
+        from .whitelabel import check_build, format_leaks
+
+        leaks = check_build(site, site_dir, forbid=project.whitelabel_forbid, display_dir=shown,
+                            root=project.root if project.config_file else None, parallel=True)
+        if leaks:
+            _print(out, format_leaks(leaks), "bold red")
+            sys.exit(1)
+        _print(out, f"white-label leak check passed ({shown})")
 
 
 def _walk_files(root: Path) -> Iterator[Path]:
