@@ -217,3 +217,5 @@ def test_render_pages_check_and_errors(tmp_path: Path, capsys: pytest.CaptureFix
     assert code == 1 and "no built site there" in stderr
     code, _, stderr = cli("render", "--site", "site")
     assert code == 1 and "--site goes with --format pages" in stderr
+    code, _, stderr = cli(*pages)  # a usage error, as a missing --out is without pages
+    assert code == 2 and "Missing option '--out'" in stderr and "--site after it" in stderr

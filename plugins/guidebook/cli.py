@@ -715,9 +715,11 @@ def render(ctx: click.Context, out_dir: str | None, whitelabel: bool | None, fmt
     if site_dir is not None and fmt != "pages":
         raise UserError("--site goes with --format pages (it writes the twins and llms.txt of "
                         "the pages that format renders into the built site)")
-    if out_dir is None and site_dir is None:
-        raise UserError("say where to write: --out FOLDER"
-                        + (", or --site SITE_DIR after the build" if fmt == "pages" else ""))
+    if out_dir is None and site_dir is None:  # a usage error (exit 2), as click's own
+        out_param = next(p for p in ctx.command.params if p.name == "out_dir")
+        raise click.MissingParameter(
+            "With --format pages: --out before the build, --site after it."
+            if fmt == "pages" else None, ctx=ctx, param=out_param)
     if fmt == "pages" and out_dir is not None and Path(out_dir).name != "connectors":
         raise UserError(f"--format pages writes the site's connectors/ folder (every link of "
                         f"the pages starts there): use --out <docs folder>/connectors, not "
