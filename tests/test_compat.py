@@ -172,6 +172,7 @@ def test_git_revision_date_is_the_guide_files_last_commit(tmp_path) -> None:
 
     assert date_of(GUIDE_DIR) == "2022-05-06"
     assert date_of("connectors/harvest") == "2022-05-06"  # no connector file: its guide's
+    assert date_of("connectors") == "2022-05-06"  # the index: its newest guide's
     assert date_of("about") == "2021-03-04"
 
 

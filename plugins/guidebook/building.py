@@ -192,6 +192,7 @@ class Build:
         if files.get_file_from_path(INDEX_URI) is None:  # a hand-written one wins
             pages.add(INDEX_URI, "index", self.cfg.nav_title,
                       site.options.words.text("index.description"), None)
+            _dated_by_guides(files.get_file_from_path(INDEX_URI), self.options.guides_dir)
             if "awesome-nav" in config.plugins:  # its globs and folders see pages in the nav
                 files.get_file_from_path(INDEX_URI).inclusion = InclusionLevel.INCLUDED
         if pages.clashes:
@@ -626,6 +627,18 @@ def _nav_shape(items: list[Any]) -> list[Any]:
         shape.append((type(item).__name__, item.title, getattr(item, "url", None),
                       _nav_shape(children) if children else None))
     return shape
+
+
+def _dated_by_guides(index: File | None, guides_dir: Path) -> None:
+    """The connectors index has no file of its own. For plugins that date a page by its
+    source (git-revision-date-localized asks git for the last commit of a path, which may be a
+    folder) its source is the guides folder: it is dated by its newest guide, not by the time of
+    the build. MkDocs still reads the page from its content; it gets no edit button."""
+    if index is None or not guides_dir.is_dir():
+        return
+    index.edit_uri = None
+    index.abs_src_path = os.path.normpath(guides_dir.resolve())
+    index.generated_by = None
 
 
 def _redirects_plugin_map(config: MkDocsConfig) -> set[str]:

@@ -103,6 +103,12 @@ class Project:
     docs_dir: Path | None = None
     use_directory_urls: bool = True
     links_not_found: str = "warn"  # mkdocs.yml's validation.links.not_found
+    nav_title: str | None = None  # the plugin's nav_title (default: the message index.title)
+    site_name: str | None = None
+    site_description: str | None = None
+    llms: Mapping[str, Any] | None = None  # the plugin's llms option, as written
+    page_actions: Mapping[str, Any] | None = None  # the plugin's page_actions, as written
+    agent_outputs: bool = True
 
     @property
     def root(self) -> Path:
@@ -167,6 +173,9 @@ def read_project(config_file: str | None) -> Project:
     site_url = data.get("site_url") if isinstance(data, dict) else None
     site_url = str(site_url) if site_url else None
     site = _site_settings(data, path.parent)
+    for key in ("site_name", "site_description"):
+        value = data.get(key) if isinstance(data, dict) else None
+        site[key] = str(value) if value else None
     if cfg is None:
         return Project(path, Options(guides_dir=path.parent / "guides"), site_url=site_url,
                        **site)
@@ -208,6 +217,11 @@ def read_project(config_file: str | None) -> Project:
                    templates_dir=path.parent / str(templates) if templates else None,
                    markdown_export=str(cfg.get("markdown_export") or "stackone"),
                    llms_enabled=not (isinstance(llms, dict) and llms.get("enabled") is False),
+                   nav_title=str(cfg["nav_title"]) if cfg.get("nav_title") else None,
+                   llms=llms if isinstance(llms, dict) else None,
+                   page_actions=cfg["page_actions"] if isinstance(cfg.get("page_actions"), dict)
+                   else None,
+                   agent_outputs=cfg.get("agent_outputs") is not False,
                    **site)
 
 
@@ -575,6 +589,66 @@ def rendered_files(project: Project, site: GuideSite, fmt: str) -> dict[str, byt
     return dict(sorted(files.items()))
 
 
+def _title(project: Project, site: GuideSite) -> str:
+    """The connectors index's title: nav_title, else the message index.title."""
+    return project.nav_title or site.options.words.text("index.title")
+
+
+def page_files(project: Project, site: GuideSite) -> dict[str, bytes]:
+    """Path below connectors/ -> every page and asset of `render --format pages`."""
+    from .exports import CHATGPT_URL, CLAUDE_URL, page_actions, site_url_of
+    from .pages import page_files as pages
+    from .render import Renderer, TemplateProblem
+
+    url = site_url_of(project.site_url)
+    actions = ("", "")
+    menu = project.page_actions or {}
+    if project.agent_outputs and menu.get("enabled") is not False:
+        actions = page_actions(site.options.words, chatgpt=menu.get("chatgpt", CHATGPT_URL),
+                               claude=menu.get("claude", CLAUDE_URL))
+    llms_url = url("llms.txt") if project.agent_outputs and project.llms_enabled else None
+    try:
+        return pages(site, Renderer(site, project.templates_dir), title=_title(project, site),
+                     url=url, actions=actions, llms_url=llms_url)
+    except TemplateProblem as exc:
+        raise UserError(f"a template failed: {exc}") from None
+
+
+def _write_agent_files(project: Project, site: GuideSite, site_dir: Path) -> None:
+    """The twins and llms files of `render --format pages`, written into a built site."""
+    from .pages import agent_files, settings_of
+
+    exports = _exports()
+    shown = display_path(site_dir)
+    if not (site_dir / "index.html").is_file() and not (site_dir / "connectors").is_dir():
+        raise UserError(f"{shown}: no built site there (build it first, then run this)")
+    llms = project.llms or {}
+    try:
+        exporter = exports.Exporter(site, fmt=project.markdown_export, site_url=project.site_url,
+                                    templates_dir=project.templates_dir,
+                                    llms_path="llms.txt" if project.llms_enabled else None)
+        files = agent_files(site, exporter, title=_title(project, site),
+                            site_name=project.site_name or _title(project, site),
+                            site_description=project.site_description,
+                            llms=settings_of(llms), full=llms.get("full") is not False)
+    except exports.ExportError as exc:
+        raise UserError(f"a Markdown template failed: {exc}") from None
+    for rel, data in files.items():
+        dest = site_dir / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(data)
+    _print(out, f"wrote {_plural(len(files), 'file')} into {shown}")
+    if site.options.whitelabel:  # the whole site, as a white-label build checks its own
+        from .whitelabel import check_build, format_leaks
+
+        leaks = check_build(site, site_dir, forbid=project.whitelabel_forbid, display_dir=shown,
+                            root=project.root if project.config_file else None, parallel=True)
+        if leaks:
+            _print(out, format_leaks(leaks), "bold red")
+            sys.exit(1)
+        _print(out, f"white-label leak check passed ({shown})")
+
+
 def _walk_files(root: Path) -> Iterator[Path]:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
@@ -608,27 +682,55 @@ def _replace_dir(target: Path, files: Mapping[str, bytes]) -> None:
 
 
 @cli.command()
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Folder to write the Markdown files to (replaced as a whole).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Folder to write the files to (replaced as a whole); with --format pages "
+                   "the docs folder's connectors/ folder.")
 @click.option("--whitelabel/--no-whitelabel", default=None,
               help="Render the white-label variant [default: the whitelabel option of "
                    "mkdocs.yml or GUIDEBOOK_WHITELABEL].")
-@click.option("--format", "fmt", type=click.Choice(["stackone", "plain"]), default=None,
-              help="stackone: <Steps>/<Step> and data-guide-* markup; plain: CommonMark only "
-                   "[default: the markdown_export option of mkdocs.yml, else stackone].")
+@click.option("--format", "fmt", type=click.Choice(["stackone", "plain", "pages"]), default=None,
+              help="stackone: <Steps>/<Step> and data-guide-* markup; plain: CommonMark only; "
+                   "pages: every page as a Markdown page for a generator without the plugin "
+                   "(Zensical) [default: the markdown_export option of mkdocs.yml, else "
+                   "stackone].")
+@click.option("--site", "site_dir", type=click.Path(file_okay=False), default=None,
+              help="With --format pages, after the build: write the pages' Markdown twins, "
+                   "llms.txt and llms-full.txt into this built site.")
 @click.option("--check", is_flag=True,
               help="Write nothing; exit 1 if a file is missing, out of date or extra.")
 @click.pass_context
-def render(ctx: click.Context, out_dir: str, whitelabel: bool | None, fmt: str | None,
-           check: bool) -> None:
+def render(ctx: click.Context, out_dir: str | None, whitelabel: bool | None, fmt: str | None,
+           site_dir: str | None, check: bool) -> None:
     """Write every guide's Markdown export to a folder, without MkDocs.
 
     \b
     Example (the CI gate for committed exports):
       guidebook render --out exports/ --format plain --check
+    For Zensical (or any generator that runs no plugin):
+      guidebook render --format pages --out docs/connectors    # the pages
+      zensical build
+      guidebook render --format pages --site site              # their twins and llms.txt
     """
     project = _project(ctx)
     options = project.options
+    if site_dir is not None and fmt != "pages":
+        raise UserError("--site goes with --format pages (it writes the twins and llms.txt of "
+                        "the pages that format renders into the built site)")
+    if out_dir is None and site_dir is None:  # a usage error (exit 2), as click's own
+        out_param = next(p for p in ctx.command.params if p.name == "out_dir")
+        raise click.MissingParameter(
+            "With --format pages: --out before the build, --site after it."
+            if fmt == "pages" else None, ctx=ctx, param=out_param)
+    if fmt == "pages" and out_dir is not None and Path(out_dir).name != "connectors":
+        raise UserError(f"--format pages writes the site's connectors/ folder (every link of "
+                        f"the pages starts there): use --out <docs folder>/connectors, not "
+                        f"{out_dir}")
+    if fmt == "pages" and not project.use_directory_urls:
+        raise UserError(f"--format pages writes pages for directory URLs (connectors/<key>/); "
+                        f"remove 'use_directory_urls: false' from "
+                        f"{display_path(project.config_file or Path(CONFIG_FILE))}")
+    if check and out_dir is None:
+        raise UserError("--check compares the --out folder: give it")
     fmt = fmt or project.markdown_export
     if whitelabel is not None:
         options = dataclasses.replace(options, whitelabel=whitelabel)
@@ -645,7 +747,14 @@ def render(ctx: click.Context, out_dir: str, whitelabel: bool | None, fmt: str |
 
     for line in unpublished_warnings(site):
         _print(out, line, "yellow")
-    files = rendered_files(project, site, fmt)
+    if fmt == "pages":
+        if site_dir is not None:
+            _write_agent_files(project, site, Path(site_dir))
+        if out_dir is None:
+            return
+        files = page_files(project, site)
+    else:
+        files = rendered_files(project, site, fmt)
     target = Path(out_dir)
     shown = display_path(target)
     existing: dict[str, Path] = {}
@@ -672,7 +781,7 @@ def render(ctx: click.Context, out_dir: str, whitelabel: bool | None, fmt: str |
             ctx.exit(1)
         _print(out, f"{_plural(len(files), 'file')} in {shown} up to date")
         return
-    foreign = sorted(rel for rel in existing if not rel.endswith(".md"))
+    foreign = sorted(rel for rel in existing if not rel.endswith(".md") and rel not in files)
     if foreign:
         raise UserError(f"{shown} holds files render did not write (e.g. {foreign[0]}); "
                         "point --out at a folder used only for the Markdown exports")

@@ -22,7 +22,6 @@ import re
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import quote
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -39,10 +38,16 @@ from .exports import (
     LlmsSettings,
     alias_path,
     arrange,
+    directive_html,
+    llms_entries,
     llms_txt,
+    page_actions,
+    page_actions_block,
     page_twin_path,
+    relative_url,
     site_url_of,
     twin_path,
+    under_title,
     write_llms_full,
 )
 from .markdown import outside
@@ -324,23 +329,9 @@ class ExportFiles:
                 if not os.path.isfile(os.path.join(site_dir, *path.split("/")))]
 
     def _guide_entries(self) -> list[LlmsPage]:
-        """The guides' lines of llms.txt (llms-full.txt has their twins in the same order: a
-        page's section depends on that page alone, so the other pages do not change it)."""
+        """The guides' lines of llms.txt (llms-full.txt has their twins in the same order)."""
         assert self.site is not None
-        guides: dict[str, list[tuple[GuidePage, str]]] = {}
-        for guide, twin in self._guides:
-            guides.setdefault(guide.key, []).append((guide, twin))
-        out = []
-        for entry in self.site.connectors:  # each connector's page, then its guides
-            twin = self._connector_twins.get(entry.key)
-            if twin is not None:
-                optional = entry.info is None and all(g.guide.optional for g in entry.guides)
-                out.append(LlmsPage(entry.name, twin, entry.summary, section=entry.category,
-                                    optional=optional, url=entry.url))
-            out += [LlmsPage(guide.title, twin, guide.description, section=entry.category,
-                             optional=guide.guide.optional, url=guide.url)
-                    for guide, twin in guides.get(entry.key, ())]
-        return out
+        return llms_entries(self.site, self._connector_twins, self._guides)
 
     def _settings(self) -> LlmsSettings:
         opts = self.options.llms
@@ -368,9 +359,6 @@ class ExportFiles:
 
     # -- pages -------------------------------------------------------------------------------
 
-    def _relative(self, page_url: str, path: str) -> str:
-        return "../" * page_url.count("/") + quote(path, safe="/:#%~@!$'*+,;=")
-
     def decorate(self, page: Page, body: str) -> str:
         """The page action menu and a visually hidden index directive, under the page's
         title: after the content's leading `<h1>` (so the title stays the first thing the
@@ -379,26 +367,14 @@ class ExportFiles:
 
     def decorate_uri(self, src_uri: str, page_url: str, body: str) -> str:
         """`decorate` for the page of `src_uri` served at `page_url` (no Page needed)."""
-        block = self.actions_block(src_uri, page_url)
-        if not block:
-            return body
-        if body.lstrip().startswith("<h1"):
-            end = body.find("</h1>")
-            if end >= 0:
-                end += len("</h1>")
-                return f"{body[:end]}\n{block}{body[end:]}"
-        return f"{block}\n{body}"
+        return under_title(body, self.actions_block(src_uri, page_url))
 
     def actions_block(self, src_uri: str, page_url: str) -> str:
         """The page actions block `decorate_uri` adds to the page of `src_uri` ("" if none)."""
         twin = self.twins.get(src_uri)
         if twin is None:
             return ""
-        start, menu = self._actions
-        if not menu:
-            return start
-        href = html.escape(self._relative(page_url, twin))
-        return start + menu.format(href=href, absolute=quote(self._url(twin), safe=""))
+        return page_actions_block(self._actions, page_url, twin, self._url)
 
     @functools.cached_property
     def _directive(self) -> str:
@@ -406,11 +382,7 @@ class ExportFiles:
         agents that read only the start of a page still find llms.txt); "" without it."""
         if not self.options.llms.enabled:
             return ""
-        words = self._words
-        llms = self._url(LLMS_TXT)
-        text = words.html("directive.text", llms_url=f"<{llms}>")
-        return (f'<p class="gb-visually-hidden" data-gb-directive data-search-exclude>'
-                f'{words.html("directive.title")}: {text} {words.html("directive.hint")}</p>')
+        return directive_html(self._words, self._url(LLMS_TXT))
 
     @property
     def _words(self) -> Words:
@@ -419,38 +391,11 @@ class ExportFiles:
 
     @functools.cached_property
     def _actions(self) -> tuple[str, str]:
-        """The page actions block of every page, before and after the part that names the
-        page; the latter a `str.format` template of `href` (the twin, relative to the page)
-        and `absolute` (its URL, quoted for a query string)."""
-        start = ('<div class="gb-page-actions" data-gb-page-actions data-search-exclude '
-                 'data-markdown-ignore>')
-        if not self.options.page_actions.enabled:
+        """The page actions block of every page (see `exports.page_actions`)."""
+        opts = self.options.page_actions
+        if not opts.enabled:
             return "", ""
-        words = self._words
-        items = [
-            '<button type="button" class="gb-page-actions__item" '
-            'data-gb-copy-markdown="{href}" data-gb-copied="'
-            + _braces(html.escape(words.text("actions.copied"))) + '" data-gb-failed="'
-            + _braces(html.escape(words.text("actions.copy_failed"))) + '" hidden>'
-            + _braces(str(words.html("actions.copy")))
-            + '</button>',
-            '<a class="gb-page-actions__item" href="{href}" type="text/markdown" '
-            'data-gb-view-markdown>' + _braces(str(words.html("actions.view"))) + '</a>',
-        ]
-        for label, template in (("ChatGPT", self.options.page_actions.chatgpt),
-                                ("Claude", self.options.page_actions.claude)):
-            if not template:
-                continue
-            url = "{absolute}".join(_braces(html.escape(part)) for part in template.split("{url}"))
-            items.append(
-                f'<a class="gb-page-actions__item" href="{url}" target="_blank" '
-                f'rel="noopener noreferrer" data-gb-open-template="'
-                f'{_braces(html.escape(template))}" data-gb-markdown="{{href}}">'
-                f'{_braces(str(words.html("actions.open", assistant=label)))}</a>')
-        return start, ('<details class="gb-page-actions__menu"><summary>'
-                       + _braces(str(words.html("actions.menu"))) + '</summary>'
-                       '<div class="gb-page-actions__list">' + "".join(items)
-                       + "</div></details></div>")
+        return page_actions(self._words, chatgpt=opts.chatgpt, claude=opts.claude)
 
     def head(self, page: Page, output: str) -> str:
         """`<link rel="alternate" type="text/markdown">` in the page's head."""
@@ -463,7 +408,7 @@ class ExportFiles:
         if twin is None or "</head>" not in output:
             return output
         link = (f'<link rel="alternate" type="text/markdown" '
-                f'href="{html.escape(self._relative(page_url, twin))}">')
+                f'href="{html.escape(relative_url(page_url, twin))}">')
         output = output.replace("</head>", link + "\n</head>", 1)
         body = output.find("<body", output.index("</head>"))
         end = output.find(">", body) + 1 if body >= 0 else 0
@@ -530,8 +475,3 @@ def _link(first: str, path: str, data: bytes) -> None:
             os.link(first, path)
     except OSError:
         _create(path, data)
-
-
-def _braces(text: str) -> str:
-    """Text kept as it is by `str.format`."""
-    return text.replace("{", "{{").replace("}", "}}")

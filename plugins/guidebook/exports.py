@@ -18,6 +18,7 @@ This module must not import mkdocs.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -32,6 +33,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from . import markdown, mdescape
 from .render import actions_json, default_templates_dir, display_scopes, step_actions
 from .site import ConnectorEntry, GuidePage, GuideSite
+from .words import Words
 
 FORMATS: tuple[str, ...] = ("stackone", "plain")
 DEFAULT_BUDGET = 50_000
@@ -253,6 +255,87 @@ class Exporter:
         return self._finish("connectors", site=self.site, title=title)
 
 
+# -- what HTML pages carry of the twins --------------------------------------------------------
+
+
+def relative_url(page_url: str, path: str) -> str:
+    """The site path `path` relative to the page served at `page_url` (a directory URL)."""
+    return "../" * page_url.count("/") + quote(path, safe="/:#%~@!$'*+,;=")
+
+
+def directive_html(words: Words, llms_url: str) -> str:
+    """The index directive as a visually hidden paragraph of an HTML page (so agents that
+    read only the start of a page still find llms.txt)."""
+    text = words.html("directive.text", llms_url=f"<{llms_url}>")
+    return (f'<p class="gb-visually-hidden" data-gb-directive data-search-exclude>'
+            f'{words.html("directive.title")}: {text} {words.html("directive.hint")}</p>')
+
+
+def _braces(text: str) -> str:
+    """Text kept as it is by `str.format`."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def page_actions(words: Words, *, chatgpt: str | None, claude: str | None) -> tuple[str, str]:
+    """The page actions block of every page, before and after the part that names the page;
+    the latter a `str.format` template of `href` (the twin, relative to the page), `link`
+    (the "View as Markdown" link to it) and `absolute` (its URL, quoted for a query string).
+    An empty assistant template drops its item."""
+    start = ('<div class="gb-page-actions" data-gb-page-actions data-search-exclude '
+             'data-markdown-ignore>')
+    items = [
+        '<button type="button" class="gb-page-actions__item" '
+        'data-gb-copy-markdown="{href}" data-gb-copied="'
+        + _braces(html.escape(words.text("actions.copied"))) + '" data-gb-failed="'
+        + _braces(html.escape(words.text("actions.copy_failed"))) + '" hidden>'
+        + _braces(str(words.html("actions.copy")))
+        + '</button>',
+        '<a class="gb-page-actions__item" href="{link}" type="text/markdown" '
+        'data-gb-view-markdown>' + _braces(str(words.html("actions.view"))) + '</a>',
+    ]
+    for label, template in (("ChatGPT", chatgpt), ("Claude", claude)):
+        if not template:
+            continue
+        url = "{absolute}".join(_braces(html.escape(part)) for part in template.split("{url}"))
+        items.append(
+            f'<a class="gb-page-actions__item" href="{url}" target="_blank" '
+            f'rel="noopener noreferrer" data-gb-open-template="'
+            f'{_braces(html.escape(template))}" data-gb-markdown="{{href}}">'
+            f'{_braces(str(words.html("actions.open", assistant=label)))}</a>')
+    return start, ('<details class="gb-page-actions__menu"><summary>'
+                   + _braces(str(words.html("actions.menu"))) + '</summary>'
+                   '<div class="gb-page-actions__list">' + "".join(items)
+                   + "</div></details></div>")
+
+
+def page_actions_block(parts: tuple[str, str], page_url: str, twin: str,
+                       url: Callable[[str], str], *, absolute_link: bool = False) -> str:
+    """The page actions block (`parts` from `page_actions`; ("", "") when they are off) of the
+    page served at `page_url` whose twin is the site path `twin`; `url` makes it absolute.
+    With `absolute_link` the "View as Markdown" link is the twin's absolute URL (generators
+    that rewrite relative `.md` links of a page, as Zensical does, leave it alone)."""
+    start, menu = parts
+    if not menu:
+        return start
+    href = html.escape(relative_url(page_url, twin))
+    link = html.escape(url(twin)) if absolute_link else href
+    return start + menu.format(href=href, link=link, absolute=quote(url(twin), safe=""))
+
+
+def under_title(body: str, block: str) -> str:
+    """`block` put under the page's title: after the body's leading `<h1>` (so the title stays
+    the first thing the search index reads, and the page's main entry keeps its text), else
+    first."""
+    if not block:
+        return body
+    if body.lstrip().startswith("<h1"):
+        end = body.find("</h1>")
+        if end >= 0:
+            end += len("</h1>")
+            return f"{body[:end]}\n{block}{body[end:]}"
+    return f"{block}\n{body}"
+
+
 # -- llms.txt ------------------------------------------------------------------------------------
 
 
@@ -306,6 +389,27 @@ def arrange(pages: Sequence[LlmsPage], settings: LlmsSettings,
     if optional:
         ordered.append((optional_name, optional))
     return ordered
+
+
+def llms_entries(site: GuideSite, connector_twins: Mapping[str, str],
+                 guide_twins: Iterable[tuple[GuidePage, str]]) -> list[LlmsPage]:
+    """The lines of llms.txt for the connectors and guides that have a twin (connector key ->
+    its twin; (guide, its twin)): each connector's page, then its guides. llms-full.txt has
+    the guides' twins in the same order (a page's section depends on that page alone)."""
+    guides: dict[str, list[tuple[GuidePage, str]]] = {}
+    for guide, twin in guide_twins:
+        guides.setdefault(guide.key, []).append((guide, twin))
+    out = []
+    for entry in site.connectors:
+        twin = connector_twins.get(entry.key)
+        if twin is not None:
+            optional = entry.info is None and all(g.guide.optional for g in entry.guides)
+            out.append(LlmsPage(entry.name, twin, entry.summary, section=entry.category,
+                                optional=optional, url=entry.url))
+        out += [LlmsPage(guide.title, twin, guide.description, section=entry.category,
+                         optional=guide.guide.optional, url=guide.url)
+                for guide, twin in guides.get(entry.key, ())]
+    return out
 
 
 def _one_line(text: str) -> str:
