@@ -223,14 +223,21 @@ class Build:
         return files
 
     def _body_key(self, src_uri: str, what: Any, files: Files) -> bytes:
-        """What a page's body and twin are made of (for the serve cache)."""
-        assert self.site is not None
+        """What a page's body and twin are made of (for the serve cache): the stamps of the
+        files its model comes from (the session's key covers the options and templates)."""
+        assert self.site is not None and self.cache is not None
+        tokens = self.cache.tokens
         file = files.get_file_from_path(src_uri)
         url = file.url if file is not None else ""
-        if what == "index":
-            what = (self.site.connectors, [(name, [e.key for e in entries])
-                                           for name, entries in self.site.placements])
-        return digest(src_uri, url, what)
+        if isinstance(what, GuidePage):
+            made_of: Any = tokens.get(what.file)
+        elif isinstance(what, ConnectorEntry):
+            made_of = (tokens.get(what.file) if what.file else None, what.name, what.categories,
+                       [(tokens.get(g.file), g.url) for g in what.guides])
+        else:  # the connectors index: every file
+            made_of = (sorted(tokens.items()), [(name, [e.key for e in entries])
+                                                for name, entries in self.site.placements])
+        return digest(src_uri, url, made_of)
 
     def _report(self, site: GuideSite, config: MkDocsConfig) -> None:
         if site.problems:

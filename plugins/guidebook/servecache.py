@@ -8,8 +8,8 @@ everything that step reads:
 
 - a loaded file (its guides, connector and problems), by its path, size and modification time
   and those of the partials it read;
-- a page's body and twin, by the page's model (its guide, or its connector with its guides, or
-  the whole site for the connectors index) and URL;
+- a page's body and twin, by the stamps of the files its model comes from (its guide's file,
+  or its connector's files and its guides', or every file for the connectors index) and URL;
 - a page's theme page and search sections, by its content, title, meta, table of contents, URL
   and the navigation every page shows.
 
@@ -74,6 +74,9 @@ class ServeCache:
         self._loaded: dict[Path, tuple[list[tuple[Path, Any]], Any]] = {}
         self._bodies: dict[str, tuple[bytes, Any]] = {}
         self._pages: dict[str, tuple[bytes, Any]] = {}
+        # a loaded file's name (as in messages) -> the stamps it was loaded at: what the pages
+        # made from it are keyed by
+        self.tokens: dict[str, Any] = {}
 
     def begin(self, session: bytes) -> None:
         """Start a build whose settings give the key `session`: a new key drops everything."""
@@ -81,6 +84,7 @@ class ServeCache:
             self._loaded.clear()
             self._bodies.clear()
             self._pages.clear()
+            self.tokens.clear()
             self.session = session
 
     # -- loaded files ------------------------------------------------------------------------
@@ -101,6 +105,11 @@ class ServeCache:
         """Keep what `path` gave; `before` is its stamp taken before it was read (an edit
         while it was read is seen next time)."""
         self._loaded[path] = ([(path, before), *((p, stamp(p)) for p in partials)], value)
+
+    def token(self, path: Path) -> Any:
+        """The stamps `path` (and the partials it read) were loaded at."""
+        entry = self._loaded.get(path)
+        return entry[0] if entry is not None else None
 
     def forget_files(self, live: Iterable[Path]) -> None:
         """Drop the files that are gone."""

@@ -386,8 +386,10 @@ class SiteLoader:
             for file in self._files:
                 path, kept, before = self._known[file]
                 found: Loaded = kept if kept is not None else loaded.get(file)
-                if self._cache is not None and kept is None:
-                    self._cache.keep_loaded(path, found.partials, found, before)
+                if self._cache is not None:
+                    if kept is None:
+                        self._cache.keep_loaded(path, found.partials, found, before)
+                    self._cache.tokens[file] = self._cache.token(path)
                 pages.extend(found.pages)
                 for problem in found.problems:
                     (warnings if problem.severity == "warning" else problems).append(problem)
