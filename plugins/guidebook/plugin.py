@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import logging
 import os
@@ -24,6 +25,7 @@ from .config import GuidebookConfig, config_problems
 from .errors import Problem
 from .export_files import ExportFiles
 from .hostconfig import negotiating_app, published_files
+from .languages import LanguageBuild, language_build, mark_alternates, move_handler
 from .prerender import Prerender, Record, RenderError, Spool
 from .redirects import redirect_page, redirects
 from .render import Heading, Renderer, TemplateProblem
@@ -109,6 +111,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
 
     site: GuideSite | None = None
     renderer: Renderer | None = None
+    _default_nav_title = False  # nav_title comes from the catalog (of each language's pass)
+    _languages: LanguageBuild | None = None  # this pass of a mkdocs-static-i18n build
 
     def __init__(self) -> None:
         self._pages: dict[str, Any] = {}  # src_uri -> GuidePage | ConnectorEntry | "index"
@@ -161,12 +165,14 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         if problems:
             raise PluginError("guidebook: " + "\nguidebook: ".join(problems))
         self._options = self.options(config.theme.get("language"))
+        self._options = self._follow_static_i18n(config, self._options)  # (languages.py)
         try:
             words = self._options.words
         except WordsError as exc:
             raise PluginError(f"guidebook: {exc}") from None
-        if self.config.nav_title is None:
+        if self.config.nav_title is None or self._default_nav_title:
             self.config.nav_title = words.text("index.title")
+            self._default_nav_title = True
         if self._options.whitelabel:
             self._check_settings(config)
             _warn_whitelabel(self._options, config)
@@ -247,6 +253,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             log.warning("guidebook: the guides above were skipped")
         for warning in site.warnings:
             log.warning(f"guidebook: {warning}")
+        for note in site.notes:
+            log.info(note)
         for line in unpublished_warnings(site):
             log.warning(line)
         for uri in hidden_assets(site) if self._options.whitelabel else ():
@@ -271,11 +279,11 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             source = entry.file or (entry.guides[0].file if entry.guides else None)
             self._add(files, config, entry.src_uri, entry, entry.name, entry.summary,
                       source)  # (without a connector file: its first guide's)
-        if files.get_file_from_path(INDEX_URI) is None:  # a hand-written one wins
-            self._add(files, config, INDEX_URI, "index", self.config.nav_title,
+        if files.get_file_from_path(site.index_uri) is None:  # a hand-written one wins
+            self._add(files, config, site.index_uri, "index", self.config.nav_title,
                       site.options.words.text("index.description"), None)
             if "awesome-nav" in config.plugins:  # its globs and folders see pages in the nav
-                files.get_file_from_path(INDEX_URI).inclusion = InclusionLevel.INCLUDED
+                files.get_file_from_path(site.index_uri).inclusion = InclusionLevel.INCLUDED
         if self._clashes:
             raise PluginError("guidebook: " + "\n".join(self._clashes))
         for uri, path in _packaged_assets().items():
@@ -325,6 +333,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         if self.site is None or level < logging.INFO:  # ignore
             return
         paths = {f.dest_uri for f in files}
+        prefix = self.site.options.url_prefix  # guide text resolves from its unprefixed URL
+        paths |= {p.removeprefix(prefix) for p in paths} if prefix else set()
         for page in self.site.pages:
             for p in check_references(page.guide, paths, self._docs_dir):
                 log.log(level, f"{p.source}: {p.message} ({p.hint})")
@@ -332,7 +342,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     def _add_host_configs(self, files: Files, config: MkDocsConfig) -> None:
         """The `host_configs` files that live in the site (.htaccess, _worker.js, ...)."""
         self._host_files = {}
-        if not self.config.host_configs:
+        if not self.config.host_configs or self._options.url_prefix:  # (the default language's)
             return
         twins = [f.dest_uri for f in files if f.dest_uri.endswith(".html.md")]
         for path, text in published_files(self.config.host_configs, twins).items():
@@ -446,7 +456,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         """Adds the connectors section (categories -> connectors -> guides)."""
         if not self.config.enabled or self.site is None:
             return None
-        index = files.get_file_from_path(INDEX_URI)
+        index = files.get_file_from_path(self.site.index_uri)
         children: list[Any] = [index.page] if index and index.page else []
         size = max(self.config.nav_group_size, 1)
         for category, entries in self.site.placements:
@@ -482,13 +492,22 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                     pages.setdefault(file.url.rstrip("/") + ".md", file)
         return nav
 
-    on_nav = CombinedEvent(event_priority(50)(_build_nav), _redirect_targets, _keep_nav)
+    @event_priority(-100)
+    def _language_alternates(self, nav: Navigation, *, config: MkDocsConfig,
+                             files: Files) -> Navigation | None:
+        if self.config.enabled and self._languages is not None:
+            self._mark_languages(config, files)
+        return nav
+
+    on_nav = CombinedEvent(event_priority(50)(_build_nav), _redirect_targets, _keep_nav,
+                           _language_alternates)
     """Priority 50 adds the connectors section: after mkdocs-awesome-nav (100), which builds
     the navigation anew, and before mkdocs-awesome-pages-plugin (0), which orders what it
     finds, whatever the order of the plugins; priority -90, once mkdocs-redirects has read
     the files (in either plugin order), lets its `redirect_maps` name a guide page by its
     `…/index.md`, its URL (`…/<slug>/`) or its twin (`…/<slug>.md`); priority -100 keeps the
-    final navigation for the page worker."""
+    final navigation for the page worker; priority -100 gives our pages static-i18n's
+    language alternates (see `_mark_languages`)."""
 
     def _connector_section(self, entry: ConnectorEntry, files: Files) -> Section:
         pages = [files.get_file_from_path(entry.src_uri)]
@@ -713,6 +732,39 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         if self._spool is not None:
             self._spool.close()
         self._spool, self._spilled = None, {}
+
+    # -- mkdocs-static-i18n (see languages.py) ---------------------------------------------------
+
+    def _follow_static_i18n(self, config: MkDocsConfig, options: Options) -> Options:
+        """In a mkdocs-static-i18n build, this pass's language: its catalog of words, its
+        translations, its folder. static-i18n builds the default language, then calls MkDocs'
+        build once per other language from its `on_post_build`, with the same plugin objects.
+
+        Whatever the plugin order, guidebook adds its files after static-i18n has picked the
+        language's docs files (it would drop or trip over generated ones), and finishes its
+        build (lock, workers, white-label check) before static-i18n starts the next language."""
+        i18n = config.plugins.get("i18n")
+        self._languages = build = language_build(i18n)
+        if build is None:
+            return options
+        events = config.plugins.events
+        move_handler(events["files"], self.on_files, i18n, after=True)
+        move_handler(events["post_build"], self._check_build, i18n, after=False)
+        return dataclasses.replace(options, language=build.language,
+                                   translation=build.language, languages=build.languages,
+                                   url_prefix=build.prefix())
+
+    def _mark_languages(self, config: MkDocsConfig, files: Files) -> None:
+        """Our pages get the alternates static-i18n gives the docs' pages (its language
+        switcher lands on the same guide in each language) and join its sitemap."""
+        assert self._languages is not None
+        ours = [f for f in (files.get_file_from_path(uri) for uri in self._pages)
+                if f is not None]
+        mark_alternates(ours, self._languages)
+        i18n = config.plugins.get("i18n")
+        listed = getattr(i18n, "i18n_files_per_language", {}).get(self._languages.language)
+        if isinstance(listed, list):
+            listed.extend(f for f in ours if f not in listed)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Priority 0. Rebuilds when a guide or an override template changes, and answers

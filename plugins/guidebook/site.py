@@ -17,6 +17,7 @@ from pathlib import Path
 from . import markdown
 from .documents import load_document
 from .errors import GuideError, Problem
+from .languages import ignored_note, select, translated
 from .load import DEFAULT_MAX_BYTES, PARTIAL_SUFFIX, find_guide_files
 from .load import display_path as load_display_path
 from .model import Action, AuthMethod, ConnectorInfo, Guide, HasActions, Source
@@ -65,6 +66,12 @@ class Options:
     strings: Mapping[str, str] = field(default_factory=dict)  # message id -> the site's text
     max_guide_bytes: int = DEFAULT_MAX_BYTES
     categories: Mapping[str, str] = field(default_factory=dict)  # id -> display name
+    # mkdocs-static-i18n (see `languages`): the language whose `<name>.<lang>.yaml`
+    # translations this pass publishes (None: no static-i18n, translations are ignored), the
+    # languages it configures, and the folder of this language's pages ('' or 'de/').
+    translation: str | None = None
+    languages: tuple[str, ...] = ()
+    url_prefix: str = ""
 
     @property
     def category_names(self) -> dict[str, str]:
@@ -94,10 +101,11 @@ class GuidePage:
     file: str  # the source file, as shown in messages
     kind_label: str = ""  # "Link account", in the site's language
     withheld: Withheld | None = None  # in white-label builds: what its hidden parts hold
+    url_prefix: str = ""  # the language's folder ('de/') in a mkdocs-static-i18n build
 
     @property
     def url(self) -> str:
-        return self.guide.url
+        return self.url_prefix + self.guide.url
 
     @property
     def src_uri(self) -> str:
@@ -118,6 +126,7 @@ class ConnectorEntry(HasActions):
     name: str
     categories: list[str] = field(default_factory=list)  # display names; [] -> "Other"
     guides: list[GuidePage] = field(default_factory=list)
+    url_prefix: str = ""  # the language's folder ('de/') in a mkdocs-static-i18n build
     info: ConnectorInfo | None = None  # brand filled in, as published
     file: str | None = None  # the connector file, as shown in messages
     # The actions catalogue by display category (an action under its first category).
@@ -186,7 +195,7 @@ class ConnectorEntry(HasActions):
 
     @property
     def url(self) -> str:
-        return f"connectors/{self.key}/"
+        return f"{self.url_prefix}connectors/{self.key}/"
 
     @property
     def src_uri(self) -> str:
@@ -205,6 +214,12 @@ class GuideSite:
     warnings: list[Problem] = field(default_factory=list)  # worth a look, never fatal
     # White-label builds: guides with no section left, published nowhere (see whitelabel.py).
     unpublished: list[GuidePage] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth an info line (ignored translations)
+
+    @property
+    def index_uri(self) -> str:
+        """The connectors index among the site's documentation files."""
+        return f"{self.options.url_prefix}connectors/index.md"
 
     @property
     def categories(self) -> list[tuple[str, list[ConnectorEntry]]]:
@@ -253,7 +268,7 @@ def make_page(guide: Guide, options: Options, file: str) -> GuidePage:
     description = markdown.plain(guide.description) if guide.description else \
         words.text(f"{prefix}.description", **context)
     return GuidePage(guide, title, description, file, words.text(f"kind.{guide.kind}"),
-                     hidden)
+                     hidden, options.url_prefix)
 
 
 @dataclass
@@ -277,10 +292,12 @@ def make_connector(info: ConnectorInfo, options: Options) -> ConnectorInfo:
 
 
 def load_pages(path: Path, options: Options, file: str,
-               brands: list[Mapping[str, str]]) -> Loaded:
+               brands: list[Mapping[str, str]],
+               original: tuple[Path, str] | None = None) -> Loaded:
     """The published pages (and connector) of one guide or connector file, and its problems.
 
     Guide text is checked against every brand in `brands` (both variants, for validation).
+    For a translation, `original` is its original's path and name: see `languages`.
     """
     try:
         document = load_document(path, max_bytes=options.max_guide_bytes, file=file)
@@ -288,6 +305,9 @@ def load_pages(path: Path, options: Options, file: str,
         return Loaded([], list(exc.problems))
     pages: list[GuidePage] = []
     problems: list[Problem] = []
+    if original is not None:
+        document, found = translated(document, *original, options.max_guide_bytes)
+        problems.extend(found)
     connector = None
     if document.connector is not None:
         problems.extend(check_connector(document.connector, brands))
@@ -346,6 +366,7 @@ class SiteLoader:
 
         self._problems: list[Problem] = []
         self._files: list[str] = []
+        self._notes: list[str] = []
         self._loaded: Prerender | None = None
         brands = list(check_brands) if check_brands else [options.active_brand]
         if not guides_dir.is_dir():
@@ -357,9 +378,18 @@ class SiteLoader:
         partials: list[Path] = []
         paths, path_problems = find_guide_files(guides_dir, display_path, partials=partials)
         self._problems.extend(path_problems)
+        chosen = select(paths, options.translation, options.languages, display_path)
+        self._problems.extend(chosen.problems)
+        paths = chosen.paths
+        translated_partials = select(partials, None, options.languages)
+        partials = translated_partials.paths  # (a connector's partials serve every language)
+        ignored = chosen.ignored + translated_partials.ignored
+        self._notes = ([ignored_note([display_path(p) for p in ignored])]
+                       if ignored and options.translation is None else [])
         self._partials = {path.resolve(): display_path(path) for path in partials}
         self._files = [display_path(path) for path in paths]
-        jobs = [(file, partial(load_pages, path, options, file, brands))
+        originals = {p: (o, display_path(o)) for p, o in chosen.originals.items()}
+        jobs = [(file, partial(load_pages, path, options, file, brands, originals.get(path)))
                 for path, file in zip(paths, self._files, strict=True)]
         self._loaded = Prerender(jobs, parallel=parallel and len(jobs) >= PARALLEL_LOAD_MIN)
 
@@ -407,9 +437,10 @@ class SiteLoader:
             connectors, _ = _group(pages, infos, names, other)
         for entry in connectors:
             entry.lead = words.text("connector.lead", provider=entry.name)
+            entry.url_prefix = self.options.url_prefix
         problems.sort(key=Problem.sort_key)
         return GuideSite(self.options, [p for c in connectors for p in c.guides], connectors,
-                         problems, self._files, warnings, unpublished)
+                         problems, self._files, warnings, unpublished, self._notes)
 
     def close(self) -> None:
         """Stop the worker of a loader whose site is not wanted any more."""
