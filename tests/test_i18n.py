@@ -20,6 +20,7 @@ from llms_txt import parse_llms_file
 from conftest import HARVEST, build, write_project
 from guidebook.documents import load_text
 from guidebook.languages import compare_guides, is_language, select, split_language
+from guidebook.site import Options, load_site
 from guidebook.words import Words
 
 MKDOCS = Path(sys.executable).parent / "mkdocs"
@@ -270,3 +271,83 @@ def test_configured_languages_count_as_codes() -> None:
     assert [p.message for p in chosen.problems] == [
         "a translation into 'de' of b.yaml, which does not exist"]
     assert select(paths, None).paths == [Path("g/a.yaml")]
+
+
+CONNECTOR = """\
+StackOne: 1.0.0
+info:
+  title: Acorn Payroll
+  key: acorn_payroll
+  description: Acorn runs payroll.
+authentication:
+  - custom:
+      type: custom
+      label: API Token
+      support:
+        description: Any admin can make one.
+      configFields:
+        - {key: token, label: API Token, type: password, required: true, secret: true}
+actions:
+  $ref: acorn.pay
+"""
+CONNECTOR_DE = (CONNECTOR.replace("Acorn runs payroll.", "Acorn erledigt die Lohnabrechnung.")
+                .replace("Any admin can make one.", "Jeder Admin kann eines erstellen."))
+PAY = "- {actionId: list_pay_runs, label: List Pay Runs, categories: [hris], scopes: [pay.read]}\n"
+PAY_DE = PAY.replace("List Pay Runs", "Lohnläufe auflisten")
+
+
+def _acorn(tmp_path: Path, files: dict[str, str]) -> Path:
+    folder = tmp_path / "guides" / "acorn"
+    folder.mkdir(parents=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return tmp_path / "guides"
+
+
+def test_a_connector_file_and_its_partials_translate_the_same_way(tmp_path: Path) -> None:
+    guides = _acorn(tmp_path, {"acorn.connector.s1.yaml": CONNECTOR,
+                               "acorn.connector.de.s1.yaml": CONNECTOR_DE,
+                               "acorn.pay.s1.partial.yaml": PAY,
+                               "acorn.pay.de.s1.partial.yaml": PAY_DE})
+    german = load_site(Options(guides_dir=guides, translation="de", language="de",
+                               url_prefix="de/"), display_root=tmp_path)
+    assert german.problems == [] and german.warnings == []
+    [entry] = german.connectors
+    assert entry.url == "de/connectors/acorn_payroll/"
+    assert entry.description == "Acorn erledigt die Lohnabrechnung."
+    assert entry.auth_methods[0].description == "Jeder Admin kann eines erstellen."
+    assert [(a.id, a.label) for a in entry.actions] == [("list_pay_runs", "Lohnläufe auflisten")]
+    english = load_site(Options(guides_dir=guides), display_root=tmp_path)
+    assert english.problems == [] and english.warnings == []
+    [entry] = english.connectors
+    assert entry.url == "connectors/acorn_payroll/" and entry.description == "Acorn runs payroll."
+    assert [(a.id, a.label) for a in entry.actions] == [("list_pay_runs", "List Pay Runs")]
+
+
+def test_a_translated_partial_with_other_scopes_is_an_error(tmp_path: Path) -> None:
+    guides = _acorn(tmp_path, {"acorn.connector.s1.yaml": CONNECTOR,
+                               "acorn.pay.s1.partial.yaml": PAY,
+                               "acorn.pay.de.s1.partial.yaml": PAY_DE.replace("pay.read", "x")})
+    site = load_site(Options(guides_dir=guides, translation="de"), display_root=tmp_path)
+    assert [str(p).split(" (")[0] for p in site.problems] == [
+        "guides/acorn/acorn.pay.de.s1.partial.yaml:1:3: error: the actions are "
+        "[list_pay_runs ['x']]; its original guides/acorn/acorn.pay.s1.partial.yaml:1 has "
+        "[list_pay_runs ['pay.read']]"]
+    [entry] = site.connectors  # the original's in its place
+    assert [a.scopes for a in entry.actions] == [("pay.read",)]
+
+
+def test_validate_checks_every_translation(tmp_path: Path) -> None:
+    extra = HARVEST_DE.replace("      - title: Token anlegen",
+                               "      - title: Anmelden\n      - title: Token anlegen")
+    config = _project(tmp_path, {"harvest/pat.yaml": HARVEST, "harvest/pat.de.yaml": extra,
+                                 "harvest/pat.fr.yaml": HARVEST}, i18n=False)
+    guidebook = MKDOCS.parent / "guidebook"
+    for args in (["guides"], ["guides/harvest/pat.de.yaml"]):
+        result = subprocess.run([str(guidebook), "validate", *args], capture_output=True,
+                                text=True, cwd=config.parent)
+        assert result.returncode == 1, result.stdout + result.stderr
+        output = result.stdout + result.stderr
+        assert "guides/harvest/pat.de.yaml:6:5: error: section 'Token erstellen' has 3 steps; " \
+               "its original guides/harvest/pat.yaml:5 has 2" in output
+        assert "pat.fr.yaml" not in output  # a faithful translation

@@ -31,7 +31,7 @@ from typing import Any
 
 from .documents import Document, load_document
 from .errors import GuideError, Problem
-from .model import ConnectorInfo, Guide, Section, Source, Step
+from .model import Action, ConnectorInfo, Guide, Section, Source, Step
 
 # ISO 639-1: the two-letter language codes.
 ISO_639_1 = frozenset("""
@@ -172,11 +172,8 @@ def compare_guides(original: Guide, translation: Guide) -> list[Problem]:
     if (t.connector.key, t.kind) != (o.connector.key, o.kind):
         problems.append(_mismatch(t.source, f"connector {t.connector.key!r} ({t.kind})",
                                   o.source, f"is connector {o.connector.key!r} ({o.kind})"))
-    ta, oa = [(a.id, tuple(a.scopes)) for a in t.actions], [(a.id, tuple(a.scopes)) for a in o.actions]
-    if ta != oa:
-        problems.append(_mismatch(t.source_of("actions"),
-                                  f"the actions are {_actions(ta)}", o.source_of("actions"),
-                                  f"has {_actions(oa)}"))
+    problems += _compare_actions(t.actions, o.actions, t.source_of("actions"),
+                                 o.source_of("actions"))
     if len(t.sections) != len(o.sections):
         problems.append(_mismatch(t.source_of("sections"), f"{_n(len(t.sections), 'section')}",
                                   o.source_of("sections"), f"has {len(o.sections)}"))
@@ -211,6 +208,20 @@ def _n(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
 
 
+def _compare_actions(t: Sequence[Action], o: Sequence[Action], t_at: Source,
+                     o_at: Source) -> list[Problem]:
+    """The same action ids with the same scopes, in the same order; the problem points at the
+    first action that differs (in a partial, where it is written)."""
+    ta, oa = [(a.id, tuple(a.scopes)) for a in t], [(a.id, tuple(a.scopes)) for a in o]
+    if ta == oa:
+        return []
+    i = next((i for i, (x, y) in enumerate(zip(ta, oa, strict=False)) if x != y),
+             min(len(ta), len(oa)))
+    here = t[i].source if i < len(t) else t_at
+    there = o[i].source if i < len(o) else o_at
+    return [_mismatch(here, f"the actions are {_actions(ta)}", there, f"has {_actions(oa)}")]
+
+
 def _actions(actions: list[tuple[str, tuple[str, ...]]]) -> str:
     return "[" + ", ".join(f"{i} {list(s)}" for i, s in actions) + "]" if actions else "none"
 
@@ -222,10 +233,7 @@ def compare_connectors(original: ConnectorInfo, translation: ConnectorInfo) -> l
     if t.connector.key != o.connector.key:
         problems.append(_mismatch(t.source, f"connector {t.connector.key!r}", o.source,
                                   f"is connector {o.connector.key!r}"))
-    ta, oa = [(a.id, tuple(a.scopes)) for a in t.actions], [(a.id, tuple(a.scopes)) for a in o.actions]
-    if ta != oa:
-        problems.append(_mismatch(t.source, f"the actions are {_actions(ta)}", o.source,
-                                  f"has {_actions(oa)}"))
+    problems += _compare_actions(t.actions, o.actions, t.source, o.source)
     tk, ok = [m.key for m in t.auth_methods], [m.key for m in o.auth_methods]
     if tk != ok:
         problems.append(_mismatch(t.source, f"the authentication methods are {tk}", o.source,

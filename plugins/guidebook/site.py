@@ -10,14 +10,14 @@ from __future__ import annotations
 import os
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from pathlib import Path
 
 from . import markdown
 from .documents import load_document
 from .errors import GuideError, Problem
-from .languages import ignored_note, select, translated
+from .languages import ignored_note, select, split_language, translated
 from .load import DEFAULT_MAX_BYTES, PARTIAL_SUFFIX, find_guide_files
 from .load import display_path as load_display_path
 from .model import Action, AuthMethod, ConnectorInfo, Guide, HasActions, Source
@@ -300,14 +300,18 @@ def load_pages(path: Path, options: Options, file: str,
     For a translation, `original` is its original's path and name: see `languages`.
     """
     try:
-        document = load_document(path, max_bytes=options.max_guide_bytes, file=file)
+        document = load_document(path, max_bytes=options.max_guide_bytes, file=file,
+                                 language=options.translation)
     except GuideError as exc:
         return Loaded([], list(exc.problems))
     pages: list[GuidePage] = []
     problems: list[Problem] = []
+    if original is None and any(split_language(p.name, options.languages)[1]
+                                for p in document.partials):
+        original = (path, file)  # translated partials: checked against the file's originals
+    mismatch: list[Problem] = []  # (the original is published in the translation's place)
     if original is not None:
-        document, found = translated(document, *original, options.max_guide_bytes)
-        problems.extend(found)
+        document, mismatch = translated(document, *original, options.max_guide_bytes)
     connector = None
     if document.connector is not None:
         problems.extend(check_connector(document.connector, brands))
@@ -317,7 +321,7 @@ def load_pages(path: Path, options: Options, file: str,
             except GuideError as exc:
                 problems.extend(exc.problems)
         if any(p.severity == "error" for p in problems):
-            return Loaded([], problems, None, document.partials)
+            return Loaded([], mismatch + problems, None, document.partials)
     for guide in document.guides:
         found = check_guide(guide, brands)
         if found:
@@ -328,7 +332,7 @@ def load_pages(path: Path, options: Options, file: str,
             pages.append(make_page(guide, options, file))
         except GuideError as exc:
             problems.extend(exc.problems)
-    return Loaded(pages, problems, connector, document.partials)
+    return Loaded(pages, mismatch + problems, connector, document.partials)
 
 
 def load_site(options: Options, *, display_root: Path | None = None,
@@ -356,14 +360,7 @@ class SiteLoader:
                  parallel: bool = False) -> None:
         self.options = options
         guides_dir = options.guides_dir
-
-        def display_path(path: Path) -> str:
-            if display_root is not None:
-                rel = os.path.relpath(path, display_root)
-                if not rel.startswith(".."):
-                    return Path(rel).as_posix()
-            return load_display_path(path)
-
+        display_path = partial(_display_path, root=display_root)
         self._problems: list[Problem] = []
         self._files: list[str] = []
         self._notes: list[str] = []
@@ -411,8 +408,9 @@ class SiteLoader:
                     (warnings if problem.severity == "warning" else problems).append(problem)
                 if found.connector is not None:
                     infos.append((file, found.connector))
-                for path in found.partials:
-                    unread.pop(path.resolve(), None)
+                for path in found.partials:  # (a translation reads its original's place)
+                    base = split_language(path.name, self.options.languages)[0]
+                    unread.pop(path.with_name(base).resolve(), None)
         finally:
             loaded.close()
         warnings += [Problem(Source(shown, 1, 1), "no connector file refers to this partial, so "
@@ -447,6 +445,38 @@ class SiteLoader:
         if self._loaded is not None:
             self._loaded.close()
             self._loaded = None
+
+
+def _display_path(path: Path, root: Path | None) -> str:
+    """A file's name in messages: relative to `root` (the folder of mkdocs.yml) if inside."""
+    if root is not None:
+        rel = os.path.relpath(path, root)
+        if not rel.startswith(".."):
+            return Path(rel).as_posix()
+    return load_display_path(path)
+
+
+def translation_problems(options: Options, *, display_root: Path | None = None,
+                         check_brands: list[Mapping[str, str]] | None = None
+                         ) -> tuple[int, list[Problem]]:
+    """Every translation below `options.guides_dir` checked on its own and against its
+    original, as a mkdocs-static-i18n pass of its language would (`guidebook validate`):
+    (translations checked, problems)."""
+    display_path = partial(_display_path, root=display_root)
+    brands = list(check_brands) if check_brands else [options.active_brand]
+    paths, _ = find_guide_files(options.guides_dir, display_path)
+    codes = sorted({code for p in paths
+                    if (code := split_language(p.name, options.languages)[1]) is not None})
+    count, problems = 0, []
+    for code in codes:
+        chosen = select(paths, code, options.languages, display_path)
+        problems += chosen.problems
+        for path, original in chosen.originals.items():
+            count += 1
+            loaded = load_pages(path, replace(options, language=code, translation=code),
+                                display_path(path), brands, (original, display_path(original)))
+            problems += loaded.problems
+    return count, problems
 
 
 def _drop_clashes(pages: list[GuidePage]) -> tuple[list[GuidePage], list[Problem]]:
