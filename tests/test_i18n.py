@@ -351,3 +351,19 @@ def test_validate_checks_every_translation(tmp_path: Path) -> None:
         assert "guides/harvest/pat.de.yaml:6:5: error: section 'Token erstellen' has 3 steps; " \
                "its original guides/harvest/pat.yaml:5 has 2" in output
         assert "pat.fr.yaml" not in output  # a faithful translation
+
+
+def test_a_handwritten_connectors_index_serves_every_language(tmp_path: Path) -> None:
+    config = _project(tmp_path, {"harvest/pat.yaml": HARVEST, "harvest/pat.de.yaml": HARVEST_DE})
+    for name, text in (("connectors/index.md", "# Our connectors\n\nPick one.\n"),
+                       ("connectors/index.de.md", "# Unsere Connectors\n\nWählen Sie.\n")):
+        (tmp_path / "docs" / name).parent.mkdir(exist_ok=True)
+        (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
+    site = build(config)
+    assert _soup(site, "connectors/").h1.get_text(strip=True) == "Our connectors"
+    de = _soup(site, "de/connectors/")
+    assert de.h1.get_text(strip=True) == "Unsere Connectors"
+    # the sidebar's connectors section, in each language's words, leads to its connector
+    nav = de.select_one("nav.md-nav--primary")
+    assert "Zeiterfassung" in nav.get_text() and nav.select_one('a[href="harvest/"]')
+    assert (site / "de/connectors/harvest/index.html").is_file()

@@ -279,7 +279,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             source = entry.file or (entry.guides[0].file if entry.guides else None)
             self._add(files, config, entry.src_uri, entry, entry.name, entry.summary,
                       source)  # (without a connector file: its first guide's)
-        if files.get_file_from_path(site.index_uri) is None:  # a hand-written one wins
+        if self._index_file(files) is None:  # a hand-written one wins
             self._add(files, config, site.index_uri, "index", self.config.nav_title,
                       site.options.words.text("index.description"), None)
             if "awesome-nav" in config.plugins:  # its globs and folders see pages in the nav
@@ -456,7 +456,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         """Adds the connectors section (categories -> connectors -> guides)."""
         if not self.config.enabled or self.site is None:
             return None
-        index = files.get_file_from_path(self.site.index_uri)
+        index = self._index_file(files)
         children: list[Any] = [index.page] if index and index.page else []
         size = max(self.config.nav_group_size, 1)
         for category, entries in self.site.placements:
@@ -753,6 +753,13 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         return dataclasses.replace(options, language=build.language,
                                    translation=build.language, languages=build.languages,
                                    url_prefix=build.prefix())
+
+    def _index_file(self, files: Files) -> File | None:
+        """The connectors index: ours, or a hand-written `connectors/index.md` (static-i18n
+        keeps its src_uri and moves it to the language's folder)."""
+        assert self.site is not None
+        return files.get_file_from_path(self.site.index_uri) or (
+            files.get_file_from_path(INDEX_URI) if self._languages is not None else None)
 
     def _mark_languages(self, config: MkDocsConfig, files: Files) -> None:
         """Our pages get the alternates static-i18n gives the docs' pages (its language
