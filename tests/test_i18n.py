@@ -367,3 +367,16 @@ def test_a_handwritten_connectors_index_serves_every_language(tmp_path: Path) ->
     nav = de.select_one("nav.md-nav--primary")
     assert "Zeiterfassung" in nav.get_text() and nav.select_one('a[href="harvest/"]')
     assert (site / "de/connectors/harvest/index.html").is_file()
+
+
+def test_a_translated_connector_keeps_its_fields(tmp_path: Path) -> None:
+    renamed = CONNECTOR_DE.replace("{key: token, label: API Token",
+                                   "{key: schluessel, label: API-Schlüssel")
+    guides = _acorn(tmp_path, {"acorn.connector.s1.yaml": CONNECTOR,
+                               "acorn.connector.de.s1.yaml": renamed,
+                               "acorn.pay.s1.partial.yaml": PAY})
+    site = load_site(Options(guides_dir=guides, translation="de"), display_root=tmp_path)
+    assert [str(p).split(" (")[0] for p in site.problems] == [
+        "guides/acorn/acorn.connector.de.s1.yaml:8:7: error: the config_fields of 'custom' are "
+        "['schluessel']; its original guides/acorn/acorn.connector.s1.yaml:8 has ['token']"]
+    assert site.connectors[0].description == "Acorn runs payroll."  # the original's

@@ -161,10 +161,6 @@ def _mismatch(here: Source, what: str, there: Source, theirs: str) -> Problem:
     return Problem(here, f"{what}; its original {_at(there)} {theirs}", HINT)
 
 
-def _scopes(items: Iterable[Any]) -> list[tuple[str, ...]]:
-    return [tuple(x.scopes) for x in items]
-
-
 def compare_guides(original: Guide, translation: Guide) -> list[Problem]:
     """Where a translated guide's structure differs from its original's (empty: none)."""
     problems: list[Problem] = []
@@ -238,6 +234,14 @@ def compare_connectors(original: ConnectorInfo, translation: ConnectorInfo) -> l
     if tk != ok:
         problems.append(_mismatch(t.source, f"the authentication methods are {tk}", o.source,
                                   f"has {ok}"))
+        return problems
+    for tm, om in zip(t.auth_methods, o.auth_methods, strict=True):
+        for name in ("config_fields", "setup_fields"):
+            tf = [f.key for f in getattr(tm, name)]
+            of = [f.key for f in getattr(om, name)]
+            if tf != of:
+                problems.append(_mismatch(tm.source, f"the {name} of {tm.key!r} are {tf}",
+                                          om.source, f"has {of}"))
     return problems
 
 
@@ -245,6 +249,13 @@ def adopt(original: Guide, translation: Guide) -> Guide:
     """The translation at its original's URL (a translated `auth.label` gives another slug)."""
     return replace(translation, auth_slug=original.auth_slug,
                    connector=replace(translation.connector, key=original.connector.key))
+
+
+def _where(document: Document) -> Source:
+    """Where a file's structure is declared: its connector (`info:`), or its one guide."""
+    if document.connector is not None:
+        return document.connector.source
+    return document.guides[0].source  # (a guide file holds one guide)
 
 
 def translated(document: Document, original_path: Path, original_file: str,
@@ -260,16 +271,13 @@ def translated(document: Document, original_path: Path, original_file: str,
     problems: list[Problem] = []
     if (document.connector is None) != (original.connector is None):
         kind = "a connector file" if original.connector is not None else "a guide file"
-        source = document.guides[0].source if document.guides else Source("?", 1, 1)
-        return original, [Problem(source, f"the translation of {kind} must be {kind} too",
-                                  HINT)]
+        return original, [Problem(_where(document), f"the translation of {kind} must be "
+                                  f"{kind} too", HINT)]
     if document.connector is not None:
         problems += compare_connectors(original.connector, document.connector)
     if len(document.guides) != len(original.guides):
-        where = document.connector.source if document.connector else Source("?", 1, 1)
-        there = original.connector.source if original.connector else Source("?", 1, 1)
-        problems.append(_mismatch(where, f"{_n(len(document.guides), 'guide')}", there,
-                                  f"has {len(original.guides)}"))
+        problems.append(_mismatch(_where(document), f"{_n(len(document.guides), 'guide')}",
+                                  _where(original), f"has {len(original.guides)}"))
     else:
         for o, t in zip(original.guides, document.guides, strict=True):
             problems += compare_guides(o, t)
