@@ -380,3 +380,16 @@ def test_a_translated_connector_keeps_its_fields(tmp_path: Path) -> None:
         "guides/acorn/acorn.connector.de.s1.yaml:8:7: error: the config_fields of 'custom' are "
         "['schluessel']; its original guides/acorn/acorn.connector.s1.yaml:8 has ['token']"]
     assert site.connectors[0].description == "Acorn runs payroll."  # the original's
+
+
+def test_a_static_i18n_build_is_byte_identical_twice(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the sitemap's dates
+    config = _project(tmp_path, {"harvest/pat.yaml": HARVEST, "harvest/pat.de.yaml": HARVEST_DE,
+                                 "zendesk/token.yaml": ZENDESK_EN})
+    first = build(config, site_dir=str(tmp_path / "one"))
+    second = build(config, site_dir=str(tmp_path / "two"))
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert Path("de/llms.txt") in files
+    for rel in files:
+        assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
