@@ -4,6 +4,7 @@ the language switcher, per-language llms.txt, white-label, and the structure che
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import posixpath
@@ -393,3 +394,11 @@ def test_a_static_i18n_build_is_byte_identical_twice(tmp_path: Path, monkeypatch
     assert Path("de/llms.txt") in files
     for rel in files:
         assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+
+
+def test_the_search_index_holds_the_guides_of_both_languages(site: Path) -> None:
+    index = json.loads((site / "search/search_index.json").read_text("utf-8"))
+    titles = {d["location"]: d["title"] for d in index["docs"]}
+    assert titles["de/" + PAT] == "Harvest mit einem persönlichen Zugriffstoken verbinden"
+    assert titles[PAT] == "Connect Harvest with Personal Access Token – Acme Hub"
+    assert "de/" + ZENDESK in titles and "de" in index["config"]["lang"]
