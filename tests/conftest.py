@@ -52,7 +52,12 @@ def build(config_file: Path, *, strict: bool = True, **overrides: Any) -> Path:
     """Build the project with MkDocs' own build function; returns the site dir."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
+    from mkdocs.config.defaults import MkDocsConfig
 
+    # Fresh plugin objects, as a new `mkdocs build` process has: MkDocs keeps those with an
+    # on_startup hook (for `serve`) in a cache shared by every config, and Material's search
+    # plugin would carry a dirty build's index of another test into this one.
+    MkDocsConfig.plugins.plugin_cache.clear()
     cfg = load_config(config_file=str(config_file), strict=strict, **overrides)
     cfg.plugins.on_startup(command="build", dirty=False)
     try:

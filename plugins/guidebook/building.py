@@ -47,6 +47,7 @@ from .errors import Problem
 from .export_files import ExportFiles
 from .exports import ExportError
 from .hostconfig import published_files
+from .languages import LanguageBuild, mark_alternates
 from .pool import Jobs, RenderError
 from .redirects import redirect_page, redirects
 from .render import Heading, Renderer, TemplateProblem
@@ -116,8 +117,10 @@ class Build:
     """The state of one build, from `on_pre_build` to `close`."""
 
     def __init__(self, cfg: GuidebookConfig, options: Options, config: MkDocsConfig,
-                 workers: int, cache: ServeCache | None = None) -> None:
+                 workers: int, cache: ServeCache | None = None,
+                 languages: LanguageBuild | None = None) -> None:
         self.cfg = cfg
+        self.languages = languages  # this pass of a mkdocs-static-i18n build
         self.cache = cache  # the serve session's (see `servecache`), else None
         if cache is not None:
             cache.begin(session_key(cfg, options, config))
@@ -189,12 +192,12 @@ class Build:
             source = entry.file or (entry.guides[0].file if entry.guides else None)
             pages.add(entry.src_uri, entry, entry.name, entry.summary, source)  # (without a
             # connector file: its first guide's)
-        if files.get_file_from_path(INDEX_URI) is None:  # a hand-written one wins
-            pages.add(INDEX_URI, "index", self.cfg.nav_title,
+        if self._index_file(files) is None:  # a hand-written one wins
+            pages.add(site.index_uri, "index", self.cfg.nav_title,
                       site.options.words.text("index.description"), None)
-            _dated_by_guides(files.get_file_from_path(INDEX_URI), self.options.guides_dir)
+            _dated_by_guides(files.get_file_from_path(site.index_uri), self.options.guides_dir)
             if "awesome-nav" in config.plugins:  # its globs and folders see pages in the nav
-                files.get_file_from_path(INDEX_URI).inclusion = InclusionLevel.INCLUDED
+                files.get_file_from_path(site.index_uri).inclusion = InclusionLevel.INCLUDED
         if pages.clashes:
             raise PluginError("guidebook: " + "\n".join(pages.clashes))
         self.pages, self.meta = pages.pages, pages.meta
@@ -249,6 +252,8 @@ class Build:
             log.warning("the guides above were skipped")
         for warning in site.warnings:
             log.warning(f"{warning}")
+        for note in site.notes:
+            log.info(note)
         for line in unpublished_warnings(site):
             log.warning(line)
 
@@ -302,13 +307,15 @@ class Build:
         if self.site is None or level < logging.INFO:  # ignore
             return
         paths = {f.dest_uri for f in files}
+        prefix = self.site.options.url_prefix  # guide text resolves from its unprefixed URL
+        paths |= {p.removeprefix(prefix) for p in paths} if prefix else set()
         for page in self.site.pages:
             for p in check_references(page.guide, paths, docs_dir):
                 log.log(level, f"{p.source}: {p.message} ({p.hint})")
 
     def _add_host_configs(self, files: Files, config: MkDocsConfig) -> None:
         """The `host_configs` files that live in the site (.htaccess, _worker.js, ...)."""
-        if not self.cfg.host_configs:
+        if not self.cfg.host_configs or self.options.url_prefix:  # (the default language's)
             return
         twins = [f.dest_uri for f in files if f.dest_uri.endswith(".html.md")]
         for path, text in published_files(self.cfg.host_configs, twins).items():
@@ -335,7 +342,7 @@ class Build:
     def build_nav(self, nav: Navigation, files: Files) -> Navigation:
         """Adds the connectors section (categories -> connectors -> guides)."""
         assert self.site is not None
-        index = files.get_file_from_path(INDEX_URI)
+        index = self._index_file(files)
         children: list[Any] = [index.page] if index and index.page else []
         size = max(self.cfg.nav_group_size, 1)
         for category, entries in self.site.placements:
@@ -350,6 +357,27 @@ class Build:
         if index is None or not _replace_page(nav.items, index, section):
             nav.items.append(section)
         return _navigation(nav.items)
+
+    def _index_file(self, files: Files) -> File | None:
+        """The connectors index: ours, or a hand-written `connectors/index.md` (static-i18n
+        keeps its src_uri and moves it to the language's folder)."""
+        assert self.site is not None
+        return files.get_file_from_path(self.site.index_uri) or (
+            files.get_file_from_path(INDEX_URI) if self.languages is not None else None)
+
+    def mark_languages(self, config: MkDocsConfig, files: Files) -> None:
+        """In a mkdocs-static-i18n build, our pages get the alternates static-i18n gives the
+        docs' pages (its language switcher lands on the same guide in each language) and join
+        its sitemap."""
+        if self.languages is None:
+            return
+        ours = [f for f in (files.get_file_from_path(uri) for uri in self.pages)
+                if f is not None]
+        mark_alternates(ours, self.languages)
+        i18n = config.plugins.get("i18n")
+        listed = getattr(i18n, "i18n_files_per_language", {}).get(self.languages.language)
+        if isinstance(listed, list):
+            listed.extend(f for f in ours if f not in listed)
 
     def redirect_targets(self, config: MkDocsConfig, files: Files) -> None:
         """Lets mkdocs-redirects' `redirect_maps` name a guide page by its `…/index.md`, its

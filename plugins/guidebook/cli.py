@@ -26,12 +26,13 @@ from rich.text import Text
 
 from .errors import GuideError, Problem
 from .hostconfig import DEFAULT_PORT, HOSTS, HostConfigError, host_files, make_server
+from .languages import split_language
 from .load import display_path, slugify
 from .model import Source
 from .pool import available_cpus
 from .redirects import gone, previous_guide_urls, redirects
 from .schema import KEY_HINT, KEY_RE, json_schema
-from .site import GuideSite, Options, load_pages, load_site
+from .site import GuideSite, Options, load_pages, load_site, translation_problems
 from .validate import check_references
 from .words import PATTERNS, Words, WordsError, languages
 
@@ -309,6 +310,10 @@ def _validate_paths(paths: tuple[str, ...], options: Options, project: Project |
             problems.extend(site.problems)
             problems.extend(site.warnings)
             problems.extend(redirects(site)[1])
+            checked, found = translation_problems(dataclasses.replace(options, guides_dir=path),
+                                                  check_brands=brands)  # (`*.<lang>.yaml`)
+            files += checked
+            problems.extend(p for p in found if p not in problems)
             if project is not None:
                 problems.extend(_reference_problems(site, project))
             continue
@@ -317,7 +322,11 @@ def _validate_paths(paths: tuple[str, ...], options: Options, project: Project |
         if not path.exists():
             problems.append(Problem(Source(file, 1, 1), "no such file or folder"))
             continue
-        loaded = load_pages(path, options, file, brands)
+        base, code = split_language(path.name, options.languages)  # a translation: and
+        original = path.with_name(base) if code else None  # against its original
+        loaded = load_pages(path, options, file, brands,
+                            (original, display_path(original))
+                            if original is not None and original.is_file() else None)
         problems.extend(p for p in loaded.problems if p not in problems)
         guides += len(loaded.pages)
     problems.sort(key=Problem.sort_key)

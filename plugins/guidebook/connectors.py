@@ -101,10 +101,12 @@ def _words(node: yaml.Node | None) -> tuple[str, ...]:
 class _Reader:
     """Reads one connector file and the partials it refers to, collecting problems."""
 
-    def __init__(self, file: str, folder: Path | None, max_bytes: int) -> None:
+    def __init__(self, file: str, folder: Path | None, max_bytes: int,
+                 language: str | None = None) -> None:
         self.file = file
         self.folder = folder
         self.max_bytes = max_bytes
+        self.language = language  # a partial's translation into it wins (see languages)
         self.problems: list[Problem] = []
         self.partials: list[Path] = []
 
@@ -184,6 +186,10 @@ class _Reader:
             self.problem(file, node, f"$ref {name!r} cannot be resolved without the file's folder")
             return
         path = self.folder / f"{name}{PARTIAL_SUFFIX}"
+        translation = self.folder / f"{name}.{self.language}{PARTIAL_SUFFIX}"
+        if self.language and translation.is_file():
+            path = translation
+            shown = str(PurePosixPath(file).parent / translation.name)
         if depth >= MAX_REF_DEPTH:
             self.problem(file, node, f"$ref {name!r} is nested more than {MAX_REF_DEPTH} partials "
                          "deep", "check the partials for a $ref that leads back to itself")
@@ -278,10 +284,12 @@ def _text(node: yaml.Node | None) -> str | None:
 
 
 def read_connector(root: yaml.Node, file: str, folder: Path | None = None, *,
-                   max_bytes: int = DEFAULT_MAX_BYTES) -> ConnectorFile:
+                   max_bytes: int = DEFAULT_MAX_BYTES,
+                   language: str | None = None) -> ConnectorFile:
     """The connector and guides of one connector file (raises GuideError listing every
-    problem). `folder` is where its `$ref` partials are looked up."""
-    reader = _Reader(file, folder, max_bytes)
+    problem). `folder` is where its `$ref` partials are looked up; with `language`, a
+    partial's translation into it (`<prefix>.<resource>.<language>.s1.partial.yaml`) wins."""
+    reader = _Reader(file, folder, max_bytes, language)
     reader.check_duplicates(root, file)
     info = _child(root, "info")
     name = _scalar(_child(info, "title"))

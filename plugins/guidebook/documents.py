@@ -22,26 +22,27 @@ class Document:
 
 
 def read_document(text: str, file: str, folder: Path | None = None, *,
-                  max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+                  max_bytes: int = DEFAULT_MAX_BYTES, language: str | None = None) -> Document:
     """The guides (and connector) of YAML text; `file` names it in messages, `folder` is
-    where a connector file's `$ref` partials are (raises GuideError)."""
+    where a connector file's `$ref` partials are, `language` picks their translations
+    (raises GuideError)."""
     node = compose(text, file)
     if node is None:
         raise GuideError(Problem(Source(file, 1, 1), "the file is empty",
                                  "start from `guidebook new`, or delete the file"))
     if is_connector_document(node):
-        found = read_connector(node, file, folder, max_bytes=max_bytes)
+        found = read_connector(node, file, folder, max_bytes=max_bytes, language=language)
         return Document(found.guides, found.info, found.partials)
     return Document([load_guide(node, file, text)])
 
 
 def load_document(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                  file: str | None = None) -> Document:
+                  file: str | None = None, language: str | None = None) -> Document:
     """Everything one file holds (raises GuideError listing every problem in the file)."""
     path = Path(path)
     file = file if file is not None else display_path(path)
     return read_document(read_text(path, file, max_bytes), file, path.parent,
-                         max_bytes=max_bytes)
+                         max_bytes=max_bytes, language=language)
 
 
 def load_file(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,

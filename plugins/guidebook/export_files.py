@@ -96,6 +96,7 @@ class ExportFiles:
         self._llms: dict[str, File] = {}
         self._used: set[str] = set()
         self._url = site_url_of(None)
+        self._prefix = ""  # the language's folder of the llms files ('de/', static-i18n)
         self.site: GuideSite | None = None
         self.exporter: Exporter | None = None
         # page src_uri -> the files to write its twin to (not written yet)
@@ -111,10 +112,11 @@ class ExportFiles:
         self.site = site
         self._config = config
         self._url = site_url_of(config.site_url)
+        self._prefix = prefix = site.options.url_prefix
         try:
             exporter = Exporter(site, fmt=opts.markdown_export, site_url=config.site_url,
                                 templates_dir=Path(templates_dir) if templates_dir else None,
-                                llms_path=LLMS_TXT if opts.llms.enabled else None)
+                                llms_path=prefix + LLMS_TXT if opts.llms.enabled else None)
         except ExportError as exc:
             raise PluginError(f"guidebook: a Markdown template failed: {exc}") from None
         self._used = {f.dest_uri for f in files}
@@ -155,15 +157,15 @@ class ExportFiles:
         if opts.llms.enabled:
             names = [LLMS_TXT] + ([LLMS_FULL] if opts.llms.full else [])
             for name in names:
-                if files.get_file_from_path(name) is not None:
+                if files.get_file_from_path(prefix + name) is not None:
                     log.warning(f"the docs folder has its own {name}; guidebook does not "
                                 f"write one (remove it to get the generated file)")
                     continue
                 if name == LLMS_FULL:  # written by `write_full`, never held in memory
-                    target = os.path.normpath(os.path.join(config.site_dir, name))
-                    file = WrittenFile.generated(config, name, abs_src_path=target)
+                    target = os.path.normpath(os.path.join(config.site_dir, prefix + name))
+                    file = WrittenFile.generated(config, prefix + name, abs_src_path=target)
                 else:
-                    file = File.generated(config, name, content="")
+                    file = File.generated(config, prefix + name, content="")
                 files.append(file)
                 self._llms[name] = file
         if LLMS_FULL in self._llms:
@@ -382,7 +384,7 @@ class ExportFiles:
         agents that read only the start of a page still find llms.txt); "" without it."""
         if not self.options.llms.enabled:
             return ""
-        return directive_html(self._words, self._url(LLMS_TXT))
+        return directive_html(self._words, self._url(self._prefix + LLMS_TXT))
 
     @property
     def _words(self) -> Words:

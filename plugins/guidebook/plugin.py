@@ -6,6 +6,7 @@ starts and closed when it ends; the plugin itself keeps only its configuration.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from mkdocs.structure.pages import Page
 from .building import ASSETS, SETTINGS, Build, options_of, packaged_assets, project_root
 from .config import GuidebookConfig, config_problems
 from .hostconfig import negotiating_app
+from .languages import LanguageBuild, language_build, move_handler
 from .pool import available_cpus
 from .render import sibling_warnings
 from .servecache import ServeCache
@@ -76,6 +78,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     """Turns the guide files of `guides_dir` into pages of the site."""
 
     is_guidebook = True  # (other plugins' handlers are told apart from ours by it)
+    _default_nav_title = False  # nav_title comes from the catalog (of each language's pass)
+    _languages: LanguageBuild | None = None  # this pass of a mkdocs-static-i18n build
 
     def __init__(self) -> None:
         self.build: Build | None = None  # the running build's state
@@ -127,12 +131,14 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         if problems:
             raise PluginError("guidebook: " + "\nguidebook: ".join(problems))
         self._options = self.options(config.theme.get("language"))
+        self._options = self._follow_static_i18n(config, self._options)  # (languages.py)
         try:
             words = self._options.words
         except WordsError as exc:
             raise PluginError(f"guidebook: {exc}") from None
-        if self.config.nav_title is None:
+        if self.config.nav_title is None or self._default_nav_title:
             self.config.nav_title = words.text("index.title")
+            self._default_nav_title = True
         if self._options.whitelabel:
             self._check_settings(config)
             _warn_whitelabel(self._options, config)
@@ -168,7 +174,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     def _open_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled:
             self._close_build()
-            self.build = Build(self.config, self._options, config, self.workers, self.cache)
+            self.build = Build(self.config, self._options, config, self.workers, self.cache,
+                               self._languages)
 
     def _start_loading(self, *, config: MkDocsConfig) -> None:
         if self.build is not None:
@@ -204,6 +211,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                   files: Files) -> Navigation | None:
         if self.build is not None:
             self.build.nav = nav  # the navigation every page is built with
+            self.build.mark_languages(config, files)
         return nav
 
     on_nav = CombinedEvent(event_priority(50)(_build_nav), _redirect_targets, _keep_nav)
@@ -212,7 +220,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     finds, whatever the order of the plugins; priority -90, once mkdocs-redirects has read
     the files (in either plugin order), lets its `redirect_maps` name a guide page by its
     `…/index.md`, its URL (`…/<slug>/`) or its twin (`…/<slug>.md`); priority -100 keeps the
-    final navigation for the page jobs."""
+    final navigation for the page jobs and, in a mkdocs-static-i18n build, gives our pages its
+    language alternates (see `Build.mark_languages`)."""
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
@@ -278,6 +287,27 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     def _close_build(self) -> None:
         if self.build is not None:
             self.build.close()
+
+    # -- mkdocs-static-i18n (see languages.py) ---------------------------------------------------
+
+    def _follow_static_i18n(self, config: MkDocsConfig, options: Options) -> Options:
+        """In a mkdocs-static-i18n build, this pass's language: its catalog of words, its
+        translations, its folder. static-i18n builds the default language, then calls MkDocs'
+        build once per other language from its `on_post_build`, with the same plugin objects.
+
+        Whatever the plugin order, guidebook adds its files after static-i18n has picked the
+        language's docs files (it would drop or trip over generated ones), and finishes its
+        build (lock, workers, white-label check) before static-i18n starts the next language."""
+        i18n = config.plugins.get("i18n")
+        self._languages = build = language_build(i18n)
+        if build is None:
+            return options
+        events = config.plugins.events
+        move_handler(events["files"], self.on_files, i18n, after=True)
+        move_handler(events["post_build"], self.on_post_build, i18n, after=False)
+        return dataclasses.replace(options, language=build.language,
+                                   translation=build.language, languages=build.languages,
+                                   url_prefix=build.prefix())
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Priority 0. Rebuilds when a guide or an override template changes, and answers

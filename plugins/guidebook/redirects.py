@@ -44,7 +44,7 @@ def redirects(site: GuideSite) -> tuple[list[Redirect], list[Problem]]:
     for page in site.pages:
         at = page.guide.source_of("redirect_from")
         for old in page.guide.redirect_from:
-            dest = redirect_dest(old)
+            dest = site.options.url_prefix + redirect_dest(old)  # (a language's folder)
             if posixpath.dirname(dest) + "/" in current:
                 problems.append(Problem(at, f"redirect_from '{old}' is the URL of a guide "
                                             f"of this site", "remove it from redirect_from"))

@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from pathlib import Path
 
 from . import markdown
 from .documents import load_document
 from .errors import GuideError, Problem
+from .languages import ignored_note, select, split_language, translated
 from .load import DEFAULT_MAX_BYTES, PARTIAL_SUFFIX, find_guide_files
 from .load import display_path as load_display_path
 from .model import Action, AuthMethod, ConnectorInfo, Guide, HasActions, Source
@@ -66,6 +67,12 @@ class Options:
     strings: Mapping[str, str] = field(default_factory=dict)  # message id -> the site's text
     max_guide_bytes: int = DEFAULT_MAX_BYTES
     categories: Mapping[str, str] = field(default_factory=dict)  # id -> display name
+    # mkdocs-static-i18n (see `languages`): the language whose `<name>.<lang>.yaml`
+    # translations this pass publishes (None: no static-i18n, translations are ignored), the
+    # languages it configures, and the folder of this language's pages ('' or 'de/').
+    translation: str | None = None
+    languages: tuple[str, ...] = ()
+    url_prefix: str = ""
 
     @property
     def category_names(self) -> dict[str, str]:
@@ -95,10 +102,11 @@ class GuidePage:
     file: str  # the source file, as shown in messages
     kind_label: str = ""  # "Link account", in the site's language
     withheld: Withheld | None = None  # in white-label builds: what its hidden parts hold
+    url_prefix: str = ""  # the language's folder ('de/') in a mkdocs-static-i18n build
 
     @property
     def url(self) -> str:
-        return self.guide.url
+        return self.url_prefix + self.guide.url
 
     @property
     def src_uri(self) -> str:
@@ -119,6 +127,7 @@ class ConnectorEntry(HasActions):
     name: str
     categories: list[str] = field(default_factory=list)  # display names; [] -> "Other"
     guides: list[GuidePage] = field(default_factory=list)
+    url_prefix: str = ""  # the language's folder ('de/') in a mkdocs-static-i18n build
     info: ConnectorInfo | None = None  # brand filled in, as published
     file: str | None = None  # the connector file, as shown in messages
     # The actions catalogue by display category (an action under its first category).
@@ -187,7 +196,7 @@ class ConnectorEntry(HasActions):
 
     @property
     def url(self) -> str:
-        return f"connectors/{self.key}/"
+        return f"{self.url_prefix}connectors/{self.key}/"
 
     @property
     def src_uri(self) -> str:
@@ -206,6 +215,12 @@ class GuideSite:
     warnings: list[Problem] = field(default_factory=list)  # worth a look, never fatal
     # White-label builds: guides with no section left, published nowhere (see whitelabel.py).
     unpublished: list[GuidePage] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth an info line (ignored translations)
+
+    @property
+    def index_uri(self) -> str:
+        """The connectors index among the site's documentation files."""
+        return f"{self.options.url_prefix}connectors/index.md"
 
     @property
     def categories(self) -> list[tuple[str, list[ConnectorEntry]]]:
@@ -254,7 +269,7 @@ def make_page(guide: Guide, options: Options, file: str) -> GuidePage:
     description = markdown.plain(guide.description) if guide.description else \
         words.text(f"{prefix}.description", **context)
     return GuidePage(guide, title, description, file, words.text(f"kind.{guide.kind}"),
-                     hidden)
+                     hidden, options.url_prefix)
 
 
 @dataclass
@@ -278,17 +293,26 @@ def make_connector(info: ConnectorInfo, options: Options) -> ConnectorInfo:
 
 
 def load_pages(path: Path, options: Options, file: str,
-               brands: list[Mapping[str, str]]) -> Loaded:
+               brands: list[Mapping[str, str]],
+               original: tuple[Path, str] | None = None) -> Loaded:
     """The published pages (and connector) of one guide or connector file, and its problems.
 
     Guide text is checked against every brand in `brands` (both variants, for validation).
+    For a translation, `original` is its original's path and name: see `languages`.
     """
     try:
-        document = load_document(path, max_bytes=options.max_guide_bytes, file=file)
+        document = load_document(path, max_bytes=options.max_guide_bytes, file=file,
+                                 language=options.translation)
     except GuideError as exc:
         return Loaded([], list(exc.problems))
     pages: list[GuidePage] = []
     problems: list[Problem] = []
+    if original is None and any(split_language(p.name, options.languages)[1]
+                                for p in document.partials):
+        original = (path, file)  # translated partials: checked against the file's originals
+    mismatch: list[Problem] = []  # (the original is published in the translation's place)
+    if original is not None:
+        document, mismatch = translated(document, *original, options.max_guide_bytes)
     connector = None
     if document.connector is not None:
         problems.extend(check_connector(document.connector, brands))
@@ -298,7 +322,7 @@ def load_pages(path: Path, options: Options, file: str,
             except GuideError as exc:
                 problems.extend(exc.problems)
         if any(p.severity == "error" for p in problems):
-            return Loaded([], problems, None, document.partials)
+            return Loaded([], mismatch + problems, None, document.partials)
     for guide in document.guides:
         found = check_guide(guide, brands)
         if found:
@@ -309,7 +333,7 @@ def load_pages(path: Path, options: Options, file: str,
             pages.append(make_page(guide, options, file))
         except GuideError as exc:
             problems.extend(exc.problems)
-    return Loaded(pages, problems, connector, document.partials)
+    return Loaded(pages, mismatch + problems, connector, document.partials)
 
 
 def load_site(options: Options, *, display_root: Path | None = None,
@@ -341,16 +365,11 @@ class SiteLoader:
         self._cache = cache
         self._known: dict[str, tuple[Path, Loaded | None, tuple[int, int] | None]] = {}
         guides_dir = options.guides_dir
-
-        def display_path(path: Path) -> str:
-            if display_root is not None:
-                rel = os.path.relpath(path, display_root)
-                if not rel.startswith(".."):
-                    return Path(rel).as_posix()
-            return load_display_path(path)
-
+        display_path = partial(_display_path, root=display_root)
         self._problems: list[Problem] = []
         self._files: list[str] = []
+        self._notes: list[str] = []
+        self._originals: dict[Path, Path] = {}
         self._loaded: Jobs | None = None
         brands = list(check_brands) if check_brands else [options.active_brand]
         if not guides_dir.is_dir():
@@ -362,12 +381,22 @@ class SiteLoader:
         partials: list[Path] = []
         paths, path_problems = find_guide_files(guides_dir, display_path, partials=partials)
         self._problems.extend(path_problems)
+        chosen = select(paths, options.translation, options.languages, display_path)
+        self._problems.extend(chosen.problems)
+        paths = chosen.paths
+        translated_partials = select(partials, None, options.languages)
+        partials = translated_partials.paths  # (a connector's partials serve every language)
+        ignored = chosen.ignored + translated_partials.ignored
+        self._notes = ([ignored_note([display_path(p) for p in ignored])]
+                       if ignored and options.translation is None else [])
         self._partials = {path.resolve(): display_path(path) for path in partials}
         self._files = [display_path(path) for path in paths]
+        originals = {p: (o, display_path(o)) for p, o in chosen.originals.items()}
+        self._originals = chosen.originals  # a translation is made from its original too
         for path, file in zip(paths, self._files, strict=True):
             kept = cache.loaded(path) if cache is not None else None
             self._known[file] = (path, kept, stamp(path) if cache is not None else None)
-        jobs = [(file, partial(load_pages, path, options, file, brands))
+        jobs = [(file, partial(load_pages, path, options, file, brands, originals.get(path)))
                 for path, file in zip(paths, self._files, strict=True)
                 if self._known[file][1] is None]
         self._loaded = Jobs(jobs, workers=workers if len(jobs) >= PARALLEL_LOAD_MIN else 1)
@@ -388,15 +417,18 @@ class SiteLoader:
                 found: Loaded = kept if kept is not None else loaded.get(file)
                 if self._cache is not None:
                     if kept is None:
-                        self._cache.keep_loaded(path, found.partials, found, before)
+                        made_of = [*found.partials, *([self._originals[path]]
+                                                      if path in self._originals else [])]
+                        self._cache.keep_loaded(path, made_of, found, before)
                     self._cache.tokens[file] = self._cache.token(path)
                 pages.extend(found.pages)
                 for problem in found.problems:
                     (warnings if problem.severity == "warning" else problems).append(problem)
                 if found.connector is not None:
                     infos.append((file, found.connector))
-                for path in found.partials:
-                    unread.pop(path.resolve(), None)
+                for path in found.partials:  # (a translation reads its original's place)
+                    base = split_language(path.name, self.options.languages)[0]
+                    unread.pop(path.with_name(base).resolve(), None)
         finally:
             loaded.close()
         if self._cache is not None:
@@ -423,15 +455,48 @@ class SiteLoader:
             connectors, _ = _group(pages, infos, names, other)
         for entry in connectors:
             entry.lead = words.text("connector.lead", provider=entry.name)
+            entry.url_prefix = self.options.url_prefix
         problems.sort(key=Problem.sort_key)
         return GuideSite(self.options, [p for c in connectors for p in c.guides], connectors,
-                         problems, self._files, warnings, unpublished)
+                         problems, self._files, warnings, unpublished, self._notes)
 
     def close(self) -> None:
         """Stop the worker of a loader whose site is not wanted any more."""
         if self._loaded is not None:
             self._loaded.close()
             self._loaded = None
+
+
+def _display_path(path: Path, root: Path | None) -> str:
+    """A file's name in messages: relative to `root` (the folder of mkdocs.yml) if inside."""
+    if root is not None:
+        rel = os.path.relpath(path, root)
+        if not rel.startswith(".."):
+            return Path(rel).as_posix()
+    return load_display_path(path)
+
+
+def translation_problems(options: Options, *, display_root: Path | None = None,
+                         check_brands: list[Mapping[str, str]] | None = None
+                         ) -> tuple[int, list[Problem]]:
+    """Every translation below `options.guides_dir` checked on its own and against its
+    original, as a mkdocs-static-i18n pass of its language would (`guidebook validate`):
+    (translations checked, problems)."""
+    display_path = partial(_display_path, root=display_root)
+    brands = list(check_brands) if check_brands else [options.active_brand]
+    paths, _ = find_guide_files(options.guides_dir, display_path)
+    codes = sorted({code for p in paths
+                    if (code := split_language(p.name, options.languages)[1]) is not None})
+    count, problems = 0, []
+    for code in codes:
+        chosen = select(paths, code, options.languages, display_path)
+        problems += chosen.problems
+        for path, original in chosen.originals.items():
+            count += 1
+            loaded = load_pages(path, replace(options, language=code, translation=code),
+                                display_path(path), brands, (original, display_path(original)))
+            problems += loaded.problems
+    return count, problems
 
 
 def _drop_clashes(pages: list[GuidePage]) -> tuple[list[GuidePage], list[Problem]]:
