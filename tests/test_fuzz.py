@@ -407,4 +407,6 @@ def test_every_outcome_was_seen() -> None:
     run_text("sections: [")
     run_text(HARVEST.replace("key: harvest", "key: Bad"))
     run_text(HARVEST.replace("Create a token", "{{ brand.nope }}"))
+    run_text(HARVEST.replace("Create a token", "Visit [x](javascript:alert(1))"))  # a check
+    # error without the random examples' help
     assert {"valid", "load error", "check error"} <= set(OUTCOMES)
