@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
-import hashlib
 import html
 import json
 import multiprocessing
@@ -181,6 +180,15 @@ def _fold_text(run: bytes) -> bytes:
 def _fold_bytes(data: bytes) -> bytes:
     """`fold` of UTF-8 text, as UTF-8 (ASCII is lowered and whitespace collapsed as bytes,
     which is many times faster than on a str that holds one non-ASCII character)."""
+    return b" ".join(_fold_chars(data).split())
+
+
+# ASCII whitespace (what bytes.split() splits on): after `_fold_chars`, the only whitespace.
+_WHITESPACE = b" \t\n\r\x0b\x0c"
+
+
+def _fold_chars(data: bytes) -> bytes:
+    """`_fold_bytes` with the whitespace left as it is."""
     data = data.lower()
     if not data.isascii():
         mask = data.translate(_NON_ASCII_MASK)
@@ -195,7 +203,7 @@ def _fold_bytes(data: bytes) -> bytes:
             pos = end
         out.append(data[pos:])
         data = b"".join(out)
-    return b" ".join(data.split())
+    return data
 
 
 def fold(text: str) -> str:
@@ -272,6 +280,13 @@ class _Terms:
             if key and key not in self.by_key:
                 self.by_key[key] = term
         self._needles = _Needles(self.by_key)
+        # The keys without their spaces: one of them is in any text with whitespace deleted
+        # that holds a term (a cheap test that spares most files the whole-word search).
+        self._squeezed = _Needles(k.replace(" ", "") for k in self.by_key)
+
+    def maybe_in(self, squeezed: bytes) -> bool:
+        """False if folded text whose whitespace was deleted (`squeezed`) holds no term."""
+        return bool(self._squeezed.find(squeezed))
 
     def find(self, folded: bytes | str) -> list[str]:
         """The terms in `folded` (`fold()`ed text, or its UTF-8), each once; a term found only
@@ -650,12 +665,15 @@ def _key(text: str) -> str:
 
 
 def _key_bytes(folded: bytes, links: bool = True) -> bytes:
-    folded = _TAG.sub(b"", folded)
+    """The key of `_fold_chars` (or `_fold_bytes`) output (whitespace and emphasis marks
+    deleted in one pass, then tags and link targets)."""
+    folded = _TAG.sub(b"", folded.translate(None, _KEY_NOISE))
     if links and b"](" in folded:
         folded = _MD_LINK.sub(rb"\1", folded)
-    for noise in (b" ", b"*", b"_", b"`"):
-        folded = folded.replace(noise, b"")
     return folded
+
+
+_KEY_NOISE = _WHITESPACE + b"*_`"
 
 
 def _strings(value: object) -> Iterator[str]:
@@ -838,12 +856,15 @@ class _Tracer:
         return Leak(shown, term, line, hint=hint, kind=kind)
 
 
-_COMMON_ENTITIES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&#34;", b'"'),
-                    (b"&#39;", b"'"), (b"&#x27;", b"'"), (b"&nbsp;", "\u00a0".encode()))
+_COMMON_ENTITIES = {b"&lt;": b"<", b"&gt;": b">", b"&quot;": b'"', b"&#34;": b'"',
+                    b"&#39;": b"'", b"&#x27;": b"'", b"&nbsp;": "\u00a0".encode(),
+                    b"&amp;": b"&"}
+_COMMON_ENTITY = re.compile(b"|".join(re.escape(e) for e in _COMMON_ENTITIES))
 
-# A character reference html.unescape would decode, other than &amp; (a raw `&` in a URL,
-# such as `&display=swap`, is none).
-_OTHER_ENTITY = re.compile(rb"&(?:#[0-9]|#[xX][0-9a-fA-F]|(?!amp;)[a-zA-Z][a-zA-Z0-9]{1,31};)")
+# A character reference html.unescape would decode, other than the common ones (a raw `&` in
+# a URL, such as `&display=swap`, is none).
+_OTHER_ENTITY = re.compile(rb"&(?!(?:" + b"|".join(re.escape(e[1:]) for e in _COMMON_ENTITIES)
+                           + rb"))(?:#[0-9]|#[xX][0-9a-fA-F]|[a-zA-Z][a-zA-Z0-9]{1,31};)")
 
 
 def _unescape(data: bytes) -> bytes:
@@ -851,11 +872,8 @@ def _unescape(data: bytes) -> bytes:
     common ones (html.unescape calls back into Python for each entity)."""
     if b"&" not in data:
         return data
-    plain = data
-    for entity, char in _COMMON_ENTITIES:
-        plain = plain.replace(entity, char)
-    if not _OTHER_ENTITY.search(plain):
-        return plain.replace(b"&amp;", b"&")
+    if not _OTHER_ENTITY.search(data):  # (one pass, left to right: `&amp;lt;` is `&lt;`)
+        return _COMMON_ENTITY.sub(lambda m: _COMMON_ENTITIES[m[0]], data)
     return html.unescape(data.decode("utf-8", "replace")).encode("utf-8", "replace")
 
 
@@ -875,18 +893,23 @@ class _Scanner:
         self.terms, self.needles = terms, needles
 
     def scan(self, path: Path) -> _Found:
-        data = _readable(path.name, path.read_bytes())
+        name = path.name
+        data = _readable(name, path.read_bytes())
         if data is None:
             return _Found()
         try:
-            folded = _fold_bytes(_unescape(data))
+            chars = _fold_chars(_unescape(data))
         except UnicodeDecodeError:  # (each run of non-ASCII bytes is decoded when folded)
             return _Found()  # not UTF-8: binary
+        squeezed = chars.translate(None, _WHITESPACE)
+        terms: list[str] = []
+        if self.terms.maybe_in(squeezed):  # (most files: no; then no whitespace to collapse)
+            terms = self.terms.find(b" ".join(chars.split()))
         hidden: frozenset[str] = frozenset()
         if self.needles:  # (no Markdown links in HTML)
-            key = _key_bytes(folded, links=not path.name.endswith(".html"))
+            key = _key_bytes(squeezed, links=not name.endswith(".html"))
             hidden = frozenset(self.needles.find(key))
-        return _Found(tuple(self.terms.find(folded)), HIDE_MARKER.encode() in folded, hidden)
+        return _Found(tuple(terms), HIDE_MARKER.encode() in chars, hidden)
 
 
 _SCANNER: _Scanner | None = None  # the scanner forked workers use
@@ -933,8 +956,9 @@ def find_leaks(site_dir: Path | str, forbid_terms: Iterable[str],
     also holds is not a leak. A term found only inside a longer forbidden term is reported
     once, as the longer one. The `data-whitelabel-hide` marker is always forbidden. Files in
     `vendored` (see `vendored_files`) are not read. Linear in the size of the site: each
-    distinct file content is read once (by forked workers too, with `parallel`), by one
-    automaton for the terms and one for the hidden texts.
+    file (once for all its hard links: the twins) is read once, by forked workers with
+    `parallel`, by one automaton for the terms (after a cheaper one that rules most files
+    out) and one for the hidden texts.
     """
     site_dir = Path(site_dir)
     shown_dir = (display_dir if display_dir is not None else str(site_dir)).rstrip("/")
@@ -945,8 +969,8 @@ def find_leaks(site_dir: Path | str, forbid_terms: Iterable[str],
     tracer = _Tracer(origins, placeholders, source_root)
     leaks: list[Leak] = []
     folders: set[str] = set()
-    files: list[tuple[str, bytes]] = []  # (path relative to the site dir, content digest)
-    first: dict[bytes, Path] = {}  # digest -> the first file with that content
+    files: list[tuple[str, tuple[int, int]]] = []  # (path relative to the site dir, file id)
+    first: dict[tuple[int, int], Path] = {}  # (device, inode) -> its first path (hard links)
     for path in output_files(site_dir):
         rel = path.relative_to(site_dir).as_posix()
         if rel in vendored:
@@ -957,14 +981,14 @@ def find_leaks(site_dir: Path | str, forbid_terms: Iterable[str],
             parent = parent.rpartition("/")[0]
         for term in terms.find(_name_key(path.name)):
             leaks.append(tracer.leak(f"{shown_dir}/{rel}", rel, term, "name"))
-        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
-        first.setdefault(digest, path)
-        files.append((rel, digest))
+        stat = path.stat()
+        first.setdefault((stat.st_dev, stat.st_ino), path)
+        files.append((rel, (stat.st_dev, stat.st_ino)))
     found = dict(zip(first, _scan_all(_Scanner(terms, _Needles(hidden)), list(first.values()),
                                       parallel), strict=True))
-    for rel, digest in files:
+    for rel, ident in files:
         shown = f"{shown_dir}/{rel}"
-        what = found[digest]
+        what = found[ident]
         if what.marker:
             leaks.append(Leak(shown, HIDE_MARKER, None, hint="the attribute marks a block of "
                               "normal builds only; a template override still writes it"))
