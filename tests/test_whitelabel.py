@@ -656,6 +656,34 @@ def test_partner_build_with_a_common_word_brand_passes(tmp_path: Path, brand: st
     assert _cli_build(project, "mkdocs.whitelabel.yml").returncode == 1
 
 
+@pytest.mark.parametrize("brand", ["Search", "Menu"])
+def test_partner_build_with_a_theme_ui_word_brand_passes(tmp_path: Path, brand: str) -> None:
+    """Material's header writes "Search" (the search box's label and placeholder, its script's
+    settings) and guidebook's page actions menu has a class with "menu": the theme's own
+    words, not leaks. The word alone as a step title is still caught on the guide's page."""
+    project = _copy(tmp_path, brand)
+    _edit(project / "mkdocs.yml", "name: Lumen\n      hub: Lumen Hub",
+          f"name: {brand}\n      hub: {brand} Hub")
+    result = _cli_build(project, "mkdocs.whitelabel.yml")
+    assert result.returncode == 0, result.stderr
+    site = project / "site-whitelabel"
+    page = _soup(site, GUIDE)
+    if brand == "Search":
+        assert page.find("input", attrs={"placeholder": "Search"}) is not None
+    else:
+        assert page.find(class_="gb-page-actions__menu") is not None
+    unfiltered = find_leaks(site, [brand], display_dir="s", vendored=vendored_files(
+        site, theme_dirs()))  # (without the theme's words: the pages hold the word)
+    assert f"s/{GUIDE}" in {leak.output for leak in unfiltered}
+    guide = project / "guides/tallybook/api-key.yaml"
+    _edit(guide, "      - title: Open the settings\n", f"      - title: {brand}\n")
+    result = _cli_build(project, "mkdocs.whitelabel.yml")
+    assert result.returncode == 1, result.stderr
+    line = _line_of(guide, f"title: {brand}")
+    assert (f'guides/tallybook/api-key.yaml:{line}: "{brand}" reaches site-whitelabel/{GUIDE}'
+            in result.stderr), result.stderr
+
+
 def test_hidden_text_also_shown_in_a_visible_part_is_no_leak(tmp_path: Path) -> None:
     project = _copy(tmp_path, "shared")
     guide = project / "guides/tallybook/api-key.yaml"

@@ -67,6 +67,34 @@ def _packaged_assets() -> dict[str, str]:
     return found
 
 
+def _unchanged_assets(site_dir: Path) -> set[str]:
+    """The plugin's stylesheets and scripts the site holds as packaged (the white-label check
+    does not read them: nothing a user writes is in them)."""
+    found = set()
+    for uri, source in _packaged_assets().items():
+        try:
+            if (site_dir / uri).read_bytes() == Path(source).read_bytes():
+                found.add(uri)
+        except OSError:
+            continue
+    return found
+
+
+def _theme_chrome(config: MkDocsConfig, theme_dirs: list[Path]) -> str | None:
+    """The theme's 404 page rendered with no page, no navigation and only the theme's own
+    templates (`theme_dirs`, without the user's custom_dir): the words the theme writes by
+    itself, which the white-label check does not count as leaks (see `theme_fragments`).
+    None if the theme cannot render it so (then every word counts)."""
+    try:
+        env = config.theme.get_env().overlay(
+            loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs]))
+        context = get_context(Navigation([], []), Files([]), config)
+        return env.get_template("404.html").render(context)
+    except Exception as exc:  # (a theme without a 404 page, or one that needs a page)
+        log.debug(f"white-label check: the theme's page could not be rendered alone ({exc})")
+        return None
+
+
 def whitelabel_from_env() -> bool | None:
     """GUIDEBOOK_WHITELABEL=1 turns white-label mode on, =0 off; unset leaves the option."""
     value = os.environ.get("GUIDEBOOK_WHITELABEL")
@@ -678,7 +706,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         leaks = check_build(self.site, site_dir, forbid=self.config.whitelabel_forbid,
                             settings={k: config.get(k) for k in SETTINGS}, display_dir=shown,
                             root=root, docs_dir=Path(config.docs_dir),
-                            vendored=vendored_files(site_dir, theme_dirs),
+                            vendored=vendored_files(site_dir, theme_dirs)
+                            | _unchanged_assets(site_dir),
+                            chrome=_theme_chrome(config, theme_dirs),
                             parallel=self.config.parallel)
         if leaks:
             raise PluginError(f"guidebook: {format_leaks(leaks)}")
