@@ -920,8 +920,6 @@ TOOL_FILES = ("search/search_index.json",)
 # "../.."`, `"/"`): they differ from page to page, so theme text is compared without them.
 _RELATIVE = re.compile(rb"""(?<=["'])(?=[./])(?:\.{1,2}/|/)*(?:\.{1,2}(?=["']))?""")
 _TAG_AT = re.compile(rb"<[^<>]*>")
-
-
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
 
@@ -996,7 +994,7 @@ class _Scanner:
         terms: list[str] = []
         if self.terms.maybe_in(squeezed):  # (most files: no; then no whitespace to collapse)
             folded = b" ".join(chars.split())
-            if self.theme is not None and name.endswith(".html"):  # (the theme's words are in its pages)
+            if self.theme is not None and name.endswith(".html"):  # (the theme's pages)
                 terms = self.terms.find(_RELATIVE.sub(b"", folded), self.theme)
             else:
                 terms = self.terms.find(folded)
@@ -1053,8 +1051,8 @@ def find_leaks(site_dir: Path | str, forbid_terms: Iterable[str],
     once, as the longer one. The `data-whitelabel-hide` marker is always forbidden. Files in
     `vendored` (see `vendored_files`) are not read; with `theme`, a term in an HTML page
     that one of its texts (see `theme_fragments`) covers, or that is in a class name, is the
-    theme's; the names of `tool_files`
-    (and their folders) are the tools' and not checked. Linear in the size of the site: each
+    theme's; the names of `tool_files` (and of their folders) are the tools' and are not
+    checked. Linear in the size of the site: each
     file (once for all its hard links: the twins) is read once, by forked workers with
     `parallel`, by one automaton for the terms (after a cheaper one that rules most files
     out) and one for the hidden texts.
