@@ -34,6 +34,7 @@ from guidebook.whitelabel import (
     hidden_texts,
     read_output,
     select_variant,
+    theme_fragments,
     vendored_files,
 )
 
@@ -518,6 +519,26 @@ def test_theme_files_are_not_read_but_a_changed_copy_is(tmp_path: Path) -> None:
     assert vendored == {"assets/javascripts/bundle.js"}
     leaks = find_leaks(site, ["Stream"], vendored=vendored, display_dir="site")
     assert [leak.output for leak in leaks] == ["site/assets/javascripts/extra.js"]
+
+
+CHROME = """<header><label class="md-search__icon" for="__search"></label>
+<input type="text" aria-label="Search" placeholder="Search">
+<script id="__config">{"base": ".", "search": "./assets/search.js"}</script></header>"""
+
+
+def test_theme_words_are_not_leaks_where_the_theme_puts_them(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "deep/page").mkdir(parents=True)
+    page = CHROME.replace('"."', '"../.."').replace("./assets", "../../assets")
+    (site / "deep/page/index.html").write_text(page + "<p>Open the menu.</p>", encoding="utf-8")
+    (site / "a.html").write_text(CHROME + "<p>Search</p>", encoding="utf-8")
+    (site / "b.html").write_text(CHROME.replace("Search", "Search Hub", 1), encoding="utf-8")
+    (site / "c.md").write_text(CHROME, encoding="utf-8")  # (the theme writes only HTML pages)
+    theme = theme_fragments(["Search"], [CHROME])
+    assert theme and all("search" in piece for piece in theme)
+    leaks = find_leaks(site, ["Search"], display_dir="s", theme=theme)
+    assert [leak.output for leak in leaks] == ["s/a.html", "s/b.html", "s/c.md"]
+    assert len(find_leaks(site, ["Search"], display_dir="s")) == 4  # (without the theme's)
 
 
 @pytest.mark.parametrize("char", ["[", "<", "![", "](", "&"])
