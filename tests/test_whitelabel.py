@@ -34,6 +34,7 @@ from guidebook.whitelabel import (
     hidden_texts,
     read_output,
     select_variant,
+    theme_fragments,
     vendored_files,
 )
 
@@ -520,6 +521,26 @@ def test_theme_files_are_not_read_but_a_changed_copy_is(tmp_path: Path) -> None:
     assert [leak.output for leak in leaks] == ["site/assets/javascripts/extra.js"]
 
 
+CHROME = """<header><label class="md-search__icon" for="__search"></label>
+<input type="text" aria-label="Search" placeholder="Search">
+<script id="__config">{"base": ".", "search": "./assets/search.js"}</script></header>"""
+
+
+def test_theme_words_are_not_leaks_where_the_theme_puts_them(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "deep/page").mkdir(parents=True)
+    page = CHROME.replace('"."', '"../.."').replace("./assets", "../../assets")
+    (site / "deep/page/index.html").write_text(page + "<p>Open the menu.</p>", encoding="utf-8")
+    (site / "a.html").write_text(CHROME + "<p>Search</p>", encoding="utf-8")
+    (site / "b.html").write_text(CHROME.replace("Search", "Search Hub", 1), encoding="utf-8")
+    (site / "c.md").write_text(CHROME, encoding="utf-8")  # (the theme writes only HTML pages)
+    theme = theme_fragments(["Search"], [CHROME])
+    assert theme and all("search" in piece for piece in theme)
+    leaks = find_leaks(site, ["Search"], display_dir="s", theme=theme)
+    assert [leak.output for leak in leaks] == ["s/a.html", "s/b.html", "s/c.md"]
+    assert len(find_leaks(site, ["Search"], display_dir="s")) == 4  # (without the theme's)
+
+
 @pytest.mark.parametrize("char", ["[", "<", "![", "](", "&"])
 def test_long_runs_of_markup_characters_are_read_in_linear_time(tmp_path: Path,
                                                                  char: str) -> None:
@@ -654,6 +675,34 @@ def test_partner_build_with_a_common_word_brand_passes(tmp_path: Path, brand: st
     guide = project / "guides/tallybook/api-key.yaml"
     _edit(guide, "the **Keys** tab.", f"the **Keys** tab of {brand}.")
     assert _cli_build(project, "mkdocs.whitelabel.yml").returncode == 1
+
+
+@pytest.mark.parametrize("brand", ["Search", "Menu"])
+def test_partner_build_with_a_theme_ui_word_brand_passes(tmp_path: Path, brand: str) -> None:
+    """Material's header writes "Search" (the search box's label and placeholder, its script's
+    settings) and guidebook's page actions menu has a class with "menu": the theme's own
+    words, not leaks. The word alone as a step title is still caught on the guide's page."""
+    project = _copy(tmp_path, brand)
+    _edit(project / "mkdocs.yml", "name: Lumen\n      hub: Lumen Hub",
+          f"name: {brand}\n      hub: {brand} Hub")
+    result = _cli_build(project, "mkdocs.whitelabel.yml")
+    assert result.returncode == 0, result.stderr
+    site = project / "site-whitelabel"
+    page = _soup(site, GUIDE)
+    if brand == "Search":
+        assert page.find("input", attrs={"placeholder": "Search"}) is not None
+    else:
+        assert page.find(class_="gb-page-actions__menu") is not None
+    unfiltered = find_leaks(site, [brand], display_dir="s", vendored=vendored_files(
+        site, theme_dirs()))  # (without the theme's words: the pages hold the word)
+    assert f"s/{GUIDE}" in {leak.output for leak in unfiltered}
+    guide = project / "guides/tallybook/api-key.yaml"
+    _edit(guide, "      - title: Open the settings\n", f"      - title: {brand}\n")
+    result = _cli_build(project, "mkdocs.whitelabel.yml")
+    assert result.returncode == 1, result.stderr
+    line = _line_of(guide, f"title: {brand}")
+    assert (f'guides/tallybook/api-key.yaml:{line}: "{brand}" reaches site-whitelabel/{GUIDE}'
+            in result.stderr), result.stderr
 
 
 def test_hidden_text_also_shown_in_a_visible_part_is_no_leak(tmp_path: Path) -> None:

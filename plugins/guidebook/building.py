@@ -553,7 +553,9 @@ class Build:
         leaks = check_build(self.site, site_dir, forbid=self.cfg.whitelabel_forbid,
                             settings={k: config.get(k) for k in SETTINGS}, display_dir=shown,
                             root=root, docs_dir=Path(config.docs_dir),
-                            vendored=vendored_files(site_dir, theme_dirs),
+                            vendored=vendored_files(site_dir, theme_dirs)
+                            | _unchanged_assets(site_dir),
+                            chrome=_theme_chrome(config, theme_dirs),
                             parallel=self.workers > 1)
         if leaks:
             raise PluginError(f"guidebook: {format_leaks(leaks)}")
@@ -662,6 +664,34 @@ def _nav_shape(items: list[Any]) -> list[Any]:
         shape.append((type(item).__name__, item.title, getattr(item, "url", None),
                       _nav_shape(children) if children else None))
     return shape
+
+
+def _unchanged_assets(site_dir: Path) -> set[str]:
+    """The plugin's stylesheets and scripts the site holds as packaged (the white-label check
+    does not read them: nothing a user writes is in them)."""
+    found = set()
+    for uri, source in packaged_assets().items():
+        try:
+            if (site_dir / uri).read_bytes() == Path(source).read_bytes():
+                found.add(uri)
+        except OSError:
+            continue
+    return found
+
+
+def _theme_chrome(config: MkDocsConfig, theme_dirs: list[Path]) -> str | None:
+    """The theme's 404 page rendered with no page, no navigation and only the theme's own
+    templates (`theme_dirs`, without the user's custom_dir): the words the theme writes by
+    itself, which the white-label check does not count as leaks (see `theme_fragments`).
+    None if the theme cannot render it so (then every word counts)."""
+    try:
+        env = config.theme.get_env().overlay(
+            loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs]))
+        context = get_context(Navigation([], []), Files([]), config)
+        return env.get_template("404.html").render(context)
+    except Exception as exc:  # a theme without a 404 page, or one that needs a page
+        log.debug(f"white-label check: the theme's page could not be rendered alone ({exc})")
+        return None
 
 
 def _dated_by_guides(index: File | None, guides_dir: Path) -> None:

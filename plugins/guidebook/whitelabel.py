@@ -14,9 +14,9 @@ site: one Aho-Corasick automaton per kind of needle, run once over each distinct
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import gzip
-import hashlib
 import html
 import json
 import multiprocessing
@@ -181,6 +181,15 @@ def _fold_text(run: bytes) -> bytes:
 def _fold_bytes(data: bytes) -> bytes:
     """`fold` of UTF-8 text, as UTF-8 (ASCII is lowered and whitespace collapsed as bytes,
     which is many times faster than on a str that holds one non-ASCII character)."""
+    return b" ".join(_fold_chars(data).split())
+
+
+# ASCII whitespace (what bytes.split() splits on): after `_fold_chars`, the only whitespace.
+_WHITESPACE = b" \t\n\r\x0b\x0c"
+
+
+def _fold_chars(data: bytes) -> bytes:
+    """`_fold_bytes` with the whitespace left as it is."""
     data = data.lower()
     if not data.isascii():
         mask = data.translate(_NON_ASCII_MASK)
@@ -195,7 +204,7 @@ def _fold_bytes(data: bytes) -> bytes:
             pos = end
         out.append(data[pos:])
         data = b"".join(out)
-    return b" ".join(data.split())
+    return data
 
 
 def fold(text: str) -> str:
@@ -272,10 +281,18 @@ class _Terms:
             if key and key not in self.by_key:
                 self.by_key[key] = term
         self._needles = _Needles(self.by_key)
+        # The keys without their spaces: one of them is in any text with whitespace deleted
+        # that holds a term (a cheap test that spares most files the whole-word search).
+        self._squeezed = _Needles(k.replace(" ", "") for k in self.by_key)
 
-    def find(self, folded: bytes | str) -> list[str]:
+    def maybe_in(self, squeezed: bytes) -> bool:
+        """False if folded text whose whitespace was deleted (`squeezed`) holds no term."""
+        return bool(self._squeezed.find(squeezed))
+
+    def find(self, folded: bytes | str, theme: _Needles | None = None) -> list[str]:
         """The terms in `folded` (`fold()`ed text, or its UTF-8), each once; a term found only
-        inside a longer term (`Hub` in `Acme Hub`) is left out."""
+        inside a longer term (`Hub` in `Acme Hub`) is left out, and so is one that an
+        occurrence of a `theme` text covers (see `theme_fragments`)."""
         data = folded.encode() if isinstance(folded, str) else folded
         spans: list[tuple[int, int, str]] = []
         for key, start, end in self._needles.spans(data):
@@ -284,6 +301,9 @@ class _Terms:
             if _is_word(key[-1]) and _word_after(data, end):
                 continue
             spans.append((start, -end, key))
+        if spans and theme is not None:
+            spans = [span for span in spans if not _in_class(data, span[0], -span[1])]
+            spans = _uncovered(spans, [(start, end) for _, start, end in theme.spans(data)])
         spans.sort()
         found: set[str] = set()
         reach = -1  # the furthest end of the spans before this one
@@ -292,6 +312,36 @@ class _Terms:
                 found.add(key)
             reach = max(reach, -neg_end)
         return sorted((self.by_key[k] for k in found), key=str.casefold)
+
+
+def _in_class(data: bytes, start: int, end: int) -> bool:
+    """Whether `data[start:end]` lies in a tag's class="..." (class names are markup that
+    templates write, not text anyone reads)."""
+    quote = data.rfind(b'"', 0, start)
+    if quote < 0 or not data.endswith(b'class="', 0, quote + 1):
+        return False
+    if data.rfind(b"<", 0, start) < data.rfind(b">", 0, start):
+        return False  # (not in a tag)
+    close = data.find(b'"', end)
+    return close >= 0 and data.find(b">", end, close) < 0
+
+
+def _uncovered(spans: list[tuple[int, int, str]],
+               cover: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """The (start, -end, key) spans that no (start, end) of `cover` contains."""
+    if not cover:
+        return spans
+    cover.sort()
+    starts = [start for start, _ in cover]
+    reach: list[int] = []  # the furthest end of the cover spans up to each one
+    for _, end in cover:
+        reach.append(max(end, reach[-1] if reach else -1))
+    out = []
+    for span in spans:
+        i = bisect.bisect_right(starts, span[0]) - 1
+        if i < 0 or reach[i] < -span[1]:
+            out.append(span)
+    return out
 
 
 # -- what the leak check looks for --------------------------------------------------------------
@@ -650,12 +700,15 @@ def _key(text: str) -> str:
 
 
 def _key_bytes(folded: bytes, links: bool = True) -> bytes:
-    folded = _TAG.sub(b"", folded)
+    """The key of `_fold_chars` (or `_fold_bytes`) output (whitespace and emphasis marks
+    deleted in one pass, then tags and link targets)."""
+    folded = _TAG.sub(b"", folded.translate(None, _KEY_NOISE))
     if links and b"](" in folded:
         folded = _MD_LINK.sub(rb"\1", folded)
-    for noise in (b" ", b"*", b"_", b"`"):
-        folded = folded.replace(noise, b"")
     return folded
+
+
+_KEY_NOISE = _WHITESPACE + b"*_`"
 
 
 def _strings(value: object) -> Iterator[str]:
@@ -838,12 +891,15 @@ class _Tracer:
         return Leak(shown, term, line, hint=hint, kind=kind)
 
 
-_COMMON_ENTITIES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&#34;", b'"'),
-                    (b"&#39;", b"'"), (b"&#x27;", b"'"), (b"&nbsp;", "\u00a0".encode()))
+_COMMON_ENTITIES = {b"&lt;": b"<", b"&gt;": b">", b"&quot;": b'"', b"&#34;": b'"',
+                    b"&#39;": b"'", b"&#x27;": b"'", b"&nbsp;": "\u00a0".encode(),
+                    b"&amp;": b"&"}
+_COMMON_ENTITY = re.compile(b"|".join(re.escape(e) for e in _COMMON_ENTITIES))
 
-# A character reference html.unescape would decode, other than &amp; (a raw `&` in a URL,
-# such as `&display=swap`, is none).
-_OTHER_ENTITY = re.compile(rb"&(?:#[0-9]|#[xX][0-9a-fA-F]|(?!amp;)[a-zA-Z][a-zA-Z0-9]{1,31};)")
+# A character reference html.unescape would decode, other than the common ones (a raw `&` in
+# a URL, such as `&display=swap`, is none).
+_OTHER_ENTITY = re.compile(rb"&(?!(?:" + b"|".join(re.escape(e[1:]) for e in _COMMON_ENTITIES)
+                           + rb"))(?:#[0-9]|#[xX][0-9a-fA-F]|[a-zA-Z][a-zA-Z0-9]{1,31};)")
 
 
 def _unescape(data: bytes) -> bytes:
@@ -851,12 +907,63 @@ def _unescape(data: bytes) -> bytes:
     common ones (html.unescape calls back into Python for each entity)."""
     if b"&" not in data:
         return data
-    plain = data
-    for entity, char in _COMMON_ENTITIES:
-        plain = plain.replace(entity, char)
-    if not _OTHER_ENTITY.search(plain):
-        return plain.replace(b"&amp;", b"&")
+    if not _OTHER_ENTITY.search(data):  # (one pass, left to right: `&amp;lt;` is `&lt;`)
+        return _COMMON_ENTITY.sub(lambda m: _COMMON_ENTITIES[m[0]], data)
     return html.unescape(data.decode("utf-8", "replace")).encode("utf-8", "replace")
+
+
+# -- the theme's own words ---------------------------------------------------------------------
+
+# Files that search plugins write whatever the content: their names are the plugin's.
+TOOL_FILES = ("search/search_index.json",)
+# Relative and root links at the start of a quoted value (`"../../assets/x.js"`, `"base":
+# "../.."`, `"/"`): they differ from page to page, so theme text is compared without them.
+_RELATIVE = re.compile(rb"""(?<=["'])(?=[./])(?:\.{1,2}/|/)*(?:\.{1,2}(?=["']))?""")
+_TAG_AT = re.compile(rb"<[^<>]*>")
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+
+
+@lru_cache(maxsize=1)
+def own_markup() -> tuple[str, ...]:
+    """What guidebook's pages write whatever the guides say: the literal text of its packaged
+    templates (between their `{{ }}`, `{% %}` and `{# #}`), the attribute that keeps a block
+    out of search, and the default "open in" chat links up to the page's URL."""
+    from .exports import CHATGPT_URL, CLAUDE_URL
+    from .render import default_templates_dir
+
+    found = ["data-search-exclude",
+             *(part for url in (CHATGPT_URL, CLAUDE_URL) for part in url.split("{url}"))]
+    for path in sorted(default_templates_dir().rglob("*.html.jinja")):
+        found += (c.strip() for c in _JINJA.split(path.read_text(encoding="utf-8")) if c.strip())
+    return tuple(found)
+
+
+def theme_fragments(terms: Iterable[str], theme_html: Iterable[str] = (),
+                    literal: Iterable[str] = ()) -> list[str]:
+    """The pieces of the theme's own text that hold a forbidden term, folded (see `fold`).
+
+    `theme_html` is what the theme writes with no user input (its page chrome rendered with
+    no page, no navigation and no template overrides: the search box, its labels, the
+    theme's configuration script); each of its tags, and each text with the tag before it,
+    that holds a term is a piece. `literal` texts (`own_markup`) are pieces as they are. A
+    term in an HTML page that such a piece covers is the theme's word, not a leak: a brand
+    called "Search" does not leak through the search box, while "Search" in a guide sentence
+    (a text after another tag) still does. A term in a class name (`md-search__input`) is
+    markup, not text, wherever it is.
+    """
+    found = _Terms(terms)
+    pieces: set[bytes] = set()
+    for text in theme_html:
+        data = _RELATIVE.sub(b"", _fold_bytes(_unescape(text.encode("utf-8", "replace"))))
+        for tag in _TAG_AT.finditer(data):
+            after = data.find(b"<", tag.end())
+            pieces.add(tag[0])
+            pieces.add(data[tag.start():after if after >= 0 else len(data)])
+    for text in literal:  # (whole, and each of its tags: the whitespace around them varies)
+        data = _fold_bytes(_unescape(text.encode("utf-8", "replace")))
+        pieces.add(data)
+        pieces.update(tag[0] for tag in _TAG_AT.finditer(data))
+    return sorted(p.decode("utf-8", "replace") for p in pieces if found.find(p))
 
 
 @dataclass(frozen=True)
@@ -871,22 +978,31 @@ class _Found:
 class _Scanner:
     """Reads output files for terms and hidden texts (in this process or a forked one)."""
 
-    def __init__(self, terms: _Terms, needles: _Needles) -> None:
-        self.terms, self.needles = terms, needles
+    def __init__(self, terms: _Terms, needles: _Needles, theme: _Needles | None = None) -> None:
+        self.terms, self.needles, self.theme = terms, needles, theme
 
     def scan(self, path: Path) -> _Found:
-        data = _readable(path.name, path.read_bytes())
+        name = path.name
+        data = _readable(name, path.read_bytes())
         if data is None:
             return _Found()
         try:
-            folded = _fold_bytes(_unescape(data))
+            chars = _fold_chars(_unescape(data))
         except UnicodeDecodeError:  # (each run of non-ASCII bytes is decoded when folded)
             return _Found()  # not UTF-8: binary
+        squeezed = chars.translate(None, _WHITESPACE)
+        terms: list[str] = []
+        if self.terms.maybe_in(squeezed):  # (most files: no; then no whitespace to collapse)
+            folded = b" ".join(chars.split())
+            if self.theme is not None and name.endswith(".html"):  # (the theme's pages)
+                terms = self.terms.find(_RELATIVE.sub(b"", folded), self.theme)
+            else:
+                terms = self.terms.find(folded)
         hidden: frozenset[str] = frozenset()
         if self.needles:  # (no Markdown links in HTML)
-            key = _key_bytes(folded, links=not path.name.endswith(".html"))
+            key = _key_bytes(squeezed, links=not name.endswith(".html"))
             hidden = frozenset(self.needles.find(key))
-        return _Found(tuple(self.terms.find(folded)), HIDE_MARKER.encode() in folded, hidden)
+        return _Found(tuple(terms), HIDE_MARKER.encode() in chars, hidden)
 
 
 _SCANNER: _Scanner | None = None  # the scanner forked workers use
@@ -920,7 +1036,8 @@ def find_leaks(site_dir: Path | str, forbid_terms: Iterable[str],
                origins: OriginsArg = (), display_dir: str | None = None,
                source_root: Path | None = None,
                placeholders: Mapping[str, str] | None = None,
-               vendored: Collection[str] = (), parallel: bool = False) -> list[Leak]:
+               vendored: Collection[str] = (), theme: Iterable[str] | None = None,
+               tool_files: Collection[str] = (), parallel: bool = False) -> list[Leak]:
     """Every forbidden term and hidden text in every file of the site dir, and every
     forbidden term in a file or folder name.
 
@@ -932,9 +1049,13 @@ def find_leaks(site_dir: Path | str, forbid_terms: Iterable[str],
     use, e.g. the hub's name to `{{ brand.hub }}`), and a hidden text that a visible origin
     also holds is not a leak. A term found only inside a longer forbidden term is reported
     once, as the longer one. The `data-whitelabel-hide` marker is always forbidden. Files in
-    `vendored` (see `vendored_files`) are not read. Linear in the size of the site: each
-    distinct file content is read once (by forked workers too, with `parallel`), by one
-    automaton for the terms and one for the hidden texts.
+    `vendored` (see `vendored_files`) are not read; with `theme`, a term in an HTML page
+    that one of its texts (see `theme_fragments`) covers, or that is in a class name, is the
+    theme's; the names of `tool_files` (and of their folders) are the tools' and are not
+    checked. Linear in the size of the site: each
+    file (once for all its hard links: the twins) is read once, by forked workers with
+    `parallel`, by one automaton for the terms (after a cheaper one that rules most files
+    out) and one for the hidden texts.
     """
     site_dir = Path(site_dir)
     shown_dir = (display_dir if display_dir is not None else str(site_dir)).rstrip("/")
@@ -945,8 +1066,8 @@ def find_leaks(site_dir: Path | str, forbid_terms: Iterable[str],
     tracer = _Tracer(origins, placeholders, source_root)
     leaks: list[Leak] = []
     folders: set[str] = set()
-    files: list[tuple[str, bytes]] = []  # (path relative to the site dir, content digest)
-    first: dict[bytes, Path] = {}  # digest -> the first file with that content
+    files: list[tuple[str, tuple[int, int]]] = []  # (path relative to the site dir, file id)
+    first: dict[tuple[int, int], Path] = {}  # (device, inode) -> its first path (hard links)
     for path in output_files(site_dir):
         rel = path.relative_to(site_dir).as_posix()
         if rel in vendored:
@@ -955,16 +1076,17 @@ def find_leaks(site_dir: Path | str, forbid_terms: Iterable[str],
         while parent and parent not in folders:
             folders.add(parent)
             parent = parent.rpartition("/")[0]
-        for term in terms.find(_name_key(path.name)):
+        for term in terms.find(_name_key(path.name)) if rel not in tool_files else ():
             leaks.append(tracer.leak(f"{shown_dir}/{rel}", rel, term, "name"))
-        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
-        first.setdefault(digest, path)
-        files.append((rel, digest))
-    found = dict(zip(first, _scan_all(_Scanner(terms, _Needles(hidden)), list(first.values()),
-                                      parallel), strict=True))
-    for rel, digest in files:
+        stat = path.stat()
+        first.setdefault((stat.st_dev, stat.st_ino), path)
+        files.append((rel, (stat.st_dev, stat.st_ino)))
+    scanner = _Scanner(terms, _Needles(hidden),
+                       _Needles(fold(t) for t in theme) if theme is not None else None)
+    found = dict(zip(first, _scan_all(scanner, list(first.values()), parallel), strict=True))
+    for rel, ident in files:
         shown = f"{shown_dir}/{rel}"
-        what = found[digest]
+        what = found[ident]
         if what.marker:
             leaks.append(Leak(shown, HIDE_MARKER, None, hint="the attribute marks a block of "
                               "normal builds only; a template override still writes it"))
@@ -976,7 +1098,8 @@ def find_leaks(site_dir: Path | str, forbid_terms: Iterable[str],
             h = hidden[key]
             leaks.append(Leak(shown, h.text, h.source, hidden=True,
                               hint=HUB_HINT if h.source == HUB_BLOCK_SOURCE else HIDDEN_HINT))
-    for folder in sorted(folders):
+    tool_folders = {f.rpartition("/")[0] for f in tool_files}
+    for folder in sorted(folders - tool_folders):
         for term in terms.find(_name_key(folder.rpartition("/")[2])):
             leaks.append(tracer.leak(f"{shown_dir}/{folder}/", folder + "/", term, "name"))
     return sorted(set(leaks), key=lambda leak: (leak.output, leak.hidden, leak.term))
@@ -1012,15 +1135,16 @@ def check_build(site: GuideSite, site_dir: Path | str, *, forbid: Iterable[str] 
                 settings: Mapping[str, object] | None = None,
                 display_dir: str | None = None, root: Path | None = None,
                 docs_dir: Path | None = None, vendored: Collection[str] = (),
-                parallel: bool = False) -> list[Leak]:
+                chrome: str | None = None, parallel: bool = False) -> list[Leak]:
     """The leaks of a white-label build of `site` written to `site_dir`.
 
     `forbid` defaults to the normal brand's name and hub; `settings` are site settings
     (site_name, repo_url, ...) a leak may come from; hidden texts are those the site's pages
     withheld when they were made (`GuidePage.withheld`); `root` is the project folder file
     names are shown relative to; hits on hand-written pages of `docs_dir` name their line;
-    `vendored` files (the theme's own, see `vendored_files`) are not read; with `parallel`,
-    files are read on every core.
+    `vendored` files (the theme's own, see `vendored_files`) are not read; `chrome` is the
+    theme's page rendered with no user input (see `theme_fragments`); with `parallel`, files
+    are read on every core.
     """
     terms = list(forbid) if forbid else forbidden_terms(site)
     placeholders = {str(v): f"{{{{ brand.{k} }}}}" for k, v in sorted(site.options.brand.items())
@@ -1035,9 +1159,10 @@ def check_build(site: GuideSite, site_dir: Path | str, *, forbid: Iterable[str] 
     hidden = [h for page in _all_pages(site) if page.withheld is not None
               for h in page.withheld.texts]
     hidden += [HiddenText(s, HUB_BLOCK_SOURCE) for s in hub_sentences(site.options.words)]
+    theme = theme_fragments(terms, [chrome] if chrome else (), own_markup())
     return find_leaks(site_dir, terms, hidden, origins=origins, display_dir=display_dir,
                       source_root=root, placeholders=placeholders, vendored=vendored,
-                      parallel=parallel)
+                      theme=theme, tool_files=TOOL_FILES, parallel=parallel)
 
 
 def forbidden_terms(site: GuideSite) -> list[str]:
@@ -1101,8 +1226,11 @@ def check_site(site_dir: Path | str, forbid: Iterable[str], *,
     unknown = {"name": "\ue000", "hub": "\ue000"}  # without the brand: the words around it
     hidden += [HiddenText(s, HUB_BLOCK_SOURCE)
                for s in hub_sentences(words or Words(brand={**unknown, **(brand or {})}))]
+    forbid = list(forbid)
     leaks = find_leaks(site_dir, forbid, hidden, origins=origins,
-                       vendored=vendored_files(site_dir, theme_dirs), parallel=True)
+                       vendored=vendored_files(site_dir, theme_dirs),
+                       theme=theme_fragments(forbid, (), own_markup()), tool_files=TOOL_FILES,
+                       parallel=True)
     if leaks:
         echo(format_leaks(leaks))
         return 1
@@ -1130,6 +1258,7 @@ __all__ = [
     "page_origins",
     "replace_text",
     "select_variant",
+    "theme_fragments",
     "unpublished_warnings",
     "vendored_files",
     "withheld",
