@@ -152,15 +152,18 @@ class Build:
 
     def close(self) -> None:
         """Stop the pools, let the site folder's lock go (on success and on error)."""
-        for jobs in (self.bodies, self.themed):
-            if jobs is not None:
-                jobs.close()
-        self.bodies = self.themed = None
+        self._close_pools()
         if self.loader is not None:
             self.loader.close()
             self.loader = None
         _BUILD_LOG.removeFilter(self._quiet)
         self.space.close()
+
+    def _close_pools(self) -> None:
+        for jobs in (self.bodies, self.themed):
+            if jobs is not None:
+                jobs.close()
+        self.bodies = self.themed = None
 
     # -- loading and files -----------------------------------------------------------------
 
@@ -538,6 +541,7 @@ class Build:
     def finish(self, config: MkDocsConfig) -> None:
         """The build's last checks: twins llms.txt links that are missing, and in white-label
         builds the leak check of every file of the site."""
+        self._close_pools()  # (no thread of theirs may be running when the check forks)
         if self.exports is not None:
             for path in self.exports.missing_twins(config.site_dir):
                 log.warning(f"llms.txt links {path}, which is not in the built site (a "

@@ -186,17 +186,19 @@ class Jobs:
         """Stop the workers (jobs not yet run are dropped: they run here if asked for)."""
         pool, self._pool = self._pool, None
         if pool is not None:
-            for future in set(self._chunks.values()):
-                future.cancel()
+            pending = [f for f in set(self._chunks.values()) if not f.done()]
             self._chunks.clear()
             self._keys.clear()
-            processes = list((getattr(pool, "_processes", None) or {}).values())
-            pool.shutdown(wait=False, cancel_futures=True)
-            for process in processes:  # a worker busy with a job is not waited for
-                if process.is_alive():
-                    process.terminate()
-            for process in processes:
-                process.join(timeout=5)
+            if not pending:  # the usual end: the workers and the pool's thread exit now
+                pool.shutdown(wait=True)
+            else:  # a failed or abandoned step: busy workers are not waited for
+                processes = list((getattr(pool, "_processes", None) or {}).values())
+                pool.shutdown(wait=False, cancel_futures=True)
+                for process in processes:
+                    if process.is_alive():
+                        process.terminate()
+                for process in processes:
+                    process.join(timeout=5)
         _TABLES.pop(self._table, None)
 
 

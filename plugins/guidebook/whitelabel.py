@@ -19,13 +19,12 @@ import dataclasses
 import gzip
 import html
 import json
-import multiprocessing
 import os
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -33,6 +32,7 @@ import ahocorasick_rs
 
 from .errors import GuideError
 from .model import Guide, ListItem, Section, Source, Step
+from .pool import Jobs, available_cpus
 from .words import Words
 
 M = TypeVar("M")
@@ -1005,30 +1005,19 @@ class _Scanner:
         return _Found(tuple(terms), HIDE_MARKER.encode() in chars, hidden)
 
 
-_SCANNER: _Scanner | None = None  # the scanner forked workers use
-
-
-def _scan(path: Path) -> _Found:
-    assert _SCANNER is not None
-    return _SCANNER.scan(path)
-
-
 PARALLEL_SCAN_MIN = 200  # below this many files, forking costs more than it saves
 
 
 def _scan_all(scanner: _Scanner, paths: list[Path], parallel: bool) -> list[_Found]:
-    """`scanner.scan` of each path, on every core when `parallel` and there are many."""
-    global _SCANNER
-    workers = min(os.cpu_count() or 1, 8)
-    if not parallel or workers < 2 or len(paths) < PARALLEL_SCAN_MIN \
-            or "fork" not in multiprocessing.get_all_start_methods():
-        return [scanner.scan(p) for p in paths]
-    _SCANNER = scanner
+    """`scanner.scan` of each path, on every core (the build's process pool, see `pool`) when
+    `parallel` and there are many."""
+    workers = available_cpus() if parallel and len(paths) >= PARALLEL_SCAN_MIN else 1
+    jobs = Jobs([(str(i), partial(scanner.scan, path)) for i, path in enumerate(paths)],
+                workers=workers)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(_scan, paths, chunksize=max(1, len(paths) // (workers * 8)))
+        return [jobs.get(str(i)) for i in range(len(paths))]
     finally:
-        _SCANNER = None
+        jobs.close()
 
 
 def find_leaks(site_dir: Path | str, forbid_terms: Iterable[str],
