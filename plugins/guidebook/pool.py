@@ -109,7 +109,7 @@ class Jobs:
         self._chunks: dict[str, Future[list[Any]]] = {}  # key -> the chunk computing it
         self._keys: dict[int, list[str]] = {}  # id(chunk future) -> its keys
         self._results: dict[str, Any] = {}  # results of finished chunks, not yet taken
-        workers = min(workers, len(self._jobs))
+        workers = min(workers, len(self._jobs) - 1)
         if workers > 1 and can_fork():
             self._start(workers)
 
@@ -118,6 +118,13 @@ class Jobs:
         return self._pool is not None
 
     def _start(self, workers: int) -> None:
+        # The first job runs here, before the fork: the workers inherit what it warmed (the
+        # compiled templates, the Markdown parser, the caches) instead of each making them.
+        first = next(iter(self._jobs))
+        try:
+            self._results[first] = self._jobs.pop(first)()
+        except self._expected as exc:
+            self._results[first] = _Failed(str(exc))
         _TABLES[self._table] = self._jobs
         keys = list(self._jobs)
         # chunks small enough to keep every worker busy to the end, big enough to make the
