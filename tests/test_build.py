@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from mkdocs.exceptions import Abort
 
 from conftest import HARVEST, ROOT, build
-from guidebook.render import default_templates_dir
+from guidebook.defaults import default_templates_dir
 
 PAGE = "connectors/harvest/guides/link-account/personal-access-token/index.html"
 

@@ -13,9 +13,9 @@ import pytest
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from conftest import FIXTURES, REFERENCE, ROOT, build, write_project
+from guidebook.defaults import default_templates_dir
 from guidebook.exports import Exporter, md_blocks, source_twin_path, twin_path, wrap
 from guidebook.model import Connector, Field, Guide, ListItem, Section, Step
-from guidebook.render import default_templates_dir
 from guidebook.site import GuideSite, Options, load_site, make_page
 
 EXPORTS = FIXTURES / "exports"

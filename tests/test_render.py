@@ -16,7 +16,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import HARVEST, build
-from guidebook.render import Renderer, default_templates_dir, sibling_warnings
+from guidebook.defaults import default_templates_dir
+from guidebook.render import Renderer, sibling_warnings
 from guidebook.site import Options, load_site
 
 HERE = Path(__file__).parent

@@ -605,7 +605,8 @@ def _title(project: Project, site: GuideSite) -> str:
 
 def page_files(project: Project, site: GuideSite) -> dict[str, bytes]:
     """Path below connectors/ -> every page and asset of `render --format pages`."""
-    from .exports import CHATGPT_URL, CLAUDE_URL, page_actions, site_url_of
+    from .defaults import CHATGPT_URL, CLAUDE_URL
+    from .exports import page_actions, site_url_of
     from .pages import page_files as pages
     from .render import Renderer, TemplateProblem
 

@@ -8,7 +8,8 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from . import markdown
-from .exports import CHATGPT_URL, CLAUDE_URL, DEFAULT_BUDGET, FORMATS
+from .defaults import CHATGPT_URL, CLAUDE_URL
+from .exports import DEFAULT_BUDGET, FORMATS
 from .hostconfig import PUBLISHED as HOST_FILES
 from .load import DEFAULT_MAX_BYTES
 from .site import DEFAULT_BRAND

@@ -31,7 +31,8 @@ from urllib.parse import quote
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
 from . import markdown, mdescape
-from .render import actions_json, default_templates_dir, display_scopes, step_actions
+from .defaults import default_templates_dir
+from .render import actions_json, display_scopes, step_actions
 from .site import ConnectorEntry, GuidePage, GuideSite
 from .words import Words
 
@@ -41,8 +42,6 @@ DOCS_SECTION = "Docs"
 OPTIONAL_SECTION = "Optional"
 DEFAULT_DETAILS = "Each link below is the Markdown version of a page of this site."
 WIDTH = 80
-CHATGPT_URL = "https://chatgpt.com/?hints=search&q=Read+{url}+so+I+can+ask+questions+about+it."
-CLAUDE_URL = "https://claude.ai/new?q=Read+{url}+so+I+can+ask+questions+about+it."
 CALLOUT_TAGS = {"note": "Note", "info": "Info", "tip": "Tip", "warning": "Warning",
                 "danger": "Danger"}
 

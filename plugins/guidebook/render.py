@@ -12,7 +12,6 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +28,10 @@ from jinja2 import (
 from markupsafe import Markup
 
 from . import markdown
+from .defaults import default_templates_dir
 from .load import slugify
 from .model import Guide
 from .site import ConnectorEntry, GuidePage, GuideSite
-
-
-def default_templates_dir() -> Path:
-    """The packaged default templates."""
-    return Path(str(resources.files("guidebook.templates")))
-
 
 # The templates each output starts from: the HTML pages, and the Markdown twins of each format.
 _OUTPUT_ENTRIES = {

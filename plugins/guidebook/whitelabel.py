@@ -928,8 +928,7 @@ def own_markup() -> tuple[str, ...]:
     """What guidebook's pages write whatever the guides say: the literal text of its packaged
     templates (between their `{{ }}`, `{% %}` and `{# #}`), the attribute that keeps a block
     out of search, and the default "open in" chat links up to the page's URL."""
-    from .exports import CHATGPT_URL, CLAUDE_URL
-    from .render import default_templates_dir
+    from .defaults import CHATGPT_URL, CLAUDE_URL, default_templates_dir
 
     found = ["data-search-exclude",
              *(part for url in (CHATGPT_URL, CLAUDE_URL) for part in url.split("{url}"))]
