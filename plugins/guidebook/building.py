@@ -111,6 +111,7 @@ class _QuietSkips(logging.Filter):
 
 
 _BUILD_LOG = logging.getLogger("mkdocs.commands.build")
+_PAGES_LOG = logging.getLogger("mkdocs.structure.pages")
 
 
 class Build:
@@ -566,6 +567,21 @@ class Build:
         log.info(f"white-label leak check passed ({shown})")
 
 
+class GeneratedPage(Page):
+    """One of our pages. Its body comes from the model (`Build.page_content`), so MkDocs'
+    conversion of its empty Markdown source is skipped: `render` leaves the page as that
+    conversion would (no content, no headings, no anchors), without making a Python-Markdown
+    instance with every extension for each page."""
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content = ""
+        self.toc = get_toc([])
+        self._title_from_render = None
+        self.present_anchor_ids = set()
+        if _PAGES_LOG.getEffectiveLevel() > logging.DEBUG:  # as MkDocs decides it
+            self.links_to_anchors = {}
+
+
 class _PageAdder:
     """Adds our pages to `files` as generated Files (`on_files`), and finds hand-written files
     that would land where one of them does."""
@@ -603,6 +619,7 @@ class _PageAdder:
             file.abs_src_path = os.path.normpath(source)
             file.generated_by = None
         self.files.append(file)
+        GeneratedPage(None, file, self.config)  # (becomes file.page)
         self.pages[src_uri] = what
 
     def _clash(self, other: File, dest_uri: str, what: Any, source_file: str | None) -> str:
