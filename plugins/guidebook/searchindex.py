@@ -129,6 +129,8 @@ class _Sections:
     def handle_starttag(self, tag: str, attrs: dict[str, str | None]) -> None:
         if tag in _VOID:
             return
+        if tag == "pre" and "pre" in self.tags:  # never in our pages; Material's versions
+            raise _Unsupported  # differ on it (9.2 keeps the nested block's white space twice)
         self.tags.append(tag)
         self.attrs.append(attrs)
         if tag in _HEADINGS:
