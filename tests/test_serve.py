@@ -4,12 +4,19 @@ changed."""
 
 from __future__ import annotations
 
+import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import HARVEST, write_project
@@ -47,26 +54,34 @@ def _clean_build(config: Path, site: Path) -> dict[str, bytes]:
 
 class Session:
     """MkDocs' serve loop without the server: one plugin instance (kept by MkDocs because the
-    plugin has on_startup), a build after each change, into one folder."""
+    plugin has on_startup), and after each change what `mkdocs serve` runs: the plugin's
+    `rebuild`, which applies an edit of guide files in place or has MkDocs build the site."""
 
     def __init__(self, config: Path, site: Path) -> None:
         from mkdocs.config import load_config
 
         self.config, self.site = config, site
-        self.rendered: list[str] = []
         first = load_config(config_file=str(config), site_dir=str(site))
         first.plugins.on_startup(command="serve", dirty=False)
         self.plugins = first.plugins
-        self.build(first)
+        self.plugin = first.plugins["guidebook"]
+        self.full_builds = 0
+        self._build(first)
 
-    def build(self, config=None) -> dict[str, bytes]:
+    def _build(self, config=None) -> None:
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
 
+        self.full_builds += 1
         if config is None:
             config = load_config(config_file=str(self.config), site_dir=str(self.site))
         build(config)
-        return _tree(self.site)
+
+    def build(self) -> tuple[dict[str, bytes], bool]:
+        """The site after a change, and whether it was built in full."""
+        before = self.full_builds
+        self.plugin.rebuild(self._build)
+        return _tree(self.site), self.full_builds > before
 
     def close(self) -> None:
         self.plugins.on_shutdown()
@@ -113,7 +128,22 @@ def test_every_edit_gives_the_clean_build(tmp_path: Path, monkeypatch) -> None:
         ("brand", lambda: _brand(config, "Apex")),
         ("text again", lambda: _edit(g / "c3/pat.yaml",
                                      lambda t: t.replace("Save it", "Keep it safe"))),
+        ("description", lambda: _edit(g / "c3/pat.yaml", lambda t: t.replace(
+            "auth: {label: Personal Access Token}\n",
+            "auth: {label: Personal Access Token}\ndescription: Get a token and link it.\n"))),
+        ("two guides at once", lambda: [_edit(g / f"c{i}/pat.yaml",
+                                              lambda t: t.replace("Make the token", "Mint it"))
+                                        for i in (1, 3)]),
+        ("a broken guide", lambda: _edit(g / "c1/pat.yaml",
+                                         lambda t: t.replace("sections:", "sektions:"))),
+        ("mended", lambda: _edit(g / "c1/pat.yaml",
+                                 lambda t: t.replace("sektions:", "sections:"))),
+        ("a docs page", lambda: (root / "docs/extra.md").write_text("# Extra\n\nMore.\n")),
+        ("text after all that", lambda: _edit(g / "c1/pat.yaml",
+                                              lambda t: t.replace("Mint it", "Make it"))),
     ]
+    in_place = {"step text", "partial of a connector file", "text again", "description",
+                "two guides at once", "text after all that"}
     from guidebook import building
 
     rendered: list[str] = []
@@ -129,10 +159,11 @@ def test_every_edit_gives_the_clean_build(tmp_path: Path, monkeypatch) -> None:
         for i, (name, edit) in enumerate(edits):
             edit()
             rendered.clear()
-            served = session.build()
+            served, full = session.build()
             clean = _clean_build(config, tmp_path / f"clean-{i}")
             assert sorted(served) == sorted(clean), name
             assert [k for k in clean if served[k] != clean[k]] == [], name
+            assert full == (name not in in_place), name
             if name == "step text":  # the edited guide's page and the pages listing it
                 assert rendered[0] == ("connectors/c1/guides/link-account/"
                                        "personal-access-token/index.md"), rendered
@@ -144,3 +175,67 @@ def test_every_edit_gives_the_clean_build(tmp_path: Path, monkeypatch) -> None:
                 assert len(rendered) >= 10, rendered
     finally:
         session.close()
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, b""
+    except OSError:
+        return 0, b""
+
+
+def _until(condition: Callable[[], bool], process: subprocess.Popen[bytes], log: Path,
+           what: str) -> None:
+    deadline = time.monotonic() + 120
+    while not condition():
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"mkdocs serve: {what}:\n{log.read_text(errors='replace')[-3000:]}")
+        time.sleep(0.1)
+
+
+def test_mkdocs_serve_applies_a_guide_edit_in_place(tmp_path: Path) -> None:
+    """A real `mkdocs serve`: an edited step shows in the page, its twin, llms-full.txt and the
+    search index without a full build; an edited title (which every page's navigation shows)
+    builds the site again."""
+    root = tmp_path / "project"
+    config = write_project(root, {f"c{i}/pat.yaml": HARVEST.replace(
+        "key: harvest, name: Harvest", f"key: c{i}, name: Co {i}") for i in range(3)})
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    base = f"http://127.0.0.1:{port}/"
+    page = base + "connectors/c1/guides/link-account/personal-access-token/"
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen([MKDOCS, "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"],
+                                   stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    try:
+        _until(lambda: _get(page)[0] == 200, process, log, "the page was never served")
+        builds = log.read_text().count("Building documentation")
+        _edit(root / "guides/c1/pat.yaml", lambda t: t.replace("Make the token", "Mint a token"))
+        _until(lambda: b"Mint a token" in _get(page)[1], process, log, "the edit never showed")
+        twin = _get(page.rstrip("/") + ".md")[1].decode()
+        assert "Mint a token" in twin and "Make the token" not in twin
+        assert "Mint a token" in _get(base + "llms-full.txt")[1].decode()
+        index = json.loads(_get(base + "search/search_index.json")[1])
+        assert any("Mint a token" in doc["title"] for doc in index["docs"]
+                   if doc["location"].startswith("connectors/c1/guides/"))
+        text = log.read_text()
+        assert "in place" in text and text.count("Building documentation") == builds, text
+        _edit(root / "guides/c2/pat.yaml",
+              lambda t: t.replace("{label: Personal Access Token}", "{label: PAT}"))
+        other = base + "connectors/c2/guides/link-account/pat/"
+        _until(lambda: _get(other)[0] == 200, process, log, "the renamed guide never showed")
+        assert log.read_text().count("Building documentation") == builds + 1
+        assert b"Mint a token" in _get(page)[1]
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

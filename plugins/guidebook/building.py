@@ -48,12 +48,13 @@ from .export_files import ExportFiles
 from .exports import ExportError
 from .hostconfig import published_files
 from .languages import LanguageBuild, mark_alternates
+from .load import GUIDE_SUFFIXES
 from .pool import Jobs, RenderError
 from .redirects import redirect_page, redirects
 from .render import Heading, Renderer, TemplateProblem
-from .searchindex import SearchShortcut
+from .searchindex import SearchShortcut, plugin_enabled
 from .searchindex import sections as search_sections
-from .servecache import ServeCache, digest, folder_stamps
+from .servecache import Inputs, ServeCache, digest, folder_stamps
 from .site import ConnectorEntry, GuidePage, GuideSite, Options, SiteLoader
 from .validate import check_references
 from .whitelabel import check_build, format_leaks, hidden_assets, unpublished_warnings, vendored_files
@@ -123,8 +124,11 @@ class Build:
         self.cfg = cfg
         self.languages = languages  # this pass of a mkdocs-static-i18n build
         self.cache = cache  # the serve session's (see `servecache`), else None
+        self.inputs: Inputs | None = None  # what it reads, for an edit applied in place
         if cache is not None:
             cache.begin(session_key(cfg, options, config))
+            if languages is None:
+                self.inputs = Inputs(options.guides_dir, _other_inputs(cfg, config), _guide_name)
         self.options = options
         self.workers = workers
         try:
@@ -148,6 +152,9 @@ class Build:
         self.kept: dict[str, Any] = {}  # bodies (and twins) the serve cache had
         self.kept_pages: dict[str, Any] = {}  # theme pages and sections the serve cache had
         self.keys: dict[str, bytes] = {}  # cache keys of what the pool renders
+        self.config = config
+        self.files: Files | None = None
+        self.theme_env: Any = None  # the theme's Jinja environment (from on_env)
         self._quiet = _QuietSkips(self.jobbed)
         _BUILD_LOG.addFilter(self._quiet)
 
@@ -190,15 +197,15 @@ class Build:
         templates = self.cfg.templates_dir
         self.renderer = Renderer(site, Path(templates) if templates else None)
         pages = _PageAdder(files, config, self.cfg.nav_title)
+        title = self.cfg.nav_title
         for page in site.pages:
-            pages.add(page.src_uri, page, page.title, page.description, page.file)
+            pages.add(page.src_uri, page, _page_meta(page, title, site), page.file)
         for entry in site.connectors:
             source = entry.file or (entry.guides[0].file if entry.guides else None)
-            pages.add(entry.src_uri, entry, entry.name, entry.summary, source)  # (without a
-            # connector file: its first guide's)
+            pages.add(entry.src_uri, entry, _page_meta(entry, title, site), source)  # (without
+            # a connector file: its first guide's)
         if self._index_file(files) is None:  # a hand-written one wins
-            pages.add(site.index_uri, "index", self.cfg.nav_title,
-                      site.options.words.text("index.description"), None)
+            pages.add(site.index_uri, "index", _page_meta("index", title, site), None)
             _dated_by_guides(files.get_file_from_path(site.index_uri), self.options.guides_dir)
             if "awesome-nav" in config.plugins:  # its globs and folders see pages in the nav
                 files.get_file_from_path(site.index_uri).inclusion = InclusionLevel.INCLUDED
@@ -211,10 +218,13 @@ class Build:
         self._add_redirects(files, config, site)
         if self.cfg.agent_outputs:
             self.exports = ExportFiles(self.cfg)
+            if self.inputs is not None:  # (it may take an edit: see `apply_edit`)
+                self.exports.full_parts = {}
             self.exports.add(files, config, site, self.pages, self.cfg.templates_dir)
         self._add_host_configs(files, config)
         self._check_references(files, config, pages.docs_dir)
         self.search = SearchShortcut(config.plugins)
+        self.files = files
         jobs = []
         for uri, what in self.pages.items():
             if self.cache is not None:
@@ -307,15 +317,9 @@ class Build:
     def _check_references(self, files: Files, config: MkDocsConfig, docs_dir: Path) -> None:
         """Guide images and links that match no file of the site, logged at the level of
         MkDocs' `validation.links.not_found` (warn by default, so `--strict` fails)."""
-        level = config.validation.links.not_found
-        if self.site is None or level < logging.INFO:  # ignore
-            return
-        paths = {f.dest_uri for f in files}
-        prefix = self.site.options.url_prefix  # guide text resolves from its unprefixed URL
-        paths |= {p.removeprefix(prefix) for p in paths} if prefix else set()
-        for page in self.site.pages:
-            for p in check_references(page.guide, paths, docs_dir):
-                log.log(level, f"{p.source}: {p.message} ({p.hint})")
+        if self.site is not None:
+            for level, message in _references(self.site.pages, files, config, docs_dir):
+                log.log(level, message)
 
     def _add_host_configs(self, files: Files, config: MkDocsConfig) -> None:
         """The `host_configs` files that live in the site (.htaccess, _worker.js, ...)."""
@@ -399,13 +403,10 @@ class Build:
     # -- pages -------------------------------------------------------------------------------
 
     def page_markdown(self, page: Page) -> None:
-        """Gives our (empty) pages their title and description."""
+        """Gives our (empty) pages their title and description (and tags)."""
         meta = self.meta.get(page.file.src_uri)
         if meta is not None:
             page.meta.update(meta)
-            what = self.pages.get(page.file.src_uri)
-            if isinstance(what, GuidePage) and what.guide.tags:  # for Material's tags plugin
-                page.meta["tags"] = [html.escape(t) for t in what.guide.tags]
 
     def page_content(self, content: str, page: Page) -> str | None:
         """Our pages' body, from the pool; a hand-written page's twin and page actions."""
@@ -494,6 +495,7 @@ class Build:
                                                  head, block, write)))
         if not jobs and not self.kept_pages:
             return
+        self.theme_env = env
         env.loader = jinja2.ChoiceLoader(
             [jinja2.DictLoader({PAGE_TEMPLATE: "{{ guidebook_page() }}"}), env.loader])
         env.globals["guidebook_page"] = self._page_output
@@ -549,6 +551,8 @@ class Build:
                             f"plugin moved or removed its page after guidebook saw it; "
                             f"see 'Works with' in guidebook's README)")
         if self.site is None or not self.options.whitelabel:
+            if self.cache is not None and self._takes_edits(config):
+                self.cache.last = self  # (closed when the build ends; its site stays)
             return
         root = project_root(config)
         site_dir = Path(config.site_dir).resolve()
@@ -565,6 +569,95 @@ class Build:
         if leaks:
             raise PluginError(f"guidebook: {format_leaks(leaks)}")
         log.info(f"white-label leak check passed ({shown})")
+
+
+    # -- an edit under mkdocs serve ----------------------------------------------------------
+
+    def _takes_edits(self, config: MkDocsConfig) -> bool:
+        """Whether this (serve) build can apply a later edit of guide files to its site in
+        place: our pages' theme pages were rendered by jobs, and no plugin but this one and
+        Material's search plugin (which takes our pages' sections from us) writes anything
+        that a guide's text could change."""
+        if self.inputs is None or self.theme_env is None or self.nav is None:
+            return False
+        searches = _search_plugins(config)
+        return (all(getattr(p, "is_guidebook", False) or p in searches
+                    for p in config.plugins.values())
+                and all(s is self.search.plugin or not plugin_enabled(s) for s in searches))
+
+    def apply_edit(self) -> str | None:
+        """Under `mkdocs serve`, once this build has succeeded (see `ServeCache.last`): apply
+        an edit of guide files to its site in place, and say what it wrote; None when the edit
+        needs a full build (then it may have written part of it: the full build starts by
+        emptying the folder).
+
+        It applies when only guide files changed and every page keeps its place and title
+        (so no other page's navigation changes): the pages whose model changed get their body,
+        twin, theme page and search sections again, and llms.txt, llms-full.txt and the search
+        index are written again, each by the code that writes it in a full build, so the site
+        is the clean build's."""
+        assert self.cache is not None and self.inputs is not None
+        assert self.site is not None and self.renderer is not None and self.files is not None
+        config, files, cache = self.config, self.files, self.cache
+        now = self.inputs.again()
+        if not self.inputs.changed_guides(now):
+            return None  # (nothing of ours changed: something MkDocs watches did)
+        tokens = dict(cache.tokens)
+        loader = SiteLoader(self.options, display_root=Path(config.config_file_path).parent,
+                            cache=cache)
+        try:
+            site = loader.site()
+        finally:
+            loader.close()
+        edited = {file for file, token in cache.tokens.items() if tokens.get(file) != token}
+        pages = _same_pages(self.site, site, self.pages)
+        if pages is None:
+            return None
+        meta = {uri: _page_meta(what, self.cfg.nav_title, site) for uri, what in pages.items()}
+        if any(meta[uri]["title"] != self.meta[uri]["title"] for uri in pages):
+            return None  # (every page's navigation shows the title)
+        self.site = site
+        self.renderer.rebind(site)
+        if self.exports is not None:
+            self.exports.rebind(site, pages)
+        self.pages, old_meta, self.meta = pages, self.meta, meta
+        changed = []
+        for uri, what in pages.items():
+            if not _made_of(what, edited):
+                continue  # (its body's key is the same: see `_body_key`)
+            key = self._body_key(uri, what, files)
+            before = cache.body_entry(uri)
+            if before is not None and before[0] == key:
+                continue
+            if isinstance(what, GuidePage) and _references([what], files, config,
+                                                           Path(config.docs_dir).resolve()):
+                return None  # (a full build reports them)
+            body = self._body_job(uri, what, files)()  # (writes the twin)
+            cache.keep_body(uri, key, body)
+            if before is None or before[1][:2] != body[:2] or old_meta[uri] != meta[uri]:
+                changed.append((uri, body))
+        self._report(site, config)
+        doc_files = files.documentation_pages()
+        head = self.exports.head_uri if self.exports is not None else None
+        block = self.exports.actions_block if self.exports is not None else None
+        search = self.search.plugin is not None
+        for uri, (content, headings, _) in changed:
+            page = files.get_file_from_path(uri).page
+            page.meta = {**meta[uri], "template": PAGE_TEMPLATE}
+            page.content = content
+            page.toc = get_toc(_toc_tokens(headings))
+            _, found = _page_job(page, self.nav, doc_files, config, self.theme_env, search,
+                                 head, block, write=True)()
+            if search:
+                self.search.replace(page, found)
+        if search:
+            self.search.plugin.on_post_build(config=config)
+        if self.exports is not None:
+            if self.exports.finish():
+                self.exports.write_llms()
+            self.exports.write_full()
+        self.inputs = now
+        return f"{len(changed)} page{'s' if len(changed) != 1 else ''} written again"
 
 
 class GeneratedPage(Page):
@@ -598,7 +691,7 @@ class _PageAdder:
         self.root = Path(config.config_file_path).parent.resolve()  # guide files are named
         # relative to it (see load_site's display_root)
 
-    def add(self, src_uri: str, what: Any, title: str, description: str,
+    def add(self, src_uri: str, what: Any, meta: dict[str, Any],
             source_file: str | None) -> None:
         file = File.generated(self.config, src_uri, content="",
                               inclusion=InclusionLevel.NOT_IN_NAV)
@@ -606,10 +699,8 @@ class _PageAdder:
         if other is not None:
             self.clashes.append(self._clash(other, file.dest_uri, what, source_file))
             return
-        # MkDocs and Material treat page titles and meta as HTML and print them unescaped
-        # (<title>, nav, <meta content>, search index): guide text is data, so escape it here.
         # The page's source is empty; its meta is set once MkDocs has read it (page_markdown).
-        self.meta[src_uri] = {"title": html.escape(title), "description": html.escape(description)}
+        self.meta[src_uri] = meta
         if source_file is not None:
             source = os.path.join(self.root, source_file)
             rel = os.path.relpath(source, self.docs_dir)
@@ -734,6 +825,87 @@ def _redirects_plugin_map(config: MkDocsConfig) -> set[str]:
     if not isinstance(maps, dict):
         return set()
     return {File(str(old), "", "", config.use_directory_urls).dest_uri for old in maps}
+
+
+def _page_meta(what: Any, nav_title: str, site: GuideSite) -> dict[str, Any]:
+    """The title and description (and tags, for Material's tags plugin) of one of our pages.
+    MkDocs and Material treat page titles and meta as HTML and print them unescaped (<title>,
+    nav, <meta content>, search index): guide text is data, so it is escaped here."""
+    if isinstance(what, GuidePage):
+        title, description = what.title, what.description
+    elif isinstance(what, ConnectorEntry):
+        title, description = what.name, what.summary
+    else:  # the connectors index
+        title, description = nav_title, site.options.words.text("index.description")
+    meta: dict[str, Any] = {"title": html.escape(title), "description": html.escape(description)}
+    if isinstance(what, GuidePage) and what.guide.tags:
+        meta["tags"] = [html.escape(t) for t in what.guide.tags]
+    return meta
+
+
+def _made_of(what: Any, files: set[str]) -> bool:
+    """Whether one of `files` is among those the model of the page of `what` comes from (its
+    guide's file; its connector's file and its guides'; every file for the connectors index),
+    as `Build._body_key` counts them."""
+    if isinstance(what, GuidePage):
+        return what.file in files
+    if isinstance(what, ConnectorEntry):
+        return what.file in files or any(g.file in files for g in what.guides)
+    return True
+
+
+def _references(pages: list[GuidePage], files: Files, config: MkDocsConfig,
+                docs_dir: Path) -> list[tuple[int, str]]:
+    """The images and links of `pages` that match no file of the site, each with the level of
+    MkDocs' `validation.links.not_found` (none when it ignores them)."""
+    level = config.validation.links.not_found
+    if level < logging.INFO or not pages:  # ignore
+        return []
+    paths = {f.dest_uri for f in files}
+    prefix = pages[0].url_prefix  # guide text resolves from its unprefixed URL
+    paths |= {p.removeprefix(prefix) for p in paths} if prefix else set()
+    return [(level, f"{p.source}: {p.message} ({p.hint})")
+            for page in pages for p in check_references(page.guide, paths, docs_dir)]
+
+
+def _same_pages(old: GuideSite, new: GuideSite, pages: dict[str, Any]) -> dict[str, Any] | None:
+    """`pages` (src_uri -> what the page shows) from the site `new`, when it has the same
+    pages, in the same places and order, with the same problems as `old`; else None."""
+    def shape(site: GuideSite) -> Any:
+        return ([(p.src_uri, p.url) for p in site.pages],
+                [(e.src_uri, e.url) for e in site.connectors],
+                [(name, [e.key for e in entries]) for name, entries in site.placements],
+                [str(p) for p in site.problems], [str(p) for p in site.warnings], site.notes,
+                [p.src_uri for p in site.unpublished],
+                [(r.dest, r.target) for r in redirects(site)[0]])
+
+    if shape(old) != shape(new):
+        return None
+    found: dict[str, Any] = {p.src_uri: p for p in new.pages}
+    found |= {e.src_uri: e for e in new.connectors}
+    return {uri: found[uri] if what != "index" else what for uri, what in pages.items()}
+
+
+def _other_inputs(cfg: GuidebookConfig, config: MkDocsConfig) -> list[str]:
+    """What a build reads besides the guides (for an edit under mkdocs serve): mkdocs.yml and
+    the file it inherits from, the docs folder, the template override folders, the paths of
+    the `watch` setting."""
+    found = [str(x) for x in (config.docs_dir, cfg.templates_dir, config.theme.custom_dir,
+                              *config.watch) if x]
+    path = config.config_file_path
+    if path and os.path.isfile(path):
+        found.append(path)
+        with open(path, encoding="utf-8", errors="replace") as file:
+            for line in file:
+                if line.startswith("INHERIT:"):
+                    parent = line.partition(":")[2].strip().strip("'\"")
+                    found.append(os.path.join(os.path.dirname(path), parent))
+    return found
+
+
+def _guide_name(name: str) -> bool:
+    """The names of the files of the guides folder a build reads."""
+    return name.endswith(GUIDE_SUFFIXES) and not name.startswith(".")
 
 
 def _search_plugins(config: MkDocsConfig) -> tuple[Any, ...]:

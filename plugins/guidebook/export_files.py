@@ -40,6 +40,7 @@ from .exports import (
     arrange,
     directive_html,
     llms_entries,
+    llms_full_part,
     llms_txt,
     page_actions,
     page_actions_block,
@@ -48,7 +49,7 @@ from .exports import (
     site_url_of,
     twin_path,
     under_title,
-    write_llms_full,
+    write_llms_parts,
 )
 from .markdown import outside
 from .site import ConnectorEntry, GuidePage, GuideSite
@@ -101,7 +102,11 @@ class ExportFiles:
         self.exporter: Exporter | None = None
         # page src_uri -> the files to write its twin to (not written yet)
         self._pending: dict[str, list[str]] = {}
-        self._full: list[tuple[str, str]] | None = None  # llms-full.txt's (URL, twin file)
+        self._full_twins: dict[str, str] = {}  # a guide's twin path -> its page's src_uri
+        self._llms_pages: list[LlmsPage] | None = None  # the lines llms.txt was made of
+        # under `mkdocs serve`: each guide's part of llms-full.txt, by its twin's file, kept
+        # from one writing to the next (a twin written again drops its part)
+        self.full_parts: dict[str, str] | None = None
 
     # -- on_files ----------------------------------------------------------------------------
 
@@ -168,11 +173,7 @@ class ExportFiles:
                     file = File.generated(config, prefix + name, content="")
                 files.append(file)
                 self._llms[name] = file
-        if LLMS_FULL in self._llms:
-            self._full = [(self._url(p.path), self._pending[bodies[p.path]][0])
-                          for _, items in arrange(self._guide_entries(), self._settings(),
-                                                  self._categories())
-                          for p in items if p.path in bodies]
+        self._full_twins = bodies
 
     def _export(self, what: Any) -> Export:
         exporter = self.exporter
@@ -192,6 +193,8 @@ class ExportFiles:
             return None
         if data is None:
             data = self._export(self._ours[src_uri]).text.encode("utf-8")
+        if self.full_parts is not None:
+            self.full_parts.pop(paths[0], None)
         _create(paths[0], data)
         for path in paths[1:]:  # the alias: the same bytes, a second name for them
             _link(paths[0], path, data)
@@ -293,11 +296,12 @@ class ExportFiles:
 
     # -- on_env ------------------------------------------------------------------------------
 
-    def finish(self) -> None:
-        """Fill llms.txt (page titles are known once pages are read)."""
+    def finish(self) -> bool:
+        """Fill llms.txt (page titles are known once pages are read); False when it holds
+        the text it had (its lines are the same)."""
         self._drop_unread()
         if LLMS_TXT not in self._llms or self.site is None:
-            return
+            return False
         opts = self.options.llms
         pages: list[LlmsPage] = []
         for file, twin in self._handwritten:
@@ -312,6 +316,9 @@ class ExportFiles:
                                   self.site.options.words.text("index.description"),
                                   url=self._index_twin[:-3] + "/"))
         pages += self._guide_entries()
+        if pages == self._llms_pages:
+            return False
+        self._llms_pages = pages
         words = self._words
         groups = arrange(pages, self._settings(), self._categories(),
                          docs=words.text("llms.docs"), optional_name=words.text("llms.optional"))
@@ -324,6 +331,7 @@ class ExportFiles:
             log.warning(f"llms.txt is {len(text):,} characters, over the budget of "
                         f"{opts.budget:,}; list fewer pages (llms.optional globs move pages "
                         f"to '## Optional', or raise llms.budget)")
+        return True
 
     def missing_twins(self, site_dir: str) -> list[str]:
         """The twins llms.txt links that are not in the built site (after `wait`)."""
@@ -347,17 +355,45 @@ class ExportFiles:
 
     def write_full(self) -> None:
         """Write llms-full.txt into the site from the guides' twins (once every twin is
-        written)."""
+        written), in the order of llms.txt."""
         file = self._llms.get(LLMS_FULL)
-        if file is None or self._full is None or self.exporter is None:
+        if file is None or self.exporter is None:
             return
+        bodies, kept = self._full_twins, self.full_parts
         body = self.exporter.body_of
-        entries = ((url, body(_read(path))) for url, path in self._full)
+
+        def part(twin: str) -> str:
+            path = self._pending[bodies[twin]][0]
+            found = kept.get(path) if kept is not None else None
+            if found is None:
+                found = llms_full_part(self._url(twin), body(_read(path)))
+                if kept is not None:
+                    kept[path] = found
+            return found
+
+        parts = (part(p.path) for _, items in arrange(self._guide_entries(), self._settings(),
+                                                      self._categories())
+                 for p in items if p.path in bodies)
         assert file.abs_src_path is not None
         os.makedirs(os.path.dirname(file.abs_src_path), exist_ok=True)
         with open(file.abs_src_path, "w", encoding="utf-8", newline="") as out:
-            write_llms_full(out, entries)
-        self._full = None
+            write_llms_parts(out, parts)
+
+    def write_llms(self) -> None:
+        """Write llms.txt into the site (MkDocs writes it in a build: an edit under `mkdocs
+        serve` applied in place writes it here)."""
+        file = self._llms.get(LLMS_TXT)
+        if file is not None:
+            file.copy_file()
+
+    def rebind(self, site: GuideSite, ours: Mapping[str, Any]) -> None:
+        """The same pages, from `site` loaded again after an edit (see `Build.apply_edit`):
+        their twins and the llms files are made from it from now on."""
+        assert self.exporter is not None
+        by_uri = {p.src_uri: p for p in site.pages}
+        self._guides = [(by_uri[page.src_uri], twin) for page, twin in self._guides]
+        self.site = self.exporter.site = site
+        self._ours = ours
 
     # -- pages -------------------------------------------------------------------------------
 

@@ -444,7 +444,18 @@ def llms_txt(name: str, summary: str | None, details: str | None,
 def write_llms_full(out: TextIO, entries: Iterable[tuple[str, str]]) -> None:
     """llms-full.txt: every export, each preceded by its source URL, separated by rules;
     written to `out` one entry at a time (entries may be read lazily)."""
+    write_llms_parts(out, (llms_full_part(source, body) for source, body in entries))
+
+
+def llms_full_part(source: str, body: str) -> str:
+    """One export's part of llms-full.txt: its source URL, then its text."""
+    return f"Source: {mdescape.text(source)}\n\n{body.strip()}\n"
+
+
+def write_llms_parts(out: TextIO, parts: Iterable[str]) -> None:
+    """llms-full.txt from its parts (`llms_full_part`), separated by rules."""
     rule = ""
-    for source, body in entries:
-        out.write(f"{rule}Source: {mdescape.text(source)}\n\n{body.strip()}\n")
+    for part in parts:
+        out.write(rule)
+        out.write(part)
         rule = "\n---\n\n"

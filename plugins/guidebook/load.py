@@ -404,7 +404,8 @@ def find_guide_files(guides_dir: Path, display: Any = None, *,
     for dirpath, dirnames, filenames in os.walk(guides_dir, followlinks=False):
         dirnames.sort()
         for name in list(dirnames):
-            real = (Path(dirpath) / name).resolve()
+            folder = os.path.join(dirpath, name)
+            real = Path(folder).resolve() if os.path.islink(folder) else root  # (inside)
             if name.startswith(".") or (root != real and root not in real.parents):
                 dirnames.remove(name)
                 if not name.startswith("."):
@@ -420,8 +421,8 @@ def find_guide_files(guides_dir: Path, display: Any = None, *,
                 if partials is not None:
                     partials.append(path)
                 continue
-            real = path.resolve()
-            if root not in real.parents:
+            # (os.walk does not enter linked folders: only a linked file can lead outside)
+            if os.path.islink(path) and root not in path.resolve().parents:
                 problems.append(Problem(Source((display or display_path)(path), 1, 1),
                                         "the file is a link to a place outside the guides folder",
                                         "copy the file into the guides folder instead"))

@@ -7,7 +7,11 @@ starts and closed when it ends; the plugin itself keeps only its configuration.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import gc
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -310,8 +314,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                                    url_prefix=build.prefix())
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
-        """Priority 0. Rebuilds when a guide or an override template changes, and answers
-        agents that ask for Markdown with the twins, as `guidebook serve` does."""
+        """Priority 0. Rebuilds when a guide or an override template changes (an edit of guide
+        files alone is applied to the site in place when it can be: see `rebuild`), and
+        answers agents that ask for Markdown with the twins, as `guidebook serve` does."""
         if self.config.enabled:
             server.watch(str(self.config.guides_dir))
             if self.config.templates_dir:
@@ -319,7 +324,46 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             if self.config.agent_outputs and hasattr(server, "set_app"):
                 server.set_app(negotiating_app(server.get_app(), lambda: server.root,
                                                getattr(server, "mount_path", "/")))
+            if self.cache is not None and hasattr(server, "builder"):
+                server.builder = functools.partial(self.rebuild, builder, server)
         return server
+
+    def rebuild(self, builder: Callable[[], None], server: Any = None) -> None:
+        """What `mkdocs serve` runs after a change: the last build applies an edit of guide
+        files to its site in place (`Build.apply_edit`: a fraction of a second where a full
+        build of a big site takes many), else MkDocs' `builder` builds the site again. Not
+        with paths watched that guidebook does not know (`--watch-theme`)."""
+        last = self.cache.last if self.cache is not None else None
+        if last is not None and _watches_only(server, last):
+            start = time.perf_counter()
+            collecting = gc.isenabled()
+            gc.disable()  # (the edit makes little garbage; a collection of the whole build's
+            # objects would cost a third of its time: 0.80 -> 0.55 s at 2,000 guides)
+            try:
+                done = last.apply_edit()
+            except Exception as exc:  # (a full build reports it as a build does)
+                log.debug(f"the edit was not applied in place ({exc!r}); building the site")
+                done = None
+            finally:
+                if collecting:
+                    gc.enable()
+            if done is not None:
+                log.info(f"guide files changed: {done} in place "
+                         f"({time.perf_counter() - start:.2f} s)")
+                return
+        if self.cache is not None:
+            self.cache.last = None
+        builder()
+
+
+def _watches_only(server: Any, build: Build) -> bool:
+    """Whether `server` watches only what the build's inputs cover (MkDocs' own paths and
+    guidebook's, not the theme's of `--watch-theme`)."""
+    watched = getattr(server, "_watched_paths", None)
+    if not isinstance(watched, dict):
+        return server is None
+    known = [os.path.abspath(build.options.guides_dir), *build.inputs.others]
+    return all(any(p == k or p.startswith(k + os.sep) for k in known) for p in watched)
 
 
 def _unlist_from_cache_safe_minify(config: MkDocsConfig) -> None:

@@ -201,8 +201,7 @@ class Renderer:
 
     def __init__(self, site: GuideSite, templates_dir: Path | None = None,
                  extra: Mapping[str, Any] | None = None) -> None:
-        self.site = site
-        self._by_key = {c.key: c for c in site.connectors}
+        self.rebind(site)
         loaders = [FileSystemLoader(str(templates_dir))] if templates_dir else []
         loaders.append(FileSystemLoader(str(default_templates_dir())))
         self.env = Environment(
@@ -228,6 +227,12 @@ class Renderer:
             script_words=site.options.words.script,
             **(extra or {}),
         )
+
+    def rebind(self, site: GuideSite) -> None:
+        """Render the pages of `site` from now on (the same site with the same options, loaded
+        again after an edit)."""
+        self.site = site
+        self._by_key = {c.key: c for c in site.connectors}
 
     def render(self, template: str, **context: Any) -> str:
         """Render a template; a broken (user) template raises TemplateProblem."""

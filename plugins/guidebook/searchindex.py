@@ -208,7 +208,7 @@ class _Sections:
             section.text.append(html.escape(data, quote=False))
 
 
-def _enabled(plugin: Any) -> bool:
+def plugin_enabled(plugin: Any) -> bool:
     """The search plugin's `enabled` option; Material before 9.3.2 has none (always on)."""
     return bool(getattr(plugin.config, "enabled", True))
 
@@ -220,7 +220,7 @@ class SearchShortcut:
         self.plugin: Any = None
         if _SearchPlugin is not None:
             for plugin in plugins.values():
-                if isinstance(plugin, _SearchPlugin) and _enabled(plugin) and hasattr(
+                if isinstance(plugin, _SearchPlugin) and plugin_enabled(plugin) and hasattr(
                         getattr(plugin, "search_index", None), "create_entry_for_section"):
                     self.plugin = plugin
         self._taken: dict[str, Sections] = {}
@@ -233,12 +233,32 @@ class SearchShortcut:
         page.meta["search"] = {"exclude": True}  # the plugin's own switch: skip the parse
         self._taken[page.file.src_uri] = found
 
+    def replace(self, page: Any, found: Sections | None) -> None:
+        """The page's entries in the index of the last build made again from `found` (its
+        content changed: an edit under `mkdocs serve`), where they were (a page's entries are
+        together, in the order of the pages)."""
+        if self.plugin is None or found is None:
+            return
+        entries = self.plugin.search_index.entries
+        url = page.url
+        mine = [i for i, e in enumerate(entries)
+                if e["location"] == url or e["location"].startswith(url + "#")]
+        at = mine[0] if mine else len(entries)
+        del entries[at:at + len(mine)]
+        rest = entries[at:]
+        del entries[at:]
+        self._add(page, found)
+        entries.extend(rest)
+
     def after(self, page: Any) -> None:
         """After the search plugin (priority < 0): add the page's entries, as it would have."""
         found = self._taken.pop(page.file.src_uri, None)
         if found is None:
             return
         del page.meta["search"]
+        self._add(page, found)
+
+    def _add(self, page: Any, found: Sections) -> None:
         index = self.plugin.search_index
         for ident, title, text in found:
             index.create_entry_for_section(SimpleNamespace(id=ident, title=title, text=text),

@@ -19,6 +19,10 @@ an edited template or brand). An entry whose digest differs is rendered again; t
 the same as a clean build's, because every entry is what the same code made from the same
 inputs.
 
+The cache also holds the session's last successful build (`last`), with the `Inputs` it read:
+when only guide files changed since, that build applies the edit to its site in place instead
+of MkDocs building the whole site again (see `Build.apply_edit`).
+
 This module must not import mkdocs.
 """
 
@@ -28,7 +32,7 @@ import hashlib
 import io
 import os
 import pickle
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -53,17 +57,51 @@ def stamp(path: Path | str) -> tuple[int, int] | None:
     return found.st_mtime_ns, found.st_size
 
 
-def folder_stamps(folder: Path | str | None) -> list[tuple[str, tuple[int, int] | None]]:
-    """`stamp` of every file below `folder` (sorted), for a session key."""
+def folder_stamps(folder: Path | str | None, wanted: Callable[[str], bool] | None = None
+                  ) -> list[tuple[str, tuple[int, int] | None]]:
+    """`stamp` of every file below `folder` (sorted), or of those whose name is `wanted` (in
+    folders whose name does not start with a dot)."""
     if not folder or not os.path.isdir(folder):
         return []
     found = []
     for root, dirs, files in os.walk(folder):
+        if wanted is not None:
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
         dirs.sort()
         for name in sorted(files):
+            if wanted is not None and not wanted(name):
+                continue
             path = os.path.join(root, name)
             found.append((path, stamp(path)))
     return found
+
+
+class Inputs:
+    """The stamps of the files a build reads, taken before it reads them: the files below the
+    guides folder whose names are `wanted`, and every file of the other files and folders it
+    depends on (mkdocs.yml, the docs folder, template overrides...; the guides folder left out
+    of them when it is inside one)."""
+
+    def __init__(self, guides_dir: Path, others: Iterable[Path | str],
+                 wanted: Callable[[str], bool]) -> None:
+        self.guides_dir, self.wanted = guides_dir, wanted
+        self.others = sorted({os.path.abspath(p) for p in others})
+        self.guides = dict(folder_stamps(guides_dir, wanted))
+        skip = os.path.abspath(guides_dir)
+        self.rest = [(p, [s for s in folder_stamps(p)
+                          if not s[0].startswith(skip + os.sep)] if os.path.isdir(p) else stamp(p))
+                     for p in self.others]
+
+    def again(self) -> Inputs:
+        """The same files' stamps now."""
+        return Inputs(self.guides_dir, self.others, self.wanted)
+
+    def changed_guides(self, now: Inputs) -> list[str] | None:
+        """The guide folder's files changed between `self` and `now`; None when anything else
+        changed, or a file came or went (the site's files are others then)."""
+        if now.rest != self.rest or now.guides.keys() != self.guides.keys():
+            return None
+        return [path for path, found in now.guides.items() if self.guides[path] != found]
 
 
 class ServeCache:
@@ -71,6 +109,7 @@ class ServeCache:
 
     def __init__(self) -> None:
         self.session: bytes | None = None
+        self.last: Any = None  # the last successful build (a closed `building.Build`)
         self._loaded: dict[Path, tuple[list[tuple[Path, Any]], Any]] = {}
         self._bodies: dict[str, tuple[bytes, Any]] = {}
         self._pages: dict[str, tuple[bytes, Any]] = {}
@@ -79,7 +118,9 @@ class ServeCache:
         self.tokens: dict[str, Any] = {}
 
     def begin(self, session: bytes) -> None:
-        """Start a build whose settings give the key `session`: a new key drops everything."""
+        """Start a build whose settings give the key `session`: a new key drops everything.
+        The last build's site is about to go: it cannot take an edit any more."""
+        self.last = None
         if session != self.session:
             self._loaded.clear()
             self._bodies.clear()
@@ -123,6 +164,10 @@ class ServeCache:
         entry = self._bodies.get(src_uri)
         return entry[1] if entry is not None and entry[0] == key else None
 
+    def body_entry(self, src_uri: str) -> tuple[bytes, Any] | None:
+        """The key and value of the body kept for `src_uri`."""
+        return self._bodies.get(src_uri)
+
     def keep_body(self, src_uri: str, key: bytes, value: Any) -> None:
         self._bodies[src_uri] = (key, value)
 
@@ -141,4 +186,4 @@ class ServeCache:
                 del table[src_uri]
 
 
-__all__ = ["ServeCache", "digest", "folder_stamps", "stamp"]
+__all__ = ["Inputs", "ServeCache", "digest", "folder_stamps", "stamp"]

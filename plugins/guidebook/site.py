@@ -470,6 +470,10 @@ class SiteLoader:
 def _display_path(path: Path, root: Path | None) -> str:
     """A file's name in messages: relative to `root` (the folder of mkdocs.yml) if inside."""
     if root is not None:
+        found = os.path.abspath(path)
+        inside = os.path.join(os.path.abspath(root), "")
+        if found.startswith(inside):  # (os.path.relpath costs ten times more)
+            return found[len(inside):].replace(os.sep, "/")
         rel = os.path.relpath(path, root)
         if not rel.startswith(".."):
             return Path(rel).as_posix()
