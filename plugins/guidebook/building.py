@@ -552,6 +552,7 @@ class Build:
                             f"see 'Works with' in guidebook's README)")
         if self.site is None or not self.options.whitelabel:
             if self.cache is not None and self._takes_edits(config):
+                self.search.keep_json()
                 self.cache.last = self  # (closed when the build ends; its site stays)
             return
         root = project_root(config)
@@ -651,7 +652,7 @@ class Build:
             if search:
                 self.search.replace(page, found)
         if search:
-            self.search.plugin.on_post_build(config=config)
+            self.search.write_index(config)
         if self.exports is not None:
             if self.exports.finish():
                 self.exports.write_llms()
