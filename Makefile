@@ -60,8 +60,11 @@ servers:
 lint: setup
 	$(BIN)/ruff check plugins tests scripts
 
+# The suite runs on every CPU (pytest-xdist; a module's tests stay together, so a module's
+# built site is built once).
+PYTEST_JOBS := -n auto --dist loadscope
 test: setup browser servers lint
-	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest $(PYTEST_JOBS)
 
 # The suite once more on the lowest versions pyproject allows (constraints/lowest.txt), in a
 # venv of its own; the browser tests and the benchmark script's smoke test (a fifth of the
@@ -75,7 +78,7 @@ $(LOWEST)/.installed: pyproject.toml constraints/lowest.txt
 	touch $@
 
 test-lowest: $(LOWEST)/.installed
-	NO_MKDOCS_2_WARNING=1 $(LOWEST)/bin/python -m pytest -m "not browser" -q -p no:cacheprovider \
+	NO_MKDOCS_2_WARNING=1 $(LOWEST)/bin/python -m pytest $(PYTEST_JOBS) -m "not browser" -q -p no:cacheprovider \
 	  --deselect tests/test_bench.py::test_bench_script_runs_and_writes_its_json
 
 bench: setup
