@@ -84,6 +84,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     is_guidebook = True  # (other plugins' handlers are told apart from ours by it)
     _default_nav_title = False  # nav_title comes from the catalog (of each language's pass)
     _languages: LanguageBuild | None = None  # this pass of a mkdocs-static-i18n build
+    _dirty = False
 
     def __init__(self) -> None:
         self.build: Build | None = None  # the running build's state
@@ -94,6 +95,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         `mkdocs serve`, a cache of what each build made, so the next one renders only what
         changed (see `servecache`)."""
         self.cache = ServeCache() if command == "serve" else None
+        self._dirty = dirty  # (`mkdocs serve --dirty`: MkDocs' own partial builds)
 
     def on_shutdown(self) -> None:
         """The serve session (or command) ends: its cache goes."""
@@ -332,9 +334,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         """What `mkdocs serve` runs after a change: the last build applies an edit of guide
         files to its site in place (`Build.apply_edit`: a fraction of a second where a full
         build of a big site takes many), else MkDocs' `builder` builds the site again. Not
-        with paths watched that guidebook does not know (`--watch-theme`)."""
+        with paths watched that guidebook does not know (`--watch-theme`), nor with `--dirty`."""
         last = self.cache.last if self.cache is not None else None
-        if last is not None and _watches_only(server, last):
+        if last is not None and not self._dirty and _watches_only(server, last):
             start = time.perf_counter()
             collecting = gc.isenabled()
             gc.disable()  # (the edit makes little garbage; a collection of the whole build's
