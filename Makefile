@@ -60,9 +60,9 @@ servers:
 lint: setup
 	$(BIN)/ruff check plugins tests scripts
 
-# The suite runs on every CPU (pytest-xdist; a module's tests stay together, so a module's
-# built site is built once).
-PYTEST_JOBS := -n auto --dist loadscope
+# The suite runs on every CPU, up to four (pytest-xdist; each test's builds use every CPU as
+# well); a module's tests stay together, so a module's built site is built once.
+PYTEST_JOBS := -n auto --maxprocesses 4 --dist loadscope
 test: setup browser servers lint
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest $(PYTEST_JOBS)
 
