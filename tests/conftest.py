@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import socket
+import subprocess
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -94,3 +97,21 @@ fields:
   - Personal Access Token
   - {label: Account ID, description: The number shown beside the token.}
 """
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (now)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def stop_process(process: subprocess.Popen[bytes], how: int = signal.SIGTERM) -> None:
+    """Stop a server the test started: `how`, then a kill if it lingers."""
+    if process.poll() is None:
+        process.send_signal(how)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import HARVEST, build, write_project
+from conftest import HARVEST, build, free_port, stop_process, write_project
 from guidebook.hostconfig import (
     HOSTS,
     LLMS_FILES,
@@ -327,12 +327,6 @@ def check_server(base: str | Get, site: Site, *, file_urls: bool = True,
 # -- servers -----------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _binary(name: str) -> str:
     found = shutil.which(name) or next((p for p in (f"/usr/sbin/{name}", f"/usr/bin/{name}")
                                         if os.access(p, os.X_OK)), None)
@@ -357,16 +351,6 @@ def _wait(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
     process.wait()
     text = log.read_text(errors="replace") if log.exists() else ""
     pytest.fail(f"the server did not start on port {port}:\n{text[-3000:]}")
-
-
-def _stop(process: subprocess.Popen[bytes], how: int = signal.SIGTERM) -> None:
-    if process.poll() is None:
-        process.send_signal(how)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _config(host: str, site: Site, port: int) -> str:
@@ -478,12 +462,12 @@ STARTERS: dict[str, Callable[[Site, Path, int], tuple[list[str], dict[str, str],
 @pytest.fixture(params=sorted(STARTERS))
 def server(request: pytest.FixtureRequest, site: Site, tmp_path: Path) -> Iterator[str]:
     """The base URL of a server running over the site with the generated configuration."""
-    port = _free_port()
+    port = free_port()
     command, env, log = STARTERS[request.param](site, tmp_path, port)
     with open(tmp_path / "output.log", "wb") as output:
         process = subprocess.Popen(command, env={**os.environ, **env}, stdout=output,
                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    request.addfinalizer(lambda: _stop(process))
+    request.addfinalizer(lambda: stop_process(process))
     _wait(process, port, log if log.exists() else tmp_path / "output.log")
     yield f"http://127.0.0.1:{port}"
 
@@ -495,7 +479,7 @@ def test_server(server: str, site: Site) -> None:
 def test_mkdocs_serve(site: Site, tmp_path: Path) -> None:
     """`mkdocs serve` negotiates too (its HTML carries the live-reload script, and its twins
     name the local address: compared with each other, not with the built site)."""
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "mkdocs", "serve", "-f",
                str(site.root.parent / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"]
     with open(tmp_path / "output.log", "wb") as output:
@@ -523,7 +507,7 @@ def test_mkdocs_serve(site: Site, tmp_path: Path) -> None:
         llms = http_get(base, "/llms.txt")
         assert llms.status == 200 and llms.header("Content-Type") == TEXT_TYPE
     finally:
-        _stop(process, signal.SIGINT)  # mkdocs serve removes its temporary site on Ctrl-C
+        stop_process(process, signal.SIGINT)  # mkdocs serve removes its temporary site on Ctrl-C
 
 
 # -- hosted platforms: their files parsed, Vercel's rules evaluated ------------------------------

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import HARVEST, write_project
+from conftest import HARVEST, free_port, stop_process, write_project
 
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
 EPOCH = "1767225600"  # both builds date their pages alike (sitemap.xml)
@@ -203,9 +202,7 @@ def test_mkdocs_serve_applies_a_guide_edit_in_place(tmp_path: Path) -> None:
     root = tmp_path / "project"
     config = write_project(root, {f"c{i}/pat.yaml": HARVEST.replace(
         "key: harvest, name: Harvest", f"key: c{i}, name: Co {i}") for i in range(3)})
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     base = f"http://127.0.0.1:{port}/"
     page = base + "connectors/c1/guides/link-account/personal-access-token/"
     log = tmp_path / "serve.log"
@@ -233,9 +230,4 @@ def test_mkdocs_serve_applies_a_guide_edit_in_place(tmp_path: Path) -> None:
         assert log.read_text().count("Building documentation") == builds + 1
         assert b"Mint a token" in _get(page)[1]
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, signal.SIGINT)  # mkdocs serve removes its temporary site on Ctrl-C

@@ -246,14 +246,14 @@ class Build:
         tokens = self.cache.tokens
         file = files.get_file_from_path(src_uri)
         url = file.url if file is not None else ""
-        if isinstance(what, GuidePage):
-            made_of: Any = tokens.get(what.file)
-        elif isinstance(what, ConnectorEntry):
-            made_of = (tokens.get(what.file) if what.file else None, what.name, what.categories,
-                       [(tokens.get(g.file), g.url) for g in what.guides])
-        else:  # the connectors index: every file
-            made_of = (sorted(tokens.items()), [(name, [e.key for e in entries])
-                                                for name, entries in self.site.placements])
+        sources = _sources(what)
+        if sources is None:  # the connectors index: every file
+            made_of: Any = (sorted(tokens.items()), [(name, [e.key for e in entries])
+                                                     for name, entries in self.site.placements])
+        else:
+            made_of = [tokens.get(f) for f in sources]
+            if isinstance(what, ConnectorEntry):
+                made_of = (made_of, what.name, what.categories, [g.url for g in what.guides])
         return digest(src_uri, url, made_of)
 
     def _report(self, site: GuideSite, config: MkDocsConfig) -> None:
@@ -601,8 +601,8 @@ class Build:
         assert self.site is not None and self.renderer is not None and self.files is not None
         config, files, cache = self.config, self.files, self.cache
         now = self.inputs.again()
-        if not self.inputs.changed_guides(now):
-            return None  # (nothing of ours changed: something MkDocs watches did)
+        if not self.inputs.guides_alone_changed(now):
+            return None
         tokens = dict(cache.tokens)
         loader = SiteLoader(self.options, display_root=Path(config.config_file_path).parent,
                             cache=cache)
@@ -622,17 +622,18 @@ class Build:
         if self.exports is not None:
             self.exports.rebind(site, pages)
         self.pages, old_meta, self.meta = pages, self.meta, meta
-        changed = []
+        redo = []  # (pages made of no edited file keep their body's key: see `_body_key`)
         for uri, what in pages.items():
-            if not _made_of(what, edited):
-                continue  # (its body's key is the same: see `_body_key`)
-            key = self._body_key(uri, what, files)
-            before = cache.body_entry(uri)
-            if before is not None and before[0] == key:
-                continue
-            if isinstance(what, GuidePage) and _references([what], files, config,
-                                                           Path(config.docs_dir).resolve()):
-                return None  # (a full build reports them)
+            if _made_of(what, edited):
+                key = self._body_key(uri, what, files)
+                before = cache.body_entry(uri)
+                if before is None or before[0] != key:
+                    redo.append((uri, what, key, before))
+        if _references([w for _, w, _, _ in redo if isinstance(w, GuidePage)], files, config,
+                       Path(config.docs_dir).resolve()):
+            return None  # (a full build reports them)
+        changed = []
+        for uri, what, key, before in redo:
             body = self._body_job(uri, what, files)()  # (writes the twin)
             cache.keep_body(uri, key, body)
             if before is None or before[1][:2] != body[:2] or old_meta[uri] != meta[uri]:
@@ -844,15 +845,21 @@ def _page_meta(what: Any, nav_title: str, site: GuideSite) -> dict[str, Any]:
     return meta
 
 
-def _made_of(what: Any, files: set[str]) -> bool:
-    """Whether one of `files` is among those the model of the page of `what` comes from (its
-    guide's file; its connector's file and its guides'; every file for the connectors index),
-    as `Build._body_key` counts them."""
+def _sources(what: Any) -> list[str] | None:
+    """The files (as named in messages) the model of the page of `what` comes from: its
+    guide's file; its connector's file and its guides'; None for the connectors index, which
+    is made of every file."""
     if isinstance(what, GuidePage):
-        return what.file in files
+        return [what.file]
     if isinstance(what, ConnectorEntry):
-        return what.file in files or any(g.file in files for g in what.guides)
-    return True
+        return [f for f in (what.file, *(g.file for g in what.guides)) if f]
+    return None
+
+
+def _made_of(what: Any, files: set[str]) -> bool:
+    """Whether the model of the page of `what` comes from one of `files`."""
+    sources = _sources(what)
+    return sources is None or not files.isdisjoint(sources)
 
 
 def _references(pages: list[GuidePage], files: Files, config: MkDocsConfig,

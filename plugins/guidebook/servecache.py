@@ -96,12 +96,12 @@ class Inputs:
         """The same files' stamps now."""
         return Inputs(self.guides_dir, self.others, self.wanted)
 
-    def changed_guides(self, now: Inputs) -> list[str] | None:
-        """The guide folder's files changed between `self` and `now`; None when anything else
-        changed, or a file came or went (the site's files are others then)."""
-        if now.rest != self.rest or now.guides.keys() != self.guides.keys():
-            return None
-        return [path for path, found in now.guides.items() if self.guides[path] != found]
+    def guides_alone_changed(self, now: Inputs) -> bool:
+        """Whether files of the guides folder changed between `self` and `now` and nothing
+        else did: no other input, and no file came or went (the site's files are others
+        then)."""
+        return (now.rest == self.rest and now.guides.keys() == self.guides.keys()
+                and now.guides != self.guides)
 
 
 class ServeCache:
