@@ -322,3 +322,34 @@ def test_a_page_another_plugin_drops_still_gets_its_twin(project, tmp_path: Path
     assert "Co 1" in twin and "Personal Access Token" in twin
     full = (site / "llms-full.txt").read_text(encoding="utf-8")
     assert f"Source: https://guides.example.test/{guide}.md" in full
+
+
+@pytest.mark.parametrize("whitelabel", [False, True])
+def test_the_guide_model_is_let_go_before_the_theme_pages(project, tmp_path: Path,
+                                                          monkeypatch, whitelabel: bool) -> None:
+    """Once the llms files are written, a plain build holds no guide of its model (its
+    theme pages' workers fork without it, and it is not in the peak of a large build); a
+    white-label build keeps it for the leak check at the end."""
+    import gc
+
+    from guidebook import building
+    from guidebook.model import Guide
+
+    name = f"Letgo {whitelabel}"  # (this process may hold other tests' guides)
+    guides = {path: text.replace("name: Co ", f"name: {name} ")
+              for path, text in _companies(3).items()}
+    alive: list[int] = []
+    start = building.Build._start_theme_pages
+
+    def counting(self, *args, **kwargs):  # (no collection first: the model must go by itself)
+        alive.append(sum(1 for o in gc.get_objects()
+                         if type(o) is Guide and o.connector.name.startswith(name)))
+        return start(self, *args, **kwargs)
+
+    monkeypatch.setattr(building.Build, "_start_theme_pages", counting)
+    plugin = ({"whitelabel": True, "whitelabel_brand": {"name": "Harbor", "hub": "Harbor Link"}}
+              if whitelabel else {})
+    gc.collect()  # (what earlier tests left)
+    site = build(project(guides, plugin=plugin), site_dir=str(tmp_path / "s"))
+    assert (site / "connectors/c1/guides/link-account/personal-access-token/index.html").is_file()
+    assert alive == ([3] if whitelabel else [0])

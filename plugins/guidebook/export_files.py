@@ -115,6 +115,7 @@ class ExportFiles:
         """Add every twin (and the llms placeholders) to `files`."""
         opts = self.options
         self.site = site
+        self._words: Words = site.options.words
         self._config = config
         self._url = site_url_of(config.site_url)
         self._prefix = prefix = site.options.url_prefix
@@ -379,6 +380,12 @@ class ExportFiles:
         with open(file.abs_src_path, "w", encoding="utf-8", newline="") as out:
             write_llms_parts(out, parts)
 
+    def let_model_go(self) -> None:
+        """Drop the guide model (see `Build._let_model_go`): every twin and the llms files
+        are written; the pages' heads and actions need only the twins' paths."""
+        self.site = self.exporter = None
+        self._guides, self._ours = [], {}
+
     def write_llms(self) -> None:
         """Write llms.txt into the site (MkDocs writes it in a build: an edit under `mkdocs
         serve` applied in place writes it here)."""
@@ -421,11 +428,6 @@ class ExportFiles:
         if not self.options.llms.enabled:
             return ""
         return directive_html(self._words, self._url(self._prefix + LLMS_TXT))
-
-    @property
-    def _words(self) -> Words:
-        assert self.site is not None
-        return self.site.options.words
 
     @functools.cached_property
     def _actions(self) -> tuple[str, str]:

@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -103,6 +104,11 @@ escape_text = mdescape.text
 wrap = mdescape.wrap
 md_inline = mdescape.markdown_inline
 md_item = mdescape.item
+
+
+def _site_link(to: Callable[[str], str], url: str) -> str:
+    """Image and link targets in exports: site-relative paths become absolute URLs."""
+    return to(url) if _is_site_relative(url) else url
 
 
 def _html_block(text: str | None) -> str:
@@ -190,7 +196,9 @@ class Exporter:
             indent_lines=indent_lines, md_blocks=md_blocks, md_item=md_item, md_inline=md_inline,
             md_cell=md_cell,
             plain=markdown.plain,
-            wrap=wrap, link=self.link, twin_url=self._twin_url,
+            # (functions of the URL, not methods: no cycle keeps this exporter and its site)
+            wrap=wrap, link=partial(_site_link, self.url),
+            twin_url=lambda url, to=self.url: to(twin_path(url)),
             tojson_compact=compact_json, tick=mdescape.code,
         )
         self.env.globals.update(
@@ -207,13 +215,6 @@ class Exporter:
                                           llms_url=self.url(llms_path)).strip()
         self._templates = {name: self.env.get_template(f"{name}{self.suffix}.md.jinja")
                            for name in ("guide", "connector", "connectors")}
-
-    def _twin_url(self, url: str) -> str:
-        return self.url(twin_path(url))
-
-    def link(self, url: str) -> str:
-        """Image and link targets in exports: site-relative paths become absolute URLs."""
-        return self.url(url) if _is_site_relative(url) else url
 
     def _render(self, template: str, **context: Any) -> str:
         try:

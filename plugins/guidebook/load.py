@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -40,6 +41,9 @@ except ImportError:  # pragma: no cover
 DEFAULT_MAX_BYTES = 1024 * 1024
 MAX_NODES = 200_000
 MAX_DEPTH = 64
+# Short text (keys, scopes, labels) is interned: the copies a guide repeats, and those the
+# guides one worker sends back together repeat, are one string in the build's model.
+_SHARED_LENGTH = 40
 GUIDE_SUFFIXES = (".yaml", ".yml")
 CONNECTOR_SUFFIX = ".connector.s1.yaml"
 
@@ -158,6 +162,8 @@ class _Decoder:
             self.problem(node, f"{what} has an unsupported YAML tag {node.tag}", "remove the tag")
             return None
         value: str = node.value
+        if len(value) <= _SHARED_LENGTH:  # scopes, labels, kinds: one string for all copies
+            value = sys.intern(value)
         if "\x00" in value:
             self.problem(node, f"{what} contains a NUL character", "remove it")
             return None
@@ -209,7 +215,7 @@ class _Decoder:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _NULL:
                 self.problem(key_node, f"{what} has a key that is not text")
                 continue
-            key = key_node.value
+            key = sys.intern(key_node.value)
             if key == "<<":
                 self.problem(key_node, "YAML merge keys ('<<') are not supported",
                              "write the keys out")
