@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 import urllib.error
 import urllib.request
@@ -172,6 +173,49 @@ def test_every_edit_gives_the_clean_build(tmp_path: Path, monkeypatch) -> None:
                 assert "connectors/acorn/index.md" in rendered
             if name == "template override":  # everything
                 assert len(rendered) >= 10, rendered
+    finally:
+        session.close()
+
+
+def test_an_edit_where_guides_are_links_gives_the_clean_build(tmp_path: Path,
+                                                              monkeypatch) -> None:
+    """An edit walks the guides folder again where some of its files are links (where a link
+    leads is part of what a build finds there; without links, names are all): a linked guide
+    edited through its link is applied in place, and the link moved to a file outside the
+    folder drops the guide, as a clean build does."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    root = tmp_path / "project"
+    guides = {f"c{i}/pat.yaml": HARVEST.replace("key: harvest, name: Harvest",
+                                                 f"key: c{i}, name: Co {i}") for i in range(2)}
+    linked = HARVEST.replace("key: harvest, name: Harvest", "key: c5, name: Co 5")
+    guides[".store/c5.yaml"] = linked  # (a hidden folder: not a guide of its own)
+    config = write_project(root, guides, plugin={"workers": 2})
+    link = root / "guides/c5/pat.yaml"
+    link.parent.mkdir()
+    link.symlink_to(root / "guides/.store/c5.yaml")
+    outside = root / "elsewhere/c5.yaml"
+    outside.parent.mkdir()
+    outside.write_text(textwrap.dedent(linked), encoding="utf-8")
+    os.utime(outside, ns=(1, 1))  # (not the stamp the link's file had)
+
+    def retarget() -> None:
+        link.unlink()
+        link.symlink_to(outside)
+
+    edits = [("through the link", True,
+              lambda: _edit(link, lambda t: t.replace("Tokens act for", "Tokens work for"))),
+             ("the link leads outside", False, retarget)]
+    session = Session(config, tmp_path / "serve")
+    try:
+        for i, (name, in_place, edit) in enumerate(edits):
+            edit()
+            served, full = session.build()
+            clean = _clean_build(config, tmp_path / f"clean-{i}")
+            assert sorted(served) == sorted(clean), name
+            assert [k for k in clean if served[k] != clean[k]] == [], name
+            assert full != in_place, name
+        assert not any(k.startswith("connectors/c5/") for k in served)
     finally:
         session.close()
 

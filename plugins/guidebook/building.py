@@ -55,7 +55,7 @@ from .render import Heading, Renderer, TemplateProblem
 from .searchindex import SearchShortcut, plugin_enabled
 from .searchindex import sections as search_sections
 from .servecache import Inputs, ServeCache, digest, folder_stamps
-from .site import ConnectorEntry, GuidePage, GuideSite, Options, SiteLoader
+from .site import ConnectorEntry, GuideFiles, GuidePage, GuideSite, Options, SiteLoader
 from .validate import check_references
 from .whitelabel import check_build, format_leaks, hidden_assets, unpublished_warnings, vendored_files
 from .workspace import BuildSpace, SiteBusy
@@ -139,6 +139,7 @@ class Build:
         self.site: GuideSite | None = None
         self.renderer: Renderer | None = None
         self.loader: SiteLoader | None = None
+        self.guide_files: GuideFiles | None = None  # what the loader found in the guides folder
         # src_uri -> GuidePage | ConnectorEntry | "index" (None once the model is let go)
         self.pages: dict[str, Any] = {}
         self.meta: dict[str, dict[str, str]] = {}  # src_uri -> title and description
@@ -189,6 +190,7 @@ class Build:
             loader, self.loader = self.loader, None
         assert loader is not None
         site = loader.site()
+        self.guide_files = loader.found
         self._report(site, config)
         for uri in hidden_assets(site) if self.options.whitelabel else ():
             image = files.get_file_from_path(uri)  # shown only by hidden parts
@@ -618,11 +620,12 @@ class Build:
             return None
         tokens = dict(cache.tokens)
         loader = SiteLoader(self.options, display_root=Path(config.config_file_path).parent,
-                            cache=cache)
+                            cache=cache, found=self.guide_files)  # (the same files, by name)
         try:
             site = loader.site()
         finally:
             loader.close()
+        self.guide_files = loader.found
         edited = {file for file, token in cache.tokens.items() if tokens.get(file) != token}
         pages = _same_pages(self.site, site, self.pages)
         if pages is None:

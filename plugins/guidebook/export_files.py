@@ -104,6 +104,7 @@ class ExportFiles:
         self._pending: dict[str, list[str]] = {}
         self._full_twins: dict[str, str] = {}  # a guide's twin path -> its page's src_uri
         self._llms_pages: list[LlmsPage] | None = None  # the lines llms.txt was made of
+        self._entries: tuple[GuideSite, list[LlmsPage]] | None = None  # (`_guide_entries`)
         # under `mkdocs serve`: each guide's part of llms-full.txt, by its twin's file, kept
         # from one writing to the next (a twin written again drops its part)
         self.full_parts: dict[str, str] | None = None
@@ -340,9 +341,13 @@ class ExportFiles:
                 if not os.path.isfile(os.path.join(site_dir, *path.split("/")))]
 
     def _guide_entries(self) -> list[LlmsPage]:
-        """The guides' lines of llms.txt (llms-full.txt has their twins in the same order)."""
+        """The guides' lines of llms.txt (llms-full.txt has their twins in the same order),
+        made once for the site they are made of."""
         assert self.site is not None
-        return llms_entries(self.site, self._connector_twins, self._guides)
+        if self._entries is None or self._entries[0] is not self.site:
+            self._entries = (self.site, llms_entries(self.site, self._connector_twins,
+                                                     self._guides))
+        return self._entries[1]
 
     def _settings(self) -> LlmsSettings:
         opts = self.options.llms
@@ -383,7 +388,7 @@ class ExportFiles:
     def let_model_go(self) -> None:
         """Drop the guide model (see `Build._let_model_go`): every twin and the llms files
         are written; the pages' heads and actions need only the twins' paths."""
-        self.site = self.exporter = None
+        self.site = self.exporter = self._entries = None
         self._guides, self._ours = [], {}
 
     def write_llms(self) -> None:

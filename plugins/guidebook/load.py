@@ -399,11 +399,13 @@ PARTIAL_SUFFIX = ".s1.partial.yaml"
 
 
 def find_guide_files(guides_dir: Path, display: Any = None, *,
-                     partials: list[Path] | None = None) -> tuple[list[Path], list[Problem]]:
+                     partials: list[Path] | None = None,
+                     links: list[Path] | None = None) -> tuple[list[Path], list[Problem]]:
     """Every YAML file below guides_dir, sorted; links that lead outside it are problems.
 
     Partials of connector files (`*.s1.partial.yaml`) are never guides: they are left out, and
-    appended to `partials` when given."""
+    appended to `partials` when given. The files and folders that are links are appended to
+    `links` when given (without links, what this finds depends on names alone)."""
     root = guides_dir.resolve()
     found: list[Path] = []
     problems: list[Problem] = []
@@ -411,7 +413,10 @@ def find_guide_files(guides_dir: Path, display: Any = None, *,
         dirnames.sort()
         for name in list(dirnames):
             folder = os.path.join(dirpath, name)
-            real = Path(folder).resolve() if os.path.islink(folder) else root  # (inside)
+            linked = os.path.islink(folder)
+            if linked and links is not None:
+                links.append(Path(folder))
+            real = Path(folder).resolve() if linked else root  # (inside)
             if name.startswith(".") or (root != real and root not in real.parents):
                 dirnames.remove(name)
                 if not name.startswith("."):
@@ -423,12 +428,15 @@ def find_guide_files(guides_dir: Path, display: Any = None, *,
             if name.startswith(".") or not name.endswith(GUIDE_SUFFIXES):
                 continue
             path = Path(dirpath) / name
+            linked = os.path.islink(path)
+            if linked and links is not None:
+                links.append(path)
             if name.endswith(PARTIAL_SUFFIX):
                 if partials is not None:
                     partials.append(path)
                 continue
             # (os.walk does not enter linked folders: only a linked file can lead outside)
-            if os.path.islink(path) and root not in path.resolve().parents:
+            if linked and root not in path.resolve().parents:
                 problems.append(Problem(Source((display or display_path)(path), 1, 1),
                                         "the file is a link to a place outside the guides folder",
                                         "copy the file into the guides folder instead"))

@@ -350,6 +350,17 @@ def load_site(options: Options, *, display_root: Path | None = None,
                       workers=workers).site()
 
 
+@dataclass(frozen=True)
+class GuideFiles:
+    """The files below a guides folder (see `find_guide_files`). Unless some of them are
+    links (`linked`), they depend on the names of the files and folders there alone."""
+
+    paths: tuple[Path, ...]
+    problems: tuple[Problem, ...]
+    partials: tuple[Path, ...]
+    linked: bool
+
+
 class SiteLoader:
     """`load_site` in two steps: creating it finds the guide files and, with several
     `workers`, starts loading them in forked processes; `site()` collects what they loaded
@@ -358,9 +369,11 @@ class SiteLoader:
 
     def __init__(self, options: Options, *, display_root: Path | None = None,
                  check_brands: list[Mapping[str, str]] | None = None,
-                 workers: int = 1, cache: ServeCache | None = None) -> None:
+                 workers: int = 1, cache: ServeCache | None = None,
+                 found: GuideFiles | None = None) -> None:
         """With a serve session's `cache`, files unchanged since its last build are not
-        read again."""
+        read again; `found` is the last build's `found` when the guides folder has the same
+        files (by name), so it need not be walked again."""
         self.options = options
         self._cache = cache
         self._known: dict[str, tuple[Path, Loaded | None, tuple[int, int] | None]] = {}
@@ -371,6 +384,7 @@ class SiteLoader:
         self._notes: list[str] = []
         self._originals: dict[Path, Path] = {}
         self._loaded: Jobs | None = None
+        self.found: GuideFiles | None = None  # (None: there is no guides folder)
         brands = list(check_brands) if check_brands else [options.active_brand]
         if not guides_dir.is_dir():
             self._problems.append(Problem(Source(display_path(guides_dir), 1, 1),
@@ -378,9 +392,16 @@ class SiteLoader:
                                           "create it, or point the guides_dir option at your "
                                           "guides"))
             return
-        partials: list[Path] = []
-        paths, path_problems = find_guide_files(guides_dir, display_path, partials=partials)
-        self._problems.extend(path_problems)
+        if found is None or found.linked:
+            found_partials: list[Path] = []
+            links: list[Path] = []
+            paths, path_problems = find_guide_files(guides_dir, display_path,
+                                                    partials=found_partials, links=links)
+            found = GuideFiles(tuple(paths), tuple(path_problems), tuple(found_partials),
+                               bool(links))
+        self.found = found
+        paths, partials = list(found.paths), list(found.partials)
+        self._problems.extend(found.problems)
         chosen = select(paths, options.translation, options.languages, display_path)
         self._problems.extend(chosen.problems)
         paths = chosen.paths
