@@ -101,11 +101,6 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         """The serve session (or command) ends: its cache goes."""
         self.cache = None
 
-    @property
-    def site(self) -> Any:
-        """The site of the running (or last) build."""
-        return self.build.site if self.build is not None else None
-
     # -- configuration -------------------------------------------------------------------------
 
     def options(self, language: str | None = None) -> Options:
