@@ -413,8 +413,7 @@ class Build:
 
     def page_content(self, content: str, page: Page) -> str | None:
         """Our pages' body, from the pool; a hand-written page's twin and page actions."""
-        what = self.pages.get(page.file.src_uri)
-        if what is None:
+        if page.file.src_uri not in self.pages:
             if self.exports is None:
                 return None
             self.exports.capture(page)  # its twin: the Markdown other plugins made
