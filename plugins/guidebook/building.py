@@ -48,14 +48,14 @@ from .export_files import ExportFiles
 from .exports import ExportError
 from .hostconfig import published_files
 from .languages import LanguageBuild, mark_alternates
-from .load import GUIDE_SUFFIXES
+from .load import GUIDE_SUFFIXES, GuideFiles
 from .pool import Jobs, RenderError
 from .redirects import redirect_page, redirects
 from .render import Heading, Renderer, TemplateProblem
 from .searchindex import SearchShortcut, plugin_enabled
 from .searchindex import sections as search_sections
 from .servecache import Inputs, ServeCache, digest, folder_stamps
-from .site import ConnectorEntry, GuideFiles, GuidePage, GuideSite, Options, SiteLoader
+from .site import ConnectorEntry, GuidePage, GuideSite, Options, SiteLoader
 from .validate import check_references
 from .whitelabel import check_build, format_leaks, hidden_assets, unpublished_warnings, vendored_files
 from .workspace import BuildSpace, SiteBusy

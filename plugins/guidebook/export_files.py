@@ -104,7 +104,7 @@ class ExportFiles:
         self._pending: dict[str, list[str]] = {}
         self._full_twins: dict[str, str] = {}  # a guide's twin path -> its page's src_uri
         self._llms_pages: list[LlmsPage] | None = None  # the lines llms.txt was made of
-        self._entries: tuple[GuideSite, list[LlmsPage]] | None = None  # (`_guide_entries`)
+        self._entries: list[LlmsPage] | None = None  # (`_guide_entries`, for `site`)
         # under `mkdocs serve`: each guide's part of llms-full.txt, by its twin's file, kept
         # from one writing to the next (a twin written again drops its part)
         self.full_parts: dict[str, str] | None = None
@@ -344,10 +344,9 @@ class ExportFiles:
         """The guides' lines of llms.txt (llms-full.txt has their twins in the same order),
         made once for the site they are made of."""
         assert self.site is not None
-        if self._entries is None or self._entries[0] is not self.site:
-            self._entries = (self.site, llms_entries(self.site, self._connector_twins,
-                                                     self._guides))
-        return self._entries[1]
+        if self._entries is None:
+            self._entries = llms_entries(self.site, self._connector_twins, self._guides)
+        return self._entries
 
     def _settings(self) -> LlmsSettings:
         opts = self.options.llms
@@ -405,6 +404,7 @@ class ExportFiles:
         by_uri = {p.src_uri: p for p in site.pages}
         self._guides = [(by_uri[page.src_uri], twin) for page, twin in self._guides]
         self.site = self.exporter.site = site
+        self._entries = None
         self._ours = ours
 
     # -- pages -------------------------------------------------------------------------------

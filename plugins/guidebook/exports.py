@@ -111,6 +111,11 @@ def _site_link(to: Callable[[str], str], url: str) -> str:
     return to(url) if _is_site_relative(url) else url
 
 
+def _twin_link(to: Callable[[str], str], url: str) -> str:
+    """The absolute URL of the twin of the page at `url`."""
+    return to(twin_path(url))
+
+
 def _html_block(text: str | None) -> str:
     """Guide Markdown as HTML for a raw HTML block of the stackone twin."""
     return mdescape.html_fragment(markdown.block(text, backticks=True)) if text else ""
@@ -198,7 +203,7 @@ class Exporter:
             plain=markdown.plain,
             # (functions of the URL, not methods: no cycle keeps this exporter and its site)
             wrap=wrap, link=partial(_site_link, self.url),
-            twin_url=lambda url, to=self.url: to(twin_path(url)),
+            twin_url=partial(_twin_link, self.url),
             tojson_compact=compact_json, tick=mdescape.code,
         )
         self.env.globals.update(

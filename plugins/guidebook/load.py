@@ -398,24 +398,32 @@ def build_section(doc: Doc) -> Section:
 PARTIAL_SUFFIX = ".s1.partial.yaml"
 
 
-def find_guide_files(guides_dir: Path, display: Any = None, *,
-                     partials: list[Path] | None = None,
-                     links: list[Path] | None = None) -> tuple[list[Path], list[Problem]]:
-    """Every YAML file below guides_dir, sorted; links that lead outside it are problems.
+@dataclasses.dataclass(frozen=True)
+class GuideFiles:
+    """What is below a guides folder (`find_guide_files`): its guide files, sorted; the
+    partials of connector files (`*.s1.partial.yaml`, never guides); the links that lead
+    outside it, as problems. Unless some of its files or folders are links (`linked`), all of
+    it depends on the names of the files and folders there alone."""
 
-    Partials of connector files (`*.s1.partial.yaml`) are never guides: they are left out, and
-    appended to `partials` when given. The files and folders that are links are appended to
-    `links` when given (without links, what this finds depends on names alone)."""
+    paths: tuple[Path, ...]
+    problems: tuple[Problem, ...]
+    partials: tuple[Path, ...]
+    linked: bool
+
+
+def find_guide_files(guides_dir: Path, display: Any = None) -> GuideFiles:
+    """Every YAML file below guides_dir (see `GuideFiles`)."""
     root = guides_dir.resolve()
     found: list[Path] = []
+    partials: list[Path] = []
     problems: list[Problem] = []
+    linked_any = False
     for dirpath, dirnames, filenames in os.walk(guides_dir, followlinks=False):
         dirnames.sort()
         for name in list(dirnames):
             folder = os.path.join(dirpath, name)
             linked = os.path.islink(folder)
-            if linked and links is not None:
-                links.append(Path(folder))
+            linked_any = linked_any or linked
             real = Path(folder).resolve() if linked else root  # (inside)
             if name.startswith(".") or (root != real and root not in real.parents):
                 dirnames.remove(name)
@@ -429,11 +437,9 @@ def find_guide_files(guides_dir: Path, display: Any = None, *,
                 continue
             path = Path(dirpath) / name
             linked = os.path.islink(path)
-            if linked and links is not None:
-                links.append(path)
+            linked_any = linked_any or linked
             if name.endswith(PARTIAL_SUFFIX):
-                if partials is not None:
-                    partials.append(path)
+                partials.append(path)
                 continue
             # (os.walk does not enter linked folders: only a linked file can lead outside)
             if linked and root not in path.resolve().parents:
@@ -442,4 +448,4 @@ def find_guide_files(guides_dir: Path, display: Any = None, *,
                                         "copy the file into the guides folder instead"))
                 continue
             found.append(path)
-    return found, problems
+    return GuideFiles(tuple(found), tuple(problems), tuple(partials), linked_any)

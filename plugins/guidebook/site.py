@@ -18,7 +18,7 @@ from . import markdown
 from .documents import load_document
 from .errors import GuideError, Problem
 from .languages import ignored_note, select, split_language, translated
-from .load import DEFAULT_MAX_BYTES, PARTIAL_SUFFIX, find_guide_files
+from .load import DEFAULT_MAX_BYTES, PARTIAL_SUFFIX, GuideFiles, find_guide_files
 from .load import display_path as load_display_path
 from .model import Action, AuthMethod, ConnectorInfo, Guide, HasActions, Source
 from .pool import Jobs
@@ -350,17 +350,6 @@ def load_site(options: Options, *, display_root: Path | None = None,
                       workers=workers).site()
 
 
-@dataclass(frozen=True)
-class GuideFiles:
-    """The files below a guides folder (see `find_guide_files`). Unless some of them are
-    links (`linked`), they depend on the names of the files and folders there alone."""
-
-    paths: tuple[Path, ...]
-    problems: tuple[Problem, ...]
-    partials: tuple[Path, ...]
-    linked: bool
-
-
 class SiteLoader:
     """`load_site` in two steps: creating it finds the guide files and, with several
     `workers`, starts loading them in forked processes; `site()` collects what they loaded
@@ -393,12 +382,7 @@ class SiteLoader:
                                           "guides"))
             return
         if found is None or found.linked:
-            found_partials: list[Path] = []
-            links: list[Path] = []
-            paths, path_problems = find_guide_files(guides_dir, display_path,
-                                                    partials=found_partials, links=links)
-            found = GuideFiles(tuple(paths), tuple(path_problems), tuple(found_partials),
-                               bool(links))
+            found = find_guide_files(guides_dir, display_path)
         self.found = found
         paths, partials = list(found.paths), list(found.partials)
         self._problems.extend(found.problems)
@@ -509,7 +493,7 @@ def translation_problems(options: Options, *, display_root: Path | None = None,
     (translations checked, problems)."""
     display_path = partial(_display_path, root=display_root)
     brands = list(check_brands) if check_brands else [options.active_brand]
-    paths, _ = find_guide_files(options.guides_dir, display_path)
+    paths = find_guide_files(options.guides_dir, display_path).paths
     codes = sorted({code for p in paths
                     if (code := split_language(p.name, options.languages)[1]) is not None})
     count, problems = 0, []

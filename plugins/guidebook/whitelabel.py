@@ -1108,7 +1108,7 @@ def load_guides(guides_dir: Path, *, max_bytes: int | None = None,
                 pass
         return display_path(path)
 
-    paths, _ = find_guide_files(guides_dir)
+    paths = find_guide_files(guides_dir).paths
     guides: list[Guide] = []
     for path in paths:
         try:
