@@ -130,6 +130,11 @@ class Jobs:
         # chunks small enough to keep every worker busy to the end, big enough to make the
         # round trips few
         size = max(1, min(64, len(keys) // (workers * 8)))
+        space = workspace.active()
+        if space is not None:  # stopped before the build's folder is removed (registered
+            # first: a build stopped while the pool starts stops what it started of it)
+            close = weakref.WeakMethod(self.close)
+            space.on_close(lambda: (method := close()) is not None and method())
         self._pool = ProcessPoolExecutor(max_workers=workers,
                                          mp_context=multiprocessing.get_context("fork"),
                                          initializer=_start_worker, initargs=(os.getpid(),))
@@ -145,10 +150,6 @@ class Jobs:
                     self._chunks[key] = future
         finally:
             gc.unfreeze()
-        space = workspace.active()
-        if space is not None:  # stopped before the build's folder is removed
-            close = weakref.WeakMethod(self.close)
-            space.on_close(lambda: (method := close()) is not None and method())
 
     def get(self, key: str) -> Any:
         """The result of job `key` (raises RenderError if it failed). Each key is asked for
