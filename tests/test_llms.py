@@ -114,3 +114,13 @@ def test_llms_txt_escapes_what_the_parser_cannot_read() -> None:
     text = llms_txt("Site", None, None, arrange(pages, LlmsSettings()), site_url_of(None))
     [link] = parse_llms_file(text).sections["X"]
     assert (link.title, link.url, link.desc) == ("A (beta) guide", "/a%20b/c.md", "Two lines.")
+
+
+@pytest.mark.parametrize("batch", [1, 200])
+def test_llms_full_is_the_same_whatever_it_is_written_in(tmp_path, monkeypatch, batch) -> None:
+    """llms-full.txt is written about a megabyte at a time: written a part at a time, or a
+    few parts at a time, it holds the same bytes."""
+    whole = (build(_project(tmp_path / "whole")) / "llms-full.txt").read_bytes()
+    monkeypatch.setattr("guidebook.exports._BATCH", batch)
+    parts = (build(_project(tmp_path / "parts")) / "llms-full.txt").read_bytes()
+    assert parts == whole and whole.count(b"\n---\n\n") == 2

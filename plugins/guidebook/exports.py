@@ -458,10 +458,21 @@ def llms_full_part(source: str, body: str) -> str:
     return f"Source: {mdescape.text(source)}\n\n{body.strip()}\n"
 
 
+_BATCH = 1 << 20  # characters of llms-full.txt handed to one write
+
+
 def write_llms_parts(out: TextIO, parts: Iterable[str]) -> None:
-    """llms-full.txt from its parts (`llms_full_part`), separated by rules."""
+    """llms-full.txt from its parts (`llms_full_part`), separated by rules; written about a
+    megabyte at a time (a write per part costs 40 ms of a 20 MB file, the whole text at once
+    would hold it twice in memory)."""
+    batch: list[str] = []
+    size = 0
     rule = ""
     for part in parts:
-        out.write(rule)
-        out.write(part)
+        batch += (rule, part)
         rule = "\n---\n\n"
+        size += len(part)
+        if size >= _BATCH:
+            out.write("".join(batch))
+            batch, size = [], 0
+    out.write("".join(batch))

@@ -59,7 +59,12 @@ def text(value: object) -> str:
     inline text on one line: for paragraphs, list items, headings, blockquote lines, link
     text and table cells. Shown literally by any CommonMark/GFM renderer: markup characters
     are backslash-escaped, whitespace (newlines too) becomes one space."""
-    one_line = _SPACE.sub(" ", str(value)).strip()
+    return _text(str(value))
+
+
+@lru_cache(maxsize=1 << 14)  # (names and labels come back on many pages, and in every edit)
+def _text(value: str) -> str:
+    one_line = _SPACE.sub(" ", value).strip()
     return _escape_start(_escape_inline(one_line))
 
 
@@ -76,7 +81,12 @@ def url(value: str) -> str | None:
     """A link or image destination for Markdown (`[..](HERE)`), or None when its scheme is not
     allowed. Whitespace, control characters, `<`, `>`, `(`, `)` and `\\` are percent-encoded
     (no title or line break can follow), an entity-like `&` is backslash-escaped."""
-    value = str(value).strip()
+    return _url(str(value))
+
+
+@lru_cache(maxsize=1 << 14)
+def _url(value: str) -> str | None:
+    value = value.strip()
     if not value or not markdown.is_safe_url(value):
         return None
     encoded = _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode()),
@@ -404,6 +414,7 @@ def _table(node: _Node, first: str, rest: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1 << 12)  # (the connectors index's lines, again in every edit)
 def bullet(value: str, prefix: str = "") -> str:
     """One bullet item of Markdown that is safe already (built from the escapers above),
     filled to 80 columns."""
