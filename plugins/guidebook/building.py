@@ -239,6 +239,13 @@ class Build:
             jobs.append((uri, self._body_job(uri, what, files)))
         if self.cache is not None:
             self.cache.forget_pages(self.pages)
+            # Edits render in this process (`apply_edit`): every template compiled now, and the
+            # connectors index (in every edit) as the job that runs here before the workers
+            # fork (see `Jobs`), so the first edit finds its links escaped already.
+            self.renderer.compile()
+            if self.exports is not None and self.exports.exporter is not None:
+                self.exports.exporter.compile()
+            jobs.sort(key=lambda job: job[0] != INDEX_URI)
         self.bodies = Jobs(jobs, workers=self.workers, expected=(TemplateProblem, ExportError))
         return files
 

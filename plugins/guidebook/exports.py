@@ -33,7 +33,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
 from . import markdown, mdescape
 from .defaults import default_templates_dir
-from .render import actions_json, display_scopes, step_actions
+from .render import actions_json, compile_templates, display_scopes, step_actions
 from .site import ConnectorEntry, GuidePage, GuideSite
 from .words import Words
 
@@ -220,6 +220,10 @@ class Exporter:
                                           llms_url=self.url(llms_path)).strip()
         self._templates = {name: self.env.get_template(f"{name}{self.suffix}.md.jinja")
                            for name in ("guide", "connector", "connectors")}
+
+    def compile(self) -> None:
+        """Compile every template of the twins now (see `render.compile_templates`)."""
+        compile_templates(self.env, self.fmt)
 
     def _render(self, template: str, **context: Any) -> str:
         try:

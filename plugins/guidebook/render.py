@@ -73,6 +73,17 @@ def _templates_used(env: Environment, entries: Iterable[str]) -> set[str]:
     return seen
 
 
+def compile_templates(env: Environment, output: str) -> None:
+    """Compile now every template of one output ('html', or a twin format: 'stackone',
+    'plain'; a broken one is left for its render to report), so that later renders in this
+    process compile none."""
+    for name in sorted(_templates_used(env, _OUTPUT_ENTRIES[output])):
+        try:
+            env.get_template(name)
+        except TemplateError:
+            continue
+
+
 def sibling_warnings(templates_dir: Path, twin_format: str | None,
                      shown_dir: str | None = None) -> list[str]:
     """One warning per template of `templates_dir` that overrides the packaged template of
@@ -227,6 +238,10 @@ class Renderer:
             script_words=site.options.words.script,
             **(extra or {}),
         )
+
+    def compile(self) -> None:
+        """Compile every template of the pages now (see `compile_templates`)."""
+        compile_templates(self.env, "html")
 
     def rebind(self, site: GuideSite) -> None:
         """Render the pages of `site` from now on (the same site with the same options, loaded
