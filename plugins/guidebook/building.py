@@ -66,6 +66,7 @@ ASSETS = ("assets/guidebook/guidebook.css", "assets/guidebook/guidebook.js",
           "assets/guidebook/guidebook-export.css", "assets/guidebook/guidebook-export.js")
 INDEX_URI = "connectors/index.md"
 PAGE_TEMPLATE = "guidebook/page.html"  # MkDocs' template for our pages built by a job
+UNCHANGED = "nothing"  # what `Build.apply_edit` wrote when no file it reads changed
 # Settings the theme writes into pages (white-label builds check them before building).
 SETTINGS = ("site_name", "site_description", "site_url", "site_author", "repo_url", "repo_name",
             "copyright")
@@ -611,7 +612,9 @@ class Build:
         """Under `mkdocs serve`, once this build has succeeded (see `ServeCache.last`): apply
         an edit of guide files to its site in place, and say what it wrote; None when the edit
         needs a full build (then it may have written part of it: the full build starts by
-        emptying the folder).
+        emptying the folder); `UNCHANGED` when no file it reads changed (the watcher saw a
+        hidden file of the guides folder, such as an editor's swap file, or reported one save
+        twice): the site is already the clean build's.
 
         It applies when only guide files changed and every page keeps its place and title
         (so no other page's navigation changes): the pages whose model changed get their body,
@@ -622,6 +625,8 @@ class Build:
         assert self.site is not None and self.renderer is not None and self.files is not None
         config, files, cache = self.config, self.files, self.cache
         now = self.inputs.again()
+        if self.inputs.same(now):
+            return UNCHANGED
         if not self.inputs.guides_alone_changed(now):
             return None
         tokens = dict(cache.tokens)

@@ -22,7 +22,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from .building import ASSETS, SETTINGS, Build, options_of, packaged_assets, project_root
+from .building import ASSETS, SETTINGS, UNCHANGED, Build, options_of, packaged_assets, project_root
 from .config import GuidebookConfig, config_problems
 from .hostconfig import negotiating_app
 from .languages import LanguageBuild, language_build, move_handler
@@ -344,6 +344,10 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             finally:
                 if collecting:
                     gc.enable()
+            if done == UNCHANGED:
+                log.info("no file the site is built from changed (the change was to a hidden "
+                         "file, or was reported twice): the site is left as it is")
+                return
             if done is not None:
                 log.info(f"guide files changed: {done} in place "
                          f"({time.perf_counter() - start:.2f} s)")

@@ -57,10 +57,12 @@ def stamp(path: Path | str) -> tuple[int, int] | None:
     return found.st_mtime_ns, found.st_size
 
 
-def folder_stamps(folder: Path | str | None, wanted: Callable[[str], bool] | None = None
+def folder_stamps(folder: Path | str | None, wanted: Callable[[str], bool] | None = None,
+                  others: list[tuple[str, tuple[int, int] | None]] | None = None,
                   ) -> list[tuple[str, tuple[int, int] | None]]:
     """`stamp` of every file below `folder` (sorted), or of those whose name is `wanted` (in
-    folders whose name does not start with a dot)."""
+    folders whose name does not start with a dot; the others' whose name does not start with
+    a dot go to `others`)."""
     if not folder or not os.path.isdir(folder):
         return []
     found = []
@@ -69,9 +71,11 @@ def folder_stamps(folder: Path | str | None, wanted: Callable[[str], bool] | Non
             dirs[:] = [d for d in dirs if not d.startswith(".")]
         dirs.sort()
         for name in sorted(files):
-            if wanted is not None and not wanted(name):
-                continue
             path = os.path.join(root, name)
+            if wanted is not None and not wanted(name):
+                if others is not None and not name.startswith("."):
+                    others.append((path, stamp(path)))
+                continue
             found.append((path, stamp(path)))
     return found
 
@@ -86,7 +90,10 @@ class Inputs:
                  wanted: Callable[[str], bool]) -> None:
         self.guides_dir, self.wanted = guides_dir, wanted
         self.others = sorted({os.path.abspath(p) for p in others})
-        self.guides = dict(folder_stamps(guides_dir, wanted))
+        # (and the guides folder's other files: an image MkDocs copies when the guides are in
+        # the docs folder; not hidden ones, such as an editor's swap files)
+        self.unread: list[tuple[str, tuple[int, int] | None]] = []
+        self.guides = dict(folder_stamps(guides_dir, wanted, self.unread))
         skip = os.path.abspath(guides_dir)
         self.rest = [(p, [s for s in folder_stamps(p)
                           if not s[0].startswith(skip + os.sep)] if os.path.isdir(p) else stamp(p))
@@ -96,12 +103,17 @@ class Inputs:
         """The same files' stamps now."""
         return Inputs(self.guides_dir, self.others, self.wanted)
 
+    def same(self, now: Inputs) -> bool:
+        """Whether no file changed, came or went between `self` and `now` (but hidden ones
+        of the guides folder: a watcher also reports an editor's temporary files)."""
+        return now.guides == self.guides and now.unread == self.unread and now.rest == self.rest
+
     def guides_alone_changed(self, now: Inputs) -> bool:
         """Whether files of the guides folder changed between `self` and `now` and nothing
         else did: no other input, and no file came or went (the site's files are others
         then)."""
-        return (now.rest == self.rest and now.guides.keys() == self.guides.keys()
-                and now.guides != self.guides)
+        return (now.rest == self.rest and now.unread == self.unread
+                and now.guides.keys() == self.guides.keys() and now.guides != self.guides)
 
 
 class ServeCache:
