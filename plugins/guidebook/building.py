@@ -246,7 +246,7 @@ class Build:
             self.renderer.compile()
             if self.exports is not None and self.exports.exporter is not None:
                 self.exports.exporter.compile()
-            jobs.sort(key=lambda job: job[0] != INDEX_URI)
+            jobs.sort(key=lambda job: job[0] != site.index_uri)
         self.bodies = Jobs(jobs, workers=self.workers, expected=(TemplateProblem, ExportError))
         return files
 
