@@ -246,6 +246,7 @@ def test_unsafe_links_are_errors_and_never_rendered(project, caplog, target: str
     ("{{ brand.__class__ }}", "unknown brand key 'brand.__class__'"),
     ("{{ brand['name'] }}", "bad placeholder in text: unsupported expression"),
     ("{{ brand.name | attr('upper')() }}", "bad placeholder in text: unsupported expression"),
+    ("{{ " + "[" * 300, "bad placeholder in text: nested too deeply"),  # (the fuzz test's find)
 ])
 def test_jinja_cannot_reach_internals(project, caplog, text: str, message: str) -> None:
     with pytest.raises(Abort):

@@ -43,6 +43,13 @@ def test_unknown_id_is_an_error_with_a_did_you_mean() -> None:
     assert "'hub.heding' (did you mean 'hub.heading'?)" in str(err.value)
 
 
+def test_a_text_nested_too_deeply_is_an_error() -> None:
+    with pytest.raises(WordsError) as err:
+        Words("en", {"hub.heading": "{{ " + "[" * 300})
+    assert str(err.value) == ("the strings option's text for 'hub.heading' is not valid: it is "
+                              "nested too deeply")
+
+
 def test_unknown_id_in_mkdocs_yml_stops_the_build(tmp_path) -> None:
     write_project(tmp_path, {"harvest/pat.yaml": HARVEST},
                   plugin={"strings": {"hub.heding": "Link it"}})

@@ -67,6 +67,10 @@ def expand(text: str, brand: Mapping[str, str], source: Source) -> str:
         raise GuideError(Problem(source, f"bad placeholder in text: {exc.message or exc}",
                                  f"{_ALLOWED}; write {{{{ '{{{{' }}}} for literal braces")
                          ) from None
+    except RecursionError:  # (Jinja's parser recurses once per bracket: `{{ [[[[...`)
+        raise GuideError(Problem(source, "bad placeholder in text: nested too deeply",
+                                 f"{_ALLOWED}; write {{{{ '{{{{' }}}} for literal braces")
+                         ) from None
 
 
 def _text_fields(cls: type) -> tuple[str, ...]:

@@ -130,6 +130,9 @@ class Words:
             except TemplateError as exc:
                 raise WordsError(f"the strings option's text for {key!r} is not valid: "
                                  f"{exc}") from None
+            except RecursionError:  # (`{{ [[[[...`)
+                raise WordsError(f"the strings option's text for {key!r} is not valid: "
+                                 "it is nested too deeply") from None
 
     def md(self, message_id: str, **variables: Any) -> str:
         """A message as inline Markdown; text variables are escaped, `*_url` ones kept."""
