@@ -106,14 +106,17 @@ class Inputs:
     def same(self, now: Inputs) -> bool:
         """Whether no file changed, came or went between `self` and `now` (but hidden ones
         of the guides folder: a watcher also reports an editor's temporary files)."""
-        return now.guides == self.guides and now.unread == self.unread and now.rest == self.rest
+        return now.guides == self.guides and self._others_same(now)
 
     def guides_alone_changed(self, now: Inputs) -> bool:
         """Whether files of the guides folder changed between `self` and `now` and nothing
         else did: no other input, and no file came or went (the site's files are others
         then)."""
-        return (now.rest == self.rest and now.unread == self.unread
-                and now.guides.keys() == self.guides.keys() and now.guides != self.guides)
+        return (now.guides.keys() == self.guides.keys() and now.guides != self.guides
+                and self._others_same(now))
+
+    def _others_same(self, now: Inputs) -> bool:
+        return now.rest == self.rest and now.unread == self.unread
 
 
 class ServeCache:

@@ -63,12 +63,10 @@ def expand(text: str, brand: Mapping[str, str], source: Source) -> str:
         return str(template.render(brand=dict(brand)))
     except GuideError:
         raise
-    except TemplateError as exc:
-        raise GuideError(Problem(source, f"bad placeholder in text: {exc.message or exc}",
-                                 f"{_ALLOWED}; write {{{{ '{{{{' }}}} for literal braces")
-                         ) from None
-    except RecursionError:  # (Jinja's parser recurses once per bracket: `{{ [[[[...`)
-        raise GuideError(Problem(source, "bad placeholder in text: nested too deeply",
+    except (TemplateError, RecursionError) as exc:  # (Jinja's parser recurses once per
+        # bracket: `{{ [[[[...`)
+        why = "nested too deeply" if isinstance(exc, RecursionError) else exc.message or exc
+        raise GuideError(Problem(source, f"bad placeholder in text: {why}",
                                  f"{_ALLOWED}; write {{{{ '{{{{' }}}} for literal braces")
                          ) from None
 

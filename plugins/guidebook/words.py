@@ -127,12 +127,10 @@ class Words:
         for key, text in (strings or {}).items():
             try:
                 _template(str(text))
-            except TemplateError as exc:
+            except (TemplateError, RecursionError) as exc:  # (`{{ [[[[...`: the latter)
+                why = "it is nested too deeply" if isinstance(exc, RecursionError) else exc
                 raise WordsError(f"the strings option's text for {key!r} is not valid: "
-                                 f"{exc}") from None
-            except RecursionError:  # (`{{ [[[[...`)
-                raise WordsError(f"the strings option's text for {key!r} is not valid: "
-                                 "it is nested too deeply") from None
+                                 f"{why}") from None
 
     def md(self, message_id: str, **variables: Any) -> str:
         """A message as inline Markdown; text variables are escaped, `*_url` ones kept."""
