@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 
 from conftest import HARVEST, free_port, stop_process, write_project
 
@@ -245,6 +247,18 @@ def _until(condition: Callable[[], bool], process: subprocess.Popen[bytes], log:
         time.sleep(0.1)
 
 
+UNCHANGED_LOG = "no file the site is built from changed"
+
+
+def _epoch(html: bytes) -> int:
+    """The version of the site a served page was given (MkDocs' live-reload script, the last
+    script of the page: the page reloads when the server has a newer one)."""
+    script = BeautifulSoup(html, "html.parser").find_all("script")[-1].get_text()
+    found = re.search(r"livereload\((\d+), \d+\)", script)
+    assert found, script
+    return int(found[1])
+
+
 def test_mkdocs_serve_applies_a_guide_edit_in_place(tmp_path: Path) -> None:
     """A real `mkdocs serve`: an edited step shows in the page, its twin, llms-full.txt and the
     search index without a full build; an edited title (which every page's navigation shows)
@@ -273,6 +287,14 @@ def test_mkdocs_serve_applies_a_guide_edit_in_place(tmp_path: Path) -> None:
                    if doc["location"].startswith("connectors/c1/guides/"))
         text = log.read_text()
         assert "in place" in text and text.count("Building documentation") == builds, text
+        # A save nothing is built from (an editor's swap file): MkDocs' poller reports it, the
+        # site is left as it is, and the open pages are not told to reload.
+        epoch = _epoch(_get(page)[1])
+        unchanged = text.count(UNCHANGED_LOG)
+        (root / "guides/c1/.pat.yaml.swp").write_bytes(b"swap")
+        _until(lambda: log.read_text().count(UNCHANGED_LOG) > unchanged, process, log,
+               "the swap file was never reported")
+        assert _epoch(_get(page)[1]) == epoch
         _edit(root / "guides/c2/pat.yaml",
               lambda t: t.replace("{label: Personal Access Token}", "{label: PAT}"))
         other = base + "connectors/c2/guides/link-account/pat/"
@@ -281,3 +303,46 @@ def test_mkdocs_serve_applies_a_guide_edit_in_place(tmp_path: Path) -> None:
         assert b"Mint a token" in _get(page)[1]
     finally:
         stop_process(process, signal.SIGINT)  # mkdocs serve removes its temporary site on Ctrl-C
+
+
+def _woken(server, timeout: float) -> bool:
+    """Whether `server`'s build loop is asked to build within `timeout` seconds (and the ask,
+    taken as the loop takes it)."""
+    with server._rebuild_cond:
+        woken = server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=timeout)
+        server._want_rebuild = False
+    return woken
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
+def test_a_save_wakes_the_serve_loop_without_the_poller(tmp_path: Path, monkeypatch) -> None:
+    """MkDocs' `LiveReloadServer` with guidebook's `on_serve` and its poller never started:
+    guidebook's inotify watch alone wakes the build loop on a save of a guide, and not when a
+    build reads the guides or an editor writes a hidden file; `on_shutdown` ends the watch."""
+    from mkdocs.config import load_config
+    from mkdocs.livereload import LiveReloadServer
+
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    root = tmp_path / "project"
+    config_file = write_project(root, {"harvest/pat.yaml": HARVEST})
+    config = load_config(config_file=str(config_file), site_dir=str(tmp_path / "site"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    plugin = config.plugins["guidebook"]
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=free_port(),
+                              root=str(tmp_path / "site"))
+    config.plugins.on_serve(server, config=config, builder=server.builder)
+    try:
+        assert plugin.watch is not None and not server.observer.is_alive()
+        guide = root / "guides/harvest/pat.yaml"
+        guide.read_text(encoding="utf-8")  # a build reading the guides
+        (root / "guides/harvest/.pat.yaml.swp").write_bytes(b"swap")
+        (root / "guides/.cache").mkdir()
+        (root / "guides/.cache/state.yaml").write_text("a: 1\n")
+        assert not _woken(server, 1.0)
+        _edit(guide, lambda t: t.replace("Make the token", "Mint a token"))
+        assert _woken(server, 30.0)
+        (root / "guides/harvest/pat.yaml").rename(root / "guides/harvest/token.yaml")
+        assert _woken(server, 30.0)
+    finally:
+        config.plugins.on_shutdown()
+    assert plugin.watch is None

@@ -30,6 +30,7 @@ from .pool import available_cpus
 from .render import sibling_warnings
 from .servecache import ServeCache
 from .site import DEFAULT_BRAND, Options
+from .watcher import QuickWatch, keep_pages
 from .whitelabel import check_settings, format_leaks
 from .words import WordsError
 
@@ -89,6 +90,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     def __init__(self) -> None:
         self.build: Build | None = None  # the running build's state
         self.cache: ServeCache | None = None  # a serve session's, from on_startup to on_shutdown
+        self.watch: QuickWatch | None = None  # a serve session's, from on_serve to on_shutdown
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Once per MkDocs command (the plugin then lives as long as the command): under
@@ -98,8 +100,11 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self._dirty = dirty  # (`mkdocs serve --dirty`: MkDocs' own partial builds)
 
     def on_shutdown(self) -> None:
-        """The serve session (or command) ends: its cache goes."""
+        """The serve session (or command) ends: its cache and its watch go."""
         self.cache = None
+        if self.watch is not None:
+            self.watch.stop()
+            self.watch = None
 
     # -- configuration -------------------------------------------------------------------------
 
@@ -312,10 +317,13 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Priority 0. Rebuilds when a guide or an override template changes (an edit of guide
-        files alone is applied to the site in place when it can be: see `rebuild`), and
-        answers agents that ask for Markdown with the twins, as `guidebook serve` does."""
+        files alone is applied to the site in place when it can be: see `rebuild`; a save
+        there is seen at once where inotify works: see `watcher`), and answers agents that ask
+        for Markdown with the twins, as `guidebook serve` does."""
         if self.config.enabled:
             server.watch(str(self.config.guides_dir))
+            if self.cache is not None and self.watch is None:
+                self.watch = QuickWatch.start(server, str(self.config.guides_dir))
             if self.config.templates_dir:
                 server.watch(str(self.config.templates_dir))
             if self.config.agent_outputs and hasattr(server, "set_app"):
@@ -346,7 +354,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                     gc.enable()
             if done == UNCHANGED:
                 log.info("no file the site is built from changed (the change was to a hidden "
-                         "file, or was reported twice): the site is left as it is")
+                         "file, or was reported twice): the site and the open pages are left as "
+                         "they are")
+                keep_pages(server)
                 return
             if done is not None:
                 log.info(f"guide files changed: {done} in place "
