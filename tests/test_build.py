@@ -119,6 +119,28 @@ def test_large_categories_are_grouped(project) -> None:
     assert [g[0] for g in groups[1]] == ["Co 00 – Co 01", "Co 02 – Co 03", "Co 04 – Co 04"]
 
 
+def test_nav_sections_render_as_plain_sections(project, tmp_path: Path, monkeypatch) -> None:
+    """The connectors nav's sections carry empty `meta`, `typeset` and `pages` (Material's
+    sidebar reads them; a plain Section would make Jinja raise for each): every page is
+    byte-identical to one built with plain MkDocs sections."""
+    from guidebook.building import NavSection
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    guides = {f"c{i:02d}/pat.yaml": HARVEST.replace("key: harvest, name: Harvest",
+                                                    f"key: c{i:02d}, name: Co {i:02d}")
+              for i in range(5)}
+    config = project(guides, plugin={"nav_group_size": 2})
+
+    def pages(site: Path) -> dict[str, bytes]:
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*.html"))}
+
+    ours = pages(build(config, site_dir=str(tmp_path / "ours")))
+    for name in ("meta", "typeset", "pages"):
+        monkeypatch.delattr(NavSection, name)
+    plain = pages(build(config, site_dir=str(tmp_path / "plain")))
+    assert len(ours) > 10 and ours == plain
+
+
 def test_search_index_has_guides(project) -> None:
     site = build(project({"harvest/pat.yaml": HARVEST}))
     index = json.loads((site / "search/search_index.json").read_text())
