@@ -13,7 +13,9 @@ alternation so machine noise hits every variant alike:
 - no-agent: the same build with `agent_outputs: false` (no Markdown twins, llms.txt,
   llms-full.txt or page actions), run right before or after the full build (in turn), so the
   share of the agent outputs is the median of the paired ratios (with its quartiles: on a
-  noisy machine one pair's ratio can be off by 10 %; --agent-pairs adds pairs for it alone);
+  noisy machine one pair's ratio can be off by 10 %; --agent-pairs adds pairs for it alone),
+  and the same of their CPU times (user + system: what the agent outputs cost, less moved by
+  a neighbour's load on the machine than wall time);
 - validate: `guidebook validate` of the guides, against parsing the files with PyYAML's C loader;
 - workers (with --workers K ...): the full build with `workers: K`;
 - serve (with --serve): `mkdocs serve` of the site; one guide is edited per round and the time
@@ -193,10 +195,12 @@ def bench(n: int, rounds: int, serve: bool = False, agent_pairs: int = 0,
             times["parse"].append(parse_only(project / "guides"))
         # builds next to each other, paired: the machine's drift cancels out
         shares = [a / b - 1 for a, b in zip(times["guidebook"], times["no_agent"], strict=True)]
+        cpu_shares = [a / b - 1 for a, b in zip(cpu["guidebook"], cpu["no_agent"], strict=True)]
         for extra in range(agent_pairs):
-            timed = {name: run(cmd, cwd)[0]
+            timed = {name: run(cmd, cwd)
                      for name, cmd, cwd in (pair if (rounds + extra) % 2 == 0 else pair[::-1])}
-            shares.append(timed["guidebook"] / timed["no_agent"] - 1)
+            shares.append(timed["guidebook"][0] / timed["no_agent"][0] - 1)
+            cpu_shares.append(timed["guidebook"][2] / timed["no_agent"][2] - 1)
         pages = list((project / "out" / "connectors").glob("*/guides/*/*/index.html"))
         html_kb = statistics.mean(p.stat().st_size for p in pages) / 1024
         if serve:
@@ -216,6 +220,8 @@ def bench(n: int, rounds: int, serve: bool = False, agent_pairs: int = 0,
             "agent_outputs_pairs": len(shares),
             "agent_outputs_share_quartiles": _quartiles(shares),
             "agent_outputs_pair_shares": [round(x, 4) for x in shares],
+            "agent_outputs_cpu_share": round(statistics.median(cpu_shares), 3),
+            "agent_outputs_cpu_share_quartiles": _quartiles(cpu_shares),
             "validate_vs_parse": round(med["validate"] / med["parse"], 2),
             "ms_per_guide": round(1000 * med["guidebook"] / n, 2),
             "floor_ms_per_guide": round(1000 * med["floor"] / n, 2),
@@ -289,7 +295,8 @@ def main() -> None:
             *(f"workers_{k}_vs_floor" for k in args.workers),
             *(f"workers_{k}_cpu_vs_floor" for k in args.workers),
             "ms_per_guide", "floor_ms_per_guide",
-            "agent_outputs_share", "agent_outputs_share_quartiles", "agent_outputs_pairs",
+            "agent_outputs_share", "agent_outputs_share_quartiles", "agent_outputs_cpu_share",
+            "agent_outputs_pairs",
             "validate_vs_parse", "html_kb_per_guide_page", "peak_rss_mb", "floor_peak_rss_mb",
             "serve_s"]
     print(" | ".join(cols))

@@ -33,4 +33,6 @@ def test_bench_script_runs_and_writes_its_json(tmp_path: Path) -> None:
     low, high = row["agent_outputs_share_quartiles"]
     assert row["agent_outputs_pairs"] == 3 and low <= row["agent_outputs_share"] <= high
     assert len(row["agent_outputs_pair_shares"]) == 3
+    low, high = row["agent_outputs_cpu_share_quartiles"]
+    assert low <= row["agent_outputs_cpu_share"] <= high
     assert "ratio_vs_floor" in done.stdout.splitlines()[0]  # the table's header
