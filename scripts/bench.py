@@ -19,7 +19,8 @@ alternation so machine noise hits every variant alike:
 - validate: `guidebook validate` of the guides, against parsing the files with PyYAML's C loader;
 - workers (with --workers K ...): the full build with `workers: K`;
 - serve (with --serve): `mkdocs serve` of the site; one guide is edited per round and the time
-  until the server returns the changed page is taken.
+  until the server returns the changed page is taken; then the share of a core the server
+  uses while it sits idle for 10 s (its file watching: Linux, from /proc).
 
 Besides wall time it reports CPU time (user + system, of the build and every process it
 waited for: the pool's workers), as a ratio against the floor's.
@@ -122,8 +123,19 @@ def _fetch(url: str) -> str | None:
         return None
 
 
-def serve_latency(project: Path, rounds: int) -> list[float]:
-    """Seconds from saving an edited guide to `mkdocs serve` serving the changed page."""
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a running process so far (Linux: /proc), else None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def serve_latency(project: Path, rounds: int, idle: float = 10.0) -> tuple[list[float], float | None]:
+    """Seconds from saving an edited guide to `mkdocs serve` serving the changed page, and
+    the share of a core the server then uses sitting idle for `idle` seconds (None where it
+    cannot be read)."""
     from guidebook.site import Options, load_site
 
     root = project.parent / "serve"
@@ -156,7 +168,13 @@ def serve_latency(project: Path, rounds: int) -> list[float]:
                         raise SystemExit("mkdocs serve did not rebuild the edited page")
                     time.sleep(0.05)
                 times.append(time.perf_counter() - start)
-            return times
+            time.sleep(2)  # (the last edit's second report, if any, settles)
+            before, start = _cpu_seconds(proc.pid), time.perf_counter()
+            time.sleep(idle)
+            after = _cpu_seconds(proc.pid)
+            share = (None if before is None or after is None
+                     else (after - before) / (time.perf_counter() - start))
+            return times, share
         finally:
             proc.send_signal(signal.SIGINT)
             try:
@@ -203,8 +221,9 @@ def bench(n: int, rounds: int, serve: bool = False, agent_pairs: int = 0,
             cpu_shares.append(timed["guidebook"][2] / timed["no_agent"][2] - 1)
         pages = list((project / "out" / "connectors").glob("*/guides/*/*/index.html"))
         html_kb = statistics.mean(p.stat().st_size for p in pages) / 1024
+        idle_share = None
         if serve:
-            times["serve"] = serve_latency(project, rounds)
+            times["serve"], idle_share = serve_latency(project, rounds)
         med = {k: statistics.median(v) for k, v in times.items()}
         cpu_med = {k: statistics.median(v) for k, v in cpu.items() if v}
         return {
@@ -227,7 +246,8 @@ def bench(n: int, rounds: int, serve: bool = False, agent_pairs: int = 0,
             "floor_ms_per_guide": round(1000 * med["floor"] / n, 2),
             "html_kb_per_guide_page": round(html_kb, 1),
             "peak_rss_mb": rss["guidebook"], "floor_peak_rss_mb": rss["floor"],
-            **({"serve_edit_vs_floor_build": round(med["serve"] / med["floor"], 3)}
+            **({"serve_edit_vs_floor_build": round(med["serve"] / med["floor"], 3),
+                "serve_idle_cpu_share": None if idle_share is None else round(idle_share, 3)}
                if serve else {}),
         }
 
@@ -298,7 +318,7 @@ def main() -> None:
             "agent_outputs_share", "agent_outputs_share_quartiles", "agent_outputs_cpu_share",
             "agent_outputs_pairs",
             "validate_vs_parse", "html_kb_per_guide_page", "peak_rss_mb", "floor_peak_rss_mb",
-            "serve_s"]
+            "serve_s", "serve_idle_cpu_share"]
     print(" | ".join(cols))
     for n in args.sizes:
         result = bench(n, args.rounds, serve=n in args.serve, agent_pairs=args.agent_pairs,

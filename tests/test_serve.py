@@ -22,6 +22,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import HARVEST, free_port, stop_process, write_project
+from guidebook.watcher import LOCAL_FILESYSTEMS, filesystem
 
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
 EPOCH = "1767225600"  # both builds date their pages alike (sitemap.xml)
@@ -287,13 +288,19 @@ def test_mkdocs_serve_applies_a_guide_edit_in_place(tmp_path: Path) -> None:
                    if doc["location"].startswith("connectors/c1/guides/"))
         text = log.read_text()
         assert "in place" in text and text.count("Building documentation") == builds, text
-        # A save nothing is built from (an editor's swap file): MkDocs' poller reports it, the
-        # site is left as it is, and the open pages are not told to reload.
+        # A change reported that changes nothing the site is built from: the site is left as it
+        # is, and the open pages are not told to reload. On a local file system guidebook's
+        # inotify watch alone watches the guides: a guide's times set to what they were (an
+        # editor's swap file wakes nothing there); elsewhere MkDocs' poller reports the swap file.
         epoch = _epoch(_get(page)[1])
         unchanged = text.count(UNCHANGED_LOG)
-        (root / "guides/c1/.pat.yaml.swp").write_bytes(b"swap")
+        if filesystem(str(root / "guides")) in LOCAL_FILESYSTEMS:
+            found = (root / "guides/c1/pat.yaml").stat()
+            os.utime(root / "guides/c1/pat.yaml", ns=(found.st_atime_ns, found.st_mtime_ns))
+        else:
+            (root / "guides/c1/.pat.yaml.swp").write_bytes(b"swap")
         _until(lambda: log.read_text().count(UNCHANGED_LOG) > unchanged, process, log,
-               "the swap file was never reported")
+               "the change was never reported")
         assert _epoch(_get(page)[1]) == epoch
         _edit(root / "guides/c2/pat.yaml",
               lambda t: t.replace("{label: Personal Access Token}", "{label: PAT}"))
@@ -333,6 +340,10 @@ def test_a_save_wakes_the_serve_loop_without_the_poller(tmp_path: Path, monkeypa
     config.plugins.on_serve(server, config=config, builder=server.builder)
     try:
         assert plugin.watch is not None and not server.observer.is_alive()
+        # (on a local file system the poller does not watch the guides at all)
+        local = filesystem(str(root / "guides")) in LOCAL_FILESYSTEMS
+        assert plugin.watch.sees_everything == local
+        assert (str(root / "guides") in server._watched_paths) == (not local)
         guide = root / "guides/harvest/pat.yaml"
         guide.read_text(encoding="utf-8")  # a build reading the guides
         (root / "guides/harvest/.pat.yaml.swp").write_bytes(b"swap")
@@ -343,6 +354,63 @@ def test_a_save_wakes_the_serve_loop_without_the_poller(tmp_path: Path, monkeypa
         assert _woken(server, 30.0)
         (root / "guides/harvest/pat.yaml").rename(root / "guides/harvest/token.yaml")
         assert _woken(server, 30.0)
+        os.utime(root / "guides/harvest/token.yaml")  # `touch`: a build, please
+        assert _woken(server, 30.0)
     finally:
         config.plugins.on_shutdown()
     assert plugin.watch is None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
+@pytest.mark.parametrize("shape", ["a network share", "a link inside"])
+def test_the_poller_keeps_watching_what_inotify_may_not_see(tmp_path: Path, monkeypatch,
+                                                             shape: str) -> None:
+    """Where the guides are on a file system other machines write to (NFS, SMB, VM shares),
+    or a link below the guides folder leads elsewhere, MkDocs' poller watches the folder
+    beside guidebook's inotify watch (a change made there reaches no inotify watch)."""
+    from mkdocs.config import load_config
+    from mkdocs.livereload import LiveReloadServer
+
+    from guidebook import watcher
+
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    root = tmp_path / "project"
+    config_file = write_project(root, {"harvest/pat.yaml": HARVEST})
+    if shape == "a network share":
+        monkeypatch.setattr(watcher, "filesystem", lambda path: "nfs4")
+    else:
+        (tmp_path / "shared").mkdir()
+        (root / "guides/shared").symlink_to(tmp_path / "shared")
+    config = load_config(config_file=str(config_file), site_dir=str(tmp_path / "site"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    plugin = config.plugins["guidebook"]
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=free_port(),
+                              root=str(tmp_path / "site"))
+    config.plugins.on_serve(server, config=config, builder=server.builder)
+    try:
+        assert plugin.watch is not None and not plugin.watch.sees_everything
+        assert str(root / "guides") in server._watched_paths
+    finally:
+        config.plugins.on_shutdown()
+
+
+MOUNTS = textwrap.dedent("""\
+    22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw
+    25 22 0:21 / /home/me/My\\040Docs rw shared:5 - nfs4 server:/docs rw,vers=4.2
+    26 22 0:22 / /srv rw shared:6 - 9p guests rw
+    27 26 0:23 / /srv rw shared:7 - tmpfs tmpfs rw
+    28 22 0:24 / /srv2 rw - fuse.sshfs me@host:/ rw
+""")
+
+
+def test_filesystem_reads_the_mount_of_a_path() -> None:
+    """The file system of a path is its longest mount point's (the later of two mounts on one
+    point: it is on top), with the table's escapes read."""
+    assert filesystem("/home/me/guides", MOUNTS) == "ext4"
+    assert filesystem("/home/me/My Docs/guides", MOUNTS) == "nfs4"
+    assert filesystem("/home/me/My Docs", MOUNTS) == "nfs4"
+    assert filesystem("/home/me/My Docsx", MOUNTS) == "ext4"
+    assert filesystem("/srv/guides", MOUNTS) == "tmpfs"
+    assert filesystem("/srv2/guides", MOUNTS) == "fuse.sshfs"
+    assert filesystem("/anything", "") is None
+    assert "nfs4" not in LOCAL_FILESYSTEMS and "fuse.sshfs" not in LOCAL_FILESYSTEMS

@@ -318,12 +318,15 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Priority 0. Rebuilds when a guide or an override template changes (an edit of guide
         files alone is applied to the site in place when it can be: see `rebuild`; a save
-        there is seen at once where inotify works: see `watcher`), and answers agents that ask
+        there is seen at once where inotify works, and the guides folder is not polled where it
+        sees every change: see `watcher`), and answers agents that ask
         for Markdown with the twins, as `guidebook serve` does."""
         if self.config.enabled:
-            server.watch(str(self.config.guides_dir))
+            guides = str(self.config.guides_dir)
             if self.cache is not None and self.watch is None:
-                self.watch = QuickWatch.start(server, str(self.config.guides_dir))
+                self.watch = QuickWatch.start(server, guides)
+            if self.watch is None or not self.watch.sees_everything:
+                server.watch(guides)
             if self.config.templates_dir:
                 server.watch(str(self.config.templates_dir))
             if self.config.agent_outputs and hasattr(server, "set_app"):

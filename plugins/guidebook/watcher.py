@@ -3,10 +3,13 @@ polls every half second (MkDocs chose polling so that network and VM shares work
 was up to half of the time from a save to the page served on a big site.
 
 `QuickWatch` watches the guides folder with inotify (Linux; watchdog, MkDocs' own watcher
-library) beside MkDocs' poller, and wakes the server's build loop the way the poller does. The
-poller stays: where inotify sees nothing (a network mount) it still reports the save, and
-where both report it the later report finds nothing changed (`building.UNCHANGED`), which
-leaves the site and the open pages as they are.
+library) and wakes the server's build loop the way the poller does. Where the folder is on a
+local file system (`sees_everything`: the kernel makes every change there itself, and no link
+below the folder leads elsewhere) it replaces the poller for that folder, which at 5,000 guides
+took 0.12 s of the serve process every half second, idle or not. Elsewhere (a network or VM
+share, where a change made on the other side reaches no inotify watch) the poller stays beside
+it; where both report a save, the later report finds nothing changed (`building.UNCHANGED`),
+which leaves the site and the open pages as they are.
 
 The server is duck-typed (no MkDocs import): MkDocs 1.x's `LiveReloadServer` keeps its wake-up
 in `_want_rebuild` under `_rebuild_cond`, and its pages' version in `_wanted_epoch` and
@@ -18,13 +21,21 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from typing import Any
 
 log = logging.getLogger("mkdocs.plugins.guidebook")
 
-# Events of a file that changed, came or went. Not "opened" or "closed_no_write": the build
-# reads every guide, and reading must not wake it again.
-CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed"})
+# File systems where inotify reports every change: the kernel makes each of them itself. Not
+# NFS, SMB, 9p, FUSE, virtiofs or VirtualBox shares: a change made on the server's or the host's
+# side of those reaches no watch here.
+LOCAL_FILESYSTEMS = frozenset({"ext2", "ext3", "ext4", "xfs", "btrfs", "bcachefs", "zfs", "f2fs",
+                               "jfs", "reiserfs", "nilfs2", "tmpfs", "ramfs", "overlay"})
+
+# Events of a file that changed, came, went or was touched ("attrib": `touch` asks for a build,
+# as it does of MkDocs' poller). Not "opened" or "closed_no_write": the build reads every guide,
+# and reading must not wake it again.
+CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed", "attrib"})
 
 
 def _wakes(event: Any, folder: str) -> bool:
@@ -37,12 +48,54 @@ def _wakes(event: Any, folder: str) -> bool:
                for p in paths)
 
 
+def filesystem(path: str, mountinfo: str | None = None) -> str | None:
+    """The type of the file system `path` is on, from the mount table (`mountinfo`: the text of
+    /proc/self/mountinfo, read when not given); None where there is none (not Linux)."""
+    if mountinfo is None:
+        try:
+            with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as f:
+                mountinfo = f.read()
+        except OSError:
+            return None
+    path = os.path.realpath(path)
+    found, longest = None, -1
+    for line in mountinfo.splitlines():
+        fields, _, rest = line.partition(" - ")
+        parts, kind = fields.split(" "), rest.split(" ")[0]
+        if len(parts) < 5 or not kind:
+            continue
+        point = _unescape(parts[4])
+        inside = path == point or path.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= longest:  # (the later of two mounts on one point is on top)
+            found, longest = kind, len(point)
+    return found
+
+
+def _unescape(field: str) -> str:
+    """A mount table field: space, tab, newline and backslash are written as octal escapes."""
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+
+
+def _has_links(folder: str) -> bool:
+    """Whether some entry below `folder` is a symbolic link (MkDocs' poller follows them; an
+    inotify watch of the folder does not see what changes where they lead)."""
+    try:
+        with os.scandir(folder) as entries:
+            return any(e.is_symlink() or (e.is_dir() and _has_links(e.path)) for e in entries)
+    except OSError:
+        return True  # (unreadable: let the poller watch it as before)
+
+
 class QuickWatch:
     """An inotify watch of `folder` that wakes `server`'s build loop; made by `start`, ended by
     `stop` (the plugin starts it at `on_serve` and stops it at `on_shutdown`)."""
 
     def __init__(self, server: Any, folder: str, observer: Any) -> None:
         self.server, self.folder, self.observer = server, folder, observer
+        # Whether this watch sees every change below the folder: then MkDocs' poller need not
+        # watch it too.
+        self.sees_everything = (filesystem(folder) in LOCAL_FILESYSTEMS
+                                and not _has_links(folder))
 
     @classmethod
     def start(cls, server: Any, folder: str) -> QuickWatch | None:
