@@ -295,6 +295,7 @@ def test_mkdocs_serve_applies_a_guide_edit_in_place(tmp_path: Path) -> None:
         epoch = _epoch(_get(page)[1])
         unchanged = text.count(UNCHANGED_LOG)
         if filesystem(str(root / "guides")) in LOCAL_FILESYSTEMS:
+            assert f"watching {root / 'guides'} for changes (inotify)" in text
             found = (root / "guides/c1/pat.yaml").stat()
             os.utime(root / "guides/c1/pat.yaml", ns=(found.st_atime_ns, found.st_mtime_ns))
         else:

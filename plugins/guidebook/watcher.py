@@ -117,7 +117,10 @@ class QuickWatch:
         except OSError as exc:  # (the user's inotify watches are used up, ...)
             log.debug(f"no inotify watch of {folder} ({exc}): MkDocs' poller alone sees saves")
             return None
-        log.debug(f"watching {folder} with inotify beside MkDocs' poller")
+        if watch.sees_everything:  # (MkDocs' list of the paths it watches leaves it out)
+            log.info(f"guidebook: watching {folder} for changes (inotify)")
+        else:
+            log.debug(f"watching {folder} with inotify beside MkDocs' poller")
         return watch
 
     def _event(self, event: Any) -> None:
