@@ -353,3 +353,31 @@ def test_the_guide_model_is_let_go_before_the_theme_pages(project, tmp_path: Pat
     site = build(project(guides, plugin=plugin), site_dir=str(tmp_path / "s"))
     assert (site / "connectors/c1/guides/link-account/personal-access-token/index.html").is_file()
     assert alive == ([3] if whitelabel else [0])
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_collection_pauses_while_the_model_is_made(project, monkeypatch, broken: bool) -> None:
+    """The garbage collector is off while the guides load (everything made then lives to the
+    end of the build), and on again after: once the files are added, and when loading fails."""
+    import gc
+
+    from guidebook import site
+
+    seen = []
+    load = site.SiteLoader.site
+
+    def site_seen(self, *args, **kwargs):
+        seen.append(gc.isenabled())
+        return load(self, *args, **kwargs)
+
+    monkeypatch.setattr(site.SiteLoader, "site", site_seen)
+    guides = {"harvest/pat.yaml": HARVEST}
+    if broken:
+        guides["acme/pat.yaml"] = "title: [unclosed\n"
+    assert gc.isenabled()
+    if broken:
+        with pytest.raises(Abort):
+            build(project(guides))
+    else:
+        build(project(guides))
+    assert seen == [False] and gc.isenabled()
