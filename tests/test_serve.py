@@ -295,7 +295,8 @@ def test_mkdocs_serve_applies_a_guide_edit_in_place(tmp_path: Path) -> None:
         epoch = _epoch(_get(page)[1])
         unchanged = text.count(UNCHANGED_LOG)
         if filesystem(str(root / "guides")) in LOCAL_FILESYSTEMS:
-            assert f"watching {root / 'guides'} for changes (inotify)" in text
+            assert f"watching '{root / 'guides'}' for changes (inotify)" in text  # (outside the
+            # working folder: in full)
             found = (root / "guides/c1/pat.yaml").stat()
             os.utime(root / "guides/c1/pat.yaml", ns=(found.st_atime_ns, found.st_mtime_ns))
         else:
@@ -415,3 +416,15 @@ def test_filesystem_reads_the_mount_of_a_path() -> None:
     assert filesystem("/srv2/guides", MOUNTS) == "fuse.sshfs"
     assert filesystem("/anything", "") is None
     assert "nfs4" not in LOCAL_FILESYSTEMS and "fuse.sshfs" not in LOCAL_FILESYSTEMS
+
+
+def test_the_watched_folder_is_shown_as_mkdocs_shows_its_own(tmp_path: Path, monkeypatch) -> None:
+    """Relative to the working folder when inside it (MkDocs lists 'docs', 'mkdocs.yml'), in
+    full when not."""
+    from guidebook.watcher import _shown
+
+    (tmp_path / "project/guides").mkdir(parents=True)
+    (tmp_path / "other").mkdir()
+    monkeypatch.chdir(tmp_path / "project")
+    assert _shown(str(tmp_path / "project/guides")) == "guides"
+    assert _shown(str(tmp_path / "other")) == str(tmp_path / "other")

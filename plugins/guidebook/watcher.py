@@ -76,6 +76,13 @@ def _unescape(field: str) -> str:
     return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
 
 
+def _shown(folder: str) -> str:
+    """`folder` as MkDocs shows the paths it watches: relative to the working folder when it is
+    inside it."""
+    relative = os.path.relpath(folder)
+    return folder if relative == ".." or relative.startswith(".." + os.sep) else relative
+
+
 def _has_links(folder: str) -> bool:
     """Whether some entry below `folder` is a symbolic link (MkDocs' poller follows them; an
     inotify watch of the folder does not see what changes where they lead)."""
@@ -118,7 +125,7 @@ class QuickWatch:
             log.debug(f"no inotify watch of {folder} ({exc}): MkDocs' poller alone sees saves")
             return None
         if watch.sees_everything:  # (MkDocs' list of the paths it watches leaves it out)
-            log.info(f"guidebook: watching {folder} for changes (inotify)")
+            log.info(f"guidebook: watching '{_shown(watch.folder)}' for changes (inotify)")
         else:
             log.debug(f"watching {folder} with inotify beside MkDocs' poller")
         return watch
