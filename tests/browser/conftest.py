@@ -183,6 +183,14 @@ def _page(browser: Any, site: Site) -> Iterator[Any]:
         context.close()
 
 
+def instant_ready(page: Any) -> None:
+    """Wait until Material's instant navigation takes over link clicks. It does once it has
+    fetched the site's sitemap.xml (the pages it may swap in), after the page has loaded; a
+    click before that loads the next page anew (seen on a loaded CI machine). Its fetch is the
+    page's last request: wait for the network to go quiet."""
+    page.wait_for_load_state("networkidle")
+
+
 @pytest.fixture
 def page(browser: Any, scopes_site: Site) -> Iterator[Any]:
     with _page(browser, scopes_site) as pg:

@@ -11,7 +11,7 @@ import pytest
 
 from guidebook.site import ConnectorEntry, Options, load_site
 
-from .conftest import CATALOGUE_SIZE
+from .conftest import CATALOGUE_SIZE, instant_ready
 
 pytestmark = pytest.mark.browser
 
@@ -193,6 +193,7 @@ def test_connector_page_chips_land_on_the_filtered_catalogue(page: Any, catalogu
                                                              model: list[ConnectorEntry]) -> None:
     entry = next(e for e in model if len(e.all_categories) > 1)
     page.goto(f"{catalogue_site.url}connectors/{entry.key}/")
+    instant_ready(page)
     page.evaluate("window.__sameDocument = true")
     second = entry.all_categories[1]
     page.click(f"article .gb-connector__categories a.gb-chip >> text='{second}'")
@@ -207,6 +208,7 @@ def test_connector_page_chips_land_on_the_filtered_catalogue(page: Any, catalogu
 def test_instant_navigation_sets_up_each_catalogue_once(page: Any, catalogue_site: Site,
                                                         model: list[ConnectorEntry]) -> None:
     _open(page, catalogue_site)
+    instant_ready(page)
     page.evaluate("window.__sameDocument = true")
     assert page.evaluate("window.guidebookCatalogue.catalogues") == 1
     first = model[0]

@@ -11,6 +11,8 @@ from guidebook.documents import load_file
 from guidebook.model import Guide
 from guidebook.scopes import scope_string, tailor
 
+from .conftest import instant_ready
+
 pytestmark = pytest.mark.browser
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "scopes-site"
@@ -181,6 +183,7 @@ def test_instant_navigation_reinitialises_without_duplicates(page: Any,
                                                              scopes_site: Site) -> None:
     chatter, peoplebase = _guide(*CHATTER), _guide(*PEOPLEBASE)
     _open(page, scopes_site, CHATTER, "?actions=files_get")
+    instant_ready(page)
     page.evaluate("window.__sameDocument = true")
     assert page.evaluate("window.guidebookPicker.panels") == 1
 
