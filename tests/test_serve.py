@@ -14,8 +14,10 @@ import textwrap
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -295,8 +297,8 @@ def test_mkdocs_serve_applies_a_guide_edit_in_place(tmp_path: Path) -> None:
         epoch = _epoch(_get(page)[1])
         unchanged = text.count(UNCHANGED_LOG)
         if filesystem(str(root / "guides")) in LOCAL_FILESYSTEMS:
-            assert f"watching '{root / 'guides'}' for changes (inotify)" in text  # (outside the
-            # working folder: in full)
+            # (named in full: the folder is outside the working folder)
+            assert f"watching '{root / 'guides'}' for changes (inotify)" in text
             found = (root / "guides/c1/pat.yaml").stat()
             os.utime(root / "guides/c1/pat.yaml", ns=(found.st_atime_ns, found.st_mtime_ns))
         else:
@@ -323,24 +325,33 @@ def _woken(server, timeout: float) -> bool:
     return woken
 
 
+@contextmanager
+def _on_serve(config_file: Path, site_dir: Path) -> Iterator[tuple[Any, Any]]:
+    """guidebook's plugin and MkDocs' `LiveReloadServer` after the plugin's `on_serve` (the
+    server's poller not started), until `on_shutdown`."""
+    from mkdocs.config import load_config
+    from mkdocs.livereload import LiveReloadServer
+
+    config = load_config(config_file=str(config_file), site_dir=str(site_dir))
+    config.plugins.on_startup(command="serve", dirty=False)
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=free_port(),
+                              root=str(site_dir))
+    config.plugins.on_serve(server, config=config, builder=server.builder)
+    try:
+        yield config.plugins["guidebook"], server
+    finally:
+        config.plugins.on_shutdown()
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
 def test_a_save_wakes_the_serve_loop_without_the_poller(tmp_path: Path, monkeypatch) -> None:
     """MkDocs' `LiveReloadServer` with guidebook's `on_serve` and its poller never started:
     guidebook's inotify watch alone wakes the build loop on a save of a guide, and not when a
     build reads the guides or an editor writes a hidden file; `on_shutdown` ends the watch."""
-    from mkdocs.config import load_config
-    from mkdocs.livereload import LiveReloadServer
-
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     root = tmp_path / "project"
     config_file = write_project(root, {"harvest/pat.yaml": HARVEST})
-    config = load_config(config_file=str(config_file), site_dir=str(tmp_path / "site"))
-    config.plugins.on_startup(command="serve", dirty=False)
-    plugin = config.plugins["guidebook"]
-    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=free_port(),
-                              root=str(tmp_path / "site"))
-    config.plugins.on_serve(server, config=config, builder=server.builder)
-    try:
+    with _on_serve(config_file, tmp_path / "site") as (plugin, server):
         assert plugin.watch is not None and not server.observer.is_alive()
         # (on a local file system the poller does not watch the guides at all)
         local = filesystem(str(root / "guides")) in LOCAL_FILESYSTEMS
@@ -358,8 +369,6 @@ def test_a_save_wakes_the_serve_loop_without_the_poller(tmp_path: Path, monkeypa
         assert _woken(server, 30.0)
         os.utime(root / "guides/harvest/token.yaml")  # `touch`: a build, please
         assert _woken(server, 30.0)
-    finally:
-        config.plugins.on_shutdown()
     assert plugin.watch is None
 
 
@@ -370,9 +379,6 @@ def test_the_poller_keeps_watching_what_inotify_may_not_see(tmp_path: Path, monk
     """Where the guides are on a file system other machines write to (NFS, SMB, VM shares),
     or a link below the guides folder leads elsewhere, MkDocs' poller watches the folder
     beside guidebook's inotify watch (a change made there reaches no inotify watch)."""
-    from mkdocs.config import load_config
-    from mkdocs.livereload import LiveReloadServer
-
     from guidebook import watcher
 
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
@@ -383,17 +389,9 @@ def test_the_poller_keeps_watching_what_inotify_may_not_see(tmp_path: Path, monk
     else:
         (tmp_path / "shared").mkdir()
         (root / "guides/shared").symlink_to(tmp_path / "shared")
-    config = load_config(config_file=str(config_file), site_dir=str(tmp_path / "site"))
-    config.plugins.on_startup(command="serve", dirty=False)
-    plugin = config.plugins["guidebook"]
-    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=free_port(),
-                              root=str(tmp_path / "site"))
-    config.plugins.on_serve(server, config=config, builder=server.builder)
-    try:
+    with _on_serve(config_file, tmp_path / "site") as (plugin, server):
         assert plugin.watch is not None and not plugin.watch.sees_everything
         assert str(root / "guides") in server._watched_paths
-    finally:
-        config.plugins.on_shutdown()
 
 
 MOUNTS = textwrap.dedent("""\
