@@ -139,6 +139,7 @@ class Build:
             raise PluginError(f"guidebook: {exc}; wait until it ends, or build into another "
                               f"site_dir") from None
         self.site: GuideSite | None = None
+        self.shape: Any = None  # the site's `_shape` (an edit keeps it), once one asked
         self.renderer: Renderer | None = None
         self.loader: SiteLoader | None = None
         self.guide_files: GuideFiles | None = None  # what the loader found in the guides folder
@@ -653,7 +654,9 @@ class Build:
             loader.close()
         self.guide_files = loader.found
         edited = {file for file, token in cache.tokens.items() if tokens.get(file) != token}
-        pages = _same_pages(self.site, site, self.pages)
+        if self.shape is None:
+            self.shape = _shape(self.site)
+        pages = _same_pages(self.shape, site, self.pages)
         if pages is None:
             return None
         meta = {uri: _page_meta(what, self.cfg.nav_title, site) for uri, what in pages.items()}
@@ -918,18 +921,20 @@ def _references(pages: list[GuidePage], files: Files, config: MkDocsConfig,
             for page in pages for p in check_references(page.guide, paths, docs_dir)]
 
 
-def _same_pages(old: GuideSite, new: GuideSite, pages: dict[str, Any]) -> dict[str, Any] | None:
-    """`pages` (src_uri -> what the page shows) from the site `new`, when it has the same
-    pages, in the same places and order, with the same problems as `old`; else None."""
-    def shape(site: GuideSite) -> Any:
-        return ([(p.src_uri, p.url) for p in site.pages],
-                [(e.src_uri, e.url) for e in site.connectors],
-                [(name, [e.key for e in entries]) for name, entries in site.placements],
-                [str(p) for p in site.problems], [str(p) for p in site.warnings], site.notes,
-                [p.src_uri for p in site.unpublished],
-                [(r.dest, r.target) for r in redirects(site)[0]])
+def _shape(site: GuideSite) -> Any:
+    """The site's pages, places, order and problems (what an edit applied in place keeps)."""
+    return ([(p.src_uri, p.url) for p in site.pages],
+            [(e.src_uri, e.url) for e in site.connectors],
+            [(name, [e.key for e in entries]) for name, entries in site.placements],
+            [str(p) for p in site.problems], [str(p) for p in site.warnings], site.notes,
+            [p.src_uri for p in site.unpublished],
+            [(r.dest, r.target) for r in redirects(site)[0]])
 
-    if shape(old) != shape(new):
+
+def _same_pages(old: Any, new: GuideSite, pages: dict[str, Any]) -> dict[str, Any] | None:
+    """`pages` (src_uri -> what the page shows) from the site `new`, when it has the `_shape`
+    `old`; else None."""
+    if _shape(new) != old:
         return None
     found: dict[str, Any] = {p.src_uri: p for p in new.pages}
     found |= {e.src_uri: e for e in new.connectors}

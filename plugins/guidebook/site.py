@@ -104,11 +104,11 @@ class GuidePage:
     withheld: Withheld | None = None  # in white-label builds: what its hidden parts hold
     url_prefix: str = ""  # the language's folder ('de/') in a mkdocs-static-i18n build
 
-    @property
+    @cached_property  # (asked for every page in every edit under `mkdocs serve`)
     def url(self) -> str:
         return self.url_prefix + self.guide.url
 
-    @property
+    @cached_property
     def src_uri(self) -> str:
         """The page's path among the site's documentation files."""
         return self.url + "index.md"
