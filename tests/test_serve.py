@@ -135,6 +135,7 @@ def test_every_edit_gives_the_clean_build(tmp_path: Path, monkeypatch) -> None:
                                      lambda t: t.replace("Save it", "Keep it safe"))),
         ("an editor's swap file", lambda: (g / "c3/.pat.yaml.swp").write_bytes(b"swap")),
         ("a save reported twice", lambda: None),
+        ("a comment", lambda: _edit(g / "c3/pat.yaml", lambda t: t + "# checked in May\n")),
         ("a note beside the guides", lambda: (g / "c3/notes.txt").write_text("To do.\n")),
         ("description", lambda: _edit(g / "c3/pat.yaml", lambda t: t.replace(
             "auth: {label: Personal Access Token}\n",
@@ -150,8 +151,8 @@ def test_every_edit_gives_the_clean_build(tmp_path: Path, monkeypatch) -> None:
         ("text after all that", lambda: _edit(g / "c1/pat.yaml",
                                               lambda t: t.replace("Mint it", "Make it"))),
     ]
-    in_place = {"step text", "partial of a connector file", "text again", "description",
-                "two guides at once", "text after all that"}
+    in_place = {"step text", "partial of a connector file", "text again", "a comment",
+                "description", "two guides at once", "text after all that"}
     unchanged = {"an editor's swap file", "a save reported twice"}  # nothing rendered again
     from guidebook import building
 
@@ -251,6 +252,7 @@ def _until(condition: Callable[[], bool], process: subprocess.Popen[bytes], log:
 
 
 UNCHANGED_LOG = "no file the site is built from changed"
+KEPT_LOG = "0 pages written again in place"
 
 
 def _epoch(html: bytes) -> int:
@@ -305,6 +307,12 @@ def test_mkdocs_serve_applies_a_guide_edit_in_place(tmp_path: Path) -> None:
             (root / "guides/c1/.pat.yaml.swp").write_bytes(b"swap")
         _until(lambda: log.read_text().count(UNCHANGED_LOG) > unchanged, process, log,
                "the change was never reported")
+        assert _epoch(_get(page)[1]) == epoch
+        # A change no page shows (a comment): applied in place, the open pages kept as well
+        kept = log.read_text().count(KEPT_LOG)
+        _edit(root / "guides/c1/pat.yaml", lambda t: t + "# checked in May\n")
+        _until(lambda: log.read_text().count(KEPT_LOG) > kept, process, log,
+               "the comment was never reported")
         assert _epoch(_get(page)[1]) == epoch
         _edit(root / "guides/c2/pat.yaml",
               lambda t: t.replace("{label: Personal Access Token}", "{label: PAT}"))

@@ -67,10 +67,26 @@ ASSETS = ("assets/guidebook/guidebook.css", "assets/guidebook/guidebook.js",
           "assets/guidebook/guidebook-export.css", "assets/guidebook/guidebook-export.js")
 INDEX_URI = "connectors/index.md"
 PAGE_TEMPLATE = "guidebook/page.html"  # MkDocs' template for our pages built by a job
-UNCHANGED = "nothing"  # what `Build.apply_edit` wrote when no file it reads changed
+
 # Settings the theme writes into pages (white-label builds check them before building).
 SETTINGS = ("site_name", "site_description", "site_url", "site_author", "repo_url", "repo_name",
             "copyright")
+
+
+@dataclasses.dataclass(frozen=True)
+class Edit:
+    """What `Build.apply_edit` did: the theme pages it wrote again (none when the changed files
+    change no page: a YAML comment; twins and llms files may still have changed), or nothing
+    at all when no file the site is built from changed (`UNCHANGED`)."""
+
+    pages: int
+    changed: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.pages} page{'s' if self.pages != 1 else ''} written again"
+
+
+UNCHANGED = Edit(0, changed=False)
 
 
 def packaged_assets() -> dict[str, str]:
@@ -624,7 +640,7 @@ class Build:
                     for p in config.plugins.values())
                 and all(s is self.search.plugin or not plugin_enabled(s) for s in searches))
 
-    def apply_edit(self) -> str | None:
+    def apply_edit(self) -> Edit | None:
         """Under `mkdocs serve`, once this build has succeeded (see `ServeCache.last`): apply
         an edit of guide files to its site in place, and say what it wrote; None when the edit
         needs a full build (then it may have written part of it: the full build starts by
@@ -704,7 +720,7 @@ class Build:
                 self.exports.write_llms()
             self.exports.write_full()
         self.inputs = now
-        return f"{len(changed)} page{'s' if len(changed) != 1 else ''} written again"
+        return Edit(len(changed))
 
 
 class GeneratedPage(Page):

@@ -362,8 +362,11 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
                 keep_pages(server)
                 return
             if done is not None:
+                kept = "" if done.pages else ": no page shows the change, the open pages are kept"
                 log.info(f"guide files changed: {done} in place "
-                         f"({time.perf_counter() - start:.2f} s)")
+                         f"({time.perf_counter() - start:.2f} s){kept}")
+                if not done.pages:  # (live reload reloads HTML pages only: none changed)
+                    keep_pages(server)
                 return
         if self.cache is not None:
             self.cache.last = None
