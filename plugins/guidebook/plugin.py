@@ -22,7 +22,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from .building import ASSETS, SETTINGS, UNCHANGED, Build, options_of, packaged_assets, project_root
+from .building import ASSETS, SETTINGS, Build, options_of, packaged_assets, project_root
 from .config import GuidebookConfig, config_problems
 from .hostconfig import negotiating_app
 from .languages import LanguageBuild, language_build, move_handler
@@ -355,16 +355,15 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
             finally:
                 if collecting:
                     gc.enable()
-            if done == UNCHANGED:
-                log.info("no file the site is built from changed (the change was to a hidden "
-                         "file, or was reported twice): the site and the open pages are left as "
-                         "they are")
-                keep_pages(server)
-                return
             if done is not None:
-                kept = "" if done.pages else ": no page shows the change, the open pages are kept"
-                log.info(f"guide files changed: {done} in place "
-                         f"({time.perf_counter() - start:.2f} s){kept}")
+                if not done.changed:
+                    log.info("no file the site is built from changed (the change was to a "
+                             "hidden file, or was reported twice): the site and the open pages "
+                             "are left as they are")
+                else:
+                    kept = ": no page shows the change, the open pages are kept"
+                    log.info(f"guide files changed: {done} in place "
+                             f"({time.perf_counter() - start:.2f} s){'' if done.pages else kept}")
                 if not done.pages:  # (live reload reloads HTML pages only: none changed)
                     keep_pages(server)
                 return
