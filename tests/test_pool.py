@@ -221,6 +221,29 @@ def test_other_plugins_see_real_pages_and_the_same_output(project, tmp_path: Pat
         assert (hooked / rel).read_bytes() == page.read_bytes(), rel
 
 
+def test_a_page_whose_content_the_search_plugin_changes_is_what_mkdocs_gives(
+        project, tmp_path: Path, monkeypatch) -> None:
+    """Material's search plugin strips `data-search-*="..."` attributes from a page's content
+    before the theme renders it; an override that writes one gets the same page both ways."""
+    from guidebook import building
+
+    tpl = tmp_path / "tpl" / "partials"
+    tpl.mkdir(parents=True)
+    (tpl / "callout.html.jinja").write_text(
+        '<div class="admonition {{ type }}" data-search-boost="2">\n'
+        '<p class="admonition-title">{{ title }}</p>\n{{ text | md }}\n</div>\n')
+    config = project(_companies(3), plugin={"templates_dir": "tpl"})
+    ours = build(config, site_dir=str(tmp_path / "ours"))
+    monkeypatch.setattr(building, "_quiet_plugins", lambda *a, **k: False)
+    material = build(config, site_dir=str(tmp_path / "material"))
+    pages = sorted(material.rglob("*.html"))
+    boosted = [p for p in pages if 'class="admonition warning"' in p.read_text()]
+    assert boosted and not any("data-search-boost" in p.read_text() for p in pages)
+    for page in pages:
+        rel = page.relative_to(material)
+        assert (ours / rel).read_bytes() == page.read_bytes(), rel
+
+
 def test_parallel_loading_gives_the_same_site_and_problems(tmp_path: Path) -> None:
     """Past PARALLEL_LOAD_MIN files, a worker loads the back of the list: same pages, same
     problems (with their lines), same order."""

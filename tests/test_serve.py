@@ -127,12 +127,18 @@ def test_every_edit_gives_the_clean_build(tmp_path: Path, monkeypatch) -> None:
         ("new guide", lambda: (g / "c9").mkdir() or (g / "c9/pat.yaml").write_text(
             HARVEST.replace("key: harvest, name: Harvest", "key: c9, name: Co 9"))),
         ("deleted guide", lambda: (g / "c0/pat.yaml").unlink()),
-        ("template override", lambda: (root / "tpl/partials").mkdir() or
-         (root / "tpl/partials/step.html.jinja").write_text(
-             '<li class="custom-step">{{ step.title }}</li>\n')),
+        ("template override", lambda: [
+            (root / "tpl/partials").mkdir(),
+            (root / "tpl/partials/step.html.jinja").write_text(
+                '<li class="custom-step">{{ step.title }}</li>\n'),
+            (root / "tpl/partials/callout.html.jinja").write_text(  # (a warning that names
+                '<div class="admonition {{ type }}"{% if "boost" in text %} '  # a boost boosts)
+                'data-search-boost="2"{% endif %}>\n{{ text | md }}\n</div>\n')]),
         ("brand", lambda: _brand(config, "Apex")),
         ("text again", lambda: _edit(g / "c3/pat.yaml",
                                      lambda t: t.replace("Save it", "Keep it safe"))),
+        ("a page the search plugin rewrites", lambda: _edit(g / "c2/pat.yaml", lambda t: t.replace(
+            "You need a Harvest login", "You need a boosted Harvest login"))),
         ("an editor's swap file", lambda: (g / "c3/.pat.yaml.swp").write_bytes(b"swap")),
         ("a save reported twice", lambda: None),
         ("a comment", lambda: _edit(g / "c3/pat.yaml", lambda t: t + "# checked in May\n")),

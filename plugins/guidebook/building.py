@@ -53,7 +53,7 @@ from .load import GUIDE_SUFFIXES, GuideFiles
 from .pool import Jobs, RenderError
 from .redirects import redirect_page, redirects
 from .render import Heading, Renderer, TemplateProblem
-from .searchindex import SearchShortcut, plugin_enabled
+from .searchindex import SearchShortcut, plugin_enabled, rewritten
 from .searchindex import sections as search_sections
 from .servecache import Inputs, ServeCache, digest, folder_stamps
 from .site import ConnectorEntry, GuidePage, GuideSite, Options, SiteLoader
@@ -536,8 +536,9 @@ class Build:
         jobs = []
         for file in doc_files:
             page = file.page
-            if file.src_uri not in self.pages or page is None or "template" in page.meta:
-                continue
+            if (file.src_uri not in self.pages or page is None or "template" in page.meta
+                    or (search and rewritten(page.content or ""))):
+                continue  # (MkDocs renders it: the search plugin rewrites its content first)
             if self.cache is not None:
                 key = self.keys[file.src_uri] = digest(shape, file.src_uri, page.url, page.title,
                                                       repr(page.meta), page.content)
@@ -704,6 +705,8 @@ class Build:
         head = self.exports.head_uri if self.exports is not None else None
         block = self.exports.actions_block if self.exports is not None else None
         search = self.search.plugin is not None
+        if search and any(rewritten(content) for _, (content, _, _) in changed):
+            return None  # (its theme page is MkDocs' to render)
         for uri, (content, headings, _) in changed:
             page = files.get_file_from_path(uri).page
             page.meta = {**meta[uri], "template": PAGE_TEMPLATE}

@@ -210,6 +210,16 @@ class _Sections:
             section.text.append(html.escape(data, quote=False))
 
 
+_REWRITTEN = re.compile(r'data-search-\w+="[^"]+"')
+
+
+def rewritten(content: str) -> bool:
+    """Whether Material's search plugin changes `content` before the theme renders it: at
+    `on_page_context` it removes every `data-search-*="..."` attribute (those without a value,
+    such as our `data-search-exclude`, stay)."""
+    return _REWRITTEN.search(content) is not None
+
+
 def _entry_json(entry: Any) -> str:
     """One entry of the index as the search plugin writes it (compact JSON)."""
     return json.dumps(entry, separators=(",", ":"), default=str)
@@ -230,16 +240,21 @@ class SearchShortcut:
                 if isinstance(plugin, _SearchPlugin) and plugin_enabled(plugin) and hasattr(
                         getattr(plugin, "search_index", None), "create_entry_for_section"):
                     self.plugin = plugin
-        self._taken: dict[str, Sections] = {}
+        self._taken: dict[str, tuple[Sections, str]] = {}  # sections and content, by page
         self._json: list[str] | None = None  # each entry of the index as JSON (`write_index`)
 
     def before(self, page: Any, found: Sections | None) -> None:
         """Before the search plugin (priority > 0): claim the page, with the sections parsed
-        from its content (the caller makes sure nothing has changed that content since)."""
+        from its content. The caller makes sure nothing has changed that content since, and
+        has rendered the page's theme page from a content the plugin leaves as it is
+        (`rewritten`): the plugin gets an empty content until `after`, for the rewrite it
+        still runs over every page (a regular expression tried at every character: 0.34 ms a
+        guide page, in the build's own process)."""
         if self.plugin is None or found is None or "search" in page.meta:
             return
         page.meta["search"] = {"exclude": True}  # the plugin's own switch: skip the parse
-        self._taken[page.file.src_uri] = found
+        self._taken[page.file.src_uri] = (found, page.content)
+        page.content = ""
 
     def replace(self, page: Any, found: Sections | None) -> None:
         """The page's entries in the index of the last build made again from `found` (its
@@ -292,9 +307,10 @@ class SearchShortcut:
 
     def after(self, page: Any) -> None:
         """After the search plugin (priority < 0): add the page's entries, as it would have."""
-        found = self._taken.pop(page.file.src_uri, None)
-        if found is None:
+        taken = self._taken.pop(page.file.src_uri, None)
+        if taken is None:
             return
+        found, page.content = taken
         del page.meta["search"]
         self._add(page, found)
 
