@@ -365,8 +365,10 @@ def test_the_guide_model_is_let_go_before_the_theme_pages(project, tmp_path: Pat
     start = building.Build._start_theme_pages
 
     def counting(self, *args, **kwargs):  # (no collection first: the model must go by itself)
+        gc.unfreeze()  # (the build froze what the load made: not in gc.get_objects())
         alive.append(sum(1 for o in gc.get_objects()
                          if type(o) is Guide and o.connector.name.startswith(name)))
+        gc.freeze()
         return start(self, *args, **kwargs)
 
     monkeypatch.setattr(building.Build, "_start_theme_pages", counting)
@@ -381,19 +383,28 @@ def test_the_guide_model_is_let_go_before_the_theme_pages(project, tmp_path: Pat
 @pytest.mark.parametrize("broken", [False, True])
 def test_collection_pauses_while_the_model_is_made(project, monkeypatch, broken: bool) -> None:
     """The garbage collector is off while the guides load (everything made then lives to the
-    end of the build), and on again after: once the files are added, and when loading fails."""
+    end of the build), and on again after: once the files are added, and when loading fails.
+    What was made until then is frozen (no collection walks it) until the build ends."""
     import gc
 
-    from guidebook import site
+    from guidebook import building, site
 
     seen = []
+    frozen = []
     load = site.SiteLoader.site
+    nav = building.Build.build_nav
 
     def site_seen(self, *args, **kwargs):
         seen.append(gc.isenabled())
         return load(self, *args, **kwargs)
 
+    def nav_seen(self, *args, **kwargs):
+        frozen.append(gc.get_freeze_count())
+        return nav(self, *args, **kwargs)
+
     monkeypatch.setattr(site.SiteLoader, "site", site_seen)
+    monkeypatch.setattr(building.Build, "build_nav", nav_seen)
+    assert gc.get_freeze_count() == 0
     guides = {"harvest/pat.yaml": HARVEST}
     if broken:
         guides["acme/pat.yaml"] = "title: [unclosed\n"
@@ -404,3 +415,6 @@ def test_collection_pauses_while_the_model_is_made(project, monkeypatch, broken:
     else:
         build(project(guides))
     assert seen == [False] and gc.isenabled()
+    assert gc.get_freeze_count() == 0  # (let go when the build ended)
+    if not broken:
+        assert len(frozen) == 1 and frozen[0] > 1000  # the objects the load made

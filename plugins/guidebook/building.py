@@ -179,10 +179,16 @@ class Build:
         self._quiet = _QuietSkips(self.jobbed)
         _BUILD_LOG.addFilter(self._quiet)
         self._collecting = False  # the garbage collector is paused while the model is made
+        self._frozen = False  # what was made until then is out of its reach to the end
 
     def close(self) -> None:
         """Stop the pools, let the site folder's lock go (on success and on error)."""
-        self._resume_collecting()
+        if self._collecting:
+            self._collecting = False
+            gc.enable()
+        if self._frozen:  # (it may be garbage now: the next build of a serve session)
+            self._frozen = False
+            gc.unfreeze()
         self._close_pools()
         if self.loader is not None:
             self.loader.close()
@@ -209,8 +215,13 @@ class Build:
         gc.disable()
 
     def _resume_collecting(self) -> None:
+        """Once the files are added: the collector runs again, and never walks what was made
+        until now (frozen to the end of the build). The first collection would walk the whole
+        model and find nothing (0.7 s at 5,000 guides, every core but one waiting)."""
         if self._collecting:
             self._collecting = False
+            gc.freeze()
+            self._frozen = True
             gc.enable()
 
     def add_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -278,7 +289,7 @@ class Build:
             if self.exports is not None and self.exports.exporter is not None:
                 self.exports.exporter.compile()
             jobs.sort(key=lambda job: job[0] != site.index_uri)
-        self._resume_collecting()  # (before the body workers fork: they collect as before)
+        self._resume_collecting()  # (before the body workers fork)
         self.bodies = Jobs(jobs, workers=self.workers, expected=(TemplateProblem, ExportError))
         return files
 

@@ -62,7 +62,9 @@ _PR_SET_PDEATHSIG = 1
 def _start_worker(parent: int) -> None:  # pragma: no cover - runs in the forked worker
     """Right after the fork: the kernel kills this worker when its parent dies (parent-death
     signal; if the parent died before that was set, exit now). Ctrl-C and SIGTERM are the
-    parent's to handle: it stops its pool."""
+    parent's to handle: it stops its pool. The worker's collections leave what it inherits
+    alone (frozen: no copy-on-write of the parent's objects)."""
+    gc.freeze()
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -138,18 +140,12 @@ class Jobs:
         self._pool = ProcessPoolExecutor(max_workers=workers,
                                          mp_context=multiprocessing.get_context("fork"),
                                          initializer=_start_worker, initargs=(os.getpid(),))
-        # The workers' collections leave what they inherit alone (no copy-on-write of this
-        # process's objects); this process collects as before once they are forked.
-        gc.freeze()
-        try:
-            for at in range(0, len(keys), size):
-                chunk = keys[at:at + size]
-                future = self._pool.submit(_run_chunk, self._table, chunk, self._expected)
-                self._keys[id(future)] = chunk
-                for key in chunk:
-                    self._chunks[key] = future
-        finally:
-            gc.unfreeze()
+        for at in range(0, len(keys), size):
+            chunk = keys[at:at + size]
+            future = self._pool.submit(_run_chunk, self._table, chunk, self._expected)
+            self._keys[id(future)] = chunk
+            for key in chunk:
+                self._chunks[key] = future
 
     def get(self, key: str) -> Any:
         """The result of job `key` (raises RenderError if it failed). Each key is asked for
