@@ -380,6 +380,31 @@ def test_the_guide_model_is_let_go_before_the_theme_pages(project, tmp_path: Pat
     assert alive == ([3] if whitelabel else [0])
 
 
+@pytest.mark.skipif(not can_fork(), reason="workers need fork (Linux)")
+def test_the_load_workers_load_with_the_collector_paused(project, tmp_path: Path,
+                                                         monkeypatch) -> None:
+    """The load's workers fork with the collector paused, as it is here while they load."""
+    import gc
+
+    from guidebook import site
+
+    log = tmp_path / "collecting.txt"
+    load = site.load_pages
+
+    def logged(*args, **kwargs):
+        with log.open("a") as out:
+            out.write(f"{os.getpid()} {gc.isenabled()}\n")
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(site, "load_pages", logged)
+    n = site.PARALLEL_LOAD_MIN + 10
+    build(project(_companies(n, digits=3), plugin={"workers": 2}))
+    seen = [line.split() for line in log.read_text().splitlines()]
+    assert len(seen) == n and {enabled for _, enabled in seen} == {"False"}
+    assert {pid for pid, _ in seen} - {str(os.getpid())}  # (loaded by workers)
+    assert gc.isenabled()
+
+
 @pytest.mark.parametrize("broken", [False, True])
 def test_collection_pauses_while_the_model_is_made(project, monkeypatch, broken: bool) -> None:
     """The garbage collector is off while the guides load (everything made then lives to the
