@@ -712,13 +712,13 @@ class Build:
             cache.keep_body(uri, key, body)
             if before is None or before[1][:2] != body[:2] or old_meta[uri] != meta[uri]:
                 changed.append((uri, body))
+        search = self.search.plugin is not None
+        if search and any(rewritten(content) for _, (content, _, _) in changed):
+            return None  # (its theme page is MkDocs' to render; the full build reports)
         self._report(site, config)
         doc_files = files.documentation_pages()
         head = self.exports.head_uri if self.exports is not None else None
         block = self.exports.actions_block if self.exports is not None else None
-        search = self.search.plugin is not None
-        if search and any(rewritten(content) for _, (content, _, _) in changed):
-            return None  # (its theme page is MkDocs' to render)
         for uri, (content, headings, _) in changed:
             page = files.get_file_from_path(uri).page
             page.meta = {**meta[uri], "template": PAGE_TEMPLATE}
