@@ -63,6 +63,27 @@ def test_images_inside_the_docs_are_fine() -> None:
     assert check_guide(load_text(text, "g.yaml")[0], BRANDS) == []
 
 
+def test_step_images_are_linked_from_the_page_and_urls_as_they_are(project, tmp_path) -> None:
+    """A docs folder image is linked relative to the page; an https image is its URL."""
+    from bs4 import BeautifulSoup
+
+    text = HARVEST.replace("      - title: Make the token", "        images: [shots/a.png, "
+                           "'https://x.test/a.png']\n      - title: Make the token")
+    config = project({"harvest/pat.yaml": text})
+    (tmp_path / "docs/shots").mkdir(parents=True)
+    (tmp_path / "docs/shots/a.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    site = build(config)
+    page = "connectors/harvest/guides/link-account/personal-access-token/"
+    html = BeautifulSoup((site / page / "index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    assert [img["src"] for img in html.select("article figure img")] == [
+        "../../../../../shots/a.png", "https://x.test/a.png"]
+    twin = BeautifulSoup((site / page / "index.html.md").read_text(encoding="utf-8"),
+                         "html.parser")
+    assert [img["src"] for img in twin.select("img")] == [
+        "https://guides.example.test/shots/a.png", "https://x.test/a.png"]
+
+
 def _site(tmp_path: Path, guides: dict[str, str]) -> Path:
     root = tmp_path / "guides"
     for rel, text in guides.items():

@@ -1,5 +1,6 @@
 """The README's configuration snippets, written into a project as they stand, build together:
-mkdocs.yml and the white-label file that inherits from it (both with --strict)."""
+mkdocs.yml and the white-label file that inherits from it (both with --strict), with the
+guide of its format reference as well."""
 
 from __future__ import annotations
 
@@ -40,6 +41,24 @@ def readme_project(tmp_path):
     (tmp_path / "guides/harvest").mkdir(parents=True)
     (tmp_path / "guides/harvest/pat.yaml").write_text(HARVEST, encoding="utf-8")
     return tmp_path
+
+
+GUIDE = re.compile(r"```yaml\n(# (guides/[\w./-]+\.yaml)\n.*?)```", re.DOTALL)
+
+
+def test_the_format_reference_guide_builds_as_written(readme_project) -> None:
+    """The guide of 'The guide format', every key filled in, is a guide as it stands."""
+    (guide_text, path), = GUIDE.findall((ROOT / "README.md").read_text(encoding="utf-8"))
+    (readme_project / "guides/harvest/pat.yaml").unlink()
+    (readme_project / path).write_text(guide_text, encoding="utf-8")
+    (readme_project / "docs/index.md").write_text("# Guides\n", encoding="utf-8")
+    site = build(readme_project / "mkdocs.yml")
+    page = BeautifulSoup((site / PAGE).read_text(encoding="utf-8"), "html.parser")
+    assert page.select_one("article h1").get_text(strip=True) == (
+        "Connect Harvest with a Personal Access Token")
+    assert (site / "harvest/pat/index.html").is_file()  # redirect_from
+    partner = build(readme_project / "mkdocs.whitelabel.yml")
+    assert (partner / PAGE).is_file()
 
 
 def _brand_in_page(site) -> str:

@@ -93,10 +93,6 @@ def site_url_of(site_url: str | None) -> Callable[[str], str]:
     return url
 
 
-def _is_site_relative(url: str) -> bool:
-    return markdown.link_scheme(url) is None and not url.startswith(("/", "#"))
-
-
 # -- text helpers (the escapers themselves are in mdescape) -----------------------------------
 
 attr = mdescape.attr
@@ -108,7 +104,7 @@ md_item = mdescape.item
 
 def _site_link(to: Callable[[str], str], url: str) -> str:
     """Image and link targets in exports: site-relative paths become absolute URLs."""
-    return to(url) if _is_site_relative(url) else url
+    return to(url) if markdown.is_site_relative(url) else url
 
 
 def _twin_link(to: Callable[[str], str], url: str) -> str:

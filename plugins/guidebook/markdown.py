@@ -35,6 +35,12 @@ def is_safe_url(url: str) -> bool:
     return scheme is None or scheme in SAFE_SCHEMES
 
 
+def is_site_relative(url: str) -> bool:
+    """True for a path from the site's root, as guides write them (`images/a.png`): no
+    scheme, not `/...` or `#...`."""
+    return link_scheme(url) is None and not url.startswith(("/", "#"))
+
+
 def is_external(url: str) -> bool:
     return link_scheme(url) in ("http", "https") or url.startswith("//")
 

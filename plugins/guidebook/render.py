@@ -23,6 +23,7 @@ from jinja2 import (
     TemplateError,
     TemplateSyntaxError,
     meta,
+    pass_context,
     select_autoescape,
 )
 from markupsafe import Markup
@@ -169,6 +170,13 @@ def _scopes_attr(scopes: Iterable[str]) -> str:
     return " ".join(scopes)
 
 
+@pass_context
+def _from_page(context: Any, url: str) -> str:
+    """A site-relative `url` (`images/a.png`) as a link from the page being rendered (its
+    `base_url`); an https URL, `/...` or `#...` as it is."""
+    return context["base_url"] + url if markdown.is_site_relative(url) else url
+
+
 def _json_attr(value: Any) -> str:
     """Compact, key-sorted JSON for a data attribute (autoescape makes it attribute-safe)."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
@@ -226,7 +234,7 @@ class Renderer:
         )
         self.env.filters.update(
             md=_md, md_inline=_md_inline, plain=markdown.plain, scopes_attr=_scopes_attr,
-            json_attr=_json_attr, slug=slugify, fold=fold,
+            json_attr=_json_attr, slug=slugify, fold=fold, from_page=_from_page,
         )
         self.env.globals.update(
             brand=dict(site.options.active_brand),
