@@ -187,6 +187,45 @@ def test_a_terminated_build_stops_its_workers(site_project: Path, tmp_path: Path
     assert sorted(tmp.iterdir()) == []
 
 
+# A build whose every fork is met by the signal, sent from Python's own fork callback in the
+# parent: the moment a Ctrl-C was lost (raised in that callback, printed and ignored).
+_SIGNALLED_AT_FORK = """
+import os, sys
+from mkdocs.__main__ import cli
+SIGNAL = int(sys.argv[1])
+def stop():
+    os.kill(os.getpid(), SIGNAL)
+    sum(range(1000))  # (Python code after the signal: its handler runs here)
+os.register_at_fork(after_in_parent=stop)
+sys.argv = ["mkdocs", *sys.argv[2:]]
+cli()
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_while_the_workers_fork_stops_the_build(site_project: Path, tmp_path: Path,
+                                                          sig: int) -> None:
+    tmp = tmp_path / "tmp"
+    marker = uuid.uuid4().hex
+    config = site_project / f"mkdocs.fork-{marker}.yml"
+    config.write_text((site_project / "mkdocs.yml").read_text(encoding="utf-8")
+                      .replace("- guidebook:", "- guidebook:\n    workers: 2"), encoding="utf-8")
+    assert "workers: 2" in config.read_text(encoding="utf-8")
+    try:
+        proc = subprocess.run([sys.executable, "-c", _SIGNALLED_AT_FORK, str(int(sig)), "build",
+                               "-q", "-f", config.name, "-d", str(tmp_path / "site")],
+                              cwd=site_project, env=_env(tmp, marker), capture_output=True,
+                              timeout=120, check=False)
+    finally:
+        config.unlink()
+    err = proc.stderr.decode()
+    assert proc.returncode != 0, err  # it went on to the end (0) before
+    assert "Exception ignored" not in err, err
+    assert not (tmp_path / "site" / "sitemap.xml").exists()
+    assert _wait_gone(marker) == []
+    assert sorted(tmp.iterdir()) == []
+
+
 def test_concurrent_builds_into_one_folder_end_cleanly(site_project: Path,
                                                       tmp_path: Path) -> None:
     tmp = tmp_path / "tmp"

@@ -57,6 +57,7 @@ def can_fork() -> bool:
 
 
 _PR_SET_PDEATHSIG = 1
+_STOPS = {signal.SIGINT, signal.SIGTERM}  # the signals that stop a build
 
 
 def _start_worker(parent: int) -> None:  # pragma: no cover - runs in the forked worker
@@ -72,6 +73,7 @@ def _start_worker(parent: int) -> None:  # pragma: no cover - runs in the forked
         os._exit(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # (held by the parent as it forked)
 
 
 # The job tables of the steps running now, by id: a forked worker inherits them.
@@ -137,15 +139,22 @@ class Jobs:
             # first: a build stopped while the pool starts stops what it started of it)
             close = weakref.WeakMethod(self.close)
             space.on_close(lambda: (method := close()) is not None and method())
-        self._pool = ProcessPoolExecutor(max_workers=workers,
-                                         mp_context=multiprocessing.get_context("fork"),
-                                         initializer=_start_worker, initargs=(os.getpid(),))
-        for at in range(0, len(keys), size):
-            chunk = keys[at:at + size]
-            future = self._pool.submit(_run_chunk, self._table, chunk, self._expected)
-            self._keys[id(future)] = chunk
-            for key in chunk:
-                self._chunks[key] = future
+        # The workers fork at the first submit. A Ctrl-C or SIGTERM that lands while Python
+        # runs its fork callbacks is lost (an exception there is printed and ignored: the
+        # build went on and exited 0), so both wait until the workers are forked.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+        try:
+            self._pool = ProcessPoolExecutor(max_workers=workers,
+                                             mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_start_worker, initargs=(os.getpid(),))
+            for at in range(0, len(keys), size):
+                chunk = keys[at:at + size]
+                future = self._pool.submit(_run_chunk, self._table, chunk, self._expected)
+                self._keys[id(future)] = chunk
+                for key in chunk:
+                    self._chunks[key] = future
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
     def get(self, key: str) -> Any:
         """The result of job `key` (raises RenderError if it failed). Each key is asked for
