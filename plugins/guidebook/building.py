@@ -45,7 +45,7 @@ from mkdocs.utils import get_build_date
 
 from .config import GuidebookConfig
 from .errors import Problem
-from .export_files import ExportFiles
+from .export_files import ExportFiles, write_bytes
 from .exports import ExportError
 from .hostconfig import published_files
 from .languages import LanguageBuild, mark_alternates
@@ -1036,10 +1036,8 @@ def _page_job(page: Page, nav: Navigation, doc_files: Any, config: MkDocsConfig,
         found = search_sections(_without(content, page, block)) if search else None
         if not write:
             return output, found
-        path = page.file.abs_dest_path
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as out:  # as MkDocs writes pages
-            out.write(output.encode("utf-8", errors="xmlcharrefreplace"))
+        # the bytes MkDocs writes (its folder is often there already: made for the twin)
+        write_bytes(page.file.abs_dest_path, output.encode("utf-8", errors="xmlcharrefreplace"))
         return None, found
 
     return run

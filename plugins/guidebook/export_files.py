@@ -197,7 +197,7 @@ class ExportFiles:
             data = self._export(self._ours[src_uri]).text.encode("utf-8")
         if self.full_parts is not None:
             self.full_parts.pop(paths[0], None)
-        _create(paths[0], data)
+        write_bytes(paths[0], data)
         for path in paths[1:]:  # the alias: the same bytes, a second name for them
             _link(paths[0], path, data)
         return data
@@ -482,11 +482,11 @@ def _read(path: str) -> str:
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
 
 
-def _create(path: str, data: bytes) -> None:
+def write_bytes(path: str, data: bytes) -> None:
     """Write `data` to the file `path`, making its folder if it is missing.
 
     A few system calls a file (`open()` would add three more, and asking for the folder first
-    two or three): on a big site most folders exist by the time their twins are written.
+    two or three): on a big site most folders exist by the time their files are written.
     """
     try:
         fd = os.open(path, _CREATE, 0o666)
@@ -519,4 +519,4 @@ def _link(first: str, path: str, data: bytes) -> None:
             os.unlink(path)
             os.link(first, path)
     except OSError:
-        _create(path, data)
+        write_bytes(path, data)
