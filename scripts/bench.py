@@ -9,6 +9,11 @@ alternation so machine noise hits every variant alike:
 
 - floor: the same guides pre-rendered with `guidebook render --format plain` as Markdown pages
   of a plain Material site (`nav: [index.md]`, guides `not_in_nav`, no guidebook plugin);
+- floor-nav: the site a team would write by hand instead: those guide pages and the connector
+  and index pages (their plain Markdown), at guidebook's URLs, in the sidebar guidebook builds
+  (Connectors > category (A-Z groups) > connector > guides, `navigation.prune` on, as the
+  plugin turns it on): what guidebook costs beyond the same site (the floor renders no
+  sidebar and no connector pages);
 - guidebook: the full build (HTML with sidebar, search index, Markdown twins, llms files);
 - no-agent: the same build with `agent_outputs: false` (no Markdown twins, llms.txt,
   llms-full.txt or page actions), run right before or after the full build (in turn), so the
@@ -25,7 +30,7 @@ alternation so machine noise hits every variant alike:
 Besides wall time it reports CPU time (user + system, of the build and every process it
 waited for: the pool's workers), as a ratio against the floor's.
 
-It reports medians, ratios against the floor measured in the same run, time per guide, HTML
+It reports medians, ratios against both floors measured in the same run, time per guide, HTML
 size per guide page and peak RSS, as a table and (with --json) as JSON. Timings are for whole
 processes; no test asserts on them.
 """
@@ -97,7 +102,47 @@ def prepare(root: Path, n: int, workers: list[int] = ()) -> dict[str, Path]:
         "theme": {"name": "material"}, "plugins": ["search"],
         "nav": ["index.md"], "not_in_nav": "/guides/**",
     }, sort_keys=False))
-    return {"guidebook": project, "floor": floor}
+    floor_nav = root / "floor-nav"
+    (floor_nav / "docs").mkdir(parents=True)
+    shutil.copy(floor / "docs" / "index.md", floor_nav / "docs" / "index.md")
+    shutil.copytree(floor / "docs" / "guides" / "connectors", floor_nav / "docs" / "connectors")
+    nav = same_site(project, plugin, floor_nav / "docs")
+    (floor_nav / "mkdocs.yml").write_text(yaml.safe_dump({
+        "site_name": data["site_name"], "site_url": data["site_url"],
+        "theme": {"name": "material", "features": ["navigation.prune"]},
+        "plugins": ["search"], "nav": ["index.md", nav],
+        # the sidebar's table of contents as guidebook's: the sections, not every step
+        "markdown_extensions": [{"toc": {"toc_depth": 2}}],
+    }, sort_keys=False))
+    return {"guidebook": project, "floor": floor, "floor_nav": floor_nav}
+
+
+def same_site(project: Path, plugin: dict[str, Any], docs: Path) -> dict[str, Any]:
+    """Write the connectors index and connector pages (their plain Markdown) into `docs`, where
+    guidebook puts them, and return the Connectors entry of a nav shaped as guidebook's."""
+    from guidebook.exports import Exporter
+    from guidebook.site import Options, load_site
+
+    site = load_site(Options(guides_dir=project / "guides", brand=plugin["brand"]),
+                     display_root=project)
+    exporter = Exporter(site, fmt="plain", site_url="https://bench.example/")
+    title = "Connectors"
+    (docs / "connectors" / "index.md").write_text(exporter.index(title).text, encoding="utf-8")
+    size = 30  # the plugin's nav_group_size default
+    categories: list[Any] = []
+    for category, entries in site.placements:
+        sections = []
+        for entry in entries:
+            page = docs / entry.src_uri
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(exporter.connector(entry).text, encoding="utf-8")
+            sections.append({entry.name: [entry.src_uri] + [
+                {guide.title: guide.url.rstrip("/") + ".md"} for guide in entry.guides]})
+        if len(sections) > size:
+            sections = [{f"{next(iter(group[0]))} – {next(iter(group[-1]))}": group}
+                        for group in (sections[i:i + size] for i in range(0, len(sections), size))]
+        categories.append({category: sections})
+    return {title: ["connectors/index.md", *categories]}
 
 
 def parse_only(guides: Path) -> float:
@@ -188,9 +233,10 @@ def bench(n: int, rounds: int, serve: bool = False, agent_pairs: int = 0,
           workers: list[int] = ()) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix=f"guidebook-bench-{n}-") as tmp:
         dirs = prepare(Path(tmp), n, workers)
-        project, floor = dirs["guidebook"], dirs["floor"]
+        project, floor, floor_nav = dirs["guidebook"], dirs["floor"], dirs["floor_nav"]
         mkdocs = str(BIN / "mkdocs")
-        times: dict[str, list[float]] = {"floor": [], "guidebook": [], "no_agent": [],
+        times: dict[str, list[float]] = {"floor": [], "floor_nav": [], "guidebook": [],
+                                         "no_agent": [],
                                          "validate": [], "parse": [],
                                          **{f"workers_{k}": [] for k in workers}}
         cpu: dict[str, list[float]] = {key: [] for key in times}
@@ -201,6 +247,7 @@ def bench(n: int, rounds: int, serve: bool = False, agent_pairs: int = 0,
                                   "out2"], project)]
             for name, cmd, cwd in (
                 ("floor", [mkdocs, "build", "-q", "-d", "out"], floor),
+                ("floor_nav", [mkdocs, "build", "-q", "-d", "out"], floor_nav),
                 *(pair if round_ % 2 == 0 else pair[::-1]),  # neither always goes first
                 *((f"workers_{k}", [mkdocs, "build", "-q", "-f", f"mkdocs.workers-{k}.yml",
                                     "-d", f"out-w{k}"], project) for k in workers),
@@ -231,10 +278,13 @@ def bench(n: int, rounds: int, serve: bool = False, agent_pairs: int = 0,
             "ratio_vs_floor": round(med["guidebook"] / med["floor"], 3),
             "cpu_s": round(cpu_med["guidebook"], 2), "floor_cpu_s": round(cpu_med["floor"], 2),
             "cpu_ratio_vs_floor": round(cpu_med["guidebook"] / cpu_med["floor"], 3),
-            **{f"workers_{k}_vs_floor": round(med[f"workers_{k}"] / med["floor"], 3)
-               for k in workers},
-            **{f"workers_{k}_cpu_vs_floor": round(cpu_med[f"workers_{k}"] / cpu_med["floor"], 3)
-               for k in workers},
+            "floor_nav_cpu_s": round(cpu_med["floor_nav"], 2),
+            "ratio_vs_floor_nav": round(med["guidebook"] / med["floor_nav"], 3),
+            "cpu_ratio_vs_floor_nav": round(cpu_med["guidebook"] / cpu_med["floor_nav"], 3),
+            **{f"workers_{k}_vs_{f}": round(med[f"workers_{k}"] / med[f], 3)
+               for k in workers for f in ("floor", "floor_nav")},
+            **{f"workers_{k}_cpu_vs_{f}": round(cpu_med[f"workers_{k}"] / cpu_med[f], 3)
+               for k in workers for f in ("floor", "floor_nav")},
             "agent_outputs_share": round(statistics.median(shares), 3),
             "agent_outputs_pairs": len(shares),
             "agent_outputs_share_quartiles": _quartiles(shares),
@@ -311,9 +361,10 @@ def main() -> None:
                              "page's size (default: 30 and 300)")
     args = parser.parse_args()
     results = []
-    cols = ["n", "floor_s", "guidebook_s", "ratio_vs_floor", "cpu_ratio_vs_floor",
-            *(f"workers_{k}_vs_floor" for k in args.workers),
-            *(f"workers_{k}_cpu_vs_floor" for k in args.workers),
+    cols = ["n", "floor_s", "floor_nav_s", "guidebook_s", "ratio_vs_floor", "cpu_ratio_vs_floor",
+            "ratio_vs_floor_nav", "cpu_ratio_vs_floor_nav",
+            *(f"workers_{k}_vs_{f}" for k in args.workers for f in ("floor", "floor_nav")),
+            *(f"workers_{k}_cpu_vs_{f}" for k in args.workers for f in ("floor", "floor_nav")),
             "ms_per_guide", "floor_ms_per_guide",
             "agent_outputs_share", "agent_outputs_share_quartiles", "agent_outputs_cpu_share",
             "agent_outputs_pairs",
