@@ -120,27 +120,28 @@ def prepare(root: Path, n: int, workers: list[int] = ()) -> dict[str, Path]:
 def same_site(project: Path, plugin: dict[str, Any], docs: Path) -> dict[str, Any]:
     """Write the connectors index and connector pages (their plain Markdown) into `docs`, where
     guidebook puts them, and return the Connectors entry of a nav shaped as guidebook's."""
+    from guidebook.config import GuidebookConfig
     from guidebook.exports import Exporter
-    from guidebook.site import Options, load_site
+    from guidebook.site import Options, load_site, sidebar_groups
 
     site = load_site(Options(guides_dir=project / "guides", brand=plugin["brand"]),
                      display_root=project)
     exporter = Exporter(site, fmt="plain", site_url="https://bench.example/")
-    title = "Connectors"
+    title = site.options.words.text("index.title")
     (docs / "connectors" / "index.md").write_text(exporter.index(title).text, encoding="utf-8")
-    size = 30  # the plugin's nav_group_size default
+    size = GuidebookConfig.nav_group_size.default
     categories: list[Any] = []
     for category, entries in site.placements:
-        sections = []
-        for entry in entries:
-            page = docs / entry.src_uri
-            page.parent.mkdir(parents=True, exist_ok=True)
-            page.write_text(exporter.connector(entry).text, encoding="utf-8")
-            sections.append({entry.name: [entry.src_uri] + [
-                {guide.title: guide.url.rstrip("/") + ".md"} for guide in entry.guides]})
-        if len(sections) > size:
-            sections = [{f"{next(iter(group[0]))} – {next(iter(group[-1]))}": group}
-                        for group in (sections[i:i + size] for i in range(0, len(sections), size))]
+        sections: list[Any] = []
+        for group_title, group in sidebar_groups(entries, size):
+            made = []
+            for entry in group:
+                page = docs / entry.src_uri
+                page.parent.mkdir(parents=True, exist_ok=True)
+                page.write_text(exporter.connector(entry).text, encoding="utf-8")
+                made.append({entry.name: [entry.src_uri] + [
+                    {guide.title: guide.url.rstrip("/") + ".md"} for guide in entry.guides]})
+            sections += made if group_title is None else [{group_title: made}]
         categories.append({category: sections})
     return {title: ["connectors/index.md", *categories]}
 

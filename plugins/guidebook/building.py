@@ -56,7 +56,7 @@ from .render import Heading, Renderer, TemplateProblem
 from .searchindex import SearchShortcut, plugin_enabled, rewritten
 from .searchindex import sections as search_sections
 from .servecache import Inputs, ServeCache, digest, folder_stamps
-from .site import ConnectorEntry, GuidePage, GuideSite, Options, SiteLoader
+from .site import ConnectorEntry, GuidePage, GuideSite, Options, SiteLoader, sidebar_groups
 from .validate import check_references
 from .whitelabel import check_build, format_leaks, hidden_assets, unpublished_warnings, vendored_files
 from .workspace import BuildSpace, SiteBusy
@@ -407,13 +407,11 @@ class Build:
         assert self.site is not None
         index = self._index_file(files)
         children: list[Any] = [index.page] if index and index.page else []
-        size = max(self.cfg.nav_group_size, 1)
         for category, entries in self.site.placements:
-            sections = [_connector_section(e, files) for e in entries]
-            if len(sections) > size:  # keep every sidebar short: A–Z groups of `size`
-                sections = [NavSection(f"{group[0].title} – {group[-1].title}", group)
-                            for group in (sections[i:i + size]
-                                          for i in range(0, len(sections), size))]
+            sections: list[Any] = []  # keep every sidebar short: A–Z groups of nav_group_size
+            for title, group in sidebar_groups(entries, self.cfg.nav_group_size):
+                made = [_connector_section(e, files) for e in group]
+                sections += made if title is None else [NavSection(html.escape(title), made)]
             children.append(NavSection(html.escape(category), sections))
         section = NavSection(html.escape(self.cfg.nav_title), children)
         # An entry of the user's nav for the connectors index is expanded where it stands

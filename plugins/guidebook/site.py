@@ -246,6 +246,17 @@ def _by_category(connectors: list[ConnectorEntry],
     return [(k, groups[k]) for k in order]
 
 
+def sidebar_groups(entries: list[ConnectorEntry],
+                   size: int) -> list[tuple[str | None, list[ConnectorEntry]]]:
+    """A category's connectors as the sidebar shows them: one untitled group when there are
+    `size` or fewer, else A–Z groups of `size`, each titled "first – last"."""
+    size = max(size, 1)
+    if len(entries) <= size:
+        return [(None, entries)]
+    return [(f"{group[0].name} – {group[-1].name}", group)
+            for group in (entries[i:i + size] for i in range(0, len(entries), size))]
+
+
 def nfc(text: str) -> str:
     """`text` in Unicode NFC: names that look the same compare equal."""
     return unicodedata.normalize("NFC", text)
