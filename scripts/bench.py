@@ -346,6 +346,10 @@ def _quartiles(values: list[float]) -> list[float]:
 
 
 def main() -> None:
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        # run in a shell's background (SIGINT ignored, and so in every process started): the
+        # servers are stopped with SIGINT, their Ctrl-C
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 5000])
     parser.add_argument("--rounds", type=int, default=3)

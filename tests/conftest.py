@@ -6,7 +6,7 @@ import signal
 import socket
 import subprocess
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +97,23 @@ fields:
   - Personal Access Token
   - {label: Account ID, description: The number shown beside the token.}
 """
+
+
+@pytest.fixture(autouse=True)
+def _interruptible() -> Iterator[None]:
+    """The processes a test starts hear SIGINT (builds it interrupts, servers it stops). A
+    shell starts a background job (`make test &`) with SIGINT ignored, and every process it
+    starts would inherit that: Python then never raises KeyboardInterrupt, and a test sending
+    SIGINT would see a build that rightly ignores it. With a handler here, the processes start
+    with SIGINT at its default (exec resets a handled signal)."""
+    if signal.getsignal(signal.SIGINT) != signal.SIG_IGN:
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def free_port() -> int:
