@@ -67,8 +67,10 @@ test: setup browser servers lint
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest $(PYTEST_JOBS)
 
 # The suite once more on the lowest versions pyproject allows (constraints/lowest.txt), in a
-# venv of its own; the browser tests and the benchmark script's smoke test (a fifth of the
-# suite's time) run once, on the newest versions (`make test`).
+# venv of its own. Run once, on the newest versions (`make test`): the browser tests, the
+# benchmark script's smoke test (a fifth of the suite's time), and the killed and concurrent
+# builds (a minute: they test guidebook's own processes and folders, not the libraries; the
+# interrupted-build tests that stop a build with a signal run in both).
 LOWEST := .venv-lowest
 $(LOWEST)/.installed: pyproject.toml constraints/lowest.txt
 	rm -rf $(LOWEST)
@@ -79,7 +81,9 @@ $(LOWEST)/.installed: pyproject.toml constraints/lowest.txt
 
 test-lowest: $(LOWEST)/.installed
 	NO_MKDOCS_2_WARNING=1 $(LOWEST)/bin/python -m pytest $(PYTEST_JOBS) -m "not browser" -q -p no:cacheprovider \
-	  --deselect tests/test_bench.py::test_bench_script_runs_and_writes_its_json
+	  --deselect tests/test_bench.py::test_bench_script_runs_and_writes_its_json \
+	  --deselect tests/test_interrupted.py::test_a_killed_build_leaves_no_process_and_the_next_build_cleans_up \
+	  --deselect tests/test_interrupted.py::test_concurrent_builds_into_one_folder_end_cleanly
 
 bench: setup
 	$(BIN)/python scripts/bench.py
