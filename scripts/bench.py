@@ -32,7 +32,8 @@ waited for: the pool's workers), as a ratio against the floor's.
 
 It reports medians, ratios against both floors measured in the same run, time per guide, HTML
 size per guide page and peak RSS, as a table and (with --json) as JSON. Timings are for whole
-processes; no test asserts on them.
+processes; no test asserts on them. The builds run in the temporary folder (TMPDIR); the JSON
+names its file system, on which system time depends (see `filesystem`).
 """
 
 from __future__ import annotations
@@ -176,6 +177,33 @@ def _cpu_seconds(pid: int) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def filesystem(folder: str) -> dict[str, Any]:
+    """The file system `folder` is on (Linux: /proc), and for ext3/ext4 whether it has a
+    journal: system time depends on it (MkDocs empties the site folder before each build, and
+    an ext4 without a journal is slow to give out inodes freed moments before)."""
+    found: dict[str, Any] = {"type": None, "source": None, "journal": None}
+    try:
+        lines = Path("/proc/self/mountinfo").read_text().splitlines()
+    except OSError:
+        return found
+    real, best = os.path.realpath(folder), ""
+    for line in lines:  # ID PARENT MAJ:MIN ROOT MOUNT OPTIONS [OPTIONAL...] - TYPE SOURCE ...
+        fields, _, rest = line.partition(" - ")
+        mount = fields.split()[4].replace("\\040", " ")
+        inside = real == mount or real.startswith(mount.rstrip("/") + "/")
+        if inside and len(mount) >= len(best):
+            best = mount
+            found["type"], found["source"] = [*rest.split(), None, None][:2]
+    if found["type"] in ("ext3", "ext4") and found["source"]:
+        try:
+            logs = os.listdir("/proc/fs/jbd2")
+        except OSError:
+            logs = []
+        name = os.path.basename(found["source"])
+        found["journal"] = any(log.rsplit("-", 1)[0] == name for log in logs)
+    return found
 
 
 def serve_latency(project: Path, rounds: int, idle: float = 10.0) -> tuple[list[float], float | None]:
@@ -395,8 +423,9 @@ def main() -> None:
               f"{(last['page_kb'] / last['actions']) / (first['page_kb'] / first['actions']):.2f}x "
               f"that at {first['actions']}")
     if args.json:
-        args.json.write_text(json.dumps({"sizes": results, "connector_pages": pages}, indent=2)
-                             + "\n")
+        found = {"sizes": results, "connector_pages": pages,
+                 "filesystem": filesystem(tempfile.gettempdir())}
+        args.json.write_text(json.dumps(found, indent=2) + "\n")
 
 
 if __name__ == "__main__":

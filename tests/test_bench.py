@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +46,19 @@ def test_bench_script_runs_and_writes_its_json(tmp_path: Path) -> None:
     low, high = row["agent_outputs_cpu_share_quartiles"]
     assert low <= row["agent_outputs_cpu_share"] <= high
     assert "ratio_vs_floor" in done.stdout.splitlines()[0]  # the table's header
+    assert set(found["filesystem"]) == {"type", "source", "journal"}
+
+
+@pytest.mark.skipif(not Path("/proc/self/mountinfo").exists() or shutil.which("df") is None,
+                    reason="Linux /proc and coreutils' df")
+def test_the_bench_names_the_file_system_it_builds_on(tmp_path: Path) -> None:
+    bench = _bench_module()
+    assert bench.filesystem("/proc")["type"] == "proc"
+    df = subprocess.run(["df", "--output=fstype,source", str(tmp_path)], capture_output=True,
+                        text=True, check=True).stdout.splitlines()[1].split()
+    found = bench.filesystem(str(tmp_path))
+    assert [found["type"], found["source"]] == df
+    assert (found["journal"] is None) == (found["type"] not in ("ext3", "ext4"))
 
 
 def _bench_module() -> Any:
