@@ -328,17 +328,23 @@ def _planted(tmp_path: Path) -> tuple[Path, int]:
 
 def test_planted_leak_fails_the_build_with_file_and_line(tmp_path: Path) -> None:
     project, line = _planted(tmp_path)
+    site = project / "site-whitelabel"
+    (site / ".git").mkdir(parents=True)  # a deploy checkout kept in the site folder
+    (site / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n", encoding="utf-8")
+    (site / "stale.html").write_text("<p>the last build's page</p>\n", encoding="utf-8")
     result = _cli_build(project, "mkdocs.whitelabel.yml")
     assert result.returncode == 1, result.stderr
     expected = (f'guides/tallybook/api-key.yaml:{line}: "Lumen" reaches site-whitelabel/'
                 f"{GUIDE}: use {{{{ brand.name }}}} or mark it whitelabel: hide")
     assert expected in result.stderr, result.stderr
-    assert "site-whitelabel/search/search_index.json" in result.stderr
-    twin = project / "site-whitelabel" / GUIDE.replace("/index.html", ".md")
-    if twin.exists():  # the Markdown twin and llms-full.txt are checked too
-        assert f"{line}: \"Lumen\" reaches site-whitelabel/{GUIDE[:-11]}.md:" in result.stderr
-    if (project / "site-whitelabel/llms-full.txt").exists():
-        assert f"{line}: \"Lumen\" reaches site-whitelabel/llms-full.txt:" in result.stderr
+    # every output is read: the search index, the Markdown twin, llms-full.txt
+    for output in ("search/search_index.json", GUIDE.replace("/index.html", ".md"),
+                   "llms-full.txt"):
+        assert f'{line}: "Lumen" reaches site-whitelabel/{output}:' in result.stderr, output
+    # and none is left for a later step to publish; the folder's dot-entries stay
+    assert "Nothing of this build is left in site-whitelabel" in result.stderr
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == [".git",
+                                                                               ".git/HEAD"]
     assert _cli_build(project, "mkdocs.yml").returncode == 0  # the normal build does not care
 
 
@@ -347,8 +353,15 @@ def test_check_site_exit_codes(tmp_path: Path, sites: tuple[Path, Path],
     _, white = sites
     assert check_site(white, ["Lumen", "Lumen Hub"]) == 0
     project, line = _planted(tmp_path)
-    _cli_build(project, "mkdocs.whitelabel.yml")  # fails, but the files are written
+    # a site built some other way, with the planted sentence in the guide's page
     site = project / "site-whitelabel"
+    shutil.copytree(white, site)
+    page = site / GUIDE
+    text = page.read_text(encoding="utf-8")
+    assert text.count("<strong>Keys</strong> tab") == 1
+    page.write_text(text.replace("<strong>Keys</strong> tab",
+                                 "<strong>Keys</strong> tab (Lumen calls it Vault)"),
+                    encoding="utf-8")
     capsys.readouterr()
     assert check_site(site, ["Lumen"]) == 1
     assert f"{GUIDE}" in capsys.readouterr().out
@@ -744,11 +757,23 @@ def test_render_whitelabel_runs_the_leak_check(tmp_path: Path) -> None:
                                "exports", "--whitelabel"], cwd=project, env=env,
                               capture_output=True, text=True, timeout=120)
 
-    clean = render(_copy(tmp_path, "clean"))
+    clean_project = _copy(tmp_path, "clean")
+    clean = render(clean_project)
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert "white-label leak check passed (exports)" in clean.stdout
     project, line = _planted(tmp_path)
+    shutil.copytree(clean_project / "exports", project / "exports")  # the last render's
+
+    def tree() -> dict[str, bytes]:
+        return {p.relative_to(project).as_posix(): p.read_bytes()
+                for p in sorted(project.rglob("*")) if p.is_file() and "guides" not in p.parts}
+
+    before = tree()
     result = render(project)
     assert result.returncode == 1, result.stdout + result.stderr
     assert (f'guides/tallybook/api-key.yaml:{line}: "Lumen" reaches exports/'
             "connectors/tallybook/guides/link-account/api-key.md") in result.stdout, result.stdout
+    # the files that leak were checked before they replaced the folder: it is as it was
+    assert "exports left as it was" in result.stdout
+    assert tree() == before
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".exports")) == []

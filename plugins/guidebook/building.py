@@ -41,7 +41,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import get_build_date
+from mkdocs.utils import clean_directory, get_build_date
 
 from .config import GuidebookConfig
 from .errors import Problem
@@ -608,7 +608,7 @@ class Build:
 
     def finish(self, config: MkDocsConfig) -> None:
         """The build's last checks: twins llms.txt links that are missing, and in white-label
-        builds the leak check of every file of the site."""
+        builds the leak check of every file of the site (a site that fails it is emptied)."""
         self._close_pools()  # (no thread of theirs may be running when the check forks)
         if self.exports is not None:
             for path in self.exports.missing_twins(config.site_dir):
@@ -633,8 +633,19 @@ class Build:
                             chrome=_theme_chrome(config, theme_dirs),
                             parallel=self.workers > 1)
         if leaks:
-            raise PluginError(f"guidebook: {format_leaks(leaks)}")
+            raise PluginError(f"guidebook: {format_leaks(leaks)}{self._withdraw(site_dir, shown)}")
         log.info(f"white-label leak check passed ({shown})")
+
+    def _withdraw(self, site_dir: Path, shown: str) -> str:
+        """A `mkdocs build` whose white-label site leaks leaves no site behind: it empties the
+        folder as MkDocs does before a build (names starting with "." stay, such as a `.git`),
+        so no later step can publish it; under `mkdocs serve` the preview keeps it."""
+        if self.cache is not None:
+            return ""
+        clean_directory(str(site_dir))
+        return (f"\nNothing of this build is left in {shown}: a white-label site that leaks is "
+                f"not kept, so that no later step publishes it. Fix the lines above and build "
+                f"again.")
 
 
     # -- an edit under mkdocs serve ----------------------------------------------------------

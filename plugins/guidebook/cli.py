@@ -666,8 +666,10 @@ def _walk_files(root: Path) -> Iterator[Path]:
             yield Path(dirpath) / name
 
 
-def _replace_dir(target: Path, files: Mapping[str, bytes]) -> None:
-    """Write `files` into a fresh folder beside target, then swap it in."""
+def _replace_dir(target: Path, files: Mapping[str, bytes],
+                 accept: Callable[[Path], bool] = lambda folder: True) -> bool:
+    """Write `files` into a fresh folder beside target and, if `accept` takes that folder,
+    swap it in; else remove it and leave target as it was. Whether it was swapped in."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     old: Path | None = None
@@ -677,6 +679,9 @@ def _replace_dir(target: Path, files: Mapping[str, bytes]) -> None:
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(data)
         os.chmod(tmp, 0o755)  # noqa: S103 - a published folder, as mkdir would make it
+        if not accept(tmp):
+            shutil.rmtree(tmp)
+            return False
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
             os.rmdir(old)
@@ -689,6 +694,7 @@ def _replace_dir(target: Path, files: Mapping[str, bytes]) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+    return True
 
 
 @cli.command()
@@ -797,16 +803,24 @@ def render(ctx: click.Context, out_dir: str | None, whitelabel: bool | None, fmt
                         "point --out at a folder used only for the Markdown exports")
     if target.is_dir() and Path.cwd().resolve().is_relative_to(target.resolve()):
         raise UserError(f"{shown} contains the working folder; choose a folder for the exports")
-    _replace_dir(target, files)
-    _print(out, f"wrote {_plural(len(files), 'file')} to {shown}")
-    if options.whitelabel:  # the same leak check as a white-label build's
-        from .whitelabel import check_build, format_leaks
+    from .whitelabel import Leak, check_build, format_leaks
 
-        leaks = check_build(site, target, forbid=project.whitelabel_forbid, display_dir=shown,
-                            root=project.root if project.config_file else None, parallel=True)
-        if leaks:
-            _print(out, format_leaks(leaks), "bold red")
-            ctx.exit(1)
+    leaks: list[Leak] = []
+
+    def leak_check(folder: Path) -> bool:  # the same as a white-label build's, before the swap
+        if options.whitelabel:
+            leaks.extend(check_build(site, folder, forbid=project.whitelabel_forbid,
+                                     display_dir=shown, parallel=True,
+                                     root=project.root if project.config_file else None))
+        return not leaks
+
+    if not _replace_dir(target, files, leak_check):
+        _print(out, format_leaks(leaks), "bold red")
+        _print(out, f"{shown} left as it was: white-label files that leak are not written",
+               "bold red")
+        ctx.exit(1)
+    _print(out, f"wrote {_plural(len(files), 'file')} to {shown}")
+    if options.whitelabel:
         _print(out, f"white-label leak check passed ({shown})")
 
 
