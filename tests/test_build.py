@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -202,6 +205,44 @@ def test_templates_dir_and_missing_brand_key(project, tmp_path: Path, caplog) ->
     with pytest.raises(Abort):
         build(project({"harvest/pat.yaml": HARVEST}, plugin={"templates_dir": "tpl"}))
     assert "hub-link.html.jinja:1" in caplog.text
+
+
+BRAND = {"name": "Acme", "hub": "Acme Hub"}
+
+
+@pytest.mark.parametrize(("plugin", "message"), [
+    ({"brand": {"hub": "Acme Hub"}}, "the brand option needs a 'name' key"),
+    ({"brand": {"name": " ", "hub": "Acme Hub"}}, "brand.name is empty: write the name"),
+    ({"brand": {**BRAND, "logo": ["a.svg"]}}, "brand.logo is ['a.svg']: write it as text"),
+    ({"whitelabel_brand": {"name": "Partner"}}, "the whitelabel_brand option needs a 'hub' key"),
+    ({"nav_group_size": 0}, "nav_group_size 0 is not a number of connectors (use 1 or more"),
+    ({"max_guide_bytes": -1}, "max_guide_bytes -1 is not a number of bytes (use 1 or more"),
+    ({"workers": 0}, "workers 0 is not a number of processes (use 1 or more"),
+    ({"llms": {"budget": 0}}, "llms.budget 0 is not a number of characters (use 1 or more"),
+    ({"llms": {"sections": {"Start": 3}}}, "llms.sections 'Start' is 3: give a list of globs"),
+    ({"whitelabel_forbid": ["Acme", ""]}, "whitelabel_forbid has the term '': it would forbid "
+                                          "nothing (remove it)"),
+    ({"whitelabel_replace": {"": "x"}}, "whitelabel_replace has the key '': replace a text"),
+    ({"whitelabel_replace": {"Acme": None}}, "whitelabel_replace 'Acme' has the replacement None"),
+    ({"categories": {"hris": ["HR"]}}, "categories.hris is ['HR']: write the category's"),
+])
+def test_option_values_that_make_no_sense_are_errors(project, caplog, plugin: dict,
+                                                     message: str) -> None:
+    """The build and the `guidebook` command stop on them alike, naming the option and the
+    fix (before, some made a traceback, and others a build that quietly did something else,
+    such as a white-label check that forbade nothing)."""
+    config = project({"harvest/pat.yaml": HARVEST}, plugin={"brand": BRAND, **plugin})
+    with pytest.raises(Abort):
+        build(config)
+    [line] = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert line.startswith(f"guidebook: {message}"), line
+    assert "Traceback" not in caplog.text
+    command = subprocess.run([str(Path(sys.executable).parent / "guidebook"), "-f", str(config),
+                              "validate"], capture_output=True, text=True, timeout=120,
+                             env={**os.environ, "NO_COLOR": "1"})
+    assert command.returncode != 0
+    assert f"mkdocs.yml: {message}" in command.stderr, command.stderr
+    assert "Traceback" not in command.stderr
 
 
 def test_example_site_builds_strict(tmp_path: Path) -> None:

@@ -87,6 +87,13 @@ def test_sections_optional_globs_details_and_full_off(tmp_path) -> None:
     assert not (site_dir / "llms-full.txt").exists()
 
 
+def test_a_section_of_one_glob_may_be_written_as_text(tmp_path) -> None:
+    """`{"About us": "about/*"}` is the glob "about/*", not seven globs of one character."""
+    site_dir = build(_project(tmp_path, llms={"sections": {"About us": "about/*"}}))
+    parsed = parse_llms_file((site_dir / "llms.txt").read_text(encoding="utf-8"))
+    assert [link.title for link in parsed.sections["About us"]] == ["Team"]
+
+
 def test_budget_warning_fails_a_strict_build(tmp_path, caplog) -> None:
     config = _project(tmp_path, llms={"budget": 200})
     with caplog.at_level(logging.WARNING), pytest.raises((Abort, PluginError)):

@@ -29,6 +29,7 @@ from .hostconfig import DEFAULT_PORT, HOSTS, HostConfigError, host_files, make_s
 from .languages import split_language
 from .load import display_path, slugify
 from .model import Source
+from .optioncheck import option_problems
 from .pool import available_cpus
 from .redirects import gone, previous_guide_urls, redirects
 from .schema import KEY_HINT, KEY_RE, json_schema
@@ -180,6 +181,9 @@ def read_project(config_file: str | None) -> Project:
     if cfg is None:
         return Project(path, Options(guides_dir=path.parent / "guides"), site_url=site_url,
                        **site)
+    problems = option_problems(cfg)
+    if problems:
+        raise UserError("\n".join(f"{name}: {problem}" for problem in problems))
     kwargs: dict[str, Any] = {"guides_dir": path.parent / str(cfg.get("guides_dir") or "guides")}
     if cfg.get("brand") is not None:
         kwargs["brand"] = _str_map(cfg["brand"], "brand", name)

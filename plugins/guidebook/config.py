@@ -12,6 +12,7 @@ from .defaults import CHATGPT_URL, CLAUDE_URL
 from .exports import DEFAULT_BUDGET, FORMATS
 from .hostconfig import PUBLISHED as HOST_FILES
 from .load import DEFAULT_MAX_BYTES
+from .optioncheck import option_problems
 from .site import DEFAULT_BRAND
 
 PUBLISHED_HOSTS = tuple(HOST_FILES)
@@ -122,11 +123,14 @@ def _unsafe_links(text: str) -> list[str]:
 
 
 def config_problems(cfg: GuidebookConfig, site_url: str | None = None) -> list[str]:
-    """What is wrong with the options whose values reach the pages and the Markdown outputs:
-    `brand.*_url` (and the white-label brand's) and the page action URLs pass the link
-    allow-list, `nav_title` and the title/description patterns are checked like guide text,
-    `site_url` is http(s). Each message names the option and the fix."""
-    problems: list[str] = []
+    """What is wrong with the options: their values' shapes (see `option_problems`), then those whose
+    values reach the pages and the Markdown outputs: `brand.*_url` (and the white-label
+    brand's) and the page action URLs pass the link allow-list, `nav_title` and the
+    title/description patterns are checked like guide text, `site_url` is http(s). Each
+    message names the option and the fix."""
+    problems = option_problems(cfg)
+    if problems:
+        return problems
     for option, brand in (("brand", cfg.brand), ("whitelabel_brand", cfg.whitelabel_brand or {})):
         for key, value in brand.items():
             if str(key).endswith("_url") and value not in (None, ""):
@@ -145,9 +149,6 @@ def config_problems(cfg: GuidebookConfig, site_url: str | None = None) -> list[s
                      or re.search(r"[\s<>\"'`\\]", site_url)):
         problems.append(f"site_url {site_url!r} is not an http(s) URL (the llms.txt links and "
                         "the Markdown twins point at it; use https://...)")
-    if cfg.workers is not None and cfg.workers < 1:
-        problems.append(f"workers {cfg.workers!r} is not a number of processes (use 1 or "
-                        "more, or leave it out for every CPU)")
     title = str(cfg.nav_title) if cfg.nav_title is not None else "Connectors"
     if not title.strip() or _CONTROL.search(title):
         problems.append(f"nav_title {title!r} must be one line of text (it is the title of the "

@@ -350,7 +350,7 @@ class ExportFiles:
 
     def _settings(self) -> LlmsSettings:
         opts = self.options.llms
-        return LlmsSettings(sections={str(k): [str(g) for g in (v or [])]
+        return LlmsSettings(sections={str(k): [v] if isinstance(v, str) else [str(g) for g in v]
                                       for k, v in opts.sections.items()},
                             optional=list(opts.optional), details=opts.details)
 

@@ -130,9 +130,6 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         """Priority 0. Checks the brand options and adds the stylesheet and script."""
         if not self.config.enabled:
             return None
-        for key in ("name", "hub"):
-            if key not in self.config.brand:
-                raise PluginError(f"guidebook: the brand option needs a '{key}' key")
         problems = config_problems(self.config, config.site_url)
         if problems:
             raise PluginError("guidebook: " + "\nguidebook: ".join(problems))
