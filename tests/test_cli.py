@@ -346,14 +346,26 @@ def test_render_whitelabel_and_plain_differ(tmp_path: Path) -> None:
     assert outputs[()] != outputs[("--format", "plain")]
 
 
-def test_render_refuses_a_foreign_folder(tmp_path: Path) -> None:
-    out = tmp_path / "site"
-    out.mkdir()
-    (out / "keep.html").write_text("mine", encoding="utf-8")
-    result = run("render", "--out", str(out))
-    assert result.returncode == 1
-    assert "holds files render did not write (e.g. keep.html)" in result.stderr
-    assert (out / "keep.html").read_text(encoding="utf-8") == "mine"
+@pytest.mark.parametrize(("folder", "mine", "fmt"), [
+    ("site", "keep.html", "stackone"),
+    ("docs", "index.md", "stackone"),  # a hand-written page is no export: it was deleted
+    ("docs", "connectors/notes.txt", "plain"),
+    ("docs/connectors", "overview.md", "pages"),
+])
+def test_render_refuses_a_foreign_folder(tmp_path: Path, folder: str, mine: str,
+                                         fmt: str) -> None:
+    """render replaces only files shaped as its own (a removed guide's export); the folder
+    is left alone when it holds anything else, and --check says the same."""
+    out = tmp_path / folder
+    (out / mine).parent.mkdir(parents=True)
+    (out / mine).write_text("mine", encoding="utf-8")
+    for check in ([], ["--check"]):
+        result = run("render", "--out", str(out), "--format", fmt, *check)
+        assert result.returncode == 1
+        assert f"holds files render did not write (e.g. {mine})" in result.stderr
+        assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) \
+            == [mine]
+        assert (out / mine).read_text(encoding="utf-8") == "mine"
 
 
 def test_render_refuses_bad_guides(tmp_path: Path) -> None:

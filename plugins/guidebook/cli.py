@@ -701,6 +701,17 @@ def _replace_dir(target: Path, files: Mapping[str, bytes],
     return True
 
 
+def _rendered_shape(rel: str, fmt: str) -> bool:
+    """Whether a file of the --out folder (path relative to it) has the shape of a file render
+    writes in `fmt`, so that render may replace it (a removed guide's, from an earlier render);
+    anything else there is someone else's, and render leaves the folder alone."""
+    if fmt == "pages":  # (the folder is the docs folder's connectors/)
+        from .pages import ASSETS, EXPORT_ASSETS
+
+        return rel.rpartition("/")[2] in ("index.md", *ASSETS, *EXPORT_ASSETS)
+    return rel.startswith("connectors/") and rel.endswith(".md")
+
+
 @cli.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
               help="Folder to write the files to (replaced as a whole); with --format pages "
@@ -777,11 +788,17 @@ def render(ctx: click.Context, out_dir: str | None, whitelabel: bool | None, fmt
         files = rendered_files(project, site, fmt)
     target = Path(out_dir)
     shown = display_path(target)
-    existing: dict[str, Path] = {}
-    if target.is_dir():
-        existing = {p.relative_to(target).as_posix(): p for p in _walk_files(target)}
-    elif target.exists():
+    if target.exists() and not target.is_dir():
         raise UserError(f"{shown} is not a folder")
+    if not check and target.is_dir() and Path.cwd().resolve().is_relative_to(target.resolve()):
+        raise UserError(f"{shown} contains the working folder; choose a folder for the exports")
+    existing: dict[str, Path] = {}
+    for path in _walk_files(target) if target.is_dir() else ():
+        rel = path.relative_to(target).as_posix()
+        if rel not in files and not _rendered_shape(rel, fmt):  # (the walk stops at the first)
+            raise UserError(f"{shown} holds files render did not write (e.g. {rel}); point "
+                            "--out at a folder used only for the Markdown exports")
+        existing[rel] = path
     if check:
         stale: list[str] = []
         for rel, data in files.items():
@@ -801,12 +818,6 @@ def render(ctx: click.Context, out_dir: str | None, whitelabel: bool | None, fmt
             ctx.exit(1)
         _print(out, f"{_plural(len(files), 'file')} in {shown} up to date")
         return
-    foreign = sorted(rel for rel in existing if not rel.endswith(".md") and rel not in files)
-    if foreign:
-        raise UserError(f"{shown} holds files render did not write (e.g. {foreign[0]}); "
-                        "point --out at a folder used only for the Markdown exports")
-    if target.is_dir() and Path.cwd().resolve().is_relative_to(target.resolve()):
-        raise UserError(f"{shown} contains the working folder; choose a folder for the exports")
     from .whitelabel import Leak, check_build, format_leaks
 
     leaks: list[Leak] = []
