@@ -658,6 +658,32 @@ def test_command_prints_each_host(host: str, site: Site, tmp_path: Path) -> None
         assert (tmp_path / "out" / file.path).read_text(encoding="utf-8") == file.text
 
 
+@pytest.mark.parametrize("host", HOSTS)
+def test_command_writes_over_its_own_files_only(host: str, site: Site, tmp_path: Path) -> None:
+    """--out replaces what host-config wrote before (for another port, or another site's
+    pages), but not a file of the same name the project keeps (a netlify.toml with its build
+    settings, a vercel.json with its redirects) unless --force says so."""
+    args = ("host-config", host, "--site-dir", str(site.root), "--out", "out")
+    files = host_files(host, site_dir=site.root)
+    earlier = host_files(host, site_dir=site.root, port=9124, pages=["/"])
+    for file in earlier:
+        (tmp_path / "out" / file.path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "out" / file.path).write_text(file.text, encoding="utf-8")
+    assert _cli(*args, cwd=tmp_path).returncode == 0
+    for file in files:
+        assert (tmp_path / "out" / file.path).read_text(encoding="utf-8") == file.text
+    mine = '{"cleanUrls": true}\n' if files[0].path.endswith(".json") else "# my settings\n"
+    (tmp_path / "out" / files[0].path).write_text(mine, encoding="utf-8")
+    refused = _cli(*args, cwd=tmp_path)
+    assert refused.returncode == 1
+    assert (f"out/{files[0].path} exists and guidebook did not write it: add guidebook's part "
+            f"by hand (`guidebook host-config {host}` prints it), or pass --force") \
+        in refused.stderr
+    assert (tmp_path / "out" / files[0].path).read_text(encoding="utf-8") == mine
+    assert _cli(*args, "--force", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "out" / files[0].path).read_text(encoding="utf-8") == files[0].text
+
+
 def test_command_reads_site_dir_from_mkdocs_yml(site: Site) -> None:
     project = site.root.parent  # mkdocs.yml is there; its site_dir is the default, site/
     printed = _cli("host-config", "vercel", cwd=project)

@@ -25,7 +25,14 @@ from rich.console import Console
 from rich.text import Text
 
 from .errors import GuideError, Problem
-from .hostconfig import DEFAULT_PORT, HOSTS, HostConfigError, host_files, make_server
+from .hostconfig import (
+    DEFAULT_PORT,
+    HOSTS,
+    HostConfigError,
+    host_files,
+    make_server,
+    written_here,
+)
 from .languages import split_language
 from .load import display_path, slugify
 from .model import Source
@@ -1035,10 +1042,13 @@ def _site_dir(ctx: click.Context, site_dir: str | None) -> Path:
 @click.option("--bind", metavar="ADDR", default="",
               help="Address nginx and Caddy listen on [default: every address].")
 @click.option("--out", "out_dir", metavar="DIR", default=None,
-              help="Write the files into DIR (at their paths) instead of printing them.")
+              help="Write the files into DIR (at their paths) instead of printing them; a file "
+                   "of the same name that guidebook did not write stops it.")
+@click.option("--force", is_flag=True,
+              help="With --out: replace such files too.")
 @click.pass_context
 def host_config(ctx: click.Context, host: str, site_dir: str | None, port: int, bind: str,
-                out_dir: str | None) -> None:
+                out_dir: str | None, force: bool) -> None:
     """Print the configuration that serves the Markdown twins to agents on HOST.
 
     \b
@@ -1054,6 +1064,15 @@ def host_config(ctx: click.Context, host: str, site_dir: str | None, port: int, 
     except HostConfigError as exc:
         raise UserError(str(exc)) from None
     if out_dir is not None:
+        theirs = [display_path(Path(out_dir) / file.path) for file in files
+                  if (Path(out_dir) / file.path).is_file() and not force and not written_here(
+                      file, (Path(out_dir) / file.path).read_text(encoding="utf-8",
+                                                                  errors="replace"))]
+        if theirs:
+            raise UserError("\n".join(
+                f"{path} exists and guidebook did not write it: add guidebook's part by hand "
+                f"(`guidebook host-config {host}` prints it), or pass --force to replace it"
+                for path in theirs))
         for file in files:
             target = Path(out_dir) / file.path
             target.parent.mkdir(parents=True, exist_ok=True)

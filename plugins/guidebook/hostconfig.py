@@ -640,6 +640,27 @@ def vercel(pages: list[str]) -> str:
     return json.dumps(config, indent=2, ensure_ascii=False) + "\n"
 
 
+def written_here(file: HostFile, old: str) -> bool:
+    """Whether `old`, the text found at `file.path`, is what `host-config` writes there (an
+    earlier run's, for another site or version), so that writing `file` loses nothing: the
+    same text, a file that starts with this module's header comment, or a vercel.json (JSON
+    has no comments) made of this module's rewrites and headers alone."""
+    if old == file.text:
+        return True
+    if file.path.endswith("vercel.json"):
+        try:
+            data = json.loads(old)
+        except ValueError:
+            return False
+        ours = json.loads(file.text)
+        accept = ours["rewrites"][0]["has"] if ours["rewrites"] else None
+        return (isinstance(data, dict) and set(data) == set(ours)
+                and isinstance(data["rewrites"], list)
+                and all(isinstance(r, dict) and r.get("has") == accept
+                        for r in data["rewrites"]))
+    return old.lstrip("\ufeff").startswith(("# guidebook:", "// guidebook:"))
+
+
 def host_files(host: str, *, site_dir: Path, port: int = DEFAULT_PORT, bind: str = "",
                pages: list[str] | None = None) -> list[HostFile]:
     """The files of `host`'s configuration for the site built in `site_dir`. `pages` (the
