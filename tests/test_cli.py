@@ -205,6 +205,11 @@ def test_bad_mkdocs_yml_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "mkdocs.yml").write_text("plugins: [\n", encoding="utf-8")
     result = run("validate", cwd=tmp_path)
     assert result.returncode == 1
+    assert result.stderr == ("guidebook: error: mkdocs.yml:2:1: invalid YAML: expected the node "
+                             "content, but found '<stream end>'\n")
+    (tmp_path / "mkdocs.yml").write_bytes(b"site_name: \xff\n")
+    result = run("validate", cwd=tmp_path)
+    assert result.returncode == 1
     assert result.stderr.startswith("guidebook: error: mkdocs.yml: cannot read it:")
     assert len(result.stderr.splitlines()) == 1
 

@@ -158,6 +158,11 @@ def _read_config(path: Path, seen: tuple[Path, ...] = ()) -> Any:
     """A mkdocs.yml's data, merged into the file it inherits from (INHERIT), as MkDocs does."""
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        raise UserError(f"{display_path(path)}{where}: invalid YAML: "
+                        f"{exc.problem or exc.context}") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise UserError(f"{display_path(path)}: cannot read it: {exc}".splitlines()[0]) from None
     parent = data.pop("INHERIT", None) if isinstance(data, dict) else None
