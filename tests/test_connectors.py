@@ -217,6 +217,22 @@ def test_missing_partial_names_the_ref_line_and_the_file(tmp_path: Path) -> None
         "guides/acorn/acorn.gone.s1.partial.yaml does not exist (create "
         "acorn.gone.s1.partial.yaml beside the connector file, or fix the name)"]
     assert site.connectors == []
+    assert site.warnings == []  # (acorn.pay is referred to, by a file that did not load)
+
+
+def test_partials_of_a_connector_file_that_does_not_load_are_not_called_unreferenced(
+        tmp_path: Path) -> None:
+    """Its $refs are unknown: "no connector file refers to this partial ... or delete it"
+    would be wrong, and bad advice. A partial of another folder is still reported."""
+    guides = _repo(tmp_path, {"acorn.connector.s1.yaml": CONNECTOR.replace(
+        "  description: Acorn runs payroll.\n", "  description: [Acorn runs payroll.\n")
+        + "actions:\n  $ref: acorn.pay\n", "acorn.pay.s1.partial.yaml": PAY})
+    other = guides / "birch"
+    other.mkdir()
+    (other / "birch.people.s1.partial.yaml").write_text(EMP, encoding="utf-8")
+    site = load_site(Options(guides_dir=guides), display_root=tmp_path)
+    assert [p.source.file for p in site.problems] == ["guides/acorn/acorn.connector.s1.yaml"]
+    assert [w.source.file for w in site.warnings] == ["guides/birch/birch.people.s1.partial.yaml"]
 
 
 def test_unreferenced_partial_is_a_warning_and_never_a_guide(tmp_path: Path) -> None:

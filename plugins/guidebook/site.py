@@ -427,10 +427,13 @@ class SiteLoader:
         infos: list[tuple[str, ConnectorInfo]] = []
         warnings: list[Problem] = []
         unread = dict(self._partials)
+        failed: set[Path] = set()  # folders of files that did not load: what they refer to is unknown
         try:
             for file in self._files:
                 path, kept, before = self._known[file]
                 found: Loaded = kept if kept is not None else loaded.get(file)
+                if any(problem.severity != "warning" for problem in found.problems):
+                    failed.add(path.resolve().parent)
                 if self._cache is not None:
                     if kept is None:
                         made_of = [*found.partials, *([self._originals[path]]
@@ -453,7 +456,8 @@ class SiteLoader:
                             "its actions are not published", "add '$ref: "
                             f"{Path(shown).name.removesuffix(PARTIAL_SUFFIX)}' to the actions of "
                             "its connector file, or delete it", severity="warning")
-                    for shown in sorted(unread.values())]
+                    for shown in sorted(shown for partial_path, shown in unread.items()
+                                        if partial_path.parent not in failed)]
         pages, clash_problems = _drop_clashes(pages)
         problems.extend(clash_problems)
         unpublished = [p for p in pages if self.options.whitelabel and not p.guide.sections]
