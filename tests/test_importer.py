@@ -400,6 +400,7 @@ def test_failures_name_the_line(text: str, line: int, fragment: str) -> None:
     assert info.value.line == line
     assert fragment in info.value.message
     assert str(info.value).startswith(f"kiwi.mdx:{line}: ")
+    assert "\n" not in str(info.value)  # one line (the YAML error's was five, with a caret)
 
 
 KIWI_HUB = """\

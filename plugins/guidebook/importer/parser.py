@@ -52,7 +52,8 @@ def split_frontmatter(text: str, ctx: Context) -> tuple[dict[str, Any], str, int
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
                 line = mark.line + 2 if mark else 1
-                raise ctx.fail(line, f"the frontmatter is not valid YAML: {exc}") from None
+                problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+                raise ctx.fail(line, f"the frontmatter is not valid YAML: {problem}") from None
             if not isinstance(meta, dict):
                 raise ctx.fail(1, "the frontmatter must be a mapping of keys")
             meta_lines = {}
