@@ -406,8 +406,9 @@ def test_bad_option_is_one_line(tmp_path: Path) -> None:
         "plugins:\n  - guidebook:\n      max_guide_bytes: lots\n", encoding="utf-8")
     result = run("validate", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr == ("guidebook: error: mkdocs.yml: the guidebook option "
-                             "max_guide_bytes must be a number\n")
+    assert result.stderr == ("guidebook: error: mkdocs.yml: max_guide_bytes 'lots' is not a "
+                             "number of bytes (use 1 or more, or leave it out for the "
+                             "default)\n")
 
 
 def test_unexpected_error_is_one_line(monkeypatch, capsys) -> None:

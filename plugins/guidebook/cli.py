@@ -215,8 +215,6 @@ def read_project(config_file: str | None) -> Project:
     if cfg.get("categories") is not None:
         kwargs["categories"] = _str_map(cfg["categories"], "categories", name)
     if cfg.get("max_guide_bytes") is not None:
-        if not isinstance(cfg["max_guide_bytes"], int):
-            raise UserError(f"{name}: the guidebook option max_guide_bytes must be a number")
         kwargs["max_guide_bytes"] = cfg["max_guide_bytes"]
     env = os.environ.get("GUIDEBOOK_WHITELABEL", "").strip().lower()
     kwargs["whitelabel"] = env in _TRUTHY if env else cfg.get("whitelabel") is True
