@@ -521,6 +521,11 @@ def test_check_whitelabel(tmp_path: Path) -> None:
     forbid = run("check-whitelabel", "white", "--forbid", "Partner", cwd=tmp_path)
     assert forbid.returncode == 1
     assert config.is_file()
+    (tmp_path / "emptied" / ".git").mkdir(parents=True)  # a failed white-label build's folder
+    (tmp_path / "emptied" / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    emptied = run("check-whitelabel", "emptied", cwd=tmp_path)
+    assert emptied.returncode == 2  # not "no leaks"
+    assert emptied.stdout.startswith("emptied: no files to check (build the site first")
 
 
 # -- the Authoring guides page -------------------------------------------------------------------

@@ -1188,6 +1188,11 @@ def check_site(site_dir: Path | str, forbid: Iterable[str], *,
     if not site_dir.is_dir():
         echo(f"{site_dir}: not a directory (build the site first)")
         return 2
+    # (a failed white-label build leaves its folder so: empty but for entries such as .git)
+    if all(entry.name.startswith(".") for entry in site_dir.iterdir()):
+        echo(f"{site_dir}: no files to check (build the site first; a white-label build that "
+             "fails its leak check leaves its folder empty)")
+        return 2
     guides = load_guides(Path(guides_dir)) if guides_dir is not None else []
 
     def origins() -> list[Origin]:
