@@ -11,7 +11,7 @@ import pytest
 from mkdocs.exceptions import Abort
 
 from conftest import HARVEST, build, write_project
-from guidebook.pool import Jobs, RenderError, can_fork
+from guidebook.pool import Jobs, RenderError, available_cpus, can_fork, cgroup_cpus
 
 
 def _jobs(n: int, delay: float = 0.0, log: Path | None = None) -> list[tuple[str, object]]:
@@ -443,3 +443,45 @@ def test_collection_pauses_while_the_model_is_made(project, monkeypatch, broken:
     assert gc.get_freeze_count() == 0  # (let go when the build ended)
     if not broken:
         assert len(frozen) == 1 and frozen[0] > 1000  # the objects the load made
+
+
+def _cgroups(tmp_path: Path, lines: str, files: dict[str, str]) -> tuple[str, str]:
+    for name, text in files.items():
+        (tmp_path / "fs" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "fs" / name).write_text(text, encoding="utf-8")
+    (tmp_path / "cgroup").write_text(lines, encoding="utf-8")
+    return str(tmp_path / "fs"), str(tmp_path / "cgroup")
+
+
+@pytest.mark.parametrize(("lines", "files", "cpus"), [
+    # cgroup v2, a container's own view (`docker run --cpus 2.5`): 3 CPUs
+    ("0::/\n", {"cgroup.controllers": "cpu\n", "cpu.max": "250000 100000\n"}, 3),
+    # v2, no quota
+    ("0::/\n", {"cgroup.controllers": "cpu\n", "cpu.max": "max 100000\n"}, None),
+    # v2 on the host's view: the tightest of the cgroup and the ones above it
+    ("0::/ci/job\n", {"cgroup.controllers": "", "ci/cpu.max": "100000 100000\n",
+                      "ci/job/cpu.max": "400000 100000\n"}, 1),
+    # v1 (cpu,cpuacct mounted together), next to a v2 hierarchy without controllers
+    ("4:cpu,cpuacct:/job\n0::/\n", {"cpu,cpuacct/job/cpu.cfs_quota_us": "150000\n",
+                                    "cpu,cpuacct/job/cpu.cfs_period_us": "100000\n"}, 2),
+    # v1, no quota (-1), as on this kind of machine
+    ("1:cpu:/\n", {"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+    # no cgroup files at all
+    ("", {}, None),
+])
+def test_cgroup_cpu_quota_is_read(tmp_path: Path, lines: str, files: dict[str, str],
+                                  cpus: int | None) -> None:
+    root, cgroups = _cgroups(tmp_path, lines, files)
+    assert cgroup_cpus(root, cgroups) == cpus
+
+
+def test_available_cpus_is_the_affinity_or_the_quota_if_lower(monkeypatch) -> None:
+    import guidebook.pool as pool
+
+    monkeypatch.setattr(pool.os, "sched_getaffinity", lambda pid: set(range(64)))
+    monkeypatch.setattr(pool, "cgroup_cpus", lambda: 2)
+    assert available_cpus() == 2
+    monkeypatch.setattr(pool, "cgroup_cpus", lambda: None)
+    assert available_cpus() == 64
+    monkeypatch.setattr(pool, "cgroup_cpus", lambda: 128)
+    assert available_cpus() == 64

@@ -82,7 +82,8 @@ class GuidebookConfig(base.Config):
     """Turn on Material's navigation.prune, so each page renders only the sidebar it shows."""
     workers = c.Optional(c.Type(int))
     """Processes for the page work (bodies, theme pages, twins, search sections; Linux):
-    default every CPU this process may use; 1 does it all in the MkDocs process."""
+    default every CPU this process may use (its affinity; fewer under a cgroup CPU quota); 1
+    does it all in the MkDocs process."""
     parallel = c.Type(bool, default=True)
     """false is `workers: 1` (kept for older configurations)."""
     max_guide_bytes = c.Type(int, default=DEFAULT_MAX_BYTES)

@@ -21,6 +21,7 @@ import contextlib
 import ctypes
 import gc
 import itertools
+import math
 import multiprocessing
 import os
 import signal
@@ -44,11 +45,48 @@ class RenderError(Exception):
 
 
 def available_cpus() -> int:
-    """The CPUs this process may run on (its affinity mask), at least 1."""
+    """The CPUs this process may use, at least 1: those it may run on (its affinity mask), or
+    fewer when its cgroup has a CPU quota (a container started with `--cpus 2` on a 64-core
+    host may run on every core, but gets two cores' time: 64 workers would share it)."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
+        cpus = os.cpu_count() or 1
+    quota = cgroup_cpus()
+    return max(1, min(cpus, quota) if quota is not None else cpus)
+
+
+def cgroup_cpus(root: str = "/sys/fs/cgroup", cgroups: str = "/proc/self/cgroup") -> int | None:
+    """The CPU quota of this process's cgroup and the cgroups above it, rounded up to whole
+    CPUs; None without one. cgroup v2: `cpu.max` ("max" is none); v1: `cpu.cfs_quota_us`
+    (-1 is none) over `cpu.cfs_period_us`."""
+    limits: list[float] = []
+    for line in _read(cgroups).splitlines():
+        _, controllers, path = line.split(":", 2)
+        parts = [part for part in path.split("/") if part]
+        folders = ["/".join(parts[:i]) for i in range(len(parts), -1, -1)]  # then each parent
+        if controllers == "":  # v2 (mounted at root, or at root/unified beside v1)
+            v2 = root if os.path.exists(os.path.join(root, "cgroup.controllers")) \
+                else os.path.join(root, "unified")
+            pairs = [_read(os.path.join(v2, f, "cpu.max")).split() for f in folders]
+        elif "cpu" in controllers.split(","):  # v1
+            v1 = os.path.join(root, controllers)
+            v1 = v1 if os.path.isdir(v1) else os.path.join(root, "cpu")
+            pairs = [[_read(os.path.join(v1, f, "cpu.cfs_quota_us")),
+                      _read(os.path.join(v1, f, "cpu.cfs_period_us"))] for f in folders]
+        else:
+            continue
+        limits += [int(quota) / int(period) for quota, period in (p for p in pairs if len(p) == 2)
+                   if quota.isdigit() and period.isdigit() and int(quota) > 0 and int(period) > 0]
+    return max(1, math.ceil(min(limits))) if limits else None
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as file:
+            return file.read().strip()
+    except OSError:
+        return ""
 
 
 def can_fork() -> bool:
