@@ -213,6 +213,7 @@ BRAND = {"name": "Acme", "hub": "Acme Hub"}
 @pytest.mark.parametrize(("plugin", "message"), [
     ({"brand": {"hub": "Acme Hub"}}, "the brand option needs a 'name' key"),
     ({"brand": {"name": " ", "hub": "Acme Hub"}}, "brand.name is empty: write the name"),
+    ({"brand": {"name": "Acme", "hub": None}}, "brand.hub is empty: write the hub"),
     ({"brand": {**BRAND, "logo": ["a.svg"]}}, "brand.logo is ['a.svg']: write it as text"),
     ({"whitelabel_brand": {"name": "Partner"}}, "the whitelabel_brand option needs a 'hub' key"),
     ({"nav_group_size": 0}, "nav_group_size 0 is not a number of connectors (use 1 or more"),

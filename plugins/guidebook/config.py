@@ -124,10 +124,10 @@ def _unsafe_links(text: str) -> list[str]:
 
 
 def config_problems(cfg: GuidebookConfig, site_url: str | None = None) -> list[str]:
-    """What is wrong with the options: their values' shapes (see `option_problems`), then those whose
-    values reach the pages and the Markdown outputs: `brand.*_url` (and the white-label
-    brand's) and the page action URLs pass the link allow-list, `nav_title` and the
-    title/description patterns are checked like guide text, `site_url` is http(s). Each
+    """What is wrong with the options: the shapes of their values (see `option_problems`),
+    then those whose values reach the pages and the Markdown outputs: `brand.*_url` (and the
+    white-label brand's) and the page action URLs pass the link allow-list, `nav_title` and
+    the title/description patterns are checked like guide text, `site_url` is http(s). Each
     message names the option and the fix."""
     problems = option_problems(cfg)
     if problems:

@@ -40,7 +40,7 @@ def option_problems(options: Mapping[str, Any]) -> list[str]:
             if key not in brand:
                 problems.append(f"the {option} option needs a '{key}' key (the {key} guides "
                                 f"show as {{{{ brand.{key} }}}})")
-            elif _scalar(brand[key]) and not str(brand[key]).strip():
+            elif brand[key] is None or (_scalar(brand[key]) and not str(brand[key]).strip()):
                 problems.append(f"{option}.{key} is empty: write the {key} guides show as "
                                 f"{{{{ brand.{key} }}}}")
         problems += [f"{option}.{key} is {value!r}: write it as text (guides show it as "
