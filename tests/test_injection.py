@@ -12,6 +12,8 @@ import html as html_module
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -501,15 +503,28 @@ def test_config_values_are_checked_like_guide_text(project, caplog, plugin: dict
     assert line.startswith(f"guidebook: {message}"), line
     assert "(use " in line or "one line" in line  # ... and says what to do
     assert "Traceback" not in caplog.text
+    _command_refuses(project({"evil/key.yaml": BASE}, plugin=plugin), message)
+
+
+def _command_refuses(config: Path, message: str) -> None:
+    """The `guidebook` command (`render --format pages` is how Zensical sites are made,
+    without the plugin) stops on the same option value with the same message."""
+    result = subprocess.run([str(Path(sys.executable).parent / "guidebook"), "validate"],
+                            cwd=config.parent, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "NO_COLOR": "1"})
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"guidebook: error: mkdocs.yml: {message}"), result.stderr
 
 
 @pytest.mark.parametrize("site_url", ["javascript://x/%0aalert(1)",
                                       "https://x.test/<img src=x onerror=alert(1)>"])
 def test_site_url_must_be_http(project, caplog, site_url: str) -> None:
+    config = project({"evil/key.yaml": BASE.replace("CONTENT", "x")},
+                     config={"site_url": site_url})
     with pytest.raises(Abort):
-        build(project({"evil/key.yaml": BASE.replace("CONTENT", "x")},
-                      config={"site_url": site_url}))
+        build(config)
     assert f"guidebook: site_url '{site_url}/' is not an http(s) URL" in caplog.text
+    _command_refuses(config, f"site_url '{site_url}' is not an http(s) URL")
 
 
 # -- the same properties, fuzzed -------------------------------------------------------------------

@@ -36,7 +36,7 @@ from .hostconfig import (
 from .languages import split_language
 from .load import display_path, slugify
 from .model import Source
-from .optioncheck import option_problems
+from .optioncheck import config_problems
 from .pool import available_cpus
 from .redirects import gone, previous_guide_urls, redirects
 from .schema import KEY_HINT, KEY_RE, json_schema
@@ -190,12 +190,12 @@ def read_project(config_file: str | None) -> Project:
     for key in ("site_name", "site_description"):
         value = data.get(key) if isinstance(data, dict) else None
         site[key] = str(value) if value else None
+    problems = config_problems(cfg or {}, site_url)
+    if problems:
+        raise UserError("\n".join(f"{name}: {problem}" for problem in problems))
     if cfg is None:
         return Project(path, Options(guides_dir=path.parent / "guides"), site_url=site_url,
                        **site)
-    problems = option_problems(cfg)
-    if problems:
-        raise UserError("\n".join(f"{name}: {problem}" for problem in problems))
     kwargs: dict[str, Any] = {"guides_dir": path.parent / str(cfg.get("guides_dir") or "guides")}
     if cfg.get("brand") is not None:
         kwargs["brand"] = _str_map(cfg["brand"], "brand", name)

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from . import markdown
 from .defaults import CHATGPT_URL, CLAUDE_URL
 from .exports import DEFAULT_BUDGET, FORMATS
 from .hostconfig import PUBLISHED as HOST_FILES
 from .load import DEFAULT_MAX_BYTES
-from .optioncheck import option_problems
 from .site import DEFAULT_BRAND
 
 PUBLISHED_HOSTS = tuple(HOST_FILES)
@@ -109,78 +105,3 @@ class GuidebookConfig(base.Config):
     """Hosts whose configuration files live in the site folder and are written into it
     (`apache`: .htaccess, `netlify`: _headers, `vercel`: vercel.json, `cloudflare`:
     _worker.js), so agents get the Markdown twins there; see `guidebook host-config`."""
-
-
-_LINK_HINT = ("use an https, http, mailto or tel URL or a site path; javascript:, data: and "
-              "other schemes are refused")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def _unsafe_links(text: str) -> list[str]:
-    """The link and image targets of `text` (read as guide Markdown) that are not allowed."""
-    if not markdown.may_link_unsafely(text):
-        return []
-    return [target for _, target in markdown.links(text) if not markdown.is_safe_url(target)]
-
-
-def config_problems(cfg: GuidebookConfig, site_url: str | None = None) -> list[str]:
-    """What is wrong with the options: the shapes of their values (see `option_problems`),
-    then those whose values reach the pages and the Markdown outputs: `brand.*_url` (and the
-    white-label brand's) and the page action URLs pass the link allow-list, `nav_title` and
-    the title/description patterns are checked like guide text, `site_url` is http(s). Each
-    message names the option and the fix."""
-    problems = option_problems(cfg)
-    if problems:
-        return problems
-    for option, brand in (("brand", cfg.brand), ("whitelabel_brand", cfg.whitelabel_brand or {})):
-        for key, value in brand.items():
-            if str(key).endswith("_url") and value not in (None, ""):
-                url = str(value)
-                if not markdown.is_safe_url(url) or _CONTROL.search(url) or " " in url.strip():
-                    problems.append(f"{option}.{key} {url!r} is not an allowed link ({_LINK_HINT})")
-            elif isinstance(value, str):  # text guides use as {{ brand.KEY }}: as guide text
-                problems += [f"{option}.{key} links to {target!r}, which is not allowed "
-                             f"({_LINK_HINT})" for target in _unsafe_links(value)]
-    for key in ("chatgpt", "claude"):
-        template = str(cfg.page_actions[key] or "")
-        if template and markdown.link_scheme(template) not in ("http", "https"):
-            problems.append(f"page_actions.{key} {template!r} is not an http(s) URL template "
-                            "(use https://...{url}..., or an empty value to drop the item)")
-    if site_url and (markdown.link_scheme(site_url) not in ("http", "https")
-                     or re.search(r"[\s<>\"'`\\]", site_url)):
-        problems.append(f"site_url {site_url!r} is not an http(s) URL (the llms.txt links and "
-                        "the Markdown twins point at it; use https://...)")
-    title = str(cfg.nav_title) if cfg.nav_title is not None else "Connectors"
-    if not title.strip() or _CONTROL.search(title):
-        problems.append(f"nav_title {title!r} must be one line of text (it is the title of the "
-                        "connectors page and of its section in the navigation)")
-    problems += [f"nav_title {title!r} links to {target!r}, which is not allowed ({_LINK_HINT}); "
-                 "nav_title is plain text: leave links out" for target in _unsafe_links(title)]
-    if problems:
-        return problems  # (the messages render the brand)
-    from .words import PATTERNS, Words, WordsError
-
-    strings = {message: str(cfg[option]) for option, message in PATTERNS.items()
-               if cfg[option] is not None} | {str(k): str(v) for k, v in cfg.strings.items()}
-    names = {message: option for option, message in PATTERNS.items()}
-    try:
-        words = Words(None, strings, {str(k): str(v) for k, v in cfg.brand.items()})
-    except WordsError as exc:
-        return [str(exc)]
-    for message, text in strings.items():
-        option = names[message] if message in names and message not in cfg.strings \
-            else f"strings.{message}"
-        if _CONTROL.search(text.replace("\n", " ")):
-            problems.append(f"{option} has control characters: write it on one line")
-        try:
-            rendered = words.md(message, provider="Harvest", auth="API Key", kind="link-account",
-                                action="List users", assistant="Claude", n=1,
-                                llms_url="https://example.test/llms.txt",
-                                linking_url="", accounts_url="")
-        except WordsError as exc:
-            problems.append(f"{option}: {exc} (use {{{{ brand.KEY }}}} with a key of the brand "
-                            "option and the variables `guidebook strings` shows for it)")
-            continue
-        problems += [f"{option} links to {target!r}, which is not allowed ({_LINK_HINT})"
-                     for target in _unsafe_links(rendered)]
-    return problems

@@ -1,12 +1,16 @@
-"""The shapes of the plugin's option values, checked once for the plugin (its MkDocs config,
+"""The checks of the plugin's option values, made once for the plugin (its MkDocs config,
 types already checked by MkDocs) and for the `guidebook` command (mkdocs.yml as read, no
-MkDocs): what MkDocs' types let through and would make no sense, or a traceback, further on.
-No MkDocs imports."""
+MkDocs): their shapes (what MkDocs' types let through and would make no sense, or a traceback,
+further on), then the values that reach the pages and the Markdown outputs. No MkDocs
+imports."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
+
+from . import markdown
 
 # (option, what its value counts): each 1 or more
 _COUNTS = (("nav_group_size", "a number of connectors"), ("max_guide_bytes", "a number of bytes"),
@@ -28,6 +32,12 @@ def option_problems(options: Mapping[str, Any]) -> list[str]:
     whose globs are not text, category names that are not text. Each names the option and
     the fix."""
     problems: list[str] = []
+    for option in ("strings", "categories", "whitelabel_replace"):
+        value = options.get(option)
+        if value is not None and not isinstance(value, Mapping):
+            problems.append(f"the {option} option is {value!r}: write it as a mapping")
+    if problems:
+        return problems
     for option in ("brand", "whitelabel_brand"):
         brand = options.get(option)
         if brand is None:
@@ -87,4 +97,85 @@ def option_problems(options: Mapping[str, Any]) -> list[str]:
         if not _scalar(name):
             problems.append(f"categories.{key} is {name!r}: write the category's display name "
                             "as text")
+    return problems
+
+
+_LINK_HINT = ("use an https, http, mailto or tel URL or a site path; javascript:, data: and "
+              "other schemes are refused")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _unsafe_links(text: str) -> list[str]:
+    """The link and image targets of `text` (read as guide Markdown) that are not allowed."""
+    if not markdown.may_link_unsafely(text):
+        return []
+    return [target for _, target in markdown.links(text) if not markdown.is_safe_url(target)]
+
+
+def config_problems(options: Mapping[str, Any], site_url: str | None = None) -> list[str]:
+    """What is wrong with the guidebook options `options` (absent or None values are the
+    defaults) and the site's `site_url`: the shapes of the values (see `option_problems`),
+    then those that reach the pages and the Markdown outputs: `brand.*_url` (and the
+    white-label brand's) and the page action URLs pass the link allow-list, `nav_title` and
+    the title/description patterns are checked like guide text, `site_url` is http(s). Each
+    message names the option and the fix."""
+    problems = option_problems(options)
+    if problems:
+        return problems
+    brand = options.get("brand") or {}
+    for option, values in (("brand", brand), ("whitelabel_brand",
+                                              options.get("whitelabel_brand") or {})):
+        for key, value in values.items():
+            if str(key).endswith("_url") and value not in (None, ""):
+                url = str(value)
+                if not markdown.is_safe_url(url) or _CONTROL.search(url) or " " in url.strip():
+                    problems.append(f"{option}.{key} {url!r} is not an allowed link ({_LINK_HINT})")
+            elif isinstance(value, str):  # text guides use as {{ brand.KEY }}: as guide text
+                problems += [f"{option}.{key} links to {target!r}, which is not allowed "
+                             f"({_LINK_HINT})" for target in _unsafe_links(value)]
+    actions = options.get("page_actions")
+    for key in ("chatgpt", "claude"):
+        template = str((actions.get(key) if isinstance(actions, Mapping) else None) or "")
+        if template and markdown.link_scheme(template) not in ("http", "https"):
+            problems.append(f"page_actions.{key} {template!r} is not an http(s) URL template "
+                            "(use https://...{url}..., or an empty value to drop the item)")
+    if site_url and (markdown.link_scheme(site_url) not in ("http", "https")
+                     or re.search(r"[\s<>\"'`\\]", site_url)):
+        problems.append(f"site_url {site_url!r} is not an http(s) URL (the llms.txt links and "
+                        "the Markdown twins point at it; use https://...)")
+    nav_title = options.get("nav_title")
+    title = str(nav_title) if nav_title is not None else "Connectors"
+    if not title.strip() or _CONTROL.search(title):
+        problems.append(f"nav_title {title!r} must be one line of text (it is the title of the "
+                        "connectors page and of its section in the navigation)")
+    problems += [f"nav_title {title!r} links to {target!r}, which is not allowed ({_LINK_HINT}); "
+                 "nav_title is plain text: leave links out" for target in _unsafe_links(title)]
+    if problems:
+        return problems  # (the messages render the brand)
+    from .words import PATTERNS, Words, WordsError
+
+    own = options.get("strings") or {}
+    strings = {message: str(options[option]) for option, message in PATTERNS.items()
+               if options.get(option) is not None} | {str(k): str(v) for k, v in own.items()}
+    names = {message: option for option, message in PATTERNS.items()}
+    try:
+        words = Words(None, strings, {str(k): str(v) for k, v in brand.items()})
+    except WordsError as exc:
+        return [str(exc)]
+    for message, text in strings.items():
+        option = names[message] if message in names and message not in own \
+            else f"strings.{message}"
+        if _CONTROL.search(text.replace("\n", " ")):
+            problems.append(f"{option} has control characters: write it on one line")
+        try:
+            rendered = words.md(message, provider="Harvest", auth="API Key", kind="link-account",
+                                action="List users", assistant="Claude", n=1,
+                                llms_url="https://example.test/llms.txt",
+                                linking_url="", accounts_url="")
+        except WordsError as exc:
+            problems.append(f"{option}: {exc} (use {{{{ brand.KEY }}}} with a key of the brand "
+                            "option and the variables `guidebook strings` shows for it)")
+            continue
+        problems += [f"{option} links to {target!r}, which is not allowed ({_LINK_HINT})"
+                     for target in _unsafe_links(rendered)]
     return problems

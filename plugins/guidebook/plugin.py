@@ -23,9 +23,10 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .building import ASSETS, SETTINGS, Build, options_of, packaged_assets, project_root
-from .config import GuidebookConfig, config_problems
+from .config import GuidebookConfig
 from .hostconfig import negotiating_app
 from .languages import LanguageBuild, language_build, move_handler
+from .optioncheck import config_problems
 from .pool import available_cpus
 from .render import sibling_warnings
 from .servecache import ServeCache
