@@ -141,9 +141,8 @@ def _plugin_config(data: Any) -> dict[str, Any] | None:
     return None
 
 
-def _str_map(value: Any, what: str, config: str) -> dict[str, str]:
-    if not isinstance(value, dict):
-        raise UserError(f"{config}: the guidebook option {what} must be a mapping")
+def _str_map(value: Mapping[Any, Any]) -> dict[str, str]:
+    """An option's mapping (its shape checked by `config_problems`) as text to text."""
     return {str(k): str(v) for k, v in value.items()}
 
 
@@ -198,22 +197,21 @@ def read_project(config_file: str | None) -> Project:
                        **site)
     kwargs: dict[str, Any] = {"guides_dir": path.parent / str(cfg.get("guides_dir") or "guides")}
     if cfg.get("brand") is not None:
-        kwargs["brand"] = _str_map(cfg["brand"], "brand", name)
+        kwargs["brand"] = _str_map(cfg["brand"])
     if cfg.get("whitelabel_brand") is not None:
-        kwargs["whitelabel_brand"] = _str_map(cfg["whitelabel_brand"], "whitelabel_brand", name)
+        kwargs["whitelabel_brand"] = _str_map(cfg["whitelabel_brand"])
     if cfg.get("whitelabel_replace") is not None:
-        kwargs["whitelabel_replace"] = _str_map(cfg["whitelabel_replace"],
-                                                "whitelabel_replace", name)
+        kwargs["whitelabel_replace"] = _str_map(cfg["whitelabel_replace"])
     strings = {message: str(cfg[option]) for option, message in PATTERNS.items()
                if cfg.get(option) is not None}
     if cfg.get("strings") is not None:
-        strings |= _str_map(cfg["strings"], "strings", name)
+        strings |= _str_map(cfg["strings"])
     kwargs["strings"] = strings
     theme = data.get("theme") if isinstance(data, dict) else None
     kwargs["language"] = str(theme.get("language")) if isinstance(theme, dict) and \
         theme.get("language") else None
     if cfg.get("categories") is not None:
-        kwargs["categories"] = _str_map(cfg["categories"], "categories", name)
+        kwargs["categories"] = _str_map(cfg["categories"])
     if cfg.get("max_guide_bytes") is not None:
         kwargs["max_guide_bytes"] = cfg["max_guide_bytes"]
     env = os.environ.get("GUIDEBOOK_WHITELABEL", "").strip().lower()
@@ -1067,10 +1065,12 @@ def host_config(ctx: click.Context, host: str, site_dir: str | None, port: int, 
     except HostConfigError as exc:
         raise UserError(str(exc)) from None
     if out_dir is not None:
-        theirs = [display_path(Path(out_dir) / file.path) for file in files
-                  if (Path(out_dir) / file.path).is_file() and not force and not written_here(
-                      file, (Path(out_dir) / file.path).read_text(encoding="utf-8",
-                                                                  errors="replace"))]
+        theirs = []
+        for file in files:
+            target = Path(out_dir) / file.path
+            if not force and target.is_file() and not written_here(
+                    file, target.read_text(encoding="utf-8", errors="replace")):
+                theirs.append(display_path(target))
         if theirs:
             raise UserError("\n".join(
                 f"{path} exists and guidebook did not write it: add guidebook's part by hand "

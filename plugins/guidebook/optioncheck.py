@@ -14,7 +14,7 @@ from . import markdown
 
 # (option, what its value counts): each 1 or more
 _COUNTS = (("nav_group_size", "a number of connectors"), ("max_guide_bytes", "a number of bytes"),
-           ("workers", "a number of processes"))
+           ("workers", "a number of processes"), ("llms.budget", "a number of characters"))
 
 
 def _scalar(value: object) -> bool:
@@ -56,18 +56,14 @@ def option_problems(options: Mapping[str, Any]) -> list[str]:
         problems += [f"{option}.{key} is {value!r}: write it as text (guides show it as "
                      f"{{{{ brand.{key} }}}})" for key, value in brand.items()
                      if value is not None and not _scalar(value)]
+    llms = options.get("llms")
+    llms = llms if isinstance(llms, Mapping) else {}
     for option, what in _COUNTS:
-        value = options.get(option)
+        value = llms.get("budget") if option == "llms.budget" else options.get(option)
         if value is not None and not _count(value):
             default = "every CPU" if option == "workers" else "the default"
             problems.append(f"{option} {value!r} is not {what} (use 1 or more, or leave it out "
                             f"for {default})")
-    llms = options.get("llms")
-    llms = llms if isinstance(llms, Mapping) else {}
-    budget = llms.get("budget")
-    if budget is not None and not _count(budget):
-        problems.append(f"llms.budget {budget!r} is not a number of characters (use 1 or more, "
-                        "or leave it out for the default)")
     sections = llms.get("sections")
     for title, globs in (sections.items() if isinstance(sections, Mapping) else ()):
         if not _scalar(title) or not str(title).strip():
