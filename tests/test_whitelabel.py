@@ -469,6 +469,12 @@ SPELLINGS = {
     "Greek upsilon in the hub": "Lumen H\u03c5b",
     "upper case": "LUMEN",
     "HTML entity": "Lu&#109;en",
+    # I and l look alike, and TR39 folds some of their look-alikes to one, some to the other
+    "capital I for l": "Iumen",
+    "Cyrillic palochka for L": "\u04c0umen",
+    "Greek capital iota for L": "\u0399umen",
+    "Lisu letter for L": "\ua4f2umen",
+    "Runic isaz for L": "\u16c1umen",
 }
 
 
@@ -482,6 +488,59 @@ def test_brand_written_with_invisible_or_look_alike_characters_is_caught(
     leaks = find_leaks(site, ["Lumen", "Lumen Hub"], display_dir="site")
     assert {leak.output for leak in leaks} == {"site/a/index.html", "site/a.md"}
     assert {leak.term for leak in leaks} <= {"Lumen", "Lumen Hub"}
+
+
+def test_a_term_with_i_is_found_written_with_a_look_alike_of_l(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    for name, spelling in {"a": "Ir\u04cfs", "b": "\u0399r\u0131s", "c": "\ua4f2ris",
+                           "d": "lris", "e": "Iris"}.items():
+        (site / f"{name}.html").write_text(f"<p>Open {spelling} now.</p>", encoding="utf-8")
+    (site / "f.html").write_text("<p>Open Irises now.</p>", encoding="utf-8")  # a longer word
+    leaks = find_leaks(site, ["Iris"], display_dir="site")
+    assert [leak.output for leak in leaks] == [f"site/{n}.html" for n in "abcde"]
+
+
+# A term split by markup reads as one word: (HTML page, Markdown twin) of each spelling.
+SPLIT = {
+    "code": ("Lu<code>men</code>", "Lu`men`"),
+    "strong": ("<strong>Lu</strong>men", "**Lu**men"),
+    "emphasis": ("Lu<em>men</em>", "Lu_men_"),
+    "link": ('<a href="https://x.example/">Lu</a>men', "[Lu](https://x.example/)men"),
+    "span and word break": ("L<span>u</span>m<wbr>en", "L*u*m*e*n"),
+}
+
+
+@pytest.mark.parametrize(("html_text", "md_text"), list(SPLIT.values()), ids=list(SPLIT))
+def test_brand_split_by_markup_is_caught(tmp_path: Path, html_text: str, md_text: str) -> None:
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a/index.html").write_text(f"<p>Open the {html_text} console.</p>", encoding="utf-8")
+    (site / "a.md").write_text(f"Open the {md_text} console.\n", encoding="utf-8")
+    (site / "search").mkdir()
+    (site / "search/search_index.json").write_text(json.dumps(
+        {"docs": [{"location": "a/", "title": "A", "text": f"Open the {html_text} console."}]}),
+        encoding="utf-8")
+    leaks = find_leaks(site, ["Lumen", "Lumen Hub"], display_dir="site")
+    assert {(leak.output, leak.term) for leak in leaks} == {
+        ("site/a/index.html", "Lumen"), ("site/a.md", "Lumen"),
+        ("site/search/search_index.json", "Lumen")}
+
+
+def test_words_apart_in_separate_elements_are_not_one_word(tmp_path: Path) -> None:
+    """Cells, items and paragraphs are apart when read; a term in an attribute is found once
+    (as written), and the theme's own word is still not a leak."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_text("<table><tr><td>Lu</td><td>men</td></tr></table>"
+                                 "<ul><li>Lu</li><li>men</li></ul><p>Lu</p><p>men</p>",
+                                 encoding="utf-8")
+    (site / "b.html").write_text('<p class="lu">men</p><img alt="x" src="lu.png">men',
+                                 encoding="utf-8")
+    (site / "c.md").write_text("Lu\n\nmen, and Lu | men\n", encoding="utf-8")
+    (site / "d.html").write_text('<a href="/lumen/">Docs</a>', encoding="utf-8")
+    leaks = find_leaks(site, ["Lumen"], display_dir="site")
+    assert [(leak.output, leak.term) for leak in leaks] == [("site/d.html", "Lumen")]
 
 
 def test_decomposed_accents_match_composed_ones(tmp_path: Path) -> None:
@@ -732,6 +791,47 @@ def test_hidden_text_also_shown_in_a_visible_part_is_no_leak(tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     assert "https://app.tallybook.example/settings/developer/keys" in _soup(
         project / "site-whitelabel", GUIDE).get_text()
+
+
+def test_hidden_text_a_connector_page_shows_is_no_leak(tmp_path: Path) -> None:
+    """A hidden part may repeat what a connector page shows of its connector file, or the
+    description guidebook writes for a connector without one: that page is not a leak."""
+    project = _copy(tmp_path, "connector-text")
+    _edit(project / "guides/tallybook/api-key.yaml", "  - title: Partner support\n",
+          "  - title: About the products\n"
+          "    content: An invented helpdesk used to test connector files.\n"
+          "    whitelabel: hide\n"
+          "  - title: About this page\n"
+          "    content: Connection guides for Tallybook.\n"
+          "    whitelabel: hide\n"
+          "  - title: Partner support\n")
+    result = _cli_build(project, "mkdocs.whitelabel.yml")
+    assert result.returncode == 0, result.stderr
+    white = project / "site-whitelabel"
+    assert "An invented helpdesk used to test connector files." in _soup(
+        white, "connectors/ferrydesk/index.html").get_text()
+    assert "An invented helpdesk" not in _soup(white, GUIDE).get_text()
+
+
+def test_brand_split_by_markup_in_a_guide_is_traced_to_its_line(tmp_path: Path) -> None:
+    """`Lu**men**` reads as the vendor's name on the page, in the twin, in llms-full.txt and
+    in the search index; each is traced to the guide's line, not to a hand-written page the
+    white-label build leaves out (exclude_docs) that names the vendor too."""
+    project = _copy(tmp_path, "split")
+    guide = project / "guides/tallybook/api-key.yaml"
+    _edit(guide, "and then the **Keys** tab.", "and then the **Keys** tab (Lu**men** Vault).")
+    line = _line_of(guide, "Lu**men** Vault")
+    (project / "docs/internal.md").write_text("# Internal\n\nLumen only.\n", encoding="utf-8")
+    config = project / "mkdocs.whitelabel.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "exclude_docs: internal.md\n",
+                      encoding="utf-8")
+    result = _cli_build(project, "mkdocs.whitelabel.yml")
+    assert result.returncode == 1, result.stderr
+    for output in (GUIDE, GUIDE.replace("/index.html", ".md"), "llms-full.txt",
+                   "search/search_index.json"):
+        assert (f'guides/tallybook/api-key.yaml:{line}: "Lumen" reaches site-whitelabel/'
+                f"{output}: use {{{{ brand.name }}}}") in result.stderr, (output, result.stderr)
+    assert "internal.md" not in result.stderr
 
 
 def test_pathological_guide_builds_and_is_checked(tmp_path: Path) -> None:

@@ -628,6 +628,8 @@ class Build:
         leaks = check_build(self.site, site_dir, forbid=self.cfg.whitelabel_forbid,
                             settings={k: config.get(k) for k in SETTINGS}, display_dir=shown,
                             root=root, docs_dir=Path(config.docs_dir),
+                            docs_pages={f.src_uri for f in self.files.documentation_pages()
+                                        if f.src_uri not in self.pages} if self.files else None,
                             vendored=vendored_files(site_dir, theme_dirs)
                             | _unchanged_assets(site_dir),
                             chrome=_theme_chrome(config, theme_dirs),

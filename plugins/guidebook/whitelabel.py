@@ -22,6 +22,7 @@ import json
 import os
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -38,7 +39,7 @@ from .words import Words
 M = TypeVar("M")
 
 if TYPE_CHECKING:  # site.py imports this module
-    from .site import GuidePage, GuideSite
+    from .site import ConnectorEntry, GuidePage, GuideSite
 
 # The attribute that marks normal-build-only blocks in HTML; it must never reach a white-label
 # output (a block hidden with CSS is still a leak).
@@ -271,13 +272,25 @@ class _Needles:
         return {needle for needle, _, _ in self.spans(data)}
 
 
+# "I" and "l" are one letter when terms are matched: ASCII "I" lowers to "i" while TR39 gives
+# "l" as the prototype of some of their lookalikes and "i" of others (Lisu "ꓲ" is "l", Cyrillic
+# "Ӏ" and Greek "Ι" are "i"), so neither side's spelling may decide a match.
+_I_L = bytes.maketrans(b"l", b"i")
+
+
+def _term_key(text: str) -> str:
+    """`fold(text)` as forbidden terms are compared (see `_I_L`)."""
+    return fold(text).replace("l", "i")
+
+
 class _Terms:
-    """Forbidden terms, found as whole words in folded text (see `fold`)."""
+    """Forbidden terms, found as whole words in folded text (see `fold`), "I" and "l" read as
+    one letter (see `_I_L`)."""
 
     def __init__(self, terms: Iterable[str]) -> None:
         self.by_key: dict[str, str] = {}
         for term in sorted(terms, key=lambda t: (-len(t), t)):
-            key = fold(term).strip()
+            key = _term_key(term).strip()
             if key and key not in self.by_key:
                 self.by_key[key] = term
         self._needles = _Needles(self.by_key)
@@ -287,20 +300,29 @@ class _Terms:
 
     def maybe_in(self, squeezed: bytes) -> bool:
         """False if folded text whose whitespace was deleted (`squeezed`) holds no term."""
-        return bool(self._squeezed.find(squeezed))
+        return bool(self._squeezed.find(squeezed.translate(_I_L)))
+
+    def _spans(self, data: bytes) -> list[tuple[int, int, str]]:
+        """(start, -end, key) of each whole-word occurrence of a term in folded `data`."""
+        spans: list[tuple[int, int, str]] = []
+        for key, start, end in self._needles.spans(data.translate(_I_L)):
+            if _is_word(key[0]) and _word_before(data, start):
+                continue
+            if _is_word(key[-1]) and _word_after(data, end):
+                continue
+            spans.append((start, -end, key))
+        return spans
+
+    def counts(self, folded: bytes) -> Counter[str]:
+        """How often each term occurs in `folded` as a whole word."""
+        return Counter(self.by_key[key] for _, _, key in self._spans(folded))
 
     def find(self, folded: bytes | str, theme: _Needles | None = None) -> list[str]:
         """The terms in `folded` (`fold()`ed text, or its UTF-8), each once; a term found only
         inside a longer term (`Hub` in `Acme Hub`) is left out, and so is one that an
         occurrence of a `theme` text covers (see `theme_fragments`)."""
         data = folded.encode() if isinstance(folded, str) else folded
-        spans: list[tuple[int, int, str]] = []
-        for key, start, end in self._needles.spans(data):
-            if _is_word(key[0]) and _word_before(data, start):
-                continue
-            if _is_word(key[-1]) and _word_after(data, end):
-                continue
-            spans.append((start, -end, key))
+        spans = self._spans(data)
         if spans and theme is not None:
             spans = [span for span in spans if not _in_class(data, span[0], -span[1])]
             spans = _uncovered(spans, [(start, end) for _, start, end in theme.spans(data)])
@@ -580,15 +602,36 @@ def page_origins(site: GuideSite) -> list[Origin]:
         for src, source in _images(guide.sections):
             origins.append(Origin(src, source, None, IMAGE_HINT, span=0))
         origins.append(Origin(url, guide.source_of("connector"), None, URL_HINT, span=0))
+    for entry in site.connectors:
+        origins += connector_origins(entry)
     return origins
 
 
-def docs_origins(docs_dir: Path, root: Path | None = None) -> list[Origin]:
+def connector_origins(entry: ConnectorEntry) -> list[Origin]:
+    """What the page of a connector shows of its connector file (and the description made
+    for a connector without one): visible texts too, so a hidden part that repeats one is not
+    a leak."""
+    info = entry.info
+    source = info.source if info is not None else Source("mkdocs.yml", 1, 1)
+    texts = [entry.name, entry.summary, *entry.categories]
+    if info is not None:
+        texts += [info.description or ""]
+        texts += [t or "" for m in info.auth_methods for t in (m.label, m.description)]
+        texts += [t or "" for a in info.actions for t in (a.label, a.description)]
+    return [Origin(text, source, entry.url, span=100_000) for text in texts if text]
+
+
+def docs_origins(docs_dir: Path, root: Path | None = None,
+                 pages: Collection[str] | None = None) -> list[Origin]:
     """The hand-written Markdown pages of the docs folder as origins (page URL with
-    directory URLs: `a/b.md` -> `a/b/`), so a leak through one names its file and line."""
+    directory URLs: `a/b.md` -> `a/b/`), so a leak through one names its file and line;
+    with `pages`, only those (paths in the docs folder: what the build read, without the
+    pages `exclude_docs` leaves out)."""
     origins: list[Origin] = []
     for path in sorted(docs_dir.rglob("*.md")):
         rel = path.relative_to(docs_dir).as_posix()
+        if pages is not None and rel not in pages:
+            continue
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
@@ -654,7 +697,7 @@ def _setting_source(config_file: Path | None, key: str, term: str,
         return None
     name = key.rsplit(".", 1)[-1]
     pattern = re.compile(rf"(?:^|[\s{{,])['\"]?{re.escape(name)}['\"]?\s*:")
-    needle = fold(term)
+    needle = _term_key(term)
     for path in _config_files(config_file):
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
@@ -663,7 +706,7 @@ def _setting_source(config_file: Path | None, key: str, term: str,
         for n, line in enumerate(lines):
             if pattern.search(line):
                 for m in range(n, min(len(lines), n + 50)):
-                    if needle in fold(lines[m]):
+                    if needle in _term_key(lines[m]):
                         return Source(_shown_path(path, root), m + 1, 1)
                 return Source(_shown_path(path, root), n + 1, 1)
     return Source(_shown_path(config_file, root), 1, 1)
@@ -709,6 +752,17 @@ def _key_bytes(folded: bytes, links: bool = True) -> bytes:
 
 
 _KEY_NOISE = _WHITESPACE + b"*_`"
+_MARKS = b"*_`"
+# Tags of text-level HTML elements: a word split by them (`Con<code>duit</code>`) reads as one.
+_INLINE_TAG = re.compile(rb"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|"
+                         rb"samp|small|span|strong|sub|sup|time|u|var|wbr)(?=[\s/>])[^<>]*>")
+
+
+def _unmarked(folded: bytes, links: bool = True) -> bytes:
+    """Folded text as it reads: without the tags of text-level elements, emphasis and code
+    marks and (with `links`) Markdown link targets; other tags are spaces."""
+    text = _TAG.sub(b" ", _INLINE_TAG.sub(b"", folded)).translate(None, _MARKS)
+    return _MD_LINK.sub(rb"\1", text) if links and b"](" in text else text
 
 
 def _strings(value: object) -> Iterator[str]:
@@ -816,11 +870,18 @@ class _Lines:
         lines = self._cache[source.file]
         if not lines or source.line < 1:
             return source
-        needle = fold(term)
+        needle = _term_key(term)
         for n in range(source.line - 1, min(len(lines), source.line + span)):
-            if needle in fold(lines[n]):
+            if _holds(lines[n], needle):
                 return Source(source.file, n + 1, 1)
         return source
+
+
+def _holds(text: str, needle: str) -> bool:
+    """Whether `text` holds the term whose `_term_key` is `needle`, as written or as it reads
+    (`Con**duit**`, see `_unmarked`)."""
+    key = _term_key(text)
+    return needle in key or needle in _unmarked(key.encode()).decode("utf-8", "replace")
 
 
 def _page_of(rel: str) -> str | None:
@@ -853,7 +914,7 @@ class _Tracer:
         self._origins: list[Origin] | None = None
         self._by_term: dict[str, list[Origin]] = {}
         self._visible: str | None = None
-        self._fixes = {fold(k): v for k, v in (placeholders or {}).items()}
+        self._fixes = {_term_key(k): v for k, v in (placeholders or {}).items()}
         self._lines = _Lines(root)
 
     @property
@@ -871,11 +932,11 @@ class _Tracer:
         return key in self._visible
 
     def leak(self, shown: str, rel: str, term: str, kind: str) -> Leak:
-        needle = fold(term)
+        needle = _term_key(term)
         matches = self._by_term.get(needle)
-        if matches is None:
-            matches = self._by_term[needle] = [o for o in self.origins
-                                               if needle in fold(o.text)]
+        if matches is None:  # (the text as written, or as it reads: `Con**duit**`)
+            matches = self._by_term[needle] = [
+                o for o in self.origins if _holds(o.text, needle)]
         if not matches:
             hint = NAME_HINT if kind == "name" else UNKNOWN_HINT if self.origins \
                 else UNTRACED_HINT
@@ -990,18 +1051,28 @@ class _Scanner:
         except UnicodeDecodeError:  # (each run of non-ASCII bytes is decoded when folded)
             return _Found()  # not UTF-8: binary
         squeezed = chars.translate(None, _WHITESPACE)
+        html_page = name.endswith(".html")
         terms: list[str] = []
         if self.terms.maybe_in(squeezed):  # (most files: no; then no whitespace to collapse)
             folded = b" ".join(chars.split())
-            if self.theme is not None and name.endswith(".html"):  # (the theme's pages)
+            if self.theme is not None and html_page:  # (the theme's pages)
                 terms = self.terms.find(_RELATIVE.sub(b"", folded), self.theme)
             else:
                 terms = self.terms.find(folded)
-        hidden: frozenset[str] = frozenset()
-        if self.needles:  # (no Markdown links in HTML)
-            key = _key_bytes(squeezed, links=not name.endswith(".html"))
-            hidden = frozenset(self.needles.find(key))
+        key = _key_bytes(squeezed, links=not html_page)  # (no Markdown links in HTML)
+        if self.terms.maybe_in(key):  # (a term, maybe split by markup: `Con**duit**`)
+            terms = sorted({*terms, *self._split(chars, html_page)}, key=str.casefold)
+        hidden = frozenset(self.needles.find(key)) if self.needles else frozenset()
         return _Found(tuple(terms), HIDE_MARKER.encode() in chars, hidden)
+
+    def _split(self, chars: bytes, html_page: bool) -> list[str]:
+        """The terms that occur more often in the text as it reads (see `_unmarked`) than in
+        its text with tags read as spaces: a term split by markup (`Con<code>duit</code>`,
+        `Con**duit**`) shows as one word. Terms in attributes or the theme's own words are in
+        neither count, or in both."""
+        spaced = self.terms.counts(b" ".join(_TAG.sub(b" ", chars).split()))
+        read = self.terms.counts(b" ".join(_unmarked(chars, links=not html_page).split()))
+        return [term for term, n in read.items() if n > spaced[term]]
 
 
 PARALLEL_SCAN_MIN = 200  # below this many files, forking costs more than it saves
@@ -1122,14 +1193,16 @@ def load_guides(guides_dir: Path, *, max_bytes: int | None = None,
 def check_build(site: GuideSite, site_dir: Path | str, *, forbid: Iterable[str] | None = None,
                 settings: Mapping[str, object] | None = None,
                 display_dir: str | None = None, root: Path | None = None,
-                docs_dir: Path | None = None, vendored: Collection[str] = (),
-                chrome: str | None = None, parallel: bool = False) -> list[Leak]:
+                docs_dir: Path | None = None, docs_pages: Collection[str] | None = None,
+                vendored: Collection[str] = (), chrome: str | None = None,
+                parallel: bool = False) -> list[Leak]:
     """The leaks of a white-label build of `site` written to `site_dir`.
 
     `forbid` defaults to the normal brand's name and hub; `settings` are site settings
     (site_name, repo_url, ...) a leak may come from; hidden texts are those the site's pages
     withheld when they were made (`GuidePage.withheld`); `root` is the project folder file
-    names are shown relative to; hits on hand-written pages of `docs_dir` name their line;
+    names are shown relative to; hits on hand-written pages of `docs_dir` (those of
+    `docs_pages`, paths in it, when given: the pages the build read) name their line;
     `vendored` files (the theme's own, see `vendored_files`) are not read; `chrome` is the
     theme's page rendered with no user input (see `theme_fragments`); with `parallel`, files
     are read on every core.
@@ -1141,7 +1214,7 @@ def check_build(site: GuideSite, site_dir: Path | str, *, forbid: Iterable[str] 
     def origins() -> list[Origin]:
         found = page_origins(site) + config_origins(settings or {})
         if docs_dir is not None:
-            found += docs_origins(docs_dir, root)
+            found += docs_origins(docs_dir, root, docs_pages)
         return found
 
     hidden = [h for page in _all_pages(site) if page.withheld is not None
