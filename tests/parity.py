@@ -1,7 +1,8 @@
 """Twin parity, computed from the outputs alone: the text segments a reader sees in a page's
 main content (Material's `article.md-content__inner`, minus `[data-markdown-ignore]`), each a
 block's own text with white space collapsed, and which of them its Markdown twin lacks (the
-twin rendered with markdown-it-py and read as text)."""
+twin rendered with markdown-it-py and read as text). Code blocks (`<pre>`) are compared as
+they are, white space and all: code is shown as written."""
 
 from __future__ import annotations
 
@@ -67,19 +68,40 @@ def _segments(node: Tag, out: list[str]) -> None:
     flush()
 
 
-def html_segments(html: str) -> list[str]:
-    """The text segments of a built page's main content, in source order."""
+def _article(html: str) -> Tag | None:
+    """A built page's main content without what is not the page's content."""
     soup = BeautifulSoup(html, "html.parser")
     article = soup.select_one("article.md-content__inner")
     if article is None:
-        return []
+        return None
     for node in article.select(f"[data-markdown-ignore], {THEME_FURNITURE}"):
         node.decompose()
     for node in article.select("script, style, template"):
         node.decompose()
+    return article
+
+
+def html_segments(html: str) -> list[str]:
+    """The text segments of a built page's main content, in source order."""
+    article = _article(html)
+    if article is None:
+        return []
     out: list[str] = []
     _segments(article, out)
     return out
+
+
+def html_code_blocks(html: str) -> list[str]:
+    """The text of every code block (`<pre>`) of a built page's main content, as written."""
+    article = _article(html)
+    return [] if article is None else [pre.get_text() for pre in article.find_all("pre")]
+
+
+def twin_code_blocks(markdown_text: str) -> list[str]:
+    """The text of every code block of a twin as a reader shows it (fenced code, or a `<pre>`
+    of its HTML blocks with its character references decoded), as written."""
+    soup = BeautifulSoup(_MD.render(markdown_text), "html.parser")
+    return [pre.get_text() for pre in soup.find_all("pre")]
 
 
 def twin_text(markdown_text: str) -> str:
@@ -99,9 +121,13 @@ def twin_text(markdown_text: str) -> str:
 
 
 def missing_segments(html: str, markdown_text: str) -> list[str]:
-    """The page's segments its twin lacks."""
+    """The page's segments its twin lacks, then the page's code blocks its twin does not
+    show exactly as the page does (each as `code: '<text>'`)."""
     text = twin_text(markdown_text)
-    return [s for s in html_segments(html) if normalise(s.replace("`", "")) not in text]
+    missing = [s for s in html_segments(html) if normalise(s.replace("`", "")) not in text]
+    code = twin_code_blocks(markdown_text)
+    return missing + [f"code: {block!r}" for block in html_code_blocks(html)
+                      if block not in code]
 
 
 def twin_path(site_dir: Path, page: Path) -> Path:

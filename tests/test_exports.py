@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, NavigableString, Tag
+from markdown_it import MarkdownIt
 
 from conftest import FIXTURES, REFERENCE, ROOT, build, write_project
 from guidebook.defaults import default_templates_dir
@@ -249,7 +250,7 @@ def test_plain_export_passes_pymarkdown_default_rules(site, tmp_path) -> None:
         assert result.scan_failures == [], (page.key, result.scan_failures)
     text = exporter.guide(_page(site, "relay")).text
     assert "### 2. Add the scopes" in text
-    assert "> **Warning:** Only workspace admins" in text
+    assert "> **Warning:**\n>\n> Only workspace admins" in text
     assert "- List Rooms: `rooms:read`" in text
 
 
@@ -454,3 +455,161 @@ def test_page_twin_path_follows_the_page_url(url: str, twin: str) -> None:
     from guidebook.exports import page_twin_path
 
     assert page_twin_path(url) == twin
+
+
+# -- text as written: code, literal markers, callouts with blocks, no-break spaces -------------
+
+LITERAL = """\
+connector: {key: codey, name: Codey, category: Developer tools}
+auth: {label: API Key}
+title: "Connect Codey in 10\\u00a0min"
+description: "Two\\u2028lines,\\ta tab and 5\\u202fs"
+warning: "```text\\nsome code\\n\\n  indented\\n```"
+callouts:
+  - {type: note, text: "| a | b |\\n| - | - |\\n| 1 | 2 |"}
+  - {type: tip, text: "1. one\\n2. two"}
+  - {type: info, text: "Before:\\n\\n```sh\\nexport A=1\\n\\n    echo $A\\n```\\n\\nAfter."}
+sections:
+  - title: Setup
+    content: "Intro:\\n\\n```json\\n{\\n  \\"a\\": 1,\\n\\n  \\"b\\": 2\\n}\\n```"
+    list: ["- dash item", "+ plus item", "1. numbered", "2) paren", "> quoted", "# head",
+           "***", "---", "```", "===", "* * *", "Wait 10\\u00a0s"]
+    steps:
+      - title: "Paste in 10\\u00a0s"
+        content: "Paste this:\\n\\n```json\\n{\\n  \\"a\\": 1,\\n   \\n  \\"b\\": 2  \\n}\\n```"
+        list: ["- dash item", "+ plus item", "1. numbered", "2) paren", "> quoted"]
+      - title: Only code
+        content: "```text\\nline one\\n\\n\\nline four\\n```"
+"""
+LITERAL_PAGE = "connectors/codey/guides/link-account/api-key"
+COMMONMARK = MarkdownIt("commonmark").enable("table")
+
+
+@pytest.fixture(scope="module")
+def literal_sites(tmp_path_factory) -> dict[str, Path]:
+    """The LITERAL guide built with each twin format."""
+    sites = {}
+    for fmt in ("stackone", "plain"):
+        root = tmp_path_factory.mktemp(fmt)
+        sites[fmt] = build(write_project(root, {"codey/guide.yaml": LITERAL},
+                                         plugin={"markdown_export": fmt}))
+    return sites
+
+
+def _page_soup(site_dir: Path) -> BeautifulSoup:
+    html = (site_dir / LITERAL_PAGE / "index.html").read_text("utf-8")
+    return BeautifulSoup(html, "html.parser").select_one("article")
+
+
+def _twin(site_dir: Path) -> str:
+    return (site_dir / f"{LITERAL_PAGE}.md").read_text("utf-8")
+
+
+def test_stackone_twin_shows_code_as_written(literal_sites) -> None:
+    """A `<pre>` of the twin holds the code's lines as written, not indented with the HTML
+    around it; CommonMark reads each `<pre>` (a raw HTML block to `</pre>`) as the page's."""
+    site_dir = literal_sites["stackone"]
+    page = [pre.get_text() for pre in _page_soup(site_dir).find_all("pre")]
+    assert page[-1] == "line one\n\n\nline four\n" and '  "b": 2  \n' in page[-2]
+    twin = _twin(site_dir)
+    # what a reader of the MDX-like twin shows; plain CommonMark too, for the code of the
+    # callouts and the section (it reads the indented HTML of steps as code of its own)
+    mdx = BeautifulSoup(MarkdownIt("commonmark").disable("code").render(twin), "html.parser")
+    assert [pre.get_text() for pre in mdx.find_all("pre")] == page
+    strict = BeautifulSoup(COMMONMARK.render(twin), "html.parser")
+    assert [pre.get_text() for pre in strict.find_all("pre")][:3] == page[:3]
+
+
+def test_plain_twin_shows_list_items_as_the_page_does(literal_sites) -> None:
+    """List items that begin with a list marker, a quote, a heading, a rule or a fence are
+    text on the page; the twin's items read the same, not as nested blocks."""
+    site_dir = literal_sites["plain"]
+    page = _page_soup(site_dir)
+    twin = BeautifulSoup(COMMONMARK.render(_twin(site_dir)), "html.parser")
+    page_lists = [[li.get_text() for li in ul.find_all("li")] for ul in page.select("section ul")]
+    twin_lists = [[li.get_text() for li in ul.find_all("li")] for ul in twin.find_all("ul")]
+    assert page_lists[0][:3] == ["- dash item", "+ plus item", "1. numbered"]
+    assert twin_lists[:2] == page_lists[:2]
+    for ul in twin.find_all("ul")[:2]:
+        assert ul.find(["ul", "ol", "blockquote", "hr", "h1", "pre"]) is None, ul
+    assert twin.find("hr") is None
+
+
+def _admonitions(page: Tag) -> list[tuple[str, list[tuple[str, str]]]]:
+    out = []
+    for box in page.select("div.admonition"):
+        title = box.select_one(".admonition-title").extract().get_text()
+        out.append((title, [(el.name, el.get_text()) for el in box.find_all(True,
+                                                                            recursive=False)]))
+    return out
+
+
+def test_plain_twin_callouts_keep_their_blocks(literal_sites, tmp_path) -> None:
+    """A callout is one label line, then its blocks (code, a table, a list) as on the page."""
+    from pymarkdown.api import PyMarkdownApi
+
+    site_dir = literal_sites["plain"]
+    text = _twin(site_dir)
+    [quote] = BeautifulSoup(COMMONMARK.render(text), "html.parser").find_all(
+        "blockquote", recursive=False)
+    callouts: list[tuple[str, list[tuple[str, str]]]] = []
+    for el in quote.find_all(True, recursive=False):
+        strong = el.find("strong") if el.name == "p" else None
+        if strong is not None and el.get_text() == strong.get_text():  # a label line
+            callouts.append((strong.get_text().removesuffix(":"), []))
+        else:
+            callouts[-1][1].append((el.name, el.get_text()))
+    assert callouts == _admonitions(_page_soup(site_dir))
+    assert [c[0] for c in callouts] == ["Warning", "Note", "Tip", "Info"]
+    assert "> **Warning:**\n>\n> ```text\n> some code\n>\n>   indented\n> ```\n" in text
+    (tmp_path / "twin.md").write_text(text, encoding="utf-8")
+    result = PyMarkdownApi().scan_path(str(tmp_path / "twin.md"))
+    assert result.scan_failures == []
+
+
+@pytest.mark.parametrize("fmt", ["stackone", "plain"])
+def test_no_break_spaces_are_kept_in_twins_and_llms_files(literal_sites, fmt) -> None:
+    """A no-break space is text (10\u00a0min stays together); a line or paragraph separator
+    or a tab becomes a space, where the text must stay on one line."""
+    site_dir = literal_sites[fmt]
+    page = _page_soup(site_dir)
+    twin = BeautifulSoup(COMMONMARK.render(_twin(site_dir)), "html.parser")
+    assert twin.h1.get_text() == page.h1.get_text() == "Connect Codey in 10\u00a0min"
+    assert "Wait 10\u00a0s" in [li.get_text() for li in twin.find_all("li")]
+    step = "Paste in 10\u00a0s"
+    assert step in [h.get_text().removeprefix("1. ") for h in twin.find_all("h3")] or \
+        step in [s.get("title") for s in twin.find_all("step")]
+    llms = (site_dir / "llms.txt").read_text("utf-8")
+    [line] = [ln for ln in llms.splitlines() if LITERAL_PAGE in ln]
+    assert line.startswith("- [Connect Codey in 10\u00a0min](")
+    assert line.endswith("): Two lines, a tab and 5\u202fs")
+    full = (site_dir / "llms-full.txt").read_text("utf-8")
+    assert "# Connect Codey in 10\u00a0min\n" in full
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("Connect in 10\u00a0min", "Connect in 10\u00a0min"),
+    ("5\u202fs, 1\u2007000, a\u2003b", "5\u202fs, 1\u2007000, a\u2003b"),
+    (" a\tb\nc\r\nd\u2028e\u2029f\x85g\x0bh\x0ci\x1ej ", "a b c d e f g h i j"),
+    ("\u00a0- x", "\u00a0- x"),
+])
+def test_text_keeps_no_break_spaces_on_one_line(value: str, expected: str) -> None:
+    from guidebook import mdescape
+
+    assert mdescape.text(value) == expected
+    assert mdescape.text(value).splitlines() == [expected]
+
+
+def test_wrap_does_not_break_at_a_no_break_space() -> None:
+    filled = wrap("word " * 15 + "in 10\u00a0min", width=80)
+    assert filled.splitlines()[-1] == "10\u00a0min"
+    assert wrap("`a\u00a0b c` d") == "`a\u00a0b c` d"
+
+
+def test_tidy_leaves_code_blocks_as_they_are() -> None:
+    from guidebook.exports import tidy
+
+    text = ("para  \n\n\n- > ```sh\n  > a  \n  >\n  >\n  > b\n  > ```\n\n\n\n```\nx\n\n\n   \n"
+            "y\n```\n\n\n<pre><code>a  \nb</code></pre>  \n\n\nend  \n")
+    assert tidy(text) == ("para\n\n- > ```sh\n  > a  \n  >\n  >\n  > b\n  > ```\n\n```\nx\n\n\n"
+                          "   \ny\n```\n\n<pre><code>a  \nb</code></pre>\n\nend\n")

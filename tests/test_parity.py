@@ -80,3 +80,59 @@ def test_connector_repository_twins_have_every_text_of_their_pages(tmp_path: Pat
     shutil.rmtree(tmp_path / "guides")
     shutil.copytree(REFERENCE / "connector-repo", tmp_path / "guides")
     _assert_parity(build(config), 5)
+
+
+CODE_PAGE = """<html><body><article class="md-content__inner md-typeset">
+<p>Paste this:</p>
+<pre><code>{
+  "a": 1,
+
+  "b": 2
+}
+</code></pre>
+</article></body></html>"""
+
+
+def test_code_blocks_are_compared_as_written() -> None:
+    """Collapsed white space would hide code that gained indentation or lost a blank line."""
+    exact = 'Paste this:\n\n```\n{\n  "a": 1,\n\n  "b": 2\n}\n```\n'
+    assert missing_segments(CODE_PAGE, exact) == []
+    indented = ('<div>\n  <p>Paste this:</p>\n  <pre><code>{\n    &quot;a&quot;: 1,&#10;\n'
+                '    &quot;b&quot;: 2\n  }\n  </code></pre>\n</div>\n')
+    assert missing_segments(CODE_PAGE, indented) == [
+        "code: '{\\n  \"a\": 1,\\n\\n  \"b\": 2\\n}\\n'"]
+    squeezed = 'Paste this:\n\n```\n{\n  "a": 1,\n  "b": 2\n}\n```\n'
+    assert missing_segments(CODE_PAGE, squeezed) != []
+
+
+# Code (blank lines, a line of spaces, deeper indentation) in every place guide Markdown goes,
+# list items and callouts that begin with what would open a block of Markdown.
+LITERAL_GUIDE = """\
+connector: {key: codey, name: Codey, category: Developer tools}
+auth: {label: API Key}
+warning: "```\\nsome code\\n\\n  indented\\n```"
+callouts:
+  - {type: note, text: "| a | b |\\n| - | - |\\n| 1 | 2 |"}
+  - {type: tip, text: "1. one\\n2. two"}
+  - {type: info, text: "Before:\\n\\n```sh\\nexport A=1\\n\\n    echo $A\\n```\\n\\nAfter."}
+sections:
+  - title: Setup
+    content: "Intro:\\n\\n```json\\n{\\n  \\"a\\": 1,\\n\\n  \\"b\\": 2\\n}\\n```"
+    list: ["- dash item", "+ plus item", "1. numbered", "2) paren", "> quoted", "# head",
+           "***", "---", "```", "==="]
+    steps:
+      - title: Paste
+        content: "Paste this:\\n\\n```json\\n{\\n  \\"a\\": 1,\\n   \\n  \\"b\\": 2\\n}\\n```"
+        list: ["- dash item", "+ plus item", "1. numbered", "2) paren", "> quoted"]
+      - title: Only code
+        content: "```\\nline one\\n\\n\\n\\tline four\\n```"
+"""
+
+
+@pytest.mark.parametrize("fmt", ["stackone", "plain"])
+def test_code_and_literal_markers_read_as_on_the_page(tmp_path: Path, fmt: str) -> None:
+    from conftest import write_project
+
+    config = write_project(tmp_path, {"codey/guide.yaml": LITERAL_GUIDE},
+                           plugin={"markdown_export": fmt})
+    _assert_parity(build(config), 3)

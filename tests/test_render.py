@@ -6,6 +6,7 @@ review the diff.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -156,3 +157,32 @@ def test_overriding_every_sibling_gives_no_warning(project, tmp_path: Path,
     assert "overrides the packaged template" not in caplog.text  # and the strict build passed
     page = "connectors/harvest/guides/link-account/personal-access-token"
     assert "<h2>Hook Harvest up</h2>" in (site / f"{page}.md").read_text("utf-8")
+
+
+CODE_GUIDE = """\
+connector: {key: codey, name: Codey, category: Developer tools}
+auth: {label: API Key}
+callouts: [{type: note, text: "```\\nnote code\\n\\n\\n  after two blank lines\\n```"}]
+sections:
+  - title: Setup
+    content: "Intro:\\n\\n```\\nfirst\\n  \\n  second  \\n```"
+    steps:
+      - title: Paste
+        content: "Paste this:\\n\\n```json\\n{\\n  \\"a\\": 1,\\n\\n  \\"b\\": 2\\n}\\n```"
+"""
+CODE_SHOWN = ['note code\n\n\n  after two blank lines\n', "first\n  \n  second  \n",
+              '{\n  "a": 1,\n\n  "b": 2\n}\n']
+
+
+def test_code_blocks_are_shown_as_written(project) -> None:
+    """Blank lines, lines of spaces and trailing spaces of code stay, on the page and in the
+    search index (the rest of the page's HTML loses its blank lines)."""
+    site = build(project({"codey/guide.yaml": CODE_GUIDE}))
+    page = site / "connectors/codey/guides/link-account/api-key/index.html"
+    article = BeautifulSoup(page.read_text("utf-8"), "html.parser").select_one("article")
+    assert [pre.get_text() for pre in article.find_all("pre")] == CODE_SHOWN
+    index = json.loads((site / "search/search_index.json").read_text("utf-8"))
+    indexed = [pre.get_text() for doc in index["docs"]
+               if doc["location"].startswith("connectors/codey/guides/")
+               for pre in BeautifulSoup(doc["text"], "html.parser").find_all("pre")]
+    assert indexed == CODE_SHOWN

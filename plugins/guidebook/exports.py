@@ -137,26 +137,55 @@ def compact_json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
 
 
+_PRE_OPEN = re.compile(r"<pre[\s>]", re.IGNORECASE)
+_PRE_CLOSE = re.compile(r"</pre>", re.IGNORECASE)
+
+
 def indent_lines(text: str, width: int) -> str:
-    """Each non-blank line of `text` indented by `width` spaces; blank lines emptied."""
+    """Each non-blank line of HTML `text` indented by `width` spaces; blank lines emptied.
+    Lines that begin inside a `<pre>` keep their text as written (code shown as it is: a
+    CommonMark HTML block runs on to the end of a `<pre>` whatever the lines' indentation)."""
     pad = " " * width
-    return "\n".join(pad + line if line.strip() else "" for line in text.splitlines())
+    if "<pre" not in text:
+        return "\n".join(pad + line if line.strip() else "" for line in text.splitlines())
+    out = []
+    in_pre = 0
+    for line in text.splitlines():
+        out.append(line if in_pre else (pad + line if line.strip() else ""))
+        in_pre = max(0, in_pre + len(_PRE_OPEN.findall(line)) - len(_PRE_CLOSE.findall(line)))
+    return "\n".join(out)
 
 
 _BLANKS = re.compile(r"\n{3,}")
 _TRAILING = re.compile(r"[ \t]+\n")
 _BLANK_BEFORE_CLOSE = re.compile(r"\n\n+(?=[ \t]*</)")
+# Code blocks, whose text is shown as written (blank lines, trailing spaces): a `<pre>` of the
+# stackone format's HTML (its blank lines are `&#10;` already), and a fenced block as
+# `mdescape.markdown_blocks` writes one (in quotes and list items too), fence to fence.
+_CODE = re.compile(r"<pre[\s>].*?</pre>"
+                   r"|^(?:[ >]|[-+*] |\d{1,9}[.)] )*(`{3,})[^`\n]*\n"
+                   r"(?:[^\n]*\n)*?[ >]*\1(?!`)[ \t]*$",
+                   re.DOTALL | re.IGNORECASE | re.MULTILINE)
 
 
-def tidy(text: str) -> str:
-    """One blank line at most between blocks, no trailing spaces, one final newline."""
-    text = text.replace("\r\n", "\n")
+def _tidy_blocks(text: str) -> str:
     if " \n" in text or "\t\n" in text:  # (the searches cost more than these checks)
         text = _TRAILING.sub("\n", text)
     if "\n\n" in text:
         text = _BLANK_BEFORE_CLOSE.sub("\n", text)
         if "\n\n\n" in text:
             text = _BLANKS.sub("\n\n", text)
+    return text
+
+
+def tidy(text: str) -> str:
+    """One blank line at most between blocks, no trailing spaces, one final newline; code
+    blocks are left as they are."""
+    text = text.replace("\r\n", "\n")
+    if "```" in text or "<pre" in text:
+        text = markdown.outside(_CODE, text, _tidy_blocks)
+    else:
+        text = _tidy_blocks(text)
     return text.strip("\n") + "\n"
 
 

@@ -46,7 +46,11 @@ _INLINE_SPECIAL = re.compile(r"[\\`*\[\]<|~]|&(?=#?[A-Za-z0-9]+;)"
                              r"|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|(?:(?<=\s)|^)#")
 # What would start a block at the beginning of a line (list, heading, quote, setext line).
 _BLOCK_START = re.compile(r"^(?:[-+=>]|\d{1,9}(?=[.)]))")
-_SPACE = re.compile(r"\s+")
+# White space that may not stay on a one-line text (line and paragraph separators, tabs,
+# controls that `str.splitlines` breaks at) and the ordinary space: collapsed to one space. A
+# no-break space (U+00A0, U+202F, U+2007) and the other visible spaces are text, kept.
+_BREAKING = " \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\u2028\u2029"
+_SPACE = re.compile(f"[{_BREAKING}]+")
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
@@ -58,13 +62,14 @@ def text(value: object) -> str:
     """Plain text (a name, label, title, description, scope, category, alt text) as Markdown
     inline text on one line: for paragraphs, list items, headings, blockquote lines, link
     text and table cells. Shown literally by any CommonMark/GFM renderer: markup characters
-    are backslash-escaped, whitespace (newlines too) becomes one space."""
+    are backslash-escaped, white space (newlines too) becomes one space; no-break spaces
+    are kept."""
     return _text(str(value))
 
 
 @lru_cache(maxsize=1 << 14)  # (names and labels come back on many pages, and in every edit)
 def _text(value: str) -> str:
-    one_line = _SPACE.sub(" ", value).strip()
+    one_line = _SPACE.sub(" ", value).strip(" ")
     return _escape_start(_escape_inline(one_line))
 
 
@@ -137,7 +142,7 @@ def code(value: object) -> str:
 def html(value: object) -> str:
     """Plain text as the content of a raw HTML block: `&`, `<`, `>`, `"`, `'` escaped, on one
     line (a blank line would end the HTML block and turn the rest into Markdown)."""
-    return attr(_SPACE.sub(" ", str(value)).strip()).replace("'", "&#39;")
+    return attr(_SPACE.sub(" ", str(value)).strip(" ")).replace("'", "&#39;")
 
 
 def attr(value: object) -> str:
@@ -169,8 +174,15 @@ def html_fragment(fragment: str) -> str:
     consumer's HTML block does not end inside the fragment."""
     if "\n" not in fragment:
         return fragment
-    return _BLANK_LINES.sub(lambda m: "&#10;" * (m.group(0).count("\n") - 1) + "\n",
-                            fragment)
+    return _BLANK_LINES.sub(_blank_lines_as_references, fragment)
+
+
+def _blank_lines_as_references(match: re.Match[str]) -> str:
+    """Blank lines (`\n` + lines of spaces and tabs) as character references at the end of
+    the line before them, the spaces and tabs of each kept: `&#10;&#32;&#32;`."""
+    lines = match.group(0)[1:].split("\n")[:-1]
+    return "".join("&#10;" + line.replace(" ", "&#32;").replace("\t", "&#9;")
+                   for line in lines) + "\n"
 
 
 # -- guide Markdown written back as Markdown (the plain format) ----------------------------------
@@ -181,9 +193,11 @@ _RISKY_START = re.compile(r"^(?:>|[-+*#=|](?:\s|$)|[-=]+\s|\d+[.)](?:\s|$)|`{3}|
 
 
 def _words(value: str) -> list[str]:
-    """Words of a paragraph; spaces inside code spans do not split words."""
-    glued = _CODE_WORD.sub(lambda m: re.sub(r"\s", "\x00", m.group(0)), value)
-    return [w.replace("\x00", " ") for w in glued.split()]
+    """Words of a paragraph; spaces inside code spans and no-break spaces do not split
+    words."""
+    glued = _CODE_WORD.sub(lambda m: _SPACE.sub(lambda s: "\x00" * len(s.group(0)),
+                                                  m.group(0)), value)
+    return [w.replace("\x00", " ") for w in _SPACE.split(glued) if w]
 
 
 def wrap(value: str, width: int = WIDTH, first: str = "", rest: str | None = None) -> str:
@@ -217,7 +231,7 @@ def markdown_inline(source: str) -> str:
     if markdown.is_prose(source):  # nothing Markdown would read as markup: nothing to escape
         return _SPACE.sub(" ", source)
     tokens = markdown.parse_inline(source)
-    return _SPACE.sub(" ", _inline(tokens)).strip()
+    return _SPACE.sub(" ", _inline(tokens)).strip(" ")
 
 
 def _inline(tokens: Sequence[Token]) -> str:
@@ -334,7 +348,7 @@ def _block(node: _Node, first: str, rest: str, width: int) -> list[str]:
         inline = next((c.token for c in node.children if c.token and c.token.type == "inline"),
                       None)
         body = _escape_start(_SPACE.sub(" ", _inline(inline.children or []) if inline
-                                        else "").strip())
+                                        else "").strip(" "))
         if kind == "heading_open":
             return [f"{first}{'#' * int(tok.tag[1:])} {body}".rstrip()]
         return wrap(body, width, first, rest).splitlines() if body else []
@@ -394,7 +408,7 @@ def _table(node: _Node, first: str, rest: str) -> list[str]:
                 inline = next((c.token for c in child.children
                                if c.token and c.token.type == "inline"), None)
                 cell = _inline(inline.children or []) if inline else ""
-                rows[-1].append(_SPACE.sub(" ", cell).strip())
+                rows[-1].append(_SPACE.sub(" ", cell).strip(" "))
                 if tok.type == "th_open":
                     style = str(tok.attrGet("style") or "")
                     aligns.append({"text-align:left": ":--", "text-align:right": "--:",
@@ -422,8 +436,11 @@ def bullet(value: str, prefix: str = "") -> str:
 
 
 def item(source: str, prefix: str = "") -> str:
-    """One bullet item of guide inline Markdown, written back safely, filled to 80 columns."""
-    return wrap(markdown_inline(source), first=f"{prefix}- ", rest=prefix + "  ")
+    """One bullet item of guide inline Markdown, written back safely, filled to 80 columns:
+    text that would open a block of its own in the item (`- x`, `1. x`, `> x`, `---`) has
+    its marker escaped, as the page shows it literally."""
+    return wrap(_escape_start(markdown_inline(source)), first=f"{prefix}- ",
+                rest=prefix + "  ")
 
 
 # -- Jinja filters -----------------------------------------------------------------------------

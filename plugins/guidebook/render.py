@@ -292,7 +292,18 @@ class Renderer:
 
 
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+# A code block: its text is shown as written (blank lines, spaces) and must not be tidied.
+_PRE = re.compile(r"<pre[\s>].*?</pre>", re.DOTALL | re.IGNORECASE)
+
+
+def _drop_blank_lines(text: str) -> str:
+    return _BLANK_LINES.sub("\n", text)
 
 
 def _tidy(text: str) -> str:
-    return _BLANK_LINES.sub("\n", text).strip() + "\n"
+    """The page's HTML without blank lines, except inside `<pre>` (code as written)."""
+    if "<pre" in text:
+        text = markdown.outside(_PRE, text, _drop_blank_lines)
+    else:
+        text = _drop_blank_lines(text)
+    return text.strip() + "\n"
