@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -201,6 +202,93 @@ def test_validate_missing_path() -> None:
     assert result.stdout.splitlines()[0] == "no/such/guide.yaml:1:1: error: no such file or folder"
 
 
+def test_validate_a_file_checks_images_and_links(tmp_path: Path) -> None:
+    """A guide named on the command line gets the image and link checks of its folder."""
+    guide = HARVEST.replace("      - title: Make the token\n",
+                            "      - title: Make the token\n        images:\n"
+                            "          - {src: images/harvest/missing.png, alt: The page}\n")
+    guide = guide.replace("Tokens act for one Harvest user.",
+                          "Tokens act for one Harvest user ([more](../nowhere/)).")
+    config = write_project(tmp_path, {"harvest/pat.yaml": guide})
+    expected = ["guides/harvest/pat.yaml:6:5: error: link '../nowhere/' matches no page",
+                "guides/harvest/pat.yaml:12:13: error: image 'images/harvest/missing.png' does "
+                "not exist in the docs folder"]
+    for target in ("guides", "guides/harvest/pat.yaml"):
+        result = run("-f", str(config), "validate", target, cwd=tmp_path)
+        assert result.returncode == 1, result.stdout
+        lines = result.stdout.splitlines()
+        assert len(lines) == 3 and all(line.startswith(start)
+                                       for line, start in zip(lines, expected, strict=False))
+
+
+CONNECTOR_REPO = ROOT.parent / "shared" / "reference" / "connector-repo"
+
+
+@pytest.mark.skipif(not CONNECTOR_REPO.is_dir(), reason="reference connector repo absent")
+def test_validate_a_partial_through_its_connector_file(tmp_path: Path,
+                                                       bad_config: Path) -> None:
+    """A partial named on the command line (the pre-commit hook names changed files) is
+    checked as part of the connector file that refers to it, never as a guide."""
+    repo = tmp_path / "repo"
+    shutil.copytree(CONNECTOR_REPO, repo)
+    folder = repo / "timberline"
+    partial = folder / "timberline.employees.s1.partial.yaml"
+    args = ("-f", str(bad_config), "validate")
+    ok = run(*args, str(partial), str(folder / "timberline.timeoff.s1.partial.yaml"),
+             str(folder / "timberline.connector.s1.yaml"), cwd=tmp_path)
+    assert ok.returncode == 0, ok.stdout
+    assert ok.stdout.endswith("in 3 files: no problems\n")
+    text = partial.read_text(encoding="utf-8")
+    partial.write_text(text.replace("- actionId: get_employee", "- actionId: list_employees"),
+                       encoding="utf-8")
+    bad = run(*args, str(partial), cwd=tmp_path)
+    assert bad.returncode == 1
+    assert bad.stdout.splitlines()[0].startswith(
+        "repo/timberline/timberline.employees.s1.partial.yaml:17:3: error: duplicate actionId "
+        "'list_employees'")
+    orphan = folder / "timberline.orphan.s1.partial.yaml"
+    orphan.write_text(text, encoding="utf-8")
+    note = run(*args, str(orphan), cwd=tmp_path)
+    assert note.returncode == 0
+    assert note.stdout.splitlines()[0] == (
+        "repo/timberline/timberline.orphan.s1.partial.yaml:1:1: warning: a partial, which no "
+        "connector file beside it refers to: not checked (add '$ref: timberline.orphan' to the "
+        "actions of its connector file, or delete it)")
+
+
+def test_validate_does_not_read_a_fifo(tmp_path: Path) -> None:
+    config = write_project(tmp_path, {"harvest/pat.yaml": HARVEST})
+    (tmp_path / "guides/z").mkdir()
+    os.mkfifo(tmp_path / "guides/z/pipe.yaml")
+    for target in ("guides", "guides/z/pipe.yaml"):
+        result = run("-f", str(config), "validate", target, cwd=tmp_path)
+        assert result.returncode == 1
+        assert result.stdout.startswith("guides/z/pipe.yaml:1:1: error: not a regular file ("), \
+            result.stdout
+
+
+def test_validate_against_nothing_to_compare_fails(tmp_path: Path) -> None:
+    """--against a file, folder or URL with no guide URLs is no check at all: it fails."""
+    import http.server
+    import threading
+
+    config = write_project(tmp_path, {"harvest/pat.yaml": HARVEST})
+    (tmp_path / "llms.txt").write_text("# Site\n\n- [Home](https://x.test/)\n", encoding="utf-8")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/llms.txt"
+        for against in ("mkdocs.yml", "llms.txt", "docs", "", url):
+            result = run("-f", str(config), "validate", "--against", against, cwd=tmp_path)
+            assert result.returncode == 2, (against, result.stdout)
+            assert f"--against: found no guide URLs in {against!r}; give the site folder of a " \
+                   f"previous build, its llms.txt file" in result.stderr
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_bad_mkdocs_yml_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "mkdocs.yml").write_text("plugins: [\n", encoding="utf-8")
     result = run("validate", cwd=tmp_path)
@@ -306,8 +394,10 @@ def test_render_check_and_write(tmp_path: Path) -> None:
     wrote = run("render", "--out", str(out))
     assert wrote.returncode == 0, wrote.stdout + wrote.stderr
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert len(files) == 12
+    assert len(files) == 13 and files[0] == ".guidebook-render"  # the list of what it wrote
     assert "connectors/slack/guides/link-account/oauth-2-0.md" in files
+    listed = (out / ".guidebook-render").read_text(encoding="utf-8").splitlines()
+    assert [line for line in listed if not line.startswith("#")] == files[1:]
     assert wrote.stdout == f"wrote 12 files to {out}\n"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp dir left
 
@@ -317,19 +407,119 @@ def test_render_check_and_write(tmp_path: Path) -> None:
 
     page = out / "connectors/okta/guides/link-account/api-token.md"
     page.write_text(page.read_text(encoding="utf-8") + "edited by hand\n", encoding="utf-8")
-    (out / "connectors/old.md").write_text("# gone\n", encoding="utf-8")
     (out / "connectors/slack/guides/link-account/oauth-2-0.md").unlink()
     stale = run("render", "--out", str(out), "--check")
     assert stale.returncode == 1
     assert stale.stdout.splitlines() == [
         f"{out}/connectors/okta/guides/link-account/api-token.md: out of date",
         f"{out}/connectors/slack/guides/link-account/oauth-2-0.md: missing",
-        f"{out}/connectors/old.md: extra (no guide renders it)",
-        f"3 files stale; run `guidebook render --out {out}`",
+        f"2 files stale; run `guidebook render --out {out}`",
     ]
     assert run("render", "--out", str(out)).returncode == 0
     assert run("render", "--out", str(out), "--check").returncode == 0
-    assert not (out / "connectors/old.md").exists()
+
+
+def test_render_removes_what_an_earlier_render_wrote(tmp_path: Path) -> None:
+    """A guide deleted since the last render: --check calls its export extra and render
+    removes it, by the list of the files the last render wrote; the hint repeats the check's
+    command (its -f and flags, quoted) without --check."""
+    config = write_project(tmp_path, {"harvest/pat.yaml": HARVEST,
+                                      "tally/key.yaml": HARVEST.replace("harvest", "tally")})
+    config = config.rename(tmp_path / "my docs.yml")
+    out = tmp_path / "ex"
+    args = ("-f", config.name, "render", "--out", "ex", "--format", "plain")
+    assert run(*args, cwd=tmp_path).returncode == 0
+    gone = out / "connectors/tally/guides/link-account/personal-access-token.md"
+    assert gone.is_file()
+    shutil.rmtree(tmp_path / "guides/tally")
+    stale = run(*args, "--check", "--no-whitelabel", cwd=tmp_path)
+    assert stale.returncode == 1
+    assert stale.stdout.splitlines() == [
+        "ex/.guidebook-render: out of date",
+        "ex/connectors/tally/guides/link-account/personal-access-token.md: extra (no guide "
+        "renders it)",
+        "2 files stale; run `guidebook -f 'my docs.yml' render --out ex --format plain "
+        "--no-whitelabel`",
+    ]
+    assert run(*args, "--no-whitelabel", cwd=tmp_path).returncode == 0
+    assert not gone.exists() and not gone.parent.parent.parent.exists()
+    assert run(*args, "--check", cwd=tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize(("mine", "shown", "fmt"), [
+    ("connectors/NOTES.md", "connectors/NOTES.md", "plain"),  # shaped as an export
+    ("overview/index.md", "overview/index.md", "pages"),  # (relative to docs/connectors)
+    ("connectors/empty/", "connectors/empty/ (an empty folder)", "plain"),
+    ("connectors/link -> ..", "connectors/link (a link)", "plain"),
+    ("harvest/link -> ../..", "harvest/link (a link)", "pages"),
+])
+def test_render_leaves_what_it_did_not_write(tmp_path: Path, mine: str, shown: str,
+                                             fmt: str) -> None:
+    """Only the files of the last render's list (or of this one) are render's: a file shaped
+    as an export, a folder or a link that it did not write stops it, and --check too."""
+    config = write_project(tmp_path, {"harvest/pat.yaml": HARVEST})
+    out = tmp_path / ("docs/connectors" if fmt == "pages" else "ex")
+    args = ("-f", str(config), "render", "--out", str(out), "--format", fmt)
+    assert run(*args, cwd=tmp_path).returncode == 0
+    path, _, link = mine.partition(" -> ")
+    (out / path).parent.mkdir(parents=True, exist_ok=True)
+    if link:
+        (out / path).symlink_to(link)
+    elif path.endswith("/"):
+        (out / path).mkdir()
+    else:
+        (out / path).write_text("mine", encoding="utf-8")
+
+    def tree() -> list[str]:
+        return sorted(f"{p.relative_to(out).as_posix()}{'/' if p.is_dir() else ''}"
+                      for p in out.rglob("*"))
+
+    before = tree()
+    for check in ([], ["--check"]):
+        result = run(*args, *check, cwd=tmp_path)
+        assert result.returncode == 1
+        assert f"holds files render did not write (e.g. {shown})" in result.stderr
+        assert tree() == before
+    if not link and not path.endswith("/"):
+        assert (out / path).read_text(encoding="utf-8") == "mine"
+
+
+def test_render_writes_through_a_linked_folder(tmp_path: Path) -> None:
+    config = write_project(tmp_path, {"harvest/pat.yaml": HARVEST})
+    (tmp_path / "real-exports").mkdir()
+    (tmp_path / "exports").symlink_to("real-exports")
+    for _ in range(2):
+        result = run("-f", str(config), "render", "--out", "exports", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == "wrote 1 file to exports\n"
+        assert (tmp_path / "exports").is_symlink()
+        assert (tmp_path / "real-exports/connectors/harvest/guides/link-account/"
+                           "personal-access-token.md").is_file()
+        assert sorted(p.name for p in tmp_path.iterdir()) == [
+            "docs", "exports", "guides", "mkdocs.yml", "real-exports"]
+
+
+def test_render_check_writes_nothing_into_the_site(tmp_path: Path) -> None:
+    """--check with --site is refused before anything is written."""
+    config = write_project(tmp_path, {"harvest/pat.yaml": HARVEST})
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site/index.html").write_text("<html></html>", encoding="utf-8")
+    result = run("-f", str(config), "render", "--format", "pages", "--out", "docs/connectors",
+                 "--site", "site", "--check", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "--check compares the --out folder and writes nothing" in result.stderr
+    assert [p.name for p in (tmp_path / "site").iterdir()] == ["index.html"]
+    assert not (tmp_path / "docs/connectors").exists()
+
+
+@pytest.mark.parametrize("out", ["afile", "afile/exports"])
+def test_render_out_in_a_file(tmp_path: Path, out: str) -> None:
+    config = write_project(tmp_path, {"harvest/pat.yaml": HARVEST})
+    (tmp_path / "afile").write_text("", encoding="utf-8")
+    result = run("-f", str(config), "render", "--out", out, cwd=tmp_path)
+    assert result.returncode in (1, 2)
+    assert "afile" in result.stderr and "unexpected" not in result.stderr
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == ""
 
 
 def test_render_whitelabel_and_plain_differ(tmp_path: Path) -> None:
@@ -484,6 +674,71 @@ def test_import_writes_valid_guides_and_refuses_to_overwrite(tmp_path: Path) -> 
     assert forced.returncode == 0
     assert sum(" -> guides/" in line for line in forced.stdout.splitlines()) == 3
     assert {p: p.read_bytes() for p in written} == before
+
+
+@pytest.mark.skipif(not MINTLIFY.is_dir(), reason="reference guides not available")
+def test_import_where_it_cannot_write(tmp_path: Path) -> None:
+    """A file where the guides folder should be stops the import up front; a folder where a
+    guide should be is that guide's failure, and the others are written."""
+    humaans, greenhouse = MINTLIFY / "hris-humaans.mdx", MINTLIFY / "ats-greenhouse.mdx"
+    (tmp_path / "afile").write_text("", encoding="utf-8")
+    result = run("import", str(humaans), "--out", "afile/g", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == ("guidebook: error: cannot make afile/g: afile is a file, not a "
+                             "folder (choose another --out)\n")
+    (tmp_path / "g2/humaans/api-key.yaml").mkdir(parents=True)
+    result = run("import", str(humaans), str(greenhouse), "--out", "g2", "--force",
+                 cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"{humaans}: error: g2/humaans/api-key.yaml is a folder, not a guide file (move it " \
+           "away)" in result.stdout.splitlines()
+    assert result.stdout.splitlines()[-1].endswith("1 failure")
+    assert (tmp_path / "g2/greenhouse/api-key.yaml").is_file()
+
+
+@pytest.mark.skipif(not MINTLIFY.is_dir(), reason="reference guides not available")
+def test_import_names_a_bad_connector_key(tmp_path: Path) -> None:
+    result = run("import", str(MINTLIFY / "hris-humaans.mdx"), "--out", "g",
+                 "--connector-key", "Humaans HR", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == ("guidebook: error: the connector key 'Humaans HR' is not valid (use "
+                             "lowercase letters, digits, '_' and '-' only, e.g. 'harvest' or "
+                             "'gong_crm')\n")
+    assert not (tmp_path / "g").exists()
+    ok = run("import", str(MINTLIFY / "hris-humaans.mdx"), "--out", "g", "--connector-key",
+             "humaans_hr", cwd=tmp_path)
+    assert ok.returncode == 0, ok.stdout
+    assert (tmp_path / "g/humaans_hr/api-key.yaml").is_file()
+
+
+def test_new_where_it_cannot_write(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("", encoding="utf-8")
+    for args, message in (
+            (["--dir", "afile/guides"], "cannot make afile/guides/acme: afile is a file, not a "
+                                        "folder (choose another --dir)"),
+            (["--dir", "g", "--name", "x" * 300], None),
+    ):
+        label = "API Key" if message else "x" * 300
+        result = run("new", "acme", label, *args, cwd=tmp_path)
+        assert result.returncode == 1
+        assert result.stderr == "guidebook: error: " + (message or (
+            f"the auth label is too long to name the file after (300 characters in "
+            f"'{'x' * 20}…'; at most 250)")) + "\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+def test_markdown_export_option_is_checked_as_the_build_does(tmp_path: Path) -> None:
+    config = write_project(tmp_path, {"harvest/pat.yaml": HARVEST},
+                           plugin={"markdown_export": "html"})
+    words = "option 'markdown_export': Expected one of: ('stackone', 'plain') but received: 'html'"
+    result = run("-f", str(config), "render", "--out", "md", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == f"guidebook: error: mkdocs.yml: {words}\n"
+    assert not (tmp_path / "md").exists()
+    built = subprocess.run([str(BIN.parent / "mkdocs"), "build", "-q"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=120,
+                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert built.returncode == 1 and words in built.stderr
 
 
 def test_import_failure_is_counted(tmp_path: Path) -> None:

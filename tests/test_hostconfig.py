@@ -32,6 +32,7 @@ from guidebook.hostconfig import (
     MARKDOWN_TYPE,
     NETLIFY_FUNCTION,
     TEXT_TYPE,
+    VERCEL_GROUP,
     accept_classes,
     caseless,
     decision_regex,
@@ -41,6 +42,8 @@ from guidebook.hostconfig import (
     page_twin,
     prefers_markdown,
     twinned_pages,
+    vercel,
+    written_here,
 )
 
 REQUIRE = os.environ.get("GUIDEBOOK_REQUIRE_SERVERS", "").strip() in ("1", "true", "yes")
@@ -684,11 +687,95 @@ def test_command_writes_over_its_own_files_only(host: str, site: Site, tmp_path:
     assert (tmp_path / "out" / files[0].path).read_text(encoding="utf-8") == files[0].text
 
 
+CSP = {"source": "/(.*)", "headers": [{"key": "Content-Security-Policy",
+                                       "value": "default-src 'self'"}]}
+MANY = ["/", *(f"/a.b+{n}/c/" for n in range(VERCEL_GROUP + 5)), "/x.html", "/y/z.html"]
+
+
+def _vercel_with(change: Callable[[dict], object]) -> str:
+    data = json.loads(vercel(MANY))
+    change(data)
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize(("old", "ours"), [
+    (vercel([]), True),
+    (vercel(MANY), True),  # another site's pages: groups, escaped names, .html pages
+    (json.dumps(json.loads(vercel(["/"])), indent=4), True),  # reformatted by hand
+    (json.dumps({"rewrites": [], "headers": [CSP]}), False),  # the tester's security header
+    (_vercel_with(lambda d: d["headers"].append(CSP)), False),
+    (_vercel_with(lambda d: d["rewrites"].append({"source": "/old", "destination": "/new"})),
+     False),
+    (_vercel_with(lambda d: d.update(cleanUrls=True)), False),
+    (_vercel_with(lambda d: d["headers"].pop()), False),
+    (_vercel_with(lambda d: d["rewrites"][1].update(destination="/elsewhere")), False),
+    ('{"rewrites": [{"source": 1}], "headers": []}', False),
+    ("[]", False),
+])
+def test_vercel_json_is_ours_only_as_guidebook_writes_it(old: str, ours: bool) -> None:
+    assert written_here(host_files("vercel", site_dir=Path("."), pages=["/"])[0], old) is ours
+
+
+def test_command_keeps_a_foreign_vercel_json(site: Site, tmp_path: Path) -> None:
+    """A vercel.json of rewrites and headers that guidebook did not write keeps its header."""
+    mine = json.dumps({"rewrites": [], "headers": [CSP]})
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "vercel.json").write_text(mine, encoding="utf-8")
+    refused = _cli("host-config", "vercel", "--site-dir", str(site.root), "--out", "out",
+                   cwd=tmp_path)
+    assert refused.returncode == 1
+    assert "out/vercel.json exists and guidebook did not write it" in refused.stderr
+    assert "pass --force" in refused.stderr
+    assert (tmp_path / "out" / "vercel.json").read_text(encoding="utf-8") == mine
+
+
 def test_command_reads_site_dir_from_mkdocs_yml(site: Site) -> None:
     project = site.root.parent  # mkdocs.yml is there; its site_dir is the default, site/
     printed = _cli("host-config", "vercel", cwd=project)
     assert printed.returncode == 0, printed.stderr
     assert printed.stdout == (site.root / "vercel.json").read_text(encoding="utf-8")
+
+
+def test_commands_read_site_dir_from_an_inherited_file(tmp_path: Path) -> None:
+    """site_dir set in the file mkdocs.yml inherits (INHERIT) is the site, as for MkDocs."""
+    (tmp_path / "base.yml").write_text("site_name: t\nsite_dir: public\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("INHERIT: base.yml\n", encoding="utf-8")
+    (tmp_path / "public").mkdir()
+    (tmp_path / "public/index.html").write_text("<html></html>", encoding="utf-8")
+    (tmp_path / "public/index.html.md").write_text("# Home\n", encoding="utf-8")
+    caddy = _cli("host-config", "caddy", cwd=tmp_path)
+    assert caddy.returncode == 0, caddy.stderr
+    assert f'root * "{(tmp_path / "public").resolve()}"' in caddy.stdout
+    printed = _cli("host-config", "vercel", cwd=tmp_path)
+    assert printed.returncode == 0, printed.stderr
+    assert json.loads(printed.stdout) == json.loads(vercel(["/"]))
+    server = subprocess.Popen([sys.executable, "-m", "guidebook.cli", "serve", "--port", "0"],
+                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env={**os.environ, "NO_COLOR": "1", "TERM": "dumb"})
+    try:
+        assert server.stdout is not None
+        assert server.stdout.readline().decode().startswith("Serving public at http://")
+    finally:
+        stop_process(server)
+
+
+def test_command_checks_every_target_before_writing(tmp_path: Path) -> None:
+    """A file where --out, or a folder of one of the files, should be: one clear error, and
+    nothing written."""
+    (tmp_path / "afile").write_text("", encoding="utf-8")
+    result = _cli("host-config", "nginx", "--out", "afile", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == ("guidebook: error: afile is a file, not a folder (choose another "
+                             "--out)\n")
+    (tmp_path / "hc2/netlify").mkdir(parents=True)
+    (tmp_path / "hc2/netlify/edge-functions").write_text("", encoding="utf-8")
+    result = _cli("host-config", "netlify", "--out", "hc2", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == (f"guidebook: error: cannot write hc2/{NETLIFY_FUNCTION}: "
+                             "hc2/netlify/edge-functions is a file, not a folder (move it away, "
+                             "or choose another --out)\n")
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        "afile", "hc2", "hc2/netlify", "hc2/netlify/edge-functions"]
 
 
 def test_command_needs_a_built_site_for_vercel(tmp_path: Path) -> None:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shlex
 import shutil
+import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -34,13 +36,19 @@ from .hostconfig import (
     written_here,
 )
 from .languages import split_language
-from .load import display_path, slugify
+from .load import (
+    CONNECTOR_SUFFIX,
+    NOT_A_FILE_HINT,
+    PARTIAL_SUFFIX,
+    display_path,
+    slugify,
+)
 from .model import Source
 from .optioncheck import config_problems
 from .pool import available_cpus
 from .redirects import gone, previous_guide_urls, redirects
 from .schema import KEY_HINT, KEY_RE, json_schema
-from .site import GuideSite, Options, load_pages, load_site, translation_problems
+from .site import GuidePage, GuideSite, Options, load_pages, load_site, translation_problems
 from .validate import check_references
 from .words import PATTERNS, Words, WordsError, languages
 
@@ -48,6 +56,7 @@ CONFIG_FILE = "mkdocs.yml"
 _TRUTHY = ("1", "true", "yes", "on")
 SCHEMA_FILE = "guide.schema.json"
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
+NAME_MAX = 255  # bytes in a file name (Linux, macOS, Windows)
 
 out = Console(highlight=False, soft_wrap=True, emoji=False)
 err = Console(highlight=False, soft_wrap=True, emoji=False, stderr=True)
@@ -190,6 +199,13 @@ def read_project(config_file: str | None) -> Project:
         value = data.get(key) if isinstance(data, dict) else None
         site[key] = str(value) if value else None
     problems = config_problems(cfg or {}, site_url)
+    export = (cfg or {}).get("markdown_export")
+    if export is not None:
+        from .exports import FORMATS
+
+        if export not in FORMATS:  # (MkDocs' words for its Choice option)
+            problems.append(f"option 'markdown_export': Expected one of: {FORMATS} but "
+                            f"received: {export!r}")
     if problems:
         raise UserError("\n".join(f"{name}: {problem}" for problem in problems))
     if cfg is None:
@@ -306,12 +322,18 @@ def cli(ctx: click.Context, config_file: str | None) -> None:
 def _validate_paths(paths: tuple[str, ...], options: Options, project: Project | None = None
                     ) -> tuple[list[Problem], int, int]:
     """(problems, files checked, guides found) for the given files and folders; with the
-    project, a folder's guides are also checked for images and links to nothing."""
+    project, their guides are also checked for images and links to nothing."""
     problems: list[Problem] = []
     files = guides = 0
     brands = [options.brand]
     if options.whitelabel_brand is not None:
         brands.append(options.whitelabel_brand)
+    project_site: list[GuideSite] = []  # the project's guides, for a file's links (once)
+    named: set[Path] = set()  # the files checked (a partial's connector file once)
+
+    def add(found: Iterable[Problem]) -> None:
+        problems.extend(p for p in found if p not in problems)
+
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -325,7 +347,7 @@ def _validate_paths(paths: tuple[str, ...], options: Options, project: Project |
             checked, found = translation_problems(dataclasses.replace(options, guides_dir=path),
                                                   check_brands=brands)  # (`*.<lang>.yaml`)
             files += checked
-            problems.extend(p for p in found if p not in problems)
+            add(found)
             if project is not None:
                 problems.extend(_reference_problems(site, project))
             continue
@@ -334,26 +356,68 @@ def _validate_paths(paths: tuple[str, ...], options: Options, project: Project |
         if not path.exists():
             problems.append(Problem(Source(file, 1, 1), "no such file or folder"))
             continue
+        if not path.is_file():  # (a FIFO would never end the read)
+            problems.append(Problem(Source(file, 1, 1), "not a regular file", NOT_A_FILE_HINT))
+            continue
+        if path.name.endswith(PARTIAL_SUFFIX):  # (the pre-commit hook names every file)
+            connector = _connector_of(path, file, options, problems)
+            if connector is None:
+                continue
+            path, file = connector, display_path(connector)
+        if path.resolve() in named:
+            continue
+        named.add(path.resolve())
         base, code = split_language(path.name, options.languages)  # a translation: and
         original = path.with_name(base) if code else None  # against its original
         loaded = load_pages(path, options, file, brands,
                             (original, display_path(original))
                             if original is not None and original.is_file() else None)
-        problems.extend(p for p in loaded.problems if p not in problems)
+        add(loaded.problems)
         guides += len(loaded.pages)
+        if project is not None and loaded.pages:
+            if not project_site:
+                guides_dir = project.options.guides_dir
+                project_site.append(load_site(options, workers=available_cpus())
+                                    if guides_dir.is_dir() else GuideSite(options, [], [], [], []))
+            add(_reference_problems(project_site[0], project, loaded.pages))
     problems.sort(key=Problem.sort_key)
     return problems, files, guides
 
 
-def _reference_problems(site: GuideSite, project: Project) -> list[Problem]:
-    """Images and links of the guides that match no file of the site, as the plugin reports
-    them: at validation.links.not_found `warn` an error, at `info` a warning."""
+def _connector_of(partial: Path, file: str, options: Options,
+                  problems: list[Problem]) -> Path | None:
+    """The connector file beside a partial that refers to it ($ref), to validate the partial
+    through; without one, a note in `problems` and None."""
+    real = partial.resolve()
+    name = partial.name.removesuffix(PARTIAL_SUFFIX)
+    for connector in sorted(partial.parent.glob(f"*{CONNECTOR_SUFFIX}")):
+        loaded = load_pages(connector, options, display_path(connector), [options.brand])
+        if real in {p.resolve() for p in loaded.partials}:
+            return connector
+        if not loaded.partials and loaded.problems and connector.is_file() and \
+                name in connector.read_text(encoding="utf-8", errors="replace"):
+            return connector  # (it did not load: its problems are the partial's too)
+    problems.append(Problem(Source(file, 1, 1), "a partial, which no connector file beside it "
+                                                "refers to: not checked",
+                            f"add '$ref: {name}' to the actions of its connector file, or "
+                            "delete it", severity="warning"))
+    return None
+
+
+def _reference_problems(site: GuideSite, project: Project,
+                        pages: Iterable[GuidePage] | None = None) -> list[Problem]:
+    """Images and links of the guides (`pages`, default: the site's) that match no file of the
+    site, as the plugin reports them: at validation.links.not_found `warn` an error, at `info`
+    a warning."""
     level = project.links_not_found
     if project.docs_dir is None or level not in ("warn", "info"):
         return []
+    pages = site.pages if pages is None else list(pages)
     paths = _site_paths(project.docs_dir, site, project.use_directory_urls)
+    paths.update(path for page in pages
+                 for path in (page.url + "index.html", page.url.rstrip("/") + ".md"))
     severity = "error" if level == "warn" else "warning"
-    return [dataclasses.replace(p, severity=severity) for page in site.pages
+    return [dataclasses.replace(p, severity=severity) for page in pages
             for p in check_references(page.guide, paths, project.docs_dir)]
 
 
@@ -426,11 +490,15 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, against: str 
 
 def _gone(options: Options, against: str) -> list[str]:
     """Guide URLs of the previous build `against` that the guides no longer have or redirect."""
+    instead = ("give the site folder of a previous build, its llms.txt file or that file's "
+               "http(s) URL")
     try:
-        previous = previous_guide_urls(against)
+        previous = previous_guide_urls(against) if against.strip() else []
     except (OSError, ValueError) as exc:
-        _print(err, f"--against {against}: cannot read it ({exc}); give a site folder, an "
-                    f"llms.txt file or its http(s) URL", "bold red")
+        _print(err, f"--against {against}: cannot read it ({exc}); {instead}", "bold red")
+        sys.exit(2)
+    if not previous:  # (nothing to compare with: no check at all, not a pass)
+        _print(err, f"--against: found no guide URLs in {against!r}; {instead}", "bold red")
         sys.exit(2)
     return gone(previous, load_site(options, workers=available_cpus()))
 
@@ -561,8 +629,13 @@ def new(ctx: click.Context, connector_key: str, auth_label: str, kind: str, name
         raise UserError("the auth label and the name must be one non-empty line of text")
     folder = Path(guides_dir) if guides_dir else _project(ctx).options.guides_dir
     suffix = ".connector-profile.yaml" if kind == "connector-profile" else ".yaml"
+    if len(f"{slug}{suffix}".encode()) > NAME_MAX:
+        raise UserError(f"the auth label is too long to name the file after ({len(slug)} "
+                        f"characters in '{slug[:20]}…'; "
+                        f"at most {NAME_MAX - len(suffix.encode())})")
     path = folder / connector_key / f"{slug}{suffix}"
     shown = display_path(path)
+    _folder_to_write(path.parent, "--dir" if guides_dir else "guides folder")
     if path.exists():
         raise UserError(f"{shown} already exists; edit it, or remove it first")
     schema_file = folder / SCHEMA_FILE
@@ -571,12 +644,14 @@ def new(ctx: click.Context, connector_key: str, auth_label: str, kind: str, name
     display = name.strip() if name else connector_key.replace("-", " ").title()
     text = skeleton(connector_key, auth_label.strip(), name=display, kind=kind,
                     schema_ref=schema_ref)
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as fh:
             fh.write(text)
     except FileExistsError:
         raise UserError(f"{shown} already exists; edit it, or remove it first") from None
+    except OSError as exc:
+        raise UserError(f"cannot write {shown}: {exc.strerror or exc}") from None
     _print(out, f"wrote {shown}")
 
 
@@ -671,13 +746,6 @@ def _write_agent_files(project: Project, site: GuideSite, site_dir: Path) -> Non
         _print(out, f"white-label leak check passed ({shown})")
 
 
-def _walk_files(root: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames.sort()
-        for name in sorted(filenames):
-            yield Path(dirpath) / name
-
-
 def _replace_dir(target: Path, files: Mapping[str, bytes],
                  accept: Callable[[Path], bool] = lambda folder: True) -> bool:
     """Write `files` into a fresh folder beside target and, if `accept` takes that folder,
@@ -709,15 +777,75 @@ def _replace_dir(target: Path, files: Mapping[str, bytes],
     return True
 
 
-def _rendered_shape(rel: str, fmt: str) -> bool:
-    """Whether a file of the --out folder (path relative to it) has the shape of a file render
-    writes in `fmt`, so that render may replace it (a removed guide's, from an earlier render);
-    anything else there is someone else's, and render leaves the folder alone."""
-    if fmt == "pages":  # (the folder is the docs folder's connectors/)
-        from .pages import ASSETS, EXPORT_ASSETS
+def _in_the_way(folder: Path) -> Path | None:
+    """What stops making `folder`: it, or the nearest of its parents that exists, when that is
+    no folder (a file, or a link to nothing); None when nothing does."""
+    for place in (folder, *folder.parents):
+        if place.is_dir():
+            return None
+        if place.exists() or place.is_symlink():
+            return place
+    return None
 
-        return rel.rpartition("/")[2] in ("index.md", *ASSETS, *EXPORT_ASSETS)
-    return rel.startswith("connectors/") and rel.endswith(".md")
+
+def _not_a_folder(place: Path) -> str:
+    return f"{display_path(place)} is " + ("a file, not a folder" if place.exists()
+                                          else "a link to nothing")
+
+
+def _folder_to_write(path: Path, option: str) -> None:
+    """Refuse (naming it) a folder to write that is a file, or that would be made inside one."""
+    place = _in_the_way(path)
+    if place is not None:
+        raise UserError(("" if place == path else f"cannot make {display_path(path)}: ")
+                        + f"{_not_a_folder(place)} (choose another {option})")
+
+
+def _out_folder(path: Path) -> Path:
+    """The folder render writes for --out `path` (through a link, the folder it names, whose
+    contents are replaced)."""
+    _folder_to_write(path, "--out")
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+RENDER_LIST = ".guidebook-render"  # the list of the files render wrote in its --out folder
+_RENDER_LIST_HEAD = ("# Written by `guidebook render`: the files it wrote in this folder. The next "
+                     "render\n# replaces or removes these alone; anything else here stops it.\n")
+
+
+def render_list(files: Iterable[str]) -> bytes:
+    """The text of RENDER_LIST for these files (sorted, one a line: the same files give the
+    same bytes)."""
+    return (_RENDER_LIST_HEAD + "".join(f"{rel}\n" for rel in sorted(files))).encode("utf-8")
+
+
+def _earlier_render(folder: Path) -> set[str]:
+    """The files an earlier render wrote in `folder`, by its RENDER_LIST (none without one)."""
+    listed = folder / RENDER_LIST
+    if listed.is_symlink() or not listed.is_file():
+        return set()
+    text = listed.read_text(encoding="utf-8", errors="replace")
+    return {line for line in text.splitlines() if line and not line.startswith("#")}
+
+
+def _not_rendered(folder: Path, ours: set[str]) -> str | None:
+    """The first thing in `folder` that is neither one of the files `ours` (paths relative to
+    it) nor a folder on the way to one, as `rel` plus what it is; None when there is none.
+    Render writes regular files and folders only: a link or a special file is never its."""
+    folders = {parent.as_posix() for rel in ours for parent in Path(rel).parents}
+    for dirpath, dirnames, filenames in os.walk(folder):  # (links to folders are not entered)
+        dirnames.sort()
+        for name in sorted(dirnames + filenames):
+            path = Path(dirpath) / name
+            rel = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                return f"{rel} (a link)"
+            if name in dirnames:
+                if rel not in folders and not any(path.iterdir()):  # (else: what it holds)
+                    return f"{rel}/ (an empty folder)"
+            elif rel not in ours or not stat.S_ISREG(path.lstat().st_mode):
+                return rel
+    return None
 
 
 @cli.command()
@@ -770,7 +898,12 @@ def render(ctx: click.Context, out_dir: str | None, whitelabel: bool | None, fmt
                         f"{display_path(project.config_file or Path(CONFIG_FILE))}")
     if check and out_dir is None:
         raise UserError("--check compares the --out folder: give it")
-    fmt = fmt or project.markdown_export
+    if check and site_dir is not None:
+        raise UserError("--check compares the --out folder and writes nothing, while --site "
+                        "writes into the built site: drop --site from the check (run "
+                        "`guidebook render --format pages --site DIR` after the build)")
+    given_fmt, fmt = fmt, fmt or project.markdown_export
+    target = _out_folder(Path(out_dir)) if out_dir is not None else Path()
     if whitelabel is not None:
         options = dataclasses.replace(options, whitelabel=whitelabel)
     if options.whitelabel and options.whitelabel_brand is None:
@@ -794,34 +927,37 @@ def render(ctx: click.Context, out_dir: str | None, whitelabel: bool | None, fmt
         files = page_files(project, site)
     else:
         files = rendered_files(project, site, fmt)
-    target = Path(out_dir)
-    shown = display_path(target)
-    if target.exists() and not target.is_dir():
-        raise UserError(f"{shown} is not a folder")
+    listed = {**files, RENDER_LIST: render_list(files)}
+    shown = display_path(Path(out_dir))
     if not check and target.is_dir() and Path.cwd().resolve().is_relative_to(target.resolve()):
         raise UserError(f"{shown} contains the working folder; choose a folder for the exports")
-    existing: dict[str, Path] = {}
-    for path in _walk_files(target) if target.is_dir() else ():
-        rel = path.relative_to(target).as_posix()
-        if rel not in files and not _rendered_shape(rel, fmt):  # (the walk stops at the first)
-            raise UserError(f"{shown} holds files render did not write (e.g. {rel}); point "
-                            "--out at a folder used only for the Markdown exports")
-        existing[rel] = path
+    if target.is_dir():
+        foreign = _not_rendered(target, set(listed) | _earlier_render(target))
+        if foreign is not None:
+            raise UserError(f"{shown} holds files render did not write (e.g. {foreign}); "
+                            f"point --out at a folder used only for the Markdown exports "
+                            f"(render replaces the files its list {RENDER_LIST} names, no "
+                            f"others)")
+    existing = {path.relative_to(target).as_posix(): path for path in target.rglob("*")
+                if path.is_file()} if target.is_dir() else {}
     if check:
         stale: list[str] = []
-        for rel, data in files.items():
+        for rel, data in listed.items():
             if rel not in existing:
                 stale.append(f"{shown}/{rel}: missing")
             elif existing[rel].read_bytes() != data:
                 stale.append(f"{shown}/{rel}: out of date")
         stale += [f"{shown}/{rel}: extra (no guide renders it)"
-                  for rel in sorted(set(existing) - set(files))]
+                  for rel in sorted(set(existing) - set(listed))]
         for line in stale:
             _print(out, line, "red")
         if stale:
-            _print(out, f"{_plural(len(stale), 'file')} stale; run `guidebook render --out "
-                        f"{shown}`" + (" --whitelabel" if options.whitelabel else "")
-                        + (f" --format {fmt}" if fmt != project.markdown_export else ""),
+            config_file = ctx.find_root().obj.get("config_file")
+            command = ["guidebook", *(["-f", config_file] if config_file else []), "render",
+                       "--out", out_dir, *(["--format", given_fmt] if given_fmt else []),
+                       *([] if whitelabel is None else
+                         ["--whitelabel" if whitelabel else "--no-whitelabel"])]
+            _print(out, f"{_plural(len(stale), 'file')} stale; run `{shlex.join(command)}`",
                    "bold red")
             ctx.exit(1)
         _print(out, f"{_plural(len(files), 'file')} in {shown} up to date")
@@ -837,7 +973,7 @@ def render(ctx: click.Context, out_dir: str | None, whitelabel: bool | None, fmt
                                      root=project.root if project.config_file else None))
         return not leaks
 
-    if not _replace_dir(target, files, leak_check):
+    if not _replace_dir(target, listed, leak_check):
         _print(out, format_leaks(leaks), "bold red")
         _print(out, f"{shown} left as it was: white-label files that leak are not written",
                "bold red")
@@ -878,7 +1014,10 @@ def import_(ctx: click.Context, sources: tuple[str, ...], out_dir: str | None,
     """
     from .importer import ImportFailure, import_files
 
+    if connector_key is not None and not KEY_RE.match(connector_key):  # (as `new` says it)
+        raise UserError(f"the connector key {connector_key!r} is not valid ({KEY_HINT})")
     folder = Path(out_dir) if out_dir else _project(ctx).options.guides_dir
+    _folder_to_write(folder, "--out" if out_dir else "guides folder")
     imported = warnings = failures = 0
     planned: dict[Path, str] = {}
     first: dict[Path, str] = {}
@@ -903,14 +1042,23 @@ def import_(ctx: click.Context, sources: tuple[str, ...], out_dir: str | None,
                         f"{planned[dest]} (pass --auth or --connector-key to tell them apart)",
                    "red")
             continue
-        if dest.exists() and not force:
+        place = _in_the_way(dest.parent)
+        problem = (f"cannot write {shown}: {_not_a_folder(place)} (move it away)" if place
+                   else f"{shown} is a folder, not a guide file (move it away)"
+                   if dest.is_dir() else None)
+        if problem is None and dest.exists() and not force:
+            problem = f"{shown} already exists (pass --force to overwrite it)"
+        if problem is None:
+            try:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_text(result.yaml_text, encoding="utf-8")
+            except OSError as exc:
+                problem = f"cannot write {shown}: {exc.strerror or exc}"
+        if problem is not None:
             failures += 1
-            _print(out, f"{display_path(src)}: error: {shown} already exists "
-                        "(pass --force to overwrite it)", "red")
+            _print(out, f"{display_path(src)}: error: {problem}", "red")
             continue
         planned[dest] = display_path(src)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(result.yaml_text, encoding="utf-8")
         imported += 1
         if verbose:
             _print(out, f"{display_path(src)} -> {shown}")
@@ -1027,8 +1175,7 @@ def _site_dir(ctx: click.Context, site_dir: str | None) -> Path:
     project = _project(ctx)
     configured = "site"
     if project.config_file is not None:
-        text = project.config_file.read_text(encoding="utf-8")
-        data = yaml.load(text, Loader=_ConfigLoader)  # noqa: S506
+        data = _read_config(project.config_file)  # (with the file it inherits, as MkDocs)
         if isinstance(data, dict) and data.get("site_dir"):
             configured = str(data["site_dir"])
     return project.root / configured
@@ -1065,12 +1212,24 @@ def host_config(ctx: click.Context, host: str, site_dir: str | None, port: int, 
     except HostConfigError as exc:
         raise UserError(str(exc)) from None
     if out_dir is not None:
+        _folder_to_write(Path(out_dir), "--out")
         theirs = []
-        for file in files:
+        for file in files:  # (every target checked before any is written)
             target = Path(out_dir) / file.path
-            if not force and target.is_file() and not written_here(
-                    file, target.read_text(encoding="utf-8", errors="replace")):
-                theirs.append(display_path(target))
+            shown = display_path(target)
+            place = _in_the_way(target.parent)
+            if place is not None:
+                raise UserError(f"cannot write {shown}: {_not_a_folder(place)} (move it away, "
+                                f"or choose another --out)")
+            if target.is_dir() or (target.exists() and not target.is_file()):
+                raise UserError(f"cannot write {shown}: it is a folder or a special file "
+                                f"(move it away, or choose another --out)")
+            try:
+                if not force and target.is_file() and not written_here(
+                        file, target.read_text(encoding="utf-8", errors="replace")):
+                    theirs.append(shown)
+            except OSError as exc:
+                raise UserError(f"cannot read {shown}: {exc.strerror or exc}") from None
         if theirs:
             raise UserError("\n".join(
                 f"{path} exists and guidebook did not write it: add guidebook's part by hand "
@@ -1078,8 +1237,12 @@ def host_config(ctx: click.Context, host: str, site_dir: str | None, port: int, 
                 for path in theirs))
         for file in files:
             target = Path(out_dir) / file.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(file.text, encoding="utf-8")
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(file.text, encoding="utf-8")
+            except OSError as exc:
+                raise UserError(f"cannot write {display_path(target)}: {exc.strerror or exc}"
+                                ) from None
             _print(out, f"wrote {display_path(target)}")
         return
     for i, file in enumerate(files):

@@ -644,7 +644,7 @@ def written_here(file: HostFile, old: str) -> bool:
     """Whether `old`, the text found at `file.path`, is what `host-config` writes there (an
     earlier run's, for another site or version), so that writing `file` loses nothing: the
     same text, a file that starts with this module's header comment, or a vercel.json (JSON
-    has no comments) made of this module's rewrites and headers alone."""
+    has no comments) that is exactly what `vercel` writes for some site's pages."""
     if old == file.text:
         return True
     if file.path.endswith("vercel.json"):
@@ -652,13 +652,43 @@ def written_here(file: HostFile, old: str) -> bool:
             data = json.loads(old)
         except ValueError:
             return False
-        ours = json.loads(file.text)
-        accept = ours["rewrites"][0]["has"] if ours["rewrites"] else None
-        return (isinstance(data, dict) and set(data) == set(ours)
-                and isinstance(data["rewrites"], list)
-                and all(isinstance(r, dict) and r.get("has") == accept
-                        for r in data["rewrites"]))
+        pages = _vercel_pages(data)
+        return pages is not None and json.loads(vercel(pages)) == data
     return old.lstrip("\ufeff").startswith(("# guidebook:", "// guidebook:"))
+
+
+def _vercel_pages(data: Any) -> list[str] | None:
+    """The pages a vercel.json made by `vercel` was written for, read from its rewrites (None:
+    it is not shaped as one; the caller compares it with `vercel`'s text for those pages)."""
+    rewrites = data.get("rewrites") if isinstance(data, dict) else None
+    if not isinstance(rewrites, list):
+        return None
+    pages: list[str] = []
+    for rule in rewrites:
+        source = rule.get("source") if isinstance(rule, dict) else None
+        if not isinstance(source, str):
+            return None
+        if source.startswith("/:page(") and source.endswith(")/"):
+            pages += [f"/{folder}/" for folder in _split_pattern(source[len("/:page("):-2])]
+        elif source == "/" or (source.startswith("/") and source.endswith(".html")):
+            pages.append(source)
+        else:
+            return None
+    return pages
+
+
+def _split_pattern(pattern: str) -> list[str]:
+    """The literal paths of an alternation made by `_path_pattern`."""
+    paths, current, chars = [], [], iter(pattern)
+    for char in chars:
+        if char == "\\":
+            current.append(next(chars, ""))
+        elif char == "|":
+            paths.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    return [*paths, "".join(current)]
 
 
 def host_files(host: str, *, site_dir: Path, port: int = DEFAULT_PORT, bind: str = "",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import stat
 import sys
 import unicodedata
 from collections.abc import Iterable
@@ -398,6 +399,18 @@ def build_section(doc: Doc) -> Section:
 PARTIAL_SUFFIX = ".s1.partial.yaml"
 
 
+NOT_A_FILE_HINT = "a guide is a YAML file: remove it, or give it a name not ending in .yaml"
+
+
+def regular_file(path: Path) -> bool:
+    """Whether `path` is a regular file (through links), or names nothing (the reader says
+    so): not a folder, FIFO, socket or device."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return True
+
+
 @dataclasses.dataclass(frozen=True)
 class GuideFiles:
     """What is below a guides folder (`find_guide_files`): its guide files, sorted; the
@@ -438,6 +451,10 @@ def find_guide_files(guides_dir: Path, display: Any = None) -> GuideFiles:
             path = Path(dirpath) / name
             linked = os.path.islink(path)
             linked_any = linked_any or linked
+            if not regular_file(path):  # (reading a FIFO would wait for ever)
+                problems.append(Problem(Source((display or display_path)(path), 1, 1),
+                                        "not a regular file", NOT_A_FILE_HINT))
+                continue
             if name.endswith(PARTIAL_SUFFIX):
                 partials.append(path)
                 continue

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..load import slugify
+from ..schema import KEY_HINT, KEY_RE
 from .blocks import Attrs, Block, Callout, Heading, Image, List, Prose, Step, Steps
 from .parser import MD_LINK, Parser, plain
 from .report import Context
@@ -395,10 +396,16 @@ class Builder:
         if not name:
             raise self.ctx.fail(1, "no connector name: the file has no frontmatter title or H1 "
                                    "(pass --connector-name)")
-        key = connector_key or slugify(name)
-        if not re.match(r"^[a-z0-9][a-z0-9-]*$", key or ""):
-            raise self.ctx.fail(self.title_line, f"cannot make a connector key from {name!r} "
-                                                 "(pass --connector-key)")
+        if connector_key is not None:
+            if not KEY_RE.match(connector_key):
+                raise self.ctx.fail(1, f"the connector key {connector_key!r} is not valid "
+                                       f"({KEY_HINT})")
+            key = connector_key
+        else:
+            key = slugify(name)
+            if not re.match(r"^[a-z0-9][a-z0-9-]*$", key or ""):
+                raise self.ctx.fail(self.title_line, f"cannot make a connector key from "
+                                                     f"{name!r} (pass --connector-key)")
         label = auth_label or label_from_title
         if not label:
             label = self._guess_label(source)
