@@ -5,6 +5,7 @@ llms.txt, and the other plugin's own effect."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -126,6 +127,21 @@ def test_blog_post_twin_follows_the_post_url(tmp_path) -> None:
     assert "blog/2024/01/02/hello" in vercel and "blog/posts" not in vercel  # the pages
     assert "Draft" not in links  # a draft the blog leaves out has no twin
     assert not list(site_dir.rglob("wip*"))
+    # the blog's index and archive show the posts' excerpts, which their Markdown has not:
+    # no twin, no llms.txt line, no rel=alternate (the posts have theirs)
+    assert (site_dir / "blog/archive/2024/index.html").is_file()
+    _no_twin(site_dir, links, "blog/", "blog/archive/2024/")
+
+
+def _no_twin(site_dir: Path, links: dict[str, str], *urls: str) -> None:
+    """The pages at `urls` (site paths) have no twin, no llms.txt line and no rel=alternate."""
+    for url in urls:
+        soup = BeautifulSoup((site_dir / url / "index.html").read_text(encoding="utf-8"),
+                             "html.parser")
+        assert soup.find("link", rel="alternate", type="text/markdown") is None, url
+        assert not (site_dir / url / "index.html.md").exists(), url
+        assert not (site_dir / (url.rstrip("/") + ".md")).exists(), url
+        assert SITE_URL + url.rstrip("/") + ".md" not in links.values(), url
 
 
 @newer_material
@@ -141,6 +157,10 @@ def test_tags_plugin_lists_tagged_guides(tmp_path) -> None:
                           "html.parser")
     assert {t.get_text(strip=True) for t in guide.select(".md-tag")} >= {"Tokens",
                                                                         "Time tracking"}
+    # the tags page's Markdown holds the plugin's placeholder, not the listing: no twin
+    _no_twin(site_dir, _check_guidebook(site_dir), "tags/")
+    for twin in site_dir.rglob("*.md"):
+        assert "{ #" not in twin.read_text(encoding="utf-8"), twin
 
 
 def _git(root: Path, *args: str, date: str | None = None) -> None:
@@ -235,13 +255,13 @@ def _top_nav(site_dir: Path) -> list[str]:
             for li in top.find_all("li", recursive=False)]
 
 
-def _guide_in_connectors(site_dir: Path) -> None:
-    """The guide page's sidebar shows it under the connectors section."""
+def _guide_in_connectors(site_dir: Path, title: str = "Connectors") -> None:
+    """The guide page's sidebar shows it under the connectors section (titled `title`)."""
     soup = BeautifulSoup((site_dir / GUIDE_DIR / "index.html").read_text(encoding="utf-8"),
                          "html.parser")
     active = soup.select("nav.md-nav--primary li.md-nav__item--active > label, "
                          "nav.md-nav--primary li.md-nav__item--active > a")
-    assert active[0].get_text(" ", strip=True) == "Connectors", active
+    assert active[0].get_text(" ", strip=True) == title, active
 
 
 def test_nav_entry_for_the_connectors_index_is_expanded_in_place(tmp_path) -> None:
@@ -250,6 +270,36 @@ def test_nav_entry_for_the_connectors_index_is_expanded_in_place(tmp_path) -> No
     _check_guidebook(site_dir)
     assert _top_nav(site_dir) == ["Home", "Connectors", "About"]
     _guide_in_connectors(site_dir)
+
+
+INTEGRATIONS = {
+    "mkdocs.yml": ({"nav": [{"Home": "index.md"}, {"Integrations": "connectors/index.md"},
+                            {"About": "about.md"}]}, [], {}),
+    "awesome-nav": ({}, ["awesome-nav"], {".nav.yml": "nav:\n  - index.md\n  - Integrations: "
+                                                     "connectors/index.md\n  - about.md\n"}),
+    "awesome-nav-folder": ({}, ["awesome-nav"], {".nav.yml": "nav:\n  - index.md\n  - "
+                                                            "Integrations: connectors\n"
+                                                            "  - about.md\n"}),
+    "literate-nav": ({}, ["literate-nav"], {"SUMMARY.md": "* [Home](index.md)\n"
+                                                         "* [Integrations](connectors/index.md)\n"
+                                                         "* [About](about.md)\n"}),
+}
+
+
+@pytest.mark.parametrize("nav", list(INTEGRATIONS))
+def test_your_nav_title_for_the_connectors_index_titles_the_section(tmp_path, nav) -> None:
+    if nav == "literate-nav":
+        pytest.importorskip("mkdocs_literate_nav")  # (not in the test extras)
+    config, plugins, docs = INTEGRATIONS[nav]
+    site_dir = build(_project(tmp_path, ["search", "guidebook", *plugins], docs=docs,
+                              config=config))
+    _check_guidebook(site_dir)
+    assert _top_nav(site_dir)[1] == "Integrations"
+    _guide_in_connectors(site_dir, "Integrations")
+    # the index page keeps its own title (nav_title), as its twin and llms.txt name it
+    soup = BeautifulSoup((site_dir / "connectors/index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    assert soup.h1.get_text(strip=True) == "Connectors"
 
 
 @pytest.mark.parametrize(("order", "nav_yml", "expected"), [
@@ -279,6 +329,22 @@ def test_awesome_pages_places_the_connectors_in_either_order(tmp_path, order) ->
     _check_guidebook(site_dir)
     assert _top_nav(site_dir) == ["Home", "Connectors", "About us"]  # one Connectors entry
     _guide_in_connectors(site_dir)
+
+
+@pytest.mark.parametrize("order", ["guidebook-first", "exclude-first"])
+def test_mkdocs_exclude_leaves_no_twin_of_a_page_it_drops(tmp_path, order) -> None:
+    import mkdocs.config.config_options  # noqa: F401 (mkdocs-exclude uses it unimported)
+
+    pytest.importorskip("mkdocs_exclude")  # (not in the test extras yet)
+    exclude = {"exclude": {"glob": ["about.md"]}}
+    plugins = (["search", "guidebook", exclude] if order == "guidebook-first"
+               else ["search", exclude, "guidebook"])
+    site_dir = build(_project(tmp_path, plugins))
+    links = _check_guidebook(site_dir)
+    assert not (site_dir / "about").exists()  # the plugin's own effect
+    assert "About us" not in links
+    assert not (site_dir / "about.md").exists()
+    assert not list(site_dir.rglob("about*"))
 
 
 def _validate(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -323,6 +389,31 @@ def test_a_twin_llms_txt_links_but_the_site_lacks_is_a_build_warning(tmp_path, c
     assert any("llms.txt links about.md, which is not in the built site" in r.getMessage()
                for r in caplog.records)
     build(config, strict=False)  # without --strict: a warning, the site builds
+
+
+# A hook standing for mkdocs-llmstxt, which writes these files in its on_post_build (it cannot
+# be installed beside guidebook's test extras: its mdformat pins markdown-it-py below 4)
+LLMSTXT_HOOK = """\
+from pathlib import Path
+
+
+def on_post_build(config):
+    for name in {names!r}:
+        Path(config.site_dir, name).write_text("# Written by another plugin\\n", "utf8")
+"""
+
+
+@pytest.mark.parametrize("names", [["llms.txt", "index.md"], ["llms-full.txt"]],
+                         ids=["llms-txt", "llms-full-txt"])
+def test_a_plugin_writing_over_the_agent_outputs_is_an_error(tmp_path, caplog, names) -> None:
+    (tmp_path / "hooks.py").write_text(LLMSTXT_HOOK.format(names=names), encoding="utf-8")
+    config = _project(tmp_path, ["search", "guidebook"], config={"hooks": ["hooks.py"]})
+    with pytest.raises(Exception, match="Aborted"):
+        build(config, strict=False)  # (an error, not a warning)
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any("wrote over" in m and "remove one of them" in m
+               and all(n in m for n in names) for m in errors), errors
+    build(_project(tmp_path, ["search", "guidebook"]))  # (without the hook: no error)
 
 
 def test_validate_reports_bad_redirect_from_with_its_line(tmp_path) -> None:

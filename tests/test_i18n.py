@@ -370,6 +370,30 @@ def test_a_handwritten_connectors_index_serves_every_language(tmp_path: Path) ->
     assert (site / "de/connectors/harvest/index.html").is_file()
 
 
+REDIRECTS = {"redirects": {"redirect_maps": {"old-pat.md": PAT + "index.md", "old-home.md": "index.md"}}}
+
+
+@pytest.mark.parametrize("order", [["search", "guidebook", "i18n", "redirects"],
+                                   ["search", "redirects", "i18n", "guidebook"],
+                                   ["search", "i18n", "redirects", "guidebook"]],
+                         ids=["guidebook-first", "redirects-first", "i18n-first"])
+def test_mkdocs_redirects_finds_a_guide_in_every_language_pass(tmp_path: Path, order) -> None:
+    entries = {"search": "search", "guidebook": {"guidebook": {"brand": BRAND}},
+               "i18n": {"i18n": I18N}, "redirects": REDIRECTS}
+    config = write_project(tmp_path, {"harvest/pat.yaml": HARVEST,
+                                      "harvest/pat.de.yaml": HARVEST_DE},
+                           docs={"index.md": "# Home\n", "index.de.md": "# Start\n"},
+                           config={"site_url": SITE_URL, "plugins": [entries[p] for p in order]})
+    site = build(config)  # (strict: "Redirect target ... does not exist!" in the de pass)
+    # every pass writes the same redirect page: to the default language's page, as for a
+    # docs page
+    for old, target in (("old-pat/", PAT), ("old-home/", "")):
+        soup = _soup(site, old)
+        refresh = soup.find("meta", attrs={"http-equiv": "refresh"})["content"]
+        assert urljoin(SITE_URL + old, refresh.split("url=", 1)[1]) == SITE_URL + target
+    assert (site / PAT / "index.html").is_file()
+
+
 def test_a_translated_connector_keeps_its_fields(tmp_path: Path) -> None:
     renamed = CONNECTOR_DE.replace("{key: token, label: API Token",
                                    "{key: schluessel, label: API-Schlüssel")

@@ -48,7 +48,7 @@ from .errors import Problem
 from .export_files import ExportFiles, write_bytes
 from .exports import ExportError
 from .hostconfig import published_files
-from .languages import LanguageBuild, mark_alternates
+from .languages import Alternate, LanguageBuild, mark_alternates
 from .load import GUIDE_SUFFIXES, GuideFiles
 from .pool import Jobs, RenderError
 from .redirects import redirect_page, redirects
@@ -252,7 +252,10 @@ class Build:
             pages.add(entry.src_uri, entry, _page_meta(entry, title, site), source)  # (without
             # a connector file: its first guide's)
         if self._index_file(files) is None:  # a hand-written one wins
-            pages.add(site.index_uri, "index", _page_meta("index", title, site), None)
+            # (its Page is made with the navigation, which gives it the title your nav
+            # names it by: see `build_nav`)
+            pages.add(site.index_uri, "index", _page_meta("index", title, site), None,
+                      page=False)
             _dated_by_guides(files.get_file_from_path(site.index_uri), self.options.guides_dir)
             if "awesome-nav" in config.plugins:  # its globs and folders see pages in the nav
                 files.get_file_from_path(site.index_uri).inclusion = InclusionLevel.INCLUDED
@@ -406,6 +409,8 @@ class Build:
         """Adds the connectors section (categories -> connectors -> guides)."""
         assert self.site is not None
         index = self._index_file(files)
+        if index is not None and index.src_uri in self.pages:  # ours
+            _generated_index(index, self.config)
         children: list[Any] = [index.page] if index and index.page else []
         for category, entries in self.site.placements:
             sections: list[Any] = []  # keep every sidebar short: A–Z groups of nav_group_size
@@ -426,6 +431,15 @@ class Build:
         return files.get_file_from_path(self.site.index_uri) or (
             files.get_file_from_path(INDEX_URI) if self.languages is not None else None)
 
+    def keep_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> None:
+        """The navigation every page is built with, and the Files the site is built from (a
+        plugin after guidebook's `on_files` may have replaced the list it added to)."""
+        self.nav = nav
+        self.files = files
+        if self.exports is not None:
+            self.exports.use_files(files)
+        self.mark_languages(config, files)
+
     def mark_languages(self, config: MkDocsConfig, files: Files) -> None:
         """In a mkdocs-static-i18n build, our pages get the alternates static-i18n gives the
         docs' pages (its language switcher lands on the same guide in each language) and join
@@ -442,16 +456,24 @@ class Build:
 
     def redirect_targets(self, config: MkDocsConfig, files: Files) -> None:
         """Lets mkdocs-redirects' `redirect_maps` name a guide page by its `…/index.md`, its
-        URL or its twin."""
+        URL or its twin. In a mkdocs-static-i18n pass of another language (whose pages are
+        named `de/…`), mkdocs-redirects runs again with the same `redirect_maps` and writes the
+        same files: there the unprefixed names lead to the default language's page, as
+        they do for a docs page (`about.md` is the default language's in every pass)."""
         plugin = config.plugins.get("redirects")
         pages = getattr(plugin, "doc_pages", None)
-        if isinstance(pages, dict):  # it read the files by now
-            for src_uri in self.pages:
-                file = files.get_file_from_path(src_uri)
-                if file is not None:
-                    pages.setdefault(src_uri, file)
-                    pages.setdefault(file.url, file)
-                    pages.setdefault(file.url.rstrip("/") + ".md", file)
+        if not isinstance(pages, dict):  # (it reads the files in its on_files)
+            return
+        prefix = self.options.url_prefix
+        for src_uri in self.pages:
+            file = files.get_file_from_path(src_uri)
+            if file is None:
+                continue
+            for name in (src_uri, file.url, file.url.rstrip("/") + ".md"):
+                pages.setdefault(name, file)
+                if prefix and name.startswith(prefix):  # (mkdocs-redirects reads its url)
+                    pages.setdefault(name.removeprefix(prefix),
+                                     Alternate(file.url.removeprefix(prefix)))
 
     # -- pages -------------------------------------------------------------------------------
 
@@ -607,10 +629,12 @@ class Build:
     # -- the end ---------------------------------------------------------------------------------
 
     def finish(self, config: MkDocsConfig) -> None:
-        """The build's last checks: twins llms.txt links that are missing, and in white-label
-        builds the leak check of every file of the site (a site that fails it is emptied)."""
+        """The build's last checks: no other plugin wrote over the agent outputs (an error),
+        twins llms.txt links that are missing, and in white-label builds the leak check of
+        every file of the site (a site that fails it is emptied)."""
         self._close_pools()  # (no thread of theirs may be running when the check forks)
         if self.exports is not None:
+            _check_not_replaced(self.exports.replaced(), config)
             for path in self.exports.missing_twins(config.site_dir):
                 log.warning(f"llms.txt links {path}, which is not in the built site (a "
                             f"plugin moved or removed its page after guidebook saw it; "
@@ -781,7 +805,9 @@ class _PageAdder:
         # relative to it (see load_site's display_root)
 
     def add(self, src_uri: str, what: Any, meta: dict[str, Any],
-            source_file: str | None) -> None:
+            source_file: str | None, *, page: bool = True) -> None:
+        """Add the page of `src_uri`; with `page` False its Page is left to the navigation
+        (see `_generated_index`)."""
         file = File.generated(self.config, src_uri, content="",
                               inclusion=InclusionLevel.NOT_IN_NAV)
         other = self.existing.get(file.dest_uri.casefold())
@@ -799,7 +825,8 @@ class _PageAdder:
             file.abs_src_path = os.path.normpath(source)
             file.generated_by = None
         self.files.append(file)
-        GeneratedPage(None, file, self.config)  # (becomes file.page)
+        if page:
+            GeneratedPage(None, file, self.config)  # (becomes file.page)
         self.pages[src_uri] = what
 
     def _clash(self, other: File, dest_uri: str, what: Any, source_file: str | None) -> str:
@@ -893,6 +920,21 @@ def _theme_chrome(config: MkDocsConfig, theme_dirs: list[Path]) -> str | None:
     except Exception as exc:  # a theme without a 404 page, or one that needs a page
         log.debug(f"white-label check: the theme's page could not be rendered alone ({exc})")
         return None
+
+
+def _check_not_replaced(paths: list[str], config: MkDocsConfig) -> None:
+    """A plugin that wrote over guidebook's agent outputs after it (mkdocs-llmstxt writes
+    llms.txt, llms-full.txt and a `.md` file per page in its `on_post_build`) stops the
+    build: the site would publish a mix of both, and which one wins depends on the order of
+    events, not on a choice."""
+    if not paths:
+        return
+    shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+    culprit = ("mkdocs-llmstxt (llmstxt)" if "llmstxt" in config.plugins
+               else "another plugin or hook")
+    raise PluginError(f"guidebook: {culprit} wrote over {shown}, which guidebook writes; "
+                      f"remove one of them from plugins (or set guidebook's agent_outputs: "
+                      f"false to keep the other's)")
 
 
 def _dated_by_guides(index: File | None, guides_dir: Path) -> None:
@@ -1078,6 +1120,19 @@ class NavSection(Section):
     meta = None
     typeset = None
     pages = None
+
+
+def _generated_index(file: File, config: MkDocsConfig) -> None:
+    """The connectors index's Page, made once the navigation is: MkDocs (or a plugin that
+    builds the navigation: mkdocs-awesome-nav, mkdocs-literate-nav) made it a plain Page
+    titled as the user's nav names it (`- Integrations: connectors/index.md`), which it
+    keeps only for a file that has no Page yet; the GeneratedPage that replaces it keeps
+    that title (the connectors section's, see `_replace_page`)."""
+    made = file.page
+    if isinstance(made, GeneratedPage):
+        return
+    title = vars(made).get("title") if made is not None else None  # (set by the nav only)
+    GeneratedPage(title, file, config)  # (becomes file.page)
 
 
 def _replace_page(items: list[Any], file: File, section: Section) -> bool:

@@ -108,6 +108,8 @@ class ExportFiles:
         # under `mkdocs serve`: each guide's part of llms-full.txt, by its twin's file, kept
         # from one writing to the next (a twin written again drops its part)
         self.full_parts: dict[str, str] | None = None
+        self._captured: list[File] = []  # the twins of hand-written pages, filled in
+        self._full_stamp: tuple[int, int] | None = None  # llms-full.txt's size and mtime
 
     # -- on_files ----------------------------------------------------------------------------
 
@@ -232,6 +234,12 @@ class ExportFiles:
             self.twins[page_file.src_uri] = twin
         return added
 
+    def use_files(self, files: Files) -> None:
+        """The Files MkDocs builds the site from: a plugin after guidebook may have replaced
+        the list `add` added to (mkdocs-exclude returns a new one without the pages it
+        drops), and a twin leaves the list its page left."""
+        self._files = files
+
     # -- hand-written pages -------------------------------------------------------------------
 
     def capture(self, page: Page) -> None:
@@ -243,6 +251,13 @@ class ExportFiles:
             return
         src_uri = page.file.src_uri
         self._handwritten_files[src_uri] = []  # done
+        if filled_when_rendered(page, self._config):  # (its Markdown is a placeholder)
+            for file in added:
+                self._files.remove(file)
+                self._used.discard(file.dest_uri)
+            self.twins.pop(src_uri, None)
+            self._handwritten = [(f, t) for f, t in self._handwritten if f.src_uri != src_uri]
+            return
         twin = page_twin_path(page.file.url)
         dests = [twin, alias_path(page.file.dest_uri)][:len(added)]  # (an alias may be taken)
         for dest, file in zip(dests, added, strict=True):
@@ -258,6 +273,7 @@ class ExportFiles:
                 self._used.add(dest)
                 _move(file, dest)
             file.content_string = self._absolute_links(page.markdown or "", src_uri)
+            self._captured.append(file)
         if src_uri in self.twins:
             self.twins[src_uri] = twin
         self._handwritten = [(f, self.twins[f.src_uri]) for f, _ in self._handwritten
@@ -340,6 +356,32 @@ class ExportFiles:
         return [path for path in self._linked
                 if not os.path.isfile(os.path.join(site_dir, *path.split("/")))]
 
+    def replaced(self) -> list[str]:
+        """The files of the site guidebook wrote through MkDocs (llms.txt, the twins of
+        hand-written pages) or itself (llms-full.txt) that hold something else once every
+        plugin's `on_post_build` ran: another plugin wrote them (mkdocs-llmstxt writes
+        llms.txt, llms-full.txt and `<page>.md` files there)."""
+        found = []
+        for file in [self._llms.get(LLMS_TXT), *self._captured]:
+            if file is None:
+                continue
+            try:
+                with open(file.abs_dest_path, "rb") as held:
+                    same = held.read() == file.content_string.encode("utf-8")
+            except OSError:
+                continue  # (missing: see `missing_twins`)
+            if not same:
+                found.append(file.dest_uri)
+        full = self._llms.get(LLMS_FULL)
+        if full is not None and self._full_stamp is not None and full.abs_src_path:
+            try:
+                stat = os.stat(full.abs_src_path)
+            except OSError:
+                stat = None
+            if stat is not None and (stat.st_size, stat.st_mtime_ns) != self._full_stamp:
+                found.append(full.dest_uri)
+        return found
+
     def _guide_entries(self) -> list[LlmsPage]:
         """The guides' lines of llms.txt (llms-full.txt has their twins in the same order),
         made once for the site they are made of."""
@@ -383,6 +425,8 @@ class ExportFiles:
         os.makedirs(os.path.dirname(file.abs_src_path), exist_ok=True)
         with open(file.abs_src_path, "w", encoding="utf-8", newline="") as out:
             write_llms_parts(out, parts)
+        stat = os.stat(file.abs_src_path)
+        self._full_stamp = (stat.st_size, stat.st_mtime_ns)
 
     def let_model_go(self) -> None:
         """Drop the guide model (see `Build._let_model_go`): every twin and the llms files
@@ -460,6 +504,24 @@ class ExportFiles:
         if self._directive and end:
             output = f"{output[:end]}\n{self._directive}{output[end:]}"
         return output
+
+
+def filled_when_rendered(page: Page, config: MkDocsConfig) -> bool:
+    """Whether another plugin fills in the body of `page` when it renders it, from other
+    pages: Material's blog index, archive and category pages (the posts' excerpts), a page
+    with a listing of Material's tags plugin (9.6 and later: a placeholder heading where the
+    listing goes). Its Markdown holds none of what the page shows, so it gets no twin (and
+    no line in llms.txt); the pages it lists have theirs."""
+    for cls in type(page).__mro__:
+        if cls.__name__ == "View" and cls.__module__.startswith("material.plugins.blog"):
+            return True
+    for plugin in config.plugins.values():
+        if not type(plugin).__module__.startswith("material.plugins.tags"):
+            continue
+        listings = getattr(getattr(plugin, "listings", None), "data", None) or ()
+        if any(getattr(listing, "page", None) is page for listing in listings):
+            return True
+    return False
 
 
 def _move(file: File, dest: str) -> None:

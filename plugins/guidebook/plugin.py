@@ -214,8 +214,7 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     def _keep_nav(self, nav: Navigation, *, config: MkDocsConfig,
                   files: Files) -> Navigation | None:
         if self.build is not None:
-            self.build.nav = nav  # the navigation every page is built with
-            self.build.mark_languages(config, files)
+            self.build.keep_nav(nav, config, files)
         return nav
 
     on_nav = CombinedEvent(event_priority(50)(_build_nav), _redirect_targets, _keep_nav)
@@ -224,8 +223,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
     finds, whatever the order of the plugins; priority -90, once mkdocs-redirects has read
     the files (in either plugin order), lets its `redirect_maps` name a guide page by its
     `…/index.md`, its URL (`…/<slug>/`) or its twin (`…/<slug>.md`); priority -100 keeps the
-    final navigation for the page jobs and, in a mkdocs-static-i18n build, gives our pages its
-    language alternates (see `Build.mark_languages`)."""
+    final navigation for the page jobs and the final Files (a plugin after guidebook may have
+    replaced the list in its `on_files`: mkdocs-exclude) and, in a mkdocs-static-i18n build,
+    gives our pages its language alternates (see `Build.keep_nav`)."""
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
