@@ -361,3 +361,317 @@ def test_example_connector_repository_pages(tmp_path: Path) -> None:
     assert "select:UnitedStates,EuropeanUnion" in _text(region)
     more = lever.select_one('[data-guide-action-id="list_candidates"] details')
     assert more is not None and "archived" in _text(more)
+
+
+# -- mistakes that used to hang the build or lose data without a word -------------------------
+
+ACME = """\
+StackOne: 1.0.0
+info:
+  title: Acme
+  key: acme
+  description: Acme CRM.
+authentication:
+  - custom:
+      type: custom
+      label: API Key
+      support:
+        guides:
+          config:
+            sections:
+              - title: Create a key
+                steps:
+                  - title: Open settings
+                    content: Go to Settings > API.
+      configFields:
+        - key: apiKey
+          label: API Key
+          type: password
+          required: true
+          secret: true
+actions:
+  $ref: acme.contacts
+"""
+CONTACTS = """\
+- actionId: list_contacts
+  categories: [crm]
+  label: List Contacts
+  description: Lists contacts.
+"""
+
+
+def _acme(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A project like a tester's: docs/index.md and the connector repository in repo/."""
+    config = write_project(tmp_path, {}, plugin={"guides_dir": "repo"})
+    folder = tmp_path / "repo" / "acme"
+    folder.mkdir(parents=True)
+    for name, text in ({"acme.connector.s1.yaml": ACME, "acme.contacts.s1.partial.yaml": CONTACTS}
+                       | files).items():
+        if text is not None:
+            (folder / name).write_text(text, encoding="utf-8")
+    return config
+
+
+def _validate(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(GUIDEBOOK), "-f", str(config), "validate", *args],
+                          capture_output=True, text=True, cwd=config.parent, timeout=120)
+
+
+def _errors(result: subprocess.CompletedProcess[str]) -> list[str]:
+    return [line for line in result.stdout.splitlines() if ": error: " in line]
+
+
+CIRCLE = ("error: $ref 'acme.loop' leads back to repo/acme/acme.loop.s1.partial.yaml: the "
+          "partials include each other in a circle (remove this $ref: a partial cannot include "
+          "itself, directly or through other partials)")
+
+
+@pytest.mark.parametrize("fan_out", [3, 10])
+def test_a_ref_circle_that_fans_out_is_one_error_per_ref_line(tmp_path: Path,
+                                                              fan_out: int) -> None:
+    """A partial that $refs itself ten times used to be followed again at every level until
+    depth 8 (10^8 reads: validate and build never finished; three $refs gave 2,187 copies of
+    one error). The chain of partials being expanded catches it at each $ref line, once, and
+    every partial is read once per load."""
+    config = _acme(tmp_path, {
+        "acme.loop.s1.partial.yaml": "- $ref: acme.loop\n" * fan_out,
+        "acme.contacts.s1.partial.yaml": CONTACTS + "- $ref: acme.loop\n"})
+    result = _validate(config)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert _errors(result) == [f"repo/acme/acme.loop.s1.partial.yaml:{line}:9: {CIRCLE}"
+                               for line in range(1, fan_out + 1)]
+    build_result = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build",
+                                   "--strict"], cwd=tmp_path, capture_output=True, text=True,
+                                  timeout=120)
+    assert build_result.returncode == 1
+    assert build_result.stderr.count("leads back to") == fan_out
+
+
+def test_every_partial_is_read_once_and_a_circle_through_two_is_caught(tmp_path: Path,
+                                                                        monkeypatch) -> None:
+    from guidebook import connectors
+
+    config = _acme(tmp_path, {
+        "acme.contacts.s1.partial.yaml": CONTACTS + "- $ref: acme.a\n",
+        "acme.a.s1.partial.yaml": "- $ref: acme.b\n- $ref: acme.b\n",
+        "acme.b.s1.partial.yaml": "- {actionId: b, label: B}\n- $ref: acme.a\n"})
+    reads: list[str] = []
+    real = connectors.read_text
+    monkeypatch.setattr(connectors, "read_text",
+                        lambda path, *a, **k: reads.append(path.name) or real(path, *a, **k))
+    site = load_site(Options(guides_dir=tmp_path / "repo"), display_root=config.parent)
+    assert sorted(reads) == ["acme.a.s1.partial.yaml", "acme.b.s1.partial.yaml",
+                             "acme.contacts.s1.partial.yaml"]
+    assert [str(p) for p in site.problems] == [
+        "repo/acme/acme.a.s1.partial.yaml:2:9: error: $ref 'acme.b': the partial "
+        "repo/acme/acme.b.s1.partial.yaml is already included (at "
+        "repo/acme/acme.a.s1.partial.yaml:1:9) (remove one of the two $refs (its actions "
+        "would be listed twice))",
+        "repo/acme/acme.b.s1.partial.yaml:2:9: error: $ref 'acme.a' leads back to "
+        "repo/acme/acme.a.s1.partial.yaml: the partials include each other in a circle "
+        "(remove this $ref: a partial cannot include itself, directly or through other "
+        "partials)"]
+
+
+@pytest.mark.parametrize(("key", "expected"), [
+    ("Config", "did you mean 'config'?"), ("conifg", "did you mean 'config'?"),
+    ("setUp", "did you mean 'setup'?"),
+    ("howto", "allowed keys: config (the link-account guide), setup (the connector-profile "
+              "guide)")])
+def test_a_misspelt_key_under_support_guides_is_an_error(tmp_path: Path, key: str,
+                                                          expected: str) -> None:
+    """It used to drop the guide without a word, even with --strict ("0 guides in 1 file: no
+    problems")."""
+    config = _acme(tmp_path, {"acme.connector.s1.yaml": ACME.replace("          config:",
+                                                                      f"          {key}:")})
+    result = _validate(config)
+    assert result.returncode == 1, result.stdout
+    assert _errors(result) == [f"repo/acme/acme.connector.s1.yaml:12:11: error: unknown key "
+                               f"{key!r} in support.guides ({expected})"]
+
+
+@needs_reference
+def test_every_real_connector_file_uses_only_config_and_setup_under_support_guides() -> None:
+    """What the check above allows is what real files write."""
+    files = [*REPO.rglob("*.connector.s1.yaml"), *(REFERENCE / "connectors").glob("*.yaml")]
+    found: set[str] = set()
+    for path in files:
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["authentication"]:
+            for method in entry.values():
+                found |= set(method.get("support", {}).get("guides", {}) or {})
+    assert found and found <= {"config", "setup"}, found
+    for path in (REFERENCE / "connectors").glob("*.yaml"):
+        doc = load_document(path)
+        assert doc.connector is not None and doc.guides and doc.problems == []
+
+
+@pytest.mark.parametrize(("partial", "expected"), [
+    ("action:\n" + "".join("  " + line + "\n" for line in CONTACTS.splitlines()),
+     "1:1: error: the partial holds no actions: expected a list or an 'actions:' key (did you "
+     "mean 'actions'?)"),
+    ("Actions:\n" + "".join("  " + line + "\n" for line in CONTACTS.splitlines()),
+     "1:1: error: the partial holds no actions: expected a list or an 'actions:' key (did you "
+     "mean 'actions'?)"),
+    (CONTACTS.replace("- actionId", "actionId").replace("\n  ", "\n"),
+     "1:1: error: the partial holds no actions: expected a list or an 'actions:' key (it looks "
+     "like a single action: write it as a list item ('- actionId: ...'))"),
+    ("actions:\n  - {actionId: a, label: A}\nAction:\n  - {actionId: b, label: B}\n",
+     "3:1: error: unknown key 'Action' in the partial (did you mean 'actions'?)"),
+])
+def test_a_partial_without_actions_is_an_error_at_the_key(tmp_path: Path, partial: str,
+                                                          expected: str) -> None:
+    """Actions under the wrong key, or one action written as a mapping, used to be dropped
+    without a word."""
+    config = _acme(tmp_path, {"acme.contacts.s1.partial.yaml": partial})
+    result = _validate(config)
+    assert result.returncode == 1, result.stdout
+    assert _errors(result) == [f"repo/acme/acme.contacts.s1.partial.yaml:{expected}"]
+
+
+def test_the_legitimate_shapes_of_a_partial_still_load(tmp_path: Path) -> None:
+    """A list, a mapping with `actions:` (and other keys beside it), a mapping of `$ref`s, an
+    empty file: as the reference repository and the README write them."""
+    config = _acme(tmp_path, {
+        "acme.contacts.s1.partial.yaml": "actions:\n  - {actionId: a, label: A}\n"
+                                         "$ref: acme.more\nnotes: kept for the runtime\n",
+        "acme.more.s1.partial.yaml": "$ref: acme.list\n$ref: acme.empty\n",
+        "acme.list.s1.partial.yaml": "- {actionId: b, label: B}\n",
+        "acme.empty.s1.partial.yaml": "# nothing yet\n"})
+    site = load_site(Options(guides_dir=tmp_path / "repo"), display_root=config.parent)
+    assert site.problems == [] and site.warnings == []
+    assert [a.id for a in site.connectors[0].actions] == ["a", "b"]
+
+
+MERGED = ACME.replace("""\
+          secret: true
+actions:""", """\
+          secret: true
+        - <<: &sandbox {label: Sandbox Key, type: password, required: true, secret: true}
+          key: sandboxKey
+actions:""")
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    (MERGED, "repo/acme/acme.connector.s1.yaml:24:11"),
+    (ACME.replace("  title: Acme\n", "  <<: {title: Acme}\n"),
+     "repo/acme/acme.connector.s1.yaml:3:3"),
+])
+def test_a_yaml_merge_key_in_a_connector_file_is_an_error(tmp_path: Path, text: str,
+                                                          where: str) -> None:
+    """A merged field used to lose label, required, secret and type: a secret field was
+    published as not secret. Merge keys are errors, as in guide files."""
+    config = _acme(tmp_path, {"acme.connector.s1.yaml": text})
+    result = _validate(config)
+    assert result.returncode == 1, result.stdout
+    assert f"{where}: error: YAML merge keys ('<<') are not supported (write the keys out)" \
+        in _errors(result)
+
+
+def test_a_merge_key_in_a_partial_is_an_error_and_in_runtime_parts_none(tmp_path: Path) -> None:
+    runtime = ACME + "steps:\n  - &step {stepId: a}\n  - {<<: *step, stepId: b}\n"
+    config = _acme(tmp_path, {"acme.connector.s1.yaml": runtime,
+                              "acme.contacts.s1.partial.yaml":
+                                  "- &base {actionId: a, label: A}\n- {<<: *base, actionId: b}\n"})
+    result = _validate(config)
+    assert _errors(result) == ["repo/acme/acme.contacts.s1.partial.yaml:2:4: error: YAML "
+                               "merge keys ('<<') are not supported (write the keys out)"]
+
+
+OAUTH = """\
+  - oauth2:
+      type: oauth2
+      label: OAuth 2.0
+      support:
+        guides:
+          config:
+            sections:
+              - title: Sign in
+                steps:
+                  - title: Click connect
+                    stesp: []
+actions:"""
+
+
+def test_a_bad_guide_leaves_out_that_guide_alone(tmp_path: Path) -> None:
+    """Without --strict, a key error in one guide used to drop the whole connector (its page,
+    its other guides, its catalogue and llms.txt entries) while the warning said "the guides
+    above were skipped"."""
+    config = _acme(tmp_path, {"acme.connector.s1.yaml": ACME.replace("actions:", OAUTH)})
+    site = load_site(Options(guides_dir=tmp_path / "repo"), display_root=config.parent)
+    assert [str(p) for p in site.problems] == [
+        "repo/acme/acme.connector.s1.yaml:34:21: error: unknown key 'stesp' in "
+        "guides.config.sections[0].steps[0] (allowed keys: title, content, list, images, "
+        "scopes, display_scopes, whitelabel)"]
+    site_dir = build(config, strict=False)
+    page = BeautifulSoup((site_dir / "connectors/acme/index.html").read_text("utf-8"),
+                         "html.parser")
+    assert [_text(a) for a in page.select("[data-guide-action-id] .gb-action__title strong")] \
+        == ["ListContacts"]
+    assert (site_dir / "connectors/acme/guides/link-account/api-key/index.html").is_file()
+    assert not (site_dir / "connectors/acme/guides/link-account/oauth-2-0").exists()
+    llms = (site_dir / "llms.txt").read_text(encoding="utf-8")
+    assert "connectors/acme.md" in llms and "guides/link-account/api-key.md" in llms
+    assert "oauth-2-0" not in llms
+    with pytest.raises(Exception, match="Aborted"):  # (--strict: any problem stops it)
+        build(config, strict=True)
+
+
+def test_two_methods_with_one_label_are_told_to_differ_in_labels(tmp_path: Path) -> None:
+    """Connector files have no auth.slug: the message names the labels and the other
+    method's line."""
+    second = OAUTH.replace("oauth2:", "oauth2_eu:").replace("stesp: []", "content: EU.")
+    text = ACME.replace("actions:", OAUTH.replace("stesp: []", "content: US.")
+                        .removesuffix("actions:") + second)
+    config = _acme(tmp_path, {"acme.connector.s1.yaml": text})
+    result = _validate(config)
+    assert _errors(result) == [
+        "repo/acme/acme.connector.s1.yaml:37:14: error: two authentication methods are "
+        "labelled 'OAuth 2.0', so their link-account guides would share the page "
+        "connectors/acme/guides/link-account/oauth-2-0/ (the other is at "
+        "repo/acme/acme.connector.s1.yaml:26:14; give the methods different labels)"]
+
+
+@pytest.mark.parametrize(("first", "expected"), [
+    ("", "1:1: error: a connector file needs the top key `StackOne:` (add 'StackOne: 1.0.0' "
+         "as its first line, or rename the file if it is a guide)"),
+    ("stackone: 1.0.0\n", "1:1: error: a connector file needs the top key `StackOne:`, not "
+                          "'stackone' (write it 'StackOne:' (letter case counts))"),
+])
+def test_a_connector_file_without_the_top_key_is_not_read_as_a_guide(tmp_path: Path,
+                                                                     first: str,
+                                                                     expected: str) -> None:
+    config = _acme(tmp_path, {"acme.connector.s1.yaml": first + ACME.removeprefix(
+        "StackOne: 1.0.0\n")})
+    result = _validate(config)
+    assert _errors(result) == [f"repo/acme/acme.connector.s1.yaml:{expected}"]
+
+
+def test_partials_named_like_languages_are_no_translations(tmp_path: Path) -> None:
+    """`acme.hr` ($ref'd) and `acme.it` are partials of resources hr and it: no "translation
+    files ignored" note, and the one no connector file refers to gets the usual warning."""
+    config = _acme(tmp_path, {"acme.connector.s1.yaml": ACME.replace("acme.contacts", "acme.hr"),
+                              "acme.contacts.s1.partial.yaml": None,
+                              "acme.hr.s1.partial.yaml": CONTACTS,
+                              "acme.it.s1.partial.yaml": CONTACTS.replace("list_contacts", "a")})
+    site = load_site(Options(guides_dir=tmp_path / "repo"), display_root=config.parent)
+    assert site.problems == [] and site.notes == []
+    assert [str(w) for w in site.warnings] == [
+        "repo/acme/acme.it.s1.partial.yaml:1:1: warning: no connector file refers to this "
+        "partial, so its actions are not published (add '$ref: acme.it' to the actions of its "
+        "connector file, or delete it)"]
+    assert [a.id for a in site.connectors[0].actions] == ["list_contacts"]
+    # a real translation of a partial (three parts) is still one
+    (tmp_path / "repo/acme/acme.hr.de.s1.partial.yaml").write_text(CONTACTS, encoding="utf-8")
+    site = load_site(Options(guides_dir=tmp_path / "repo"), display_root=config.parent)
+    assert len(site.notes) == 1 and "acme.hr.de.s1.partial.yaml" in site.notes[0]
+
+
+def test_scopes_written_as_one_text_are_reported_at_their_line(tmp_path: Path) -> None:
+    partial = ("- actionId: list_tickets\n  label: List Tickets\n  categories: [ticketing]\n"
+               "  description: Lists tickets.\n  scopes: tickets:read tickets:write\n")
+    config = _acme(tmp_path, {"acme.contacts.s1.partial.yaml": partial})
+    result = _validate(config)
+    assert _errors(result) == [
+        "repo/acme/acme.contacts.s1.partial.yaml:5:11: error: scopes of action 'list_tickets' "
+        "is one text with spaces ('tickets:read tickets:write'), not a list of scopes (write a "
+        "list: scopes: [tickets:read, tickets:write])"]

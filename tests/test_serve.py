@@ -195,6 +195,44 @@ def test_every_edit_gives_the_clean_build(tmp_path: Path, monkeypatch) -> None:
         session.close()
 
 
+def test_a_connector_file_that_did_not_load_loads_again_when_its_partial_is_mended(
+        tmp_path: Path, monkeypatch) -> None:
+    """A connector file that fails because of a partial (broken, missing, deleted) is loaded
+    again when that partial changes, comes or comes back: the partials it read or looked
+    for are its inputs even when it did not load (the serve session used to repeat the old
+    error, "0 pages written again", until the connector file itself was saved)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    root = tmp_path / "project"
+    config = write_project(root, {"acorn/acorn.connector.s1.yaml": CONNECTOR,
+                                  "acorn/acorn.pay.s1.partial.yaml": PAY})
+    g = root / "guides/acorn"
+    pay, more = g / "acorn.pay.s1.partial.yaml", g / "acorn.more.s1.partial.yaml"
+    more_text = "- {actionId: list_payslips, label: List Payslips, categories: [hris]}\n"
+    edits: list[tuple[str, Callable[[], None], bool]] = [
+        ("a broken partial", lambda: _edit(pay, lambda t: "- actionId: [broken\n"), False),
+        ("mended", lambda: _edit(pay, lambda t: PAY), True),
+        ("a $ref to a partial not made yet",
+         lambda: _edit(g / "acorn.connector.s1.yaml", lambda t: t + "  $ref: acorn.more\n"),
+         False),
+        ("the partial made", lambda: more.write_text(more_text, encoding="utf-8"), True),
+        ("the partial deleted", lambda: more.unlink(), False),
+        ("the partial back", lambda: more.write_text(more_text, encoding="utf-8"), True),
+    ]
+    session = Session(config, tmp_path / "serve")
+    try:
+        for i, (name, edit, loads) in enumerate(edits):
+            edit()
+            served, _ = session.build()
+            clean = _clean_build(config, tmp_path / f"clean-{i}")
+            assert sorted(served) == sorted(clean), name
+            assert [k for k in clean if served[k] != clean[k]] == [], name
+            assert ("connectors/acorn/index.html" in served) == loads, name
+        assert b"List Payslips" in served["connectors/acorn/index.html"]
+    finally:
+        session.close()
+
+
 def test_an_edit_where_guides_are_links_gives_the_clean_build(tmp_path: Path,
                                                               monkeypatch) -> None:
     """An edit walks the guides folder again where some of its files are links (where a link

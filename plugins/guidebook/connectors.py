@@ -18,6 +18,7 @@ drives the API runtime; it is never read, whatever it holds.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -44,8 +45,12 @@ from .model import Action, AuthMethod, Callout, Connector, ConnectorInfo, Field,
 
 INTERNAL = "internal"
 REF = "$ref"
+MERGE = "<<"
 _REF_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 MAX_REF_DEPTH = 8
+# The guides an authentication method's `support.guides` may hold, and what each becomes.
+GUIDE_PARTS = {"config": "link-account", "setup": "connector-profile"}
+TOP_KEY = "StackOne"
 
 CONNECTOR_GUIDE = S.Obj(
     "connector guide",
@@ -66,7 +71,34 @@ class ConnectorFile:
     info: ConnectorInfo
     guides: list[Guide] = field(default_factory=list)
     partials: list[Path] = field(default_factory=list)  # the partial files it read
+    # problems of single guides: each left its guide out, the connector stands
+    problems: list[Problem] = field(default_factory=list)
+    # every partial file it looked for (read, missing or a translation that may come): a
+    # change to any of them changes what the file gives
+    inputs: list[Path] = field(default_factory=list)
 
+
+class ConnectorError(GuideError):
+    """A connector file that does not load, and the partial files it looked for on the way
+    (a change to one of them may mend it)."""
+
+    def __init__(self, problems: list[Problem], inputs: list[Path]) -> None:
+        super().__init__(_distinct(problems))
+        self.inputs = inputs
+
+
+def _distinct(problems: list[Problem]) -> list[Problem]:
+    """Each problem once (a partial reached twice reports its problems once)."""
+    return list({(p.source, p.message, p.hint, p.severity): p for p in problems}.values())
+
+
+def _close(word: str, choices: tuple[str, ...]) -> str | None:
+    """The choice `word` is a misspelling of (letter case aside), if any."""
+    for choice in choices:
+        if word.casefold() == choice.casefold():
+            return choice
+    close = difflib.get_close_matches(word.casefold(), choices, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
@@ -108,7 +140,12 @@ class _Reader:
         self.max_bytes = max_bytes
         self.language = language  # a partial's translation into it wins (see languages)
         self.problems: list[Problem] = []
-        self.partials: list[Path] = []
+        self.partials: list[Path] = []  # the partial files read
+        self.inputs: list[Path] = []  # every partial file looked for (see ConnectorFile)
+        # Each partial is read once per load: its node tree (None: empty or unreadable).
+        self._read: dict[Path, yaml.Node | None] = {}
+        self._chain: list[Path] = []  # the partials being expanded, outermost first
+        self._included: dict[Path, Source] = {}  # partial -> the $ref that pulled it in
 
     def problem(self, file: str, node: yaml.Node, message: str, hint: str | None = None) -> None:
         self.problems.append(Problem(_src(file, node), message, hint))
@@ -141,6 +178,30 @@ class _Reader:
             elif isinstance(node, yaml.SequenceNode):
                 stack.extend(node.value)
 
+    # -- YAML merge keys -----------------------------------------------------------------------
+
+    def check_merge_keys(self, node: yaml.Node | None, file: str, *, deep: bool = True,
+                         skip: tuple[str, ...] = ()) -> None:
+        """A YAML merge key (`<<: *anchor`) in what the docs read is an error, as in guide
+        files: its keys would be read by some tools and not by others. With `deep` False
+        only the mapping's own keys are checked; `skip` names keys whose values are not."""
+        seen: set[int] = set()
+        stack = [node] if node is not None else []
+        while stack:
+            node = stack.pop()
+            if id(node) in seen or len(seen) > MAX_NODES:
+                continue
+            seen.add(id(node))
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    if isinstance(key, yaml.ScalarNode) and key.value == MERGE:
+                        self.problem(file, key, "YAML merge keys ('<<') are not supported",
+                                     "write the keys out")
+                    elif deep and not (isinstance(key, yaml.ScalarNode) and key.value in skip):
+                        stack.append(value)
+            elif deep and isinstance(node, yaml.SequenceNode):
+                stack.extend(node.value)
+
     # -- actions -------------------------------------------------------------------------------
 
     def actions(self, root: yaml.Node) -> list[Action]:
@@ -148,68 +209,131 @@ class _Reader:
         found: list[Action] = []
         node = _child(root, "actions")
         if node is not None:
-            found.extend(self._action_list(node, self.file, depth=0))
+            self.check_merge_keys(node, self.file)
+            found.extend(self._action_list(node, self.file, "actions"))
         for key, value in root.value if isinstance(root, yaml.MappingNode) else ():
             if isinstance(key, yaml.ScalarNode) and key.value == REF:
-                found.extend(self._ref(value, self.file, depth=0))
+                found.extend(self._ref(value, self.file))
         return found
 
-    def _action_list(self, node: yaml.Node, file: str, depth: int) -> Iterator[Action]:
+    def _action_list(self, node: yaml.Node, file: str, what: str) -> list[Action]:
+        """The actions of `node`: a list of actions and `- $ref:` items, or a mapping of
+        `$ref` keys and/or an `actions:` key. `what` names it in messages ("actions", or "the
+        partial" for a partial's top level)."""
+        found: list[Action] = []
         if isinstance(node, yaml.SequenceNode):
             for item in node.value:
                 ref = _child(item, REF)
                 if ref is not None and len(item.value) == 1:  # - $ref: x.y
-                    yield from self._ref(ref, file, depth)
+                    found.extend(self._ref(ref, file))
                 else:
                     action = self._action(item, file)
                     if action is not None:
-                        yield action
+                        found.append(action)
         elif isinstance(node, yaml.MappingNode):
+            holds = False
+            misspelt: list[yaml.Node] = []  # keys that look like 'actions' ('Actions', 'action')
             for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode) and key.value == REF:
-                    yield from self._ref(value, file, depth)
-                elif isinstance(key, yaml.ScalarNode) and key.value == "actions":
-                    yield from self._action_list(value, file, depth)
+                name = key.value if isinstance(key, yaml.ScalarNode) else None
+                if name == REF:
+                    holds = True
+                    found.extend(self._ref(value, file))
+                elif name == "actions":
+                    holds = True
+                    found.extend(self._action_list(value, file, "actions"))
+                elif name is not None and name not in (MERGE, "actionId") \
+                        and _close(name, ("actions",)):
+                    misspelt.append(key)
+            if not holds:
+                self._holds_none(misspelt[0] if misspelt else node, file, what,
+                                 "did you mean 'actions'?" if misspelt else None)
+                misspelt = misspelt[1:]
+            for key in misspelt:
+                self.problem(file, key, f"unknown key {key.value!r} in {what}",
+                             "did you mean 'actions'?")
         elif _scalar(node) is not None or not isinstance(node, yaml.ScalarNode):
-            self.problem(file, node, "actions must be a list of actions or a mapping of '$ref's",
-                         "write '- actionId: ...' items, or '$ref: <prefix>.<resource>' lines")
+            self._holds_none(node, file, what)
+        return found
 
-    def _ref(self, node: yaml.Node, file: str, depth: int) -> Iterator[Action]:
+    def _holds_none(self, node: yaml.Node, file: str, what: str,
+                    hint: str | None = None) -> None:
+        if what == "actions":
+            message = "actions must be a list of actions or a mapping of '$ref's"
+        else:
+            message = f"{what} holds no actions: expected a list or an 'actions:' key"
+        if hint is None and isinstance(node, yaml.MappingNode) \
+                and _child(node, "actionId") is not None:
+            hint = "it looks like a single action: write it as a list item ('- actionId: ...')"
+        hint = hint or "write '- actionId: ...' items, or '$ref: <prefix>.<resource>' lines"
+        self.problem(file, node, message, hint)
+
+    def _ref(self, node: yaml.Node, file: str) -> list[Action]:
+        """The actions of the partial a `$ref` names (each partial once per connector file:
+        a partial reached again, or through a chain of partials that leads back to it, is an
+        error at that `$ref`)."""
         name = _scalar(node)
         if name is None or not _REF_NAME.match(name) or ".." in name:
             self.problem(file, node, f"$ref must name a partial beside the file, not "
                          f"{(name or '')[:60]!r}", "write '$ref: <prefix>.<resource>' for the "
                          f"file <prefix>.<resource>{PARTIAL_SUFFIX} in the same folder")
-            return
+            return []
         shown = str(PurePosixPath(file).parent / f"{name}{PARTIAL_SUFFIX}")
         if self.folder is None:
             self.problem(file, node, f"$ref {name!r} cannot be resolved without the file's folder")
-            return
+            return []
         path = self.folder / f"{name}{PARTIAL_SUFFIX}"
-        translation = self.folder / f"{name}.{self.language}{PARTIAL_SUFFIX}"
-        if self.language and translation.is_file():
-            path = translation
-            shown = str(PurePosixPath(file).parent / translation.name)
-        if depth >= MAX_REF_DEPTH:
-            self.problem(file, node, f"$ref {name!r} is nested more than {MAX_REF_DEPTH} partials "
-                         "deep", "check the partials for a $ref that leads back to itself")
-            return
+        looked_for = [path]
+        if self.language:
+            translation = self.folder / f"{name}.{self.language}{PARTIAL_SUFFIX}"
+            looked_for.append(translation)
+            if translation.is_file():
+                path = translation
+                shown = str(PurePosixPath(file).parent / translation.name)
+        self.inputs.extend(p for p in looked_for if p not in self.inputs)
+        if path in self._chain:
+            self.problem(file, node, f"$ref {name!r} leads back to {shown}: the partials "
+                         "include each other in a circle", "remove this $ref: a partial cannot "
+                         "include itself, directly or through other partials")
+            return []
+        if path in self._included:
+            self.problem(file, node, f"$ref {name!r}: the partial {shown} is already included "
+                         f"(at {self._included[path]})",
+                         "remove one of the two $refs (its actions would be listed twice)")
+            return []
+        if len(self._chain) >= MAX_REF_DEPTH:
+            self.problem(file, node, f"$ref {name!r} is nested more than {MAX_REF_DEPTH} "
+                         "partials deep", "include the partials from the connector file")
+            return []
         if not path.is_file():
             self.problem(file, node, f"$ref {name!r}: the partial {shown} does not exist",
                          f"create {path.name} beside the connector file, or fix the name")
-            return
+            return []
+        self._included[path] = _src(file, node)
+        root = self._partial(path, shown)
+        if root is None:
+            return []  # an empty partial holds no actions (or its problems are reported)
+        self._chain.append(path)
+        try:
+            return self._action_list(root, shown, "the partial")
+        finally:
+            self._chain.pop()
+
+    def _partial(self, path: Path, shown: str) -> yaml.Node | None:
+        """A partial's node tree, read and checked once per load."""
+        if path in self._read:
+            return self._read[path]
         if path not in self.partials:
             self.partials.append(path)
+        root = None
         try:
-            text = read_text(path, shown, self.max_bytes)
-            root = compose(text, shown)
+            root = compose(read_text(path, shown, self.max_bytes), shown)
         except GuideError as exc:
             self.problems.extend(exc.problems)
-            return
-        if root is None:
-            return  # an empty partial holds no actions
-        self.check_duplicates(root, shown)
-        yield from self._action_list(root, shown, depth + 1)
+        if root is not None:
+            self.check_duplicates(root, shown)
+            self.check_merge_keys(root, shown)
+        self._read[path] = root
+        return root
 
     def _action(self, item: yaml.Node, file: str) -> Action | None:
         if not isinstance(item, yaml.MappingNode):
@@ -219,7 +343,16 @@ class _Reader:
         if action_id is None:
             self.problem(file, item, "the action has no actionId", "add 'actionId: ...'")
             return None
-        scopes = _words(_child(item, "scopes")) or _words(_child(item, "requiredScopes"))
+        scopes: tuple[str, ...] = ()
+        for key in ("scopes", "requiredScopes"):
+            node = _child(item, key)
+            written = _scalar(node)
+            if written is not None and len(written.split()) > 1:
+                self.problem(file, node, f"{key} of action {action_id!r} is one text with "
+                             f"spaces ({written[:60]!r}), not a list of scopes",
+                             f"write a list: {key}: [{', '.join(written.split()[:3])}]")
+                continue
+            scopes = scopes or _words(node)
         return Action(action_id, _scalar(_child(item, "label")) or action_id, scopes,
                       _src(file, item), description=_text(_child(item, "description")),
                       categories=_words(_child(item, "categories")))
@@ -231,10 +364,17 @@ class _Reader:
         for entry in auth_list.value if isinstance(auth_list, yaml.SequenceNode) else ():
             if not isinstance(entry, yaml.MappingNode):
                 continue
+            self.check_merge_keys(entry, self.file, deep=False)
             for method_key, method in entry.value:
+                if _scalar(method_key) == MERGE:
+                    continue
                 key = _scalar(method_key) or "auth"
                 label = _scalar(_child(method, "label")) or key
                 support = _child(method, "support")
+                self.check_merge_keys(method, self.file, deep=False)
+                self.check_merge_keys(support, self.file, skip=("guides",))
+                for fields in ("configFields", "setupFields"):
+                    self.check_merge_keys(_child(method, fields), self.file)
                 link_node = _child(support, "link")
                 link = _scalar(link_node)
                 if link is not None and not re.match(r"^https?://", link, re.IGNORECASE):
@@ -286,18 +426,24 @@ def _text(node: yaml.Node | None) -> str | None:
 def read_connector(root: yaml.Node, file: str, folder: Path | None = None, *,
                    max_bytes: int = DEFAULT_MAX_BYTES,
                    language: str | None = None) -> ConnectorFile:
-    """The connector and guides of one connector file (raises GuideError listing every
-    problem). `folder` is where its `$ref` partials are looked up; with `language`, a
-    partial's translation into it (`<prefix>.<resource>.<language>.s1.partial.yaml`) wins."""
+    """The connector and guides of one connector file (raises ConnectorError, a GuideError,
+    listing every problem that keeps the connector out). `folder` is where its `$ref`
+    partials are looked up; with `language`, a partial's translation into it
+    (`<prefix>.<resource>.<language>.s1.partial.yaml`) wins. A problem of one guide leaves
+    that guide out: it is in `ConnectorFile.problems`, and the connector stands."""
     reader = _Reader(file, folder, max_bytes, language)
     reader.check_duplicates(root, file)
+    reader.check_merge_keys(root, file, deep=False)
     info = _child(root, "info")
+    reader.check_merge_keys(info, file)
     name = _scalar(_child(info, "title"))
     key = _scalar(_child(info, "key"))
     where = _src(file, info if info is not None else root)
     if not name or not key:
-        raise GuideError([*reader.problems, Problem(where, "the connector file needs info.title "
-                                                    "and info.key", "add them under 'info:'")])
+        raise ConnectorError([*reader.problems, Problem(where, "the connector file needs "
+                                                        "info.title and info.key",
+                                                        "add them under 'info:'")],
+                             reader.inputs)
     if not S.KEY_RE.match(key):
         reader.problem(file, _child(info, "key"), f"info.key {key!r} is not valid", S.KEY_HINT)
     elif S.is_reserved_name(key):
@@ -322,27 +468,68 @@ def read_connector(root: yaml.Node, file: str, folder: Path | None = None, *,
         icon = None
     methods: list[AuthMethod] = []
     guides: list[Guide] = []
+    guide_problems: list[Problem] = []  # each leaves its guide out
     scoped = tuple(a for a in actions if a.scopes)
+    # (auth slug, kind) -> the method whose guide has that page, and where its label is
+    pages: dict[tuple[str, str], tuple[AuthMethod, Source]] = {}
     for method, node in reader.methods(root):
         methods.append(method)
         guides_node = _child(_child(node, "support"), "guides")
-        for part, kind, fields in (("config", "link-account", method.config_fields),
-                                   ("setup", "connector-profile", method.setup_fields)):
+        guide_problems += _guide_keys(guides_node, file)
+        for part, kind in GUIDE_PARTS.items():
+            fields = method.config_fields if part == "config" else method.setup_fields
             guide_node = _child(guides_node, part)
             if guide_node is None:
                 continue
             decoder = _Decoder(file)
             doc = decoder.decode(guide_node, CONNECTOR_GUIDE, f"guides.{part}", depth=1)
             if decoder.problems or doc is None:
-                reader.problems.extend(decoder.problems)
+                guide_problems += decoder.problems
+                continue
+            label_at = _src(file, _child(node, "label") or node)
+            other, other_at = pages.setdefault((method.slug, kind), (method, label_at))
+            if other is not method:
+                same = f"two authentication methods are labelled {method.label!r}" \
+                    if other.label == method.label else \
+                    f"the authentication methods labelled {other.label!r} and " \
+                    f"{method.label!r} make the same URL part {method.slug!r}"
+                guide_problems.append(Problem(
+                    label_at, f"{same}, so their {kind} guides would share "
+                    f"the page connectors/{key}/guides/{kind}/{method.slug}/",
+                    f"the other is at {other_at}; give the methods different labels"))
                 continue
             guides.append(_guide(doc, connector, method, kind, scoped, fields,
                                  _src(file, guide_node)))
     if reader.problems:
-        raise GuideError(reader.problems)
+        raise ConnectorError(reader.problems + guide_problems, reader.inputs)
     info_model = ConnectorInfo(connector, _text(_child(info, "description")), icon,
                                tuple(methods), tuple(actions), where)
-    return ConnectorFile(info_model, guides, reader.partials)
+    return ConnectorFile(info_model, guides, reader.partials, _distinct(guide_problems),
+                         reader.inputs)
+
+
+def _guide_keys(node: yaml.Node | None, file: str) -> list[Problem]:
+    """`support.guides` holds `config` and `setup` alone: any other key (a misspelt
+    `Config:`) would leave its guide out without a word."""
+    if node is None or (isinstance(node, yaml.ScalarNode) and _scalar(node) is None):
+        return []  # (`guides:` with nothing under it)
+    if not isinstance(node, yaml.MappingNode):
+        return [Problem(_src(file, node), "support.guides must be a mapping with 'config:' "
+                        "and/or 'setup:'", "put the link-account guide under 'config:', the "
+                        "connector-profile guide under 'setup:'")]
+    problems = []
+    for key, _ in node.value:
+        name = key.value if isinstance(key, yaml.ScalarNode) else None
+        if name == MERGE:
+            problems.append(Problem(_src(file, key), "YAML merge keys ('<<') are not supported",
+                                    "write the keys out"))
+        elif name not in GUIDE_PARTS:
+            close = _close(str(name), tuple(GUIDE_PARTS))
+            problems.append(Problem(_src(file, key), f"unknown key {name!r} in support.guides",
+                                    f"did you mean {close!r}?" if close else
+                                    "allowed keys: config (the link-account guide), setup "
+                                    "(the connector-profile guide)"))
+    return problems
 
 
 def _guide(doc: Doc, connector: Connector, method: AuthMethod, kind: str,

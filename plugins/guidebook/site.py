@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from pathlib import Path
@@ -290,6 +290,8 @@ class Loaded:
     pages: list[GuidePage]
     problems: list[Problem]
     connector: ConnectorInfo | None = None  # published form (brand filled in)
+    # the partial files a connector file read or looked for, also when it did not load: a
+    # change to any of them loads it again under `mkdocs serve`
     partials: list[Path] = field(default_factory=list)
 
 
@@ -315,10 +317,10 @@ def load_pages(path: Path, options: Options, file: str,
         document = load_document(path, max_bytes=options.max_guide_bytes, file=file,
                                  language=options.translation)
     except GuideError as exc:
-        return Loaded([], list(exc.problems))
+        return Loaded([], list(exc.problems), None, list(getattr(exc, "inputs", ())))
     pages: list[GuidePage] = []
     problems: list[Problem] = []
-    if original is None and any(split_language(p.name, options.languages)[1]
+    if original is None and any(partial_language(p.name, options.languages)[1]
                                 for p in document.partials):
         original = (path, file)  # translated partials: checked against the file's originals
     mismatch: list[Problem] = []  # (the original is published in the translation's place)
@@ -333,7 +335,8 @@ def load_pages(path: Path, options: Options, file: str,
             except GuideError as exc:
                 problems.extend(exc.problems)
         if any(p.severity == "error" for p in problems):
-            return Loaded([], mismatch + problems, None, document.partials)
+            return Loaded([], mismatch + problems + document.problems, None, document.inputs)
+    problems.extend(document.problems)  # (each left one guide of a connector file out)
     for guide in document.guides:
         found = check_guide(guide, brands)
         if found:
@@ -344,7 +347,17 @@ def load_pages(path: Path, options: Options, file: str,
             pages.append(make_page(guide, options, file))
         except GuideError as exc:
             problems.extend(exc.problems)
-    return Loaded(pages, mismatch + problems, connector, document.partials)
+    return Loaded(pages, mismatch + problems, connector, document.inputs)
+
+
+def partial_language(name: str, configured: tuple[str, ...] = ()) -> tuple[str, str | None]:
+    """`split_language` for a partial's file name: `acme.users.de.s1.partial.yaml` is the
+    German translation of `acme.users`, while in `acme.it.s1.partial.yaml` (`$ref: acme.it`)
+    `it` is the resource: a partial is named `<prefix>.<resource>`, a translation adds one
+    more part."""
+    if name.removesuffix(PARTIAL_SUFFIX).count(".") < 2:
+        return name, None
+    return split_language(name, configured)
 
 
 def load_site(options: Options, *, display_root: Path | None = None,
@@ -400,8 +413,10 @@ class SiteLoader:
         chosen = select(paths, options.translation, options.languages, display_path)
         self._problems.extend(chosen.problems)
         paths = chosen.paths
-        translated_partials = select(partials, None, options.languages)
-        partials = translated_partials.paths  # (a connector's partials serve every language)
+        # (a connector's partials serve every language; `<prefix>.<resource>` alone is none)
+        named = tuple(p for p in partials if partial_language(p.name, options.languages)[1])
+        translated_partials = select(named, None, options.languages)
+        partials = [p for p in partials if p not in named]
         ignored = chosen.ignored + translated_partials.ignored
         self._notes = ([ignored_note([display_path(p) for p in ignored])]
                        if ignored and options.translation is None else [])
@@ -432,7 +447,8 @@ class SiteLoader:
             for file in self._files:
                 path, kept, before = self._known[file]
                 found: Loaded = kept if kept is not None else loaded.get(file)
-                if any(problem.severity != "warning" for problem in found.problems):
+                if found.connector is None and any(problem.severity != "warning"
+                                                   for problem in found.problems):
                     failed.add(path.resolve().parent)
                 if self._cache is not None:
                     if kept is None:
@@ -446,7 +462,7 @@ class SiteLoader:
                 if found.connector is not None:
                     infos.append((file, found.connector))
                 for path in found.partials:  # (a translation reads its original's place)
-                    base = split_language(path.name, self.options.languages)[0]
+                    base = partial_language(path.name, self.options.languages)[0]
                     unread.pop(path.with_name(base).resolve(), None)
         finally:
             loaded.close()
@@ -458,7 +474,7 @@ class SiteLoader:
                             "its connector file, or delete it", severity="warning")
                     for shown in sorted(shown for partial_path, shown in unread.items()
                                         if partial_path.parent not in failed)]
-        pages, clash_problems = _drop_clashes(pages)
+        pages, clash_problems = _drop_clashes(pages, {file for file, _ in infos})
         problems.extend(clash_problems)
         unpublished = [p for p in pages if self.options.whitelabel and not p.guide.sections]
         if unpublished:  # nothing left to show: no page, and no link to one
@@ -523,8 +539,11 @@ def translation_problems(options: Options, *, display_root: Path | None = None,
     return count, problems
 
 
-def _drop_clashes(pages: list[GuidePage]) -> tuple[list[GuidePage], list[Problem]]:
-    """Guides that would share a URL (also when only letter case differs) are errors."""
+def _drop_clashes(pages: list[GuidePage], connector_files: Collection[str] = ()
+                  ) -> tuple[list[GuidePage], list[Problem]]:
+    """Guides that would share a URL (also when only letter case differs) are errors. A guide
+    of a connector file (one of `connector_files`) takes its URL from its authentication
+    method's label: it has no auth.slug."""
     by_url: dict[str, list[GuidePage]] = {}
     for page in pages:
         by_url.setdefault(page.url.casefold(), []).append(page)
@@ -538,10 +557,11 @@ def _drop_clashes(pages: list[GuidePage]) -> tuple[list[GuidePage], list[Problem
         for page in group:
             others = sorted({g.guide.source.file for g in group} - {page.guide.source.file}) or \
                 [page.file]
+            fix = "give its authentication method a different label" \
+                if page.file in connector_files else "give it a different auth.slug"
             problems.append(Problem(page.guide.source_of("auth"),
                                     f"two guides map to the same page {page.url} ({names})",
-                                    f"give one of them a different auth.slug than in "
-                                    f"{', '.join(others)}"))
+                                    f"{fix}, or change the other one in {', '.join(others)}"))
     return keep, problems
 
 
