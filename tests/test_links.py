@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 
 from conftest import HARVEST, ROOT, build
 from guidebook.linkcheck import BrokenLink, LinkChecker, check_site
@@ -98,3 +99,30 @@ def test_skipped_guides_leave_no_dangling_links(project, caplog) -> None:
     for page in LinkChecker(site).html_files():
         text = (site / page).read_text(encoding="utf-8")
         assert "connectors/zzz" not in text and "link-account/oauth" not in text, page
+
+
+def test_links_open_from_disk_without_directory_urls(tmp_path: Path) -> None:
+    """With `use_directory_urls: false` (Material's offline plugin sets it: the site is opened
+    from disk) every relative link of the connectors index, the connector pages and the guide
+    pages names a file, as MkDocs' own links do: a folder would open as a file listing."""
+    site = build(ROOT / "mkdocs.yml", site_dir=str(tmp_path / "site"), use_directory_urls=False)
+    pages = sorted((site / "connectors").rglob("*.html"))
+    assert len(pages) > 20
+    checked = 0
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for link in soup.select("a[href]"):
+            href = link["href"].split("#")[0].split("?")[0]
+            if not href or "://" in href or href.startswith(("mailto:", "tel:", "//")):
+                continue
+            target = (page.parent / href).resolve()
+            assert target.is_file(), (page.relative_to(site).as_posix(), link["href"])
+            checked += 1
+    assert checked > 500
+    # the catalogue's cards, a connector page's guides and category chips among them
+    index = BeautifulSoup((site / "connectors/index.html").read_text(encoding="utf-8"),
+                          "html.parser")
+    assert index.select_one('a[href="slack/index.html"]') is not None
+    assert any(a["href"].startswith("../index.html?category=") for a in BeautifulSoup(
+        (site / "connectors/slack/index.html").read_text(encoding="utf-8"),
+        "html.parser").select("a.gb-chip"))

@@ -242,7 +242,8 @@ class Build:
                 files.remove(image)
         self.site = site
         templates = self.cfg.templates_dir
-        self.renderer = Renderer(site, Path(templates) if templates else None)
+        self.renderer = Renderer(site, Path(templates) if templates else None,
+                                 directory_urls=config.use_directory_urls)
         pages = _PageAdder(files, config, self.cfg.nav_title)
         title = self.cfg.nav_title
         for page in site.pages:

@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -215,11 +216,25 @@ def _template_frame(exc: BaseException) -> str:
     return where
 
 
+def page_href(url: str, directory_urls: bool = True) -> str:
+    """A relative link to one of the site's pages by its folder (`xero/`, `../?category=X`),
+    as the site serves it: with `use_directory_urls: false` (files opened from disk, Material's
+    offline plugin) the folder's `index.html`, which a browser shows where a folder would be a
+    file listing."""
+    if directory_urls:
+        return url
+    cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
+    path = url[:cut]
+    return (f"{path}index.html" if path == "" or path.endswith("/") else path) + url[cut:]
+
+
 class Renderer:
-    """Renders the site's pages from the model with one compiled Jinja environment."""
+    """Renders the site's pages from the model with one compiled Jinja environment; links
+    between its pages as MkDocs' `use_directory_urls` (`directory_urls`) makes them."""
 
     def __init__(self, site: GuideSite, templates_dir: Path | None = None,
-                 extra: Mapping[str, Any] | None = None) -> None:
+                 extra: Mapping[str, Any] | None = None, *,
+                 directory_urls: bool = True) -> None:
         self.rebind(site)
         loaders = [FileSystemLoader(str(templates_dir))] if templates_dir else []
         loaders.append(FileSystemLoader(str(default_templates_dir())))
@@ -235,6 +250,7 @@ class Renderer:
         self.env.filters.update(
             md=_md, md_inline=_md_inline, plain=markdown.plain, scopes_attr=_scopes_attr,
             json_attr=_json_attr, slug=slugify, fold=fold, from_page=_from_page,
+            page_href=partial(page_href, directory_urls=directory_urls),
         )
         self.env.globals.update(
             brand=dict(site.options.active_brand),

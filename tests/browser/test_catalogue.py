@@ -306,3 +306,47 @@ def test_without_javascript_every_card_is_a_plain_link(browser: Any, catalogue_s
         assert sorted(hrefs) == predict(model)[0]
     finally:
         sealed.close()
+
+
+def test_the_filter_reads_connector_keys_in_a_site_opened_from_disk(
+        browser: Any, catalogue_site: Site, model: list[ConnectorEntry],
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """With Material's offline plugin (the site is opened from disk, file:// URLs;
+    `use_directory_urls: false`; no instant navigation, which needs a server) the cards link to
+    `<key>/index.html`, and the filter still finds a connector by its key."""
+    import yaml
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = tmp_path_factory.mktemp("catalogue-offline")
+    data = yaml.safe_load((catalogue_site.root / "mkdocs.yml").read_text(encoding="utf-8"))
+    data["theme"]["features"] = [f for f in data["theme"].get("features", [])
+                                 if f != "navigation.instant"]
+    data["plugins"] = ["offline", *data["plugins"]]
+    data["docs_dir"] = str(catalogue_site.root / "docs")
+    data["plugins"][1]["guidebook"]["guides_dir"] = str(catalogue_site.root / "guides")
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    out = root / "site"
+    config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(out), strict=True)
+    build(config)
+    assert config.use_directory_urls is False  # (the offline plugin's doing)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("https://logos.example.net/**",
+                  lambda r: r.fulfill(status=200, content_type="image/svg+xml", body=ICON))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto((out / "connectors" / "index.html").as_uri())
+        page.wait_for_function(READY)
+        for query in ("_crm", "ko"):
+            page.fill("[data-gb-filter]", query)
+            keys, _ = predict(model, query)
+            shown = page.evaluate("""() => [...new Set([...document.querySelectorAll(
+                '[data-gb-group] .gb-cards > li')].filter((el) => el.getClientRects().length)
+                .map((li) => li.querySelector('a').getAttribute('href')))].sort()""")
+            assert shown == sorted(k.removeprefix("/connectors/") + "index.html" for k in keys)
+            assert 0 < len(keys) < CATALOGUE_SIZE, query
+        assert errors == []
+    finally:
+        context.close()

@@ -480,10 +480,11 @@
   var wordsOf = window.guidebookWords.of;
   var say = window.guidebookWords.say;
 
-  /* The connector key a card links to: the last segment of its path (Material's instant
-   * navigation may have made the href absolute). */
+  /* The connector key a card links to: the last folder of its path (Material's instant
+   * navigation may have made the href absolute; with use_directory_urls: false it ends in
+   * index.html). */
   function keyOf(link) {
-    var path = link.pathname.replace(/\/+$/, "");
+    var path = link.pathname.replace(/\/index\.html$/, "").replace(/\/+$/, "");
     try {
       return decodeURIComponent(path.slice(path.lastIndexOf("/") + 1));
     } catch (e) {
