@@ -80,6 +80,33 @@ def project(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
+# Code (blank lines, a line of spaces, deeper indentation) in every place guide
+# Markdown goes, list items and callouts that begin with what would open a block of
+# Markdown, no-break spaces and line separators in one-line texts.
+LITERAL_GUIDE = """\
+connector: {key: codey, name: Codey, category: Developer tools}
+auth: {label: API Key}
+title: "Connect Codey in 10\\u00a0min"
+description: "Two\\u2028lines,\\ta tab and 5\\u202fs"
+warning: "```text\\nsome code\\n\\n  indented\\n```"
+callouts:
+  - {type: note, text: "| a | b |\\n| - | - |\\n| 1 | 2 |"}
+  - {type: tip, text: "1. one\\n2. two"}
+  - {type: info, text: "Before:\\n\\n```sh\\nexport A=1\\n\\n    echo $A\\n```\\n\\nAfter."}
+sections:
+  - title: Setup
+    content: "Intro:\\n\\n```json\\n{\\n  \\"a\\": 1,\\n\\n  \\"b\\": 2\\n}\\n```"
+    list: ["- dash item", "+ plus item", "1. numbered", "2) paren", "> quoted", "# head",
+           "***", "---", "```", "===", "* * *", "Wait 10\\u00a0s"]
+    steps:
+      - title: "Paste in 10\\u00a0s"
+        content: "Paste this:\\n\\n```json\\n{\\n  \\"a\\": 1,\\n   \\n  \\"b\\": 2  \\n}\\n```"
+        list: ["- dash item", "+ plus item", "1. numbered", "2) paren", "> quoted"]
+      - title: Only code
+        content: "```text\\nline one\\n\\n\\nline four\\n```"
+"""
+
+
 HARVEST = """\
 connector: {key: harvest, name: Harvest, category: Time tracking}
 auth: {label: Personal Access Token}

@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup, NavigableString, Tag
 from markdown_it import MarkdownIt
 
-from conftest import FIXTURES, REFERENCE, ROOT, build, write_project
+from conftest import FIXTURES, LITERAL_GUIDE, REFERENCE, ROOT, build, write_project
 from guidebook.defaults import default_templates_dir
 from guidebook.exports import Exporter, md_blocks, source_twin_path, twin_path, wrap
 from guidebook.model import Connector, Field, Guide, ListItem, Section, Step
@@ -459,39 +459,17 @@ def test_page_twin_path_follows_the_page_url(url: str, twin: str) -> None:
 
 # -- text as written: code, literal markers, callouts with blocks, no-break spaces -------------
 
-LITERAL = """\
-connector: {key: codey, name: Codey, category: Developer tools}
-auth: {label: API Key}
-title: "Connect Codey in 10\\u00a0min"
-description: "Two\\u2028lines,\\ta tab and 5\\u202fs"
-warning: "```text\\nsome code\\n\\n  indented\\n```"
-callouts:
-  - {type: note, text: "| a | b |\\n| - | - |\\n| 1 | 2 |"}
-  - {type: tip, text: "1. one\\n2. two"}
-  - {type: info, text: "Before:\\n\\n```sh\\nexport A=1\\n\\n    echo $A\\n```\\n\\nAfter."}
-sections:
-  - title: Setup
-    content: "Intro:\\n\\n```json\\n{\\n  \\"a\\": 1,\\n\\n  \\"b\\": 2\\n}\\n```"
-    list: ["- dash item", "+ plus item", "1. numbered", "2) paren", "> quoted", "# head",
-           "***", "---", "```", "===", "* * *", "Wait 10\\u00a0s"]
-    steps:
-      - title: "Paste in 10\\u00a0s"
-        content: "Paste this:\\n\\n```json\\n{\\n  \\"a\\": 1,\\n   \\n  \\"b\\": 2  \\n}\\n```"
-        list: ["- dash item", "+ plus item", "1. numbered", "2) paren", "> quoted"]
-      - title: Only code
-        content: "```text\\nline one\\n\\n\\nline four\\n```"
-"""
 LITERAL_PAGE = "connectors/codey/guides/link-account/api-key"
 COMMONMARK = MarkdownIt("commonmark").enable("table")
 
 
 @pytest.fixture(scope="module")
 def literal_sites(tmp_path_factory) -> dict[str, Path]:
-    """The LITERAL guide built with each twin format."""
+    """The LITERAL_GUIDE guide built with each twin format."""
     sites = {}
     for fmt in ("stackone", "plain"):
         root = tmp_path_factory.mktemp(fmt)
-        sites[fmt] = build(write_project(root, {"codey/guide.yaml": LITERAL},
+        sites[fmt] = build(write_project(root, {"codey/guide.yaml": LITERAL_GUIDE},
                                          plugin={"markdown_export": fmt}))
     return sites
 

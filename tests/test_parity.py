@@ -105,33 +105,11 @@ def test_code_blocks_are_compared_as_written() -> None:
     assert missing_segments(CODE_PAGE, squeezed) != []
 
 
-# Code (blank lines, a line of spaces, deeper indentation) in every place guide Markdown goes,
-# list items and callouts that begin with what would open a block of Markdown.
-LITERAL_GUIDE = """\
-connector: {key: codey, name: Codey, category: Developer tools}
-auth: {label: API Key}
-warning: "```\\nsome code\\n\\n  indented\\n```"
-callouts:
-  - {type: note, text: "| a | b |\\n| - | - |\\n| 1 | 2 |"}
-  - {type: tip, text: "1. one\\n2. two"}
-  - {type: info, text: "Before:\\n\\n```sh\\nexport A=1\\n\\n    echo $A\\n```\\n\\nAfter."}
-sections:
-  - title: Setup
-    content: "Intro:\\n\\n```json\\n{\\n  \\"a\\": 1,\\n\\n  \\"b\\": 2\\n}\\n```"
-    list: ["- dash item", "+ plus item", "1. numbered", "2) paren", "> quoted", "# head",
-           "***", "---", "```", "==="]
-    steps:
-      - title: Paste
-        content: "Paste this:\\n\\n```json\\n{\\n  \\"a\\": 1,\\n   \\n  \\"b\\": 2\\n}\\n```"
-        list: ["- dash item", "+ plus item", "1. numbered", "2) paren", "> quoted"]
-      - title: Only code
-        content: "```\\nline one\\n\\n\\n\\tline four\\n```"
-"""
 
 
 @pytest.mark.parametrize("fmt", ["stackone", "plain"])
 def test_code_and_literal_markers_read_as_on_the_page(tmp_path: Path, fmt: str) -> None:
-    from conftest import write_project
+    from conftest import LITERAL_GUIDE, write_project
 
     config = write_project(tmp_path, {"codey/guide.yaml": LITERAL_GUIDE},
                            plugin={"markdown_export": fmt})

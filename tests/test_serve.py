@@ -57,6 +57,13 @@ def _clean_build(config: Path, site: Path) -> dict[str, bytes]:
     return _tree(site)
 
 
+def _assert_clean(served: dict[str, bytes], config: Path, site: Path, name: str) -> None:
+    """The served site is byte for byte a clean build of the same sources (after `name`)."""
+    clean = _clean_build(config, site)
+    assert sorted(served) == sorted(clean), name
+    assert [k for k in clean if served[k] != clean[k]] == [], name
+
+
 class Session:
     """MkDocs' serve loop without the server: one plugin instance (kept by MkDocs because the
     plugin has on_startup), and after each change what `mkdocs serve` runs: the plugin's
@@ -176,9 +183,7 @@ def test_every_edit_gives_the_clean_build(tmp_path: Path, monkeypatch) -> None:
             edit()
             rendered.clear()
             served, full = session.build()
-            clean = _clean_build(config, tmp_path / f"clean-{i}")
-            assert sorted(served) == sorted(clean), name
-            assert [k for k in clean if served[k] != clean[k]] == [], name
+            _assert_clean(served, config, tmp_path / f"clean-{i}", name)
             assert full == (name not in in_place | unchanged), name
             if name in unchanged:
                 assert rendered == [], rendered
@@ -224,9 +229,7 @@ def test_a_connector_file_that_did_not_load_loads_again_when_its_partial_is_mend
         for i, (name, edit, loads) in enumerate(edits):
             edit()
             served, _ = session.build()
-            clean = _clean_build(config, tmp_path / f"clean-{i}")
-            assert sorted(served) == sorted(clean), name
-            assert [k for k in clean if served[k] != clean[k]] == [], name
+            _assert_clean(served, config, tmp_path / f"clean-{i}", name)
             assert ("connectors/acorn/index.html" in served) == loads, name
         assert b"List Payslips" in served["connectors/acorn/index.html"]
     finally:
@@ -267,9 +270,7 @@ def test_an_edit_where_guides_are_links_gives_the_clean_build(tmp_path: Path,
         for i, (name, in_place, edit) in enumerate(edits):
             edit()
             served, full = session.build()
-            clean = _clean_build(config, tmp_path / f"clean-{i}")
-            assert sorted(served) == sorted(clean), name
-            assert [k for k in clean if served[k] != clean[k]] == [], name
+            _assert_clean(served, config, tmp_path / f"clean-{i}", name)
             assert full != in_place, name
         assert not any(k.startswith("connectors/c5/") for k in served)
     finally:
