@@ -229,8 +229,9 @@ def test_a_connector_file_that_did_not_load_loads_again_when_its_partial_is_mend
         for i, (name, edit, loads) in enumerate(edits):
             edit()
             served, _ = session.build()
-            _assert_clean(served, config, tmp_path / f"clean-{i}", name)
             assert ("connectors/acorn/index.html" in served) == loads, name
+            if loads:  # (each mended state against a clean build; a failed one has no page)
+                _assert_clean(served, config, tmp_path / f"clean-{i}", name)
         assert b"List Payslips" in served["connectors/acorn/index.html"]
     finally:
         session.close()
