@@ -116,35 +116,48 @@ def german_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         yield site
 
 
-@pytest.fixture(scope="session")
-def catalogue_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """A generated catalogue of CATALOGUE_SIZE connector files (scripts/synth.py: several
-    categories, icons, most without guides), built with MkDocs and served on 127.0.0.1."""
+def write_catalogue_project(root: Path, size: int, *, site_url: str | None = None,
+                            offline: bool = False) -> Path:
+    """A project of `size` generated connector files (scripts/synth.py: several categories,
+    icons, most without guides) in `root`, themed as the picker fixture; with `offline`,
+    Material's offline plugin and no instant navigation (a site opened from disk). Returns its
+    mkdocs.yml."""
     import yaml
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
 
     sys.path.insert(0, str(SCRIPTS))
     try:
         from synth import write_catalogue
     finally:
         sys.path.pop(0)
-    root = tmp_path_factory.mktemp("catalogue-site")
-    write_catalogue(root, CATALOGUE_SIZE)
+    write_catalogue(root, size)
     (root / "docs").mkdir()
     (root / "docs" / "index.md").write_text("# Catalogue fixture\n\nGenerated.\n")
+    theme = yaml.safe_load((FIXTURE / "mkdocs.yml").read_text(encoding="utf-8"))["theme"]
+    if offline:  # (instant navigation needs a server)
+        theme["features"] = [f for f in theme.get("features", []) if f != "navigation.instant"]
+    config = {"site_name": "Catalogue fixture", **({"site_url": site_url} if site_url else {}),
+              "theme": theme, "nav": [{"Home": "index.md"}],
+              "plugins": [*(["offline"] if offline else []),
+                          {"guidebook": {"guides_dir": "guides",
+                                         "brand": {"name": "Fixture Co", "hub": "Fixture Hub"},
+                                         "llms": {"budget": 1_000_000}}}]}
+    config_file = root / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return config_file
+
+
+@pytest.fixture(scope="session")
+def catalogue_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A generated catalogue of CATALOGUE_SIZE connector files (see
+    `write_catalogue_project`), built with MkDocs and served on 127.0.0.1."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = tmp_path_factory.mktemp("catalogue-site")
     out = root / "site"
     out.mkdir()
-    fixture = yaml.safe_load((FIXTURE / "mkdocs.yml").read_text(encoding="utf-8"))
     with _serving(out) as url:
-        config = {"site_name": "Catalogue fixture", "site_url": url, "theme": fixture["theme"],
-                  "nav": [{"Home": "index.md"}],
-                  "plugins": [{"guidebook": {"guides_dir": "guides",
-                                             "brand": {"name": "Fixture Co",
-                                                       "hub": "Fixture Hub"},
-                                             "llms": {"budget": 1_000_000}}}]}
-        config_file = root / "mkdocs.yml"
-        config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+        config_file = write_catalogue_project(root, CATALOGUE_SIZE, site_url=url)
         build(load_config(config_file=str(config_file), site_dir=str(out), strict=True))
         yield Site(root, out, url)
 

@@ -3,7 +3,6 @@ what the filter and the chips show is what a Python filter over the same site mo
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -315,29 +314,15 @@ def test_the_filter_reads_connector_keys_in_a_site_opened_from_disk(
     """With Material's offline plugin (the site is opened from disk, file:// URLs;
     `use_directory_urls: false`; no instant navigation, which needs a server) the cards link to
     `<key>/index.html`, and the filter still finds a connector by its key."""
-    import yaml
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from .conftest import FIXTURE, SCRIPTS
+    from .conftest import write_catalogue_project
 
-    sys.path.insert(0, str(SCRIPTS))
-    try:
-        from synth import write_catalogue
-    finally:
-        sys.path.pop(0)
     root = tmp_path_factory.mktemp("catalogue-offline")
-    write_catalogue(root, OFFLINE_SIZE)
-    (root / "docs").mkdir()
-    (root / "docs" / "index.md").write_text("# Offline catalogue\n", encoding="utf-8")
-    theme = yaml.safe_load((FIXTURE / "mkdocs.yml").read_text(encoding="utf-8"))["theme"]
-    theme["features"] = [f for f in theme.get("features", []) if f != "navigation.instant"]
-    config = {"site_name": "Offline catalogue", "theme": theme, "nav": [{"Home": "index.md"}],
-              "plugins": ["offline", {"guidebook": {"brand": {"name": "Fixture Co",
-                                                              "hub": "Fixture Hub"}}}]}
-    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    config_file = write_catalogue_project(root, OFFLINE_SIZE, offline=True)
     out = root / "site"
-    loaded = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(out), strict=True)
+    loaded = load_config(config_file=str(config_file), site_dir=str(out), strict=True)
     build(loaded)
     assert loaded.use_directory_urls is False  # (the offline plugin's doing)
     model = load_site(Options(guides_dir=root / "guides")).connectors
