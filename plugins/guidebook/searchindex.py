@@ -204,6 +204,9 @@ class _Sections:
             if not permalink:
                 section.title.append(html.escape(data, quote=False))
         elif data.isspace():
+            if "pre" in tags and section.text and section.text[-1].isspace():
+                raise _Unsupported  # (white space after white space in a <pre>, split by
+                # tags: Material 9.2 keeps one of them, later versions both)
             if not section.text or not section.text[-1].isspace() or "pre" in tags:
                 section.text.append(data)
         else:
