@@ -3,6 +3,7 @@ connectors without guides; their reference pages, twins and llms.txt entries."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -218,6 +219,20 @@ def test_missing_partial_names_the_ref_line_and_the_file(tmp_path: Path) -> None
         "acorn.gone.s1.partial.yaml beside the connector file, or fix the name)"]
     assert site.connectors == []
     assert site.warnings == []  # (acorn.pay is referred to, by a file that did not load)
+
+
+def test_a_partial_that_is_a_fifo_is_named_not_read(tmp_path: Path) -> None:
+    """Reading a FIFO would wait for ever (the load would hang)."""
+    guides = _repo(tmp_path, {"acorn.connector.s1.yaml": CONNECTOR + "actions:\n"
+                              "  $ref: acorn.pay\n"})
+    os.mkfifo(guides / "acorn" / "acorn.pay.s1.partial.yaml")
+    site = load_site(Options(guides_dir=guides), display_root=tmp_path)
+    assert [str(p) for p in site.problems] == [
+        "guides/acorn/acorn.connector.s1.yaml:19:9: error: $ref 'acorn.pay': the partial "
+        "guides/acorn/acorn.pay.s1.partial.yaml is not a regular file (make "
+        "acorn.pay.s1.partial.yaml the partial's YAML file)",
+        "guides/acorn/acorn.pay.s1.partial.yaml:1:1: error: not a regular file (a guide is a "
+        "YAML file: remove it, or give it a name not ending in .yaml)"]
 
 
 def test_partials_of_a_connector_file_that_does_not_load_are_not_called_unreferenced(

@@ -39,6 +39,9 @@ UNSUPPORTED = [
     "<p class='single'>quotes</p>",
     "<p>trailing &amp",
     "<p>a < b</p>",
+    # white space after white space inside a <pre>, split by tags: Material 9.2 keeps one of
+    # the two runs, later versions both (found by the random HTML below)
+    "<pre><div>a</div><div><div>\n</div>\n</div></pre>",
 ]
 
 

@@ -304,9 +304,13 @@ class _Reader:
             self.problem(file, node, f"$ref {name!r} is nested more than {MAX_REF_DEPTH} "
                          "partials deep", "include the partials from the connector file")
             return []
-        if not path.is_file():
-            self.problem(file, node, f"$ref {name!r}: the partial {shown} does not exist",
-                         f"create {path.name} beside the connector file, or fix the name")
+        if not path.is_file():  # (a FIFO is no file either: reading it would wait for ever)
+            if path.exists():
+                self.problem(file, node, f"$ref {name!r}: the partial {shown} is not a regular "
+                             "file", f"make {path.name} the partial's YAML file")
+            else:
+                self.problem(file, node, f"$ref {name!r}: the partial {shown} does not exist",
+                             f"create {path.name} beside the connector file, or fix the name")
             return []
         self._included[path] = _src(file, node)
         root = self._partial(path, shown)
