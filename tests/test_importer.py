@@ -11,11 +11,14 @@ from typing import Any
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 
 from conftest import build
+from guidebook import markdown
 from guidebook.documents import load_text
 from guidebook.errors import GuideError
 from guidebook.importer import ImportFailure, ImportResult, import_file, import_files, import_text
+from guidebook.text import expand_guide
 from guidebook.validate import check_guide
 from guidebook.whitelabel import select_variant
 
@@ -500,6 +503,166 @@ def test_inline_html_and_literal_braces() -> None:
         "Press `Save`, see [the docs](https://kiwi.example) and ~~old~~ {{ '{%' }} raw %} text.")
     assert content.endswith("| Plan | Limit |\n| --- | --- |\n| **Free** | 60 \\| min |")
     assert warning_lines(result, "HTML table kept as a Markdown table") == [9]
+
+
+# ---- fixes: hub headings, code, comments, autolinks, fences, hub leftovers, lost details
+
+
+def kiwi(body: str) -> str:
+    return "---\ntitle: Kiwi - API Key\n---\n\n" + body
+
+
+def html_of(markdown_text: str) -> BeautifulSoup:
+    """Guide Markdown as the page renders it, parsed."""
+    return BeautifulSoup(markdown.block(markdown_text), "html.parser")
+
+
+@pytest.mark.parametrize("title", [
+    "Linking your Account", "Link your account to StackOne", "Connect in StackOne",
+    "Connecting with StackOne Hub", "Use the API Key in the StackOne Hub",
+    "Linking Braze to StackOne", "Linking the Account from the Hub",
+])
+def test_only_sections_about_linking_the_account_are_the_hub_section(title: str) -> None:
+    text = kiwi("## Allowlist StackOne IP addresses\n\nAdd these to your firewall:\n\n"
+                "- **US:** 34.1.2.3\n- **EU:** 35.4.5.6\n\n"
+                "## Find your Hub ID\n\nYour Hub ID is shown in the top right corner.\n\n"
+                f"## {title}\n\nEnter the `API Key` and the `Region`.\n")
+    result = import_text(text, "kiwi.mdx")
+    guide = guide_of(result)
+    # Headings that merely name the brand are ordinary sections, branded as usual.
+    assert guide["sections"] == [
+        {"title": "Allowlist {{ brand.name }} IP addresses",
+         "content": "Add these to your firewall:", "list": ["**US:** 34.1.2.3", "**EU:** 35.4.5.6"]},
+        {"title": "Find your Hub ID", "content": "Your Hub ID is shown in the top right corner."},
+    ]
+    assert guide["fields"] == ["API Key", "Region"]
+    assert warning_lines(result, "hub section") == [line_of(text, f"## {title}")]
+
+
+def test_code_is_kept_as_written() -> None:
+    code = ('from stackone import StackOne\nclient = StackOne(api_key="...")\n'
+            "# header: X-StackOne-Account: {{ id }}")
+    text = kiwi(f"## Call the API\n\nUse StackOne from Python:\n\n```python\n{code}\n```\n\n"
+                "~~~\nStackOne Hub\n~~~\n")
+    result = import_text(text, "kiwi.mdx")
+    content = guide_of(result)["sections"][0]["content"]
+    assert content.startswith("Use {{ brand.name }} from Python:")
+    (model,) = load_text(result.yaml_text, result.guide_path)
+    page = html_of(expand_guide(model, BRANDS[0]).sections[0].content)
+    assert [c.get_text() for c in page.find_all("code")] == [code + "\n", "StackOne Hub\n"]
+    assert page.find("p").get_text() == "Use Acme from Python:"
+    # The brand in code reaches white-label builds: the author is told.
+    assert warning_lines(result, "code block names StackOne") == [
+        line_of(text, "```python"), line_of(text, "~~~")]
+
+
+def test_inline_mdx_comments_are_taken_out_like_whole_line_ones() -> None:
+    text = kiwi("## Keys\n\nIntro with a {/* hidden */} comment, `{/* code */}` kept.\n\n"
+                "{/* whole line */}\n\n- An item {/* note\n  on two lines */} here\n")
+    result = import_text(text, "kiwi.mdx")
+    section = guide_of(result)["sections"][0]
+    assert section["content"] == "Intro with a comment, `{/* code */}` kept."
+    assert section["list"] == ["An item here"]
+    assert result.comments == [(line_of(text, "Intro"), "hidden"),
+                               (line_of(text, "{/* whole"), "whole line"),
+                               (line_of(text, "{/* note"), "note\non two lines")]
+    assert "# line 7: hidden\n" in result.yaml_text
+
+
+def test_autolinks_and_destinations_in_angle_brackets_stay_links() -> None:
+    text = kiwi("## Keys\n\nOpen settings at <https://acme.example/settings>.\n"
+                "<mailto:help@acme.example> or <help@acme.example> help.\n\n"
+                "![Spaced](<images/my shot.png>)\n\n"
+                "<Steps>\n  <Step title=\"Open it\">\n    See <https://acme.example/a>.\n\n"
+                "    ![Shot](<images/kiwi/my shot.png>)\n  </Step>\n</Steps>\n")
+    result = import_text(text, "kiwi.mdx")
+    section = guide_of(result)["sections"][0]
+    page = html_of(section["content"])
+    assert [a["href"] for a in page.find_all("a")] == [
+        "https://acme.example/settings", "mailto:help@acme.example", "mailto:help@acme.example"]
+    assert [(img["src"], img["alt"]) for img in page.find_all("img")] == [
+        ("/images/my%20shot.png", "Spaced")]
+    (step,) = section["steps"]
+    assert html_of(step["content"]).find("a")["href"] == "https://acme.example/a"
+    assert step["images"] == [{"src": "images/kiwi/my shot.png", "alt": "Shot"}]
+    assert not [w for w in result.warnings if "HTML" in w.message]
+
+
+def test_a_fence_closes_only_on_a_fence_as_long() -> None:
+    inner = "```bash\necho inside\n```\nstill code"
+    text = kiwi(f"## Keys\n\n````md\n{inner}\n````\n\nAfter.\n")
+    content = guide_of(import_text(text, "kiwi.mdx"))["sections"][0]["content"]
+    page = html_of(content)
+    assert page.find("code").get_text() == inner + "\n"
+    assert page.find("code")["class"] == ["language-md"]
+    assert page.find("p").get_text() == "After."
+    # A published twin's <pre> holds such a line as text: it imports, in a fence long enough.
+    twin = ("# Connect Kiwi with API Key – Hub\n\n<section data-guide-section>\n"
+            "  <h2>Keys</h2>\n\n  <pre><code class=\"language-md\">```bash\n"
+            "echo inside\n```\nstill code\n</code></pre>\n</section>\n")
+    content = guide_of(import_text(twin, "kiwi.md"))["sections"][0]["content"]
+    code = html_of(content).find("code")
+    assert (code.get_text(), code["class"]) == (inner + "\n", ["language-md"])
+
+
+def test_hub_section_keeps_what_the_hub_block_does_not_replace() -> None:
+    text = kiwi("## Get a key\n\nCopy it.\n\n## Linking your Account\n\n"
+                "Enter the following details:\n\n- **API Key**\n- **Region**: where it lives\n\n"
+                "<Steps>\n  <Step title=\"Connect\">\n    Press it.\n"
+                "    <Note>It takes a minute.</Note>\n  </Step>\n</Steps>\n\n"
+                "<Card title=\"Useful Links\" href=\"https://doc.kiwi.example\">\n"
+                "  https://doc.kiwi.example\n</Card>\n\n<Warning>Keep the key secret.</Warning>\n")
+    result = import_text(text, "kiwi.mdx")
+    guide = guide_of(result)
+    assert guide["fields"] == ["API Key", {"label": "Region", "description": "where it lives"}]
+    assert len(guide["sections"]) == 2
+    assert guide["sections"][0] == {"title": "Get a key", "content": "Copy it."}
+    kept = guide["sections"][1]
+    assert (kept["title"], kept["whitelabel"]) == ("Linking your Account", "hide")
+    assert "steps" not in kept and "list" not in kept
+    page = html_of(kept["content"])
+    assert page.find("blockquote").get_text(" ", strip=True) == "Warning: Keep the key secret."
+    assert page.find("p").get_text().split() == [
+        "<Card", 'title="Useful', 'Links"', 'href="https://doc.kiwi.example">',
+        "https://doc.kiwi.example", "</Card>"]
+    card, warning, note = (line_of(text, "<Card"), line_of(text, "<Warning>"),
+                           line_of(text, "<Note>"))
+    (message,) = [w.message for w in result.warnings if "hub section" in w.message]
+    assert message.endswith(f"kept from it, as a section hidden in white-label builds: <Card> "
+                            f"(line {card}), warning callout (line {warning}); dropped with its "
+                            f"steps: note callout (line {note})")
+    assert warning_lines(result, "<Card> has no equivalent") == [card]
+
+
+def test_image_titles_relative_paths_and_callout_titles() -> None:
+    text = kiwi("<Note title=\"Heads up\">\n  You need admin rights.\n</Note>\n\n"
+                "## Keys\n\nSee ![Form](./images/form.png \"The form\") here, and "
+                "<img src=\"shots/a.png\" alt=\"A\" title=\"Shot A\" /> too.\n\n"
+                "<Steps>\n  <Step title=\"Open it\">\n"
+                "    ![Form](./images/kiwi/form.png \"The form\")\n"
+                "    ![Up](../images/kiwi/up.png)\n  </Step>\n</Steps>\n\n"
+                "<Tip title=\"Pro tip\">\n  Use a service account.\n</Tip>\n")
+    result = import_text(text, "kiwi.mdx")
+    guide = guide_of(result)
+    # A callout's title leads its text (callouts have no title key).
+    assert guide["callouts"] == [{"type": "note", "text": "**Heads up**\n\nYou need admin rights."}]
+    keys, after = guide["sections"]
+    # Image paths are relative to the source file, taken as the docs folder; titles are kept
+    # in Markdown text.
+    page = html_of(keys["content"])
+    assert [(i["src"], i["alt"], i.get("title")) for i in page.find_all("img")] == [
+        ("/images/form.png", "Form", "The form"), ("/shots/a.png", "A", "Shot A")]
+    # A step image has no title: dropped, with a warning naming it.
+    assert keys["steps"][0]["images"] == [{"src": "images/kiwi/form.png", "alt": "Form"},
+                                          {"src": "images/kiwi/up.png", "alt": "Up"}]
+    assert warning_lines(result, "image title 'The form' dropped") == [
+        line_of(text, "    ![Form]")]
+    assert warning_lines(result, "image '../images/kiwi/up.png' is outside the folder of the "
+                                 "source file: written as '/images/kiwi/up.png'") == [
+        line_of(text, "![Up]")]
+    quote = html_of(after["content"]).find("blockquote")
+    assert [p.get_text() for p in quote.find_all("p")] == ["Tip: Pro tip",
+                                                          "Use a service account."]
 
 
 # ---- several files: one connector per provider, one URL per guide

@@ -27,22 +27,31 @@ The importer works in three passes:
      their place; only those before the first heading become `warning`/`callouts`.
    - Step images (`<Frame>`, `<img>`, `![]()`) become `images` (leading `/` removed: they are
      relative to the docs folder); text that followed an image is reported, since step
-     images render after the step text. Images outside steps stay Markdown images in place.
+     images render after the step text. Images outside steps stay Markdown images in place,
+     with their title. Paths relative to the source file (`./images/a.png`) are taken from
+     the docs folder (`/images/a.png`); one that leads out of it (`../`) is reported.
+   - Callout titles (`<Tip title="Pro tip">`) lead the callout's text in bold.
    - **Unmappable blocks** (`<Card>`, `<CardGroup>`, `<Tabs>`, `<Accordion>`, unknown
      components) are copied verbatim into `content` (JSX expression attributes such as
      `style={{...}}` removed) and reported with their line. Tables stay (or, from HTML,
      become) Markdown tables in `content`, reported too. HTML and MDX comments, invisible on
-     the page, are kept as YAML comments at the end of the file; MDX `import`/`export` lines
-     and `<Icon>`s are dropped with a warning.
-   - hub-linking sections ("Linking your Account", "... in the StackOne Hub", the export's
-     `data-whitelabel-hide` block) become `fields` when a list of fields (or a sentence
-     naming them in code spans) is found, and are then dropped with a warning: the generator
-     renders its own hub block. Without a field list their prose and steps stay, as a section
-     hidden in white-label builds, with a warning (the export's own hub block is dropped).
+     the page (in a line or a whole line), are kept as YAML comments at the end of the file;
+     code spans, fenced code (closed by a fence as long) and autolinks are never read as
+     HTML; MDX `import`/`export` lines and `<Icon>`s are dropped with a warning.
+   - hub-linking sections (headed "Linking your Account", "Connect with StackOne", "Use the
+     API Key in the StackOne Hub": linking an account, or linking, connecting or using with,
+     to or in StackOne or the Hub; a heading that only names the brand is an ordinary
+     section; the export's `data-whitelabel-hide` block) become `fields` when a list of
+     fields (or a sentence naming them in code spans) is found, and are then dropped with a
+     warning: the generator renders its own hub block. Their callouts and unmappable blocks
+     (`<Card>` ...) stay, as a section hidden in white-label builds, named in the warning.
+     Without a field list their prose and steps stay too, as such a section, with a warning
+     (the export's own hub block is dropped).
    - the category comes from a name prefix (`hris-workday.mdx`) or a category folder
      (`hris/workday.mdx`).
    - "StackOne Hub" becomes `{{ brand.hub }}` and "StackOne" `{{ brand.name }}` (outside
-     URLs); literal `{{`, `{%` and `{#` are escaped as `{{ '{{' }}` and so on.
+     fenced code and URLs; a code block naming StackOne is reported); literal `{{`, `{%` and
+     `{#` are escaped as `{{ '{{' }}` and so on.
    - export `data-guide-scopes` become `scopes`; `data-guide-actions-json` becomes `actions`
      (a placeholder action declares scopes no action declares, with a warning).
 3. **Output.** YAML (block scalars for multi-line text) checked with `load.load_text`.

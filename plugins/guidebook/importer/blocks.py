@@ -49,6 +49,7 @@ class List(Block):
 class Image(Block):
     src: str
     alt: str = ""
+    title: str | None = None
 
 
 @dataclass

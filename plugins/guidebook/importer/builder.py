@@ -12,8 +12,8 @@ from typing import Any
 
 from ..load import slugify
 from ..schema import KEY_HINT, KEY_RE
-from .blocks import Attrs, Block, Callout, Heading, Image, List, Prose, Step, Steps
-from .parser import MD_LINK, Parser, plain
+from .blocks import Attrs, Block, Callout, Heading, Image, List, Prose, Step, Steps, Verbatim
+from .parser import MD_LINK, Parser, link_dest, plain
 from .report import Context
 from .tags import iter_tags
 from .writer import out_text
@@ -43,10 +43,14 @@ _BOILERPLATE = (
     re.compile(r"^\s*follow these steps to connect\b", re.I),
     re.compile(r"^\s*link an? .+ account in the .+ using .+", re.I),
 )
-_HUB_TITLE = (
-    re.compile(r"\bstack\s*one\b|\bhub\b", re.I),
-    re.compile(r"^\s*link(?:ing)?\b.*\baccount\b", re.I),
-)
+# The title of a section about linking the account in the hub: "Linking your Account", "Link
+# your Hibob account with StackOne", "Connect with StackOne", "Use the API Key in the StackOne
+# Hub", "Linking the Account from the Hub". A heading that only names the brand ("Allowlist
+# StackOne IP addresses", "Find your Hub ID") is an ordinary section.
+_HUB_TITLE = re.compile(
+    r"^\s*(?:link(?:ing)?\b.*\baccounts?\b"
+    r"|(?:link(?:ing)?|connect(?:ing)?|us(?:e|ing)|enter(?:ing)?|add(?:ing)?)\b.*"
+    r"\b(?:with|to|in|into|from|on|via)\s+(?:the\s+|your\s+)?(?:stack\s*one|hub)\b)", re.I)
 _EXPORT_TITLE = re.compile(
     r"^connect\s+(?P<name>.+?)\s+(?:with|using|via)\s+(?P<auth>.+?)(?:\s+[–—-]\s+.*)?$", re.I
 )
@@ -185,7 +189,7 @@ class Builder:
 
     def _heading(self, h: Heading) -> None:
         self.headings.append(h.text)
-        hub = any(p.search(h.text) for p in _HUB_TITLE)
+        hub = _HUB_TITLE.search(plain(h.text)) is not None
         cur = self.cur
         if h.level == 3 and isinstance(cur, _HubOut):
             cur.blocks.append(h)
@@ -305,6 +309,9 @@ class Builder:
                 image = {"src": _image_src(b.src)}
                 if b.alt:
                     image["alt"] = b.alt
+                if b.title:
+                    self.ctx.warn(b.line, f"image title {b.title!r} dropped (a step image has "
+                                          "a src and an alt text only)")
                 images.append(image)
                 continue
             moved = moved or bool(images)
@@ -356,13 +363,23 @@ class Builder:
         new = [f for f in found if f["label"] not in labels]
         self.fields.extend(new)
         where = f"lines {hub.line}-{end}" if end > hub.line else f"line {hub.line}"
-        if new:
+        if found:
             names = ", ".join(f["label"] for f in new)
+            taken = f"fields taken from it: {names}" if new else "its fields were taken already"
+            # What the generated hub block does not stand for (cards, callouts, tables ...)
+            # keeps its place; inside its steps, it goes with them.
+            kept = [b for b in hub.blocks if isinstance(b, Callout | Verbatim)]
+            lost = [b for top in hub.blocks if top not in kept for b in _walk([top])
+                    if b is not top and isinstance(b, Callout | Verbatim)]
+            if kept:
+                taken += ("; kept from it, as a section hidden in white-label builds: "
+                          + ", ".join(_name(b) for b in kept))
+            if lost:
+                taken += "; dropped with its steps: " + ", ".join(_name(b) for b in lost)
             self.ctx.warn(hub.line, f"hub section {hub.title!r} ({where}) replaced by the "
-                                    f"generated hub block; fields taken from it: {names}")
-        elif found:
-            self.ctx.warn(hub.line, f"hub section {hub.title!r} ({where}) replaced by the "
-                                    "generated hub block; its fields were taken already")
+                                    f"generated hub block; {taken}")
+            if kept:
+                self._keep_hub(_HubOut(hub.title, hub.line, hub.whitelabel, kept))
         elif hub.whitelabel == "hide" or not hub.blocks:
             # A published export's own hub block, or a bare heading.
             self.ctx.warn(hub.line, f"hub section {hub.title!r} ({where}) dropped: the "
@@ -599,8 +616,8 @@ def _field_from_item(text: str) -> dict[str, str] | None:
         return None
     description = re.sub(r"^[\s:–—-]+", "", rest).strip()
     link = MD_LINK.search(label_md)
-    if not description and link and link.group(3):
-        description = f"See [{link.group(2)}]({link.group(3)})."
+    if not description and link and link_dest(link):
+        description = f"See [{link.group(2)}]({link_dest(link)})."
     out = {"label": label}
     if description:
         out["description"] = description
@@ -623,6 +640,12 @@ def _image_src(src: str) -> str:
     if src.startswith("/") and not src.startswith("//"):
         return src.lstrip("/")
     return src
+
+
+def _name(b: Callout | Verbatim) -> str:
+    """A block as a warning names it: `<Card> (line 211)`, `note callout (line 9)`."""
+    what = b.what if isinstance(b, Verbatim) else f"{b.type} callout"
+    return f"{what} (line {b.line})"
 
 
 def _shorten(text: str, limit: int = 60) -> str:

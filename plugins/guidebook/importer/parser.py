@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import Any
 
@@ -10,7 +11,17 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from .blocks import Attrs, Block, Callout, Heading, Image, Item, List, Prose, Step, Steps, Verbatim
 from .report import Context
-from .tags import JsxTag, dedent, find_close, lex_tag, mask_code, strip_jsx, unmask
+from .tags import (
+    AUTOLINK,
+    JsxTag,
+    closes_fence,
+    dedent,
+    find_close,
+    lex_tag,
+    mask_code,
+    strip_jsx,
+    unmask,
+)
 
 # Mintlify callout components and the callout type each becomes.
 _CALLOUTS = {
@@ -31,8 +42,13 @@ _HEADING = re.compile(r"^(#{1,6})(?:[ \t]+(.*?))?[ \t]*#*[ \t]*$")
 _LIST_ITEM = re.compile(r"^([ \t]*)([-*+]|\d{1,9}[.)])([ \t]+|$)(.*)$")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _URL = r"((?:[^()\s<>]|\([^()\s]*\))*)"  # one level of parentheses, as in `f(1)`
-_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?" + _URL + r">?(?:\s+\"[^\"]*\")?\s*\)")
-MD_LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?" + _URL + r">?(?:\s+\"[^\"]*\")?\s*\)")
+# A link or image: [text](dest "title"), where dest may be in angle brackets (`<my shot.png>`).
+_LINK_REST = (r"\[([^\]]*)\]\(\s*(?:<([^<>\n]*)>|" + _URL + r")"
+              r"(?:\s+(?:\"([^\"]*)\"|'([^']*)'))?\s*\)")
+_MD_IMAGE = re.compile(r"(!)" + _LINK_REST)
+MD_LINK = re.compile(r"(!?)" + _LINK_REST)
+BRAND = re.compile(r"\bStack[Oo]ne\b")  # the brand name, which guides write as {{ brand.name }}
+_MDX_COMMENT = re.compile(r"[ \t]?\{/\*([\s\S]*?)\*/\}")
 _UNSAFE_URL = re.compile(r"^\s*(javascript|data|vbscript):", re.I)
 
 
@@ -63,6 +79,21 @@ def split_frontmatter(text: str, ctx: Context) -> tuple[dict[str, Any], str, int
             meta["__lines__"] = meta_lines
             return meta, "\n".join(lines[i + 1:]), i + 2
     raise ctx.fail(1, "the frontmatter is not closed with '---'")
+
+
+def link_dest(m: re.Match[str]) -> str:
+    """The destination of a match of MD_LINK."""
+    return m.group(3) if m.group(3) is not None else m.group(4)
+
+
+def link_title(m: re.Match[str]) -> str | None:
+    """The title of a match of MD_LINK, if it has one."""
+    return m.group(5) if m.group(5) is not None else m.group(6)
+
+
+def md_dest(src: str) -> str:
+    """A link destination as Markdown: in angle brackets when it holds spaces or parentheses."""
+    return f"<{src}>" if re.search(r"[\s()<>]", src) else src
 
 
 def plain(md: str) -> str:
@@ -102,12 +133,11 @@ class Parser:
             indent = len(raw) - len(raw.lstrip(" "))
             if s.startswith(("```", "~~~")):
                 j = i + 1
-                fence = s[:3]
-                while j < n and not lines[j].strip().startswith(fence):
+                while j < n and not closes_fence(lines[j], s):
                     j += 1
                 code = [ln[indent:] if ln[:indent].strip() == "" else ln.lstrip() for ln in
                          lines[i:j + 1]]
-                blocks.append(Prose(lineno, "\n".join(code).rstrip(), "code"))
+                blocks.append(self._code(lineno, "\n".join(code).rstrip()))
                 i = j + 1
                 continue
             if s.startswith(("<!--", "{/*")):
@@ -163,6 +193,13 @@ class Parser:
             i = self._paragraph(lines, i, line0, blocks)
         return blocks
 
+    def _code(self, line: int, fenced: str) -> Prose:
+        """A fenced code block, kept as written (the brand too, with a warning)."""
+        if BRAND.search(fenced):
+            self.ctx.warn(line, "code block names StackOne: kept as written, so white-label "
+                                "builds show it too")
+        return Prose(line, fenced, "code")
+
     def _starts_block(self, line: str) -> bool:
         s = line.strip()
         if not s:
@@ -172,7 +209,8 @@ class Parser:
         if _LIST_ITEM.match(line) and not re.match(r"^\s*\d", line):
             return True
         m = re.match(r"^<(/?)([A-Za-z][\w.:-]*)", s)
-        return m is not None and (bool(m.group(1)) or m.group(2) not in _INLINE_TAGS)
+        return m is not None and not AUTOLINK.match(s) and (
+            bool(m.group(1)) or m.group(2) not in _INLINE_TAGS)
 
     def _paragraph(self, lines: list[str], i: int, line0: int, blocks: list[Block]) -> int:
         j = i + 1
@@ -196,7 +234,8 @@ class Parser:
         if images and not _MD_IMAGE.sub("", text).strip():
             for m in images:
                 offset = text.count("\n", 0, m.start())
-                blocks.append(Image(line + offset, m.group(2), m.group(1).strip()))
+                blocks.append(Image(line + offset, link_dest(m), m.group(2).strip(),
+                                    link_title(m)))
             return
         blocks.append(Prose(line, text))
 
@@ -316,7 +355,11 @@ class Parser:
         name = tag.name
         lower = name.lower()
         if name in _CALLOUTS:
-            return [Callout(line, _CALLOUTS[name], self.parse(inner, inner_line))]
+            blocks = self.parse(inner, inner_line)
+            title = (tag.attrs.get("title") or "").strip()
+            if title:  # the guide format's callouts have no title: it leads their text
+                blocks.insert(0, Prose(line, f"**{self.inline(title, line)}**"))
+            return [Callout(line, _CALLOUTS[name], blocks)]
         if name == "Steps":
             return [self._steps(tag, inner, inner_line, line)]
         if name == "Step":
@@ -336,7 +379,8 @@ class Parser:
             if not src:
                 self.ctx.warn(line, "<img> without src dropped")
                 return []
-            return [Image(line, src, (tag.attrs.get("alt") or "").strip())]
+            return [Image(line, self.image_src(src, line), (tag.attrs.get("alt") or "").strip(),
+                          tag.attrs.get("title") or None)]
         if lower in ("h1", "h2", "h3", "h4", "h5", "h6"):
             return self._heading(line, int(lower[1]), self.html_md(inner, inner_line))
         if lower == "p":
@@ -349,8 +393,16 @@ class Parser:
             assert isinstance(element, Tag)
             return [self._html_list(element, line, codes)]
         if lower == "pre":
-            code = BeautifulSoup(inner, "html.parser").get_text()
-            return [Prose(line, "```\n" + code.strip("\n") + "\n```", "code")]
+            soup = BeautifulSoup(inner, "html.parser")
+            code = soup.get_text().strip("\n")
+            element = soup.find("code")
+            classes = element.get("class") or [] if isinstance(element, Tag) else []
+            lang = next((c.removeprefix("language-") for c in classes
+                         if c.startswith("language-")), "")
+            # A fence longer than any run of backticks that starts a line of the code.
+            runs = re.findall(r"^[ \t]*(`+)", code, re.M)
+            fence = "`" * max([3, *(len(r) + 1 for r in runs)])
+            return [self._code(line, f"{fence}{lang}\n{code}\n{fence}")]
         if lower == "blockquote":
             quote = self.html_md(inner, inner_line).strip()
             return [Prose(line, "\n".join("> " + ln if ln else ">" for ln in
@@ -463,10 +515,22 @@ class Parser:
     # ---- inline level
 
     def inline(self, text: str, line: int) -> str:
-        """Markdown text with inline HTML/JSX converted to Markdown."""
+        """Markdown text with inline HTML/JSX converted to Markdown and MDX comments taken out
+        (kept as YAML comments, as whole-line ones are)."""
+        if "{/*" in text:
+            text = self._drop_comments(text, line)
         if "<" in text:
             text = self.html_md(text, line)
         return self._safe_links(text, line)
+
+    def _drop_comments(self, text: str, line: int) -> str:
+        masked, codes = mask_code(text)
+
+        def drop(m: re.Match[str]) -> str:
+            self.ctx.comment(line + masked.count("\n", 0, m.start()), unmask(m.group(1), codes))
+            return ""
+
+        return unmask(_MDX_COMMENT.sub(drop, masked), codes)
 
     def html_md(self, fragment: str, line: int) -> str:
         """An HTML/JSX fragment as Markdown (backtick code spans kept as written)."""
@@ -508,7 +572,8 @@ class Parser:
             return "\n"
         if name == "img":
             src = str(node.get("src") or "")
-            return f"![{node.get('alt') or ''}]({src})" if src else ""
+            title = str(node.get("title") or "") or None
+            return image_md(str(node.get("alt") or ""), src, title) if src else ""
         if name == "icon":
             self.ctx.warn(at, f"<Icon icon=\"{node.get('icon', '')}\"> dropped (no Markdown "
                               "equivalent)")
@@ -530,12 +595,42 @@ class Parser:
 
     def _safe_links(self, text: str, line: int) -> str:
         def fix(m: re.Match[str]) -> str:
-            if not _UNSAFE_URL.match(m.group(3)):
+            dest = link_dest(m)
+            at = line + text.count("\n", 0, m.start())
+            src = self.image_src(dest, at) if m.group(1) else dest
+            if src != dest:
+                return image_md(m.group(2), src, link_title(m))
+            if not _UNSAFE_URL.match(dest):
                 return m.group(0)
-            self.ctx.warn(line, f"link to {m.group(3).split(':')[0]}: URL dropped, text kept")
+            self.ctx.warn(at, f"link to {dest.split(':')[0]}: URL dropped, text kept")
             return "" if m.group(1) else m.group(2)
 
-        return MD_LINK.sub(fix, text) if "](" in text else text
+        def fix_autolink(m: re.Match[str]) -> str:
+            url = m.group(0)[1:-1]
+            if not _UNSAFE_URL.match(url):
+                return m.group(0)
+            self.ctx.warn(line, f"link to {url.split(':')[0]}: URL dropped, text kept")
+            return url
+
+        if "](" in text:
+            text = MD_LINK.sub(fix, text)
+        return AUTOLINK.sub(fix_autolink, text) if "<" in text else text
+
+    def image_src(self, src: str, line: int) -> str:
+        """An image path relative to the source file (`./images/a.png`, `images/a.png`) from
+        the site root (`/images/a.png`), as Mintlify's own `/images/a.png` paths are: the
+        source file's folder is taken as the docs folder. URLs and `/` paths stay."""
+        if not src or re.match(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|/|#)", src):
+            return src
+        path = posixpath.normpath(src)
+        parts = path.split("/")
+        while parts and parts[0] == "..":
+            parts.pop(0)
+        if len(parts) < len(path.split("/")):
+            self.ctx.warn(line, f"image {src!r} is outside the folder of the source file: "
+                                f"written as '/{'/'.join(parts)}', from the docs folder "
+                                "(check the path)")
+        return "/" + "/".join(parts)
 
     # ---- Markdown rendering of blocks (for content that keeps its Markdown form)
 
@@ -561,7 +656,7 @@ class Parser:
         if isinstance(b, List):
             return self.list_md(b)
         if isinstance(b, Image):
-            return f"![{b.alt}]({b.src})"
+            return image_md(b.alt, b.src, b.title)
         if isinstance(b, Callout):
             return _blockquote(b.type, self.render_md(b.blocks))
         if isinstance(b, Step):
@@ -576,6 +671,12 @@ class Parser:
             self.ctx.warn(b.line, _verbatim_message(b))
             return b.text
         return ""
+
+
+def image_md(alt: str, src: str, title: str | None = None) -> str:
+    """A Markdown image; the title in quotes when there is one."""
+    quoted = ' "' + title.replace('"', '\\"') + '"' if title else ""
+    return f"![{alt}]({md_dest(src)}{quoted})"
 
 
 def _verbatim_message(b: Verbatim) -> str:

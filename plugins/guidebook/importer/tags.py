@@ -12,6 +12,12 @@ _VOID_TAGS = {
 }
 
 
+# A CommonMark autolink (`<https://x.example/a>`, `<team@x.example>`) and a link destination
+# in angle brackets (`](<images/my shot.png>)`): Markdown that a tag lexer would misread.
+AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9.+-]{1,31}:[^\s<>]*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>")
+_ANGLE_DEST = re.compile(r"(?<=\]\()[ \t]*<[^<>\n]*>")
+
+
 @dataclass
 class JsxTag:
     """One JSX/HTML tag as written: its name, attributes and span in the text."""
@@ -50,7 +56,10 @@ def _skip_braces(text: str, pos: int) -> int:
 
 
 def lex_tag(text: str, pos: int) -> JsxTag | None:
-    """The tag starting at text[pos] == '<', or None when it is not a well-formed tag."""
+    """The tag starting at text[pos] == '<', or None when it is not a well-formed tag (or is
+    an autolink)."""
+    if AUTOLINK.match(text, pos):
+        return None
     n = len(text)
     j = pos + 1
     closing = text.startswith("/", j)
@@ -148,13 +157,17 @@ def code_span_end(text: str, pos: int) -> int:
         search = end
 
 
-def iter_tags(text: str, start: int = 0) -> Iterator[JsxTag]:
-    """Tags in text from start, skipping code fences, code spans and comments."""
+def iter_tags(text: str, start: int = 0, *, in_pre: bool = False) -> Iterator[JsxTag]:
+    """Tags in text from start, skipping code fences, code spans and comments.
+
+    Inside a `<pre>` element (`in_pre`: start is inside one) backticks are text.
+    """
     i = start
     n = len(text)
+    pre = int(in_pre)
     while i < n:
         c = text[i]
-        if c == "`":
+        if c == "`" and not pre:
             if text.startswith("```", i) and _at_line_start(text, i):
                 i = _fence_end(text, i)
                 continue
@@ -167,6 +180,8 @@ def iter_tags(text: str, start: int = 0) -> Iterator[JsxTag]:
                 continue
             tag = lex_tag(text, i)
             if tag is not None:
+                if tag.name.lower() == "pre" and not tag.self_closing:
+                    pre = max(0, pre - 1) if tag.closing else pre + 1
                 yield tag
                 i = tag.end
                 continue
@@ -180,19 +195,27 @@ def _at_line_start(text: str, pos: int) -> bool:
     return j < 0 or text[j] == "\n"
 
 
+def closes_fence(line: str, opening: str) -> bool:
+    """Whether `line` closes the code fence opened by the line `opening` (CommonMark: the
+    same character, at least as many of them, nothing but spaces after)."""
+    marker = opening.strip()
+    ch = marker[0]
+    run = len(marker) - len(marker.lstrip(ch))
+    s = line.strip()
+    return s.startswith(ch * run) and not s.strip(ch)
+
+
 def _fence_end(text: str, pos: int) -> int:
     """Index after the code fence opening at pos (end of text when unclosed)."""
     line_end = text.find("\n", pos)
     if line_end < 0:
         return len(text)
-    marker = text[pos:line_end].strip()
-    ch = marker[0]
-    run = len(marker) - len(marker.lstrip(ch))
+    opening = text[pos:line_end]
     i = line_end + 1
     while i < len(text):
         nl = text.find("\n", i)
         nl = len(text) if nl < 0 else nl
-        if text[i:nl].strip().startswith(ch * run) and not text[i:nl].strip().strip(ch):
+        if closes_fence(text[i:nl], opening):
             return nl
         i = nl + 1
     return len(text)
@@ -201,7 +224,7 @@ def _fence_end(text: str, pos: int) -> int:
 def find_close(text: str, tag: JsxTag) -> JsxTag | None:
     """The closing tag that matches `tag` (same name, nesting counted), or None."""
     depth = 1
-    for other in iter_tags(text, tag.end):
+    for other in iter_tags(text, tag.end, in_pre=tag.name.lower() == "pre"):
         if other.name != tag.name:
             continue
         if other.closing:
@@ -245,11 +268,18 @@ def dedent(text: str) -> str:
 
 
 def mask_code(text: str) -> tuple[str, list[str]]:
-    """Text with backtick code spans replaced by placeholders, and the spans."""
+    """Text with backtick code spans, autolinks and link destinations in angle brackets
+    replaced by placeholders (for an HTML parser, which would misread them), and those."""
     codes: list[str] = []
     out = []
     i = 0
     while i < len(text):
+        m = (AUTOLINK.match(text, i) or _ANGLE_DEST.match(text, i)) if text[i] in "< \t" else None
+        if m:
+            codes.append(m.group(0))
+            out.append(f"\ue000{len(codes) - 1}\ue001")
+            i = m.end()
+            continue
         if text[i] == "`":
             end = code_span_end(text, i)
             span = text[i:end]

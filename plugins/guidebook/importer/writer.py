@@ -11,9 +11,16 @@ from ..documents import load_text
 from ..errors import GuideError
 from ..load import slugify
 from ..markdown import outside
+from .parser import BRAND
 from .report import ImportFailure, ImportResult
 
-_PROTECTED = re.compile(r"\]\((?:[^()]|\([^()]*\))*\)|<https?://[^>]*>|https?://[^\s)\]>]+|(?:href|src)=\"[^\"]*\"")
+# What the brand never replaces in: fenced code (closed by a fence of the same character, at
+# least as long, or by the end of the text), link destinations, URLs. Code spans are names to
+# type ("e.g. `StackOne Integration`"), which follow the brand.
+_PROTECTED = re.compile(
+    r"^[ \t]*(?P<fence>(?P<c>[`~])(?P=c){2,})[\s\S]*?(?:\n[ \t]*(?P=fence)(?P=c)*[ \t]*$|\Z)"
+    r"|\]\((?:[^()]|\([^()]*\))*\)|<https?://[^>]*>|https?://[^\s)\]>]+|(?:href|src)=\"[^\"]*\"",
+    re.M)
 
 
 _JINJA_OPEN = re.compile(r"\{[{%#]")
@@ -26,13 +33,14 @@ def _escape_jinja(text: str) -> str:
 
 
 def _brand(text: str) -> str:
-    """`StackOne Hub` -> `{{ brand.hub }}`, `StackOne` -> `{{ brand.name }}`, outside URLs."""
+    """`StackOne Hub` -> `{{ brand.hub }}`, `StackOne` -> `{{ brand.name }}`, outside fenced
+    code and URLs."""
     return outside(_PROTECTED, text, _brand_plain)
 
 
 def _brand_plain(text: str) -> str:
     text = re.sub(r"\bStack[Oo]ne\s+[Hh]ub\b", "{{ brand.hub }}", text)
-    return re.sub(r"\bStack[Oo]ne\b", "{{ brand.name }}", text)
+    return BRAND.sub("{{ brand.name }}", text)
 
 
 def out_text(text: str) -> str:
