@@ -57,6 +57,7 @@ def test_llms_txt_lists_every_page_of_the_sitemap(site_dir: Path) -> None:
 
 
 def test_every_link_in_every_twin_resolves(site_dir: Path) -> None:
+    """Links and images alike, from the twin's own URL."""
     parser = MarkdownIt("commonmark")
     twins = sorted(site_dir.rglob("*.md"))
     assert len(twins) > 40
@@ -64,12 +65,15 @@ def test_every_link_in_every_twin_resolves(site_dir: Path) -> None:
     for twin in twins:
         base = SITE_URL + twin.relative_to(site_dir).as_posix()
         html = parser.render(twin.read_text(encoding="utf-8"))
-        for a in BeautifulSoup(html, "html.parser").find_all("a", href=True):
-            url = urljoin(base, a["href"])
+        soup = BeautifulSoup(html, "html.parser")
+        targets = [a["href"] for a in soup.find_all("a", href=True)] + \
+            [img["src"] for img in soup.find_all("img", src=True)]
+        for target in targets:
+            url = urljoin(base, target)
             if not url.startswith(SITE_URL):
                 continue  # vendors' documentation, assistants
             url = url.split("#")[0]
-            assert _local(site_dir, url).is_file(), f"{twin}: {a['href']}"
+            assert _local(site_dir, url).is_file(), f"{twin}: {target}"
             if url.endswith(".md"):
                 checked += 1
     assert checked > 40

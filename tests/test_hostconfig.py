@@ -24,8 +24,11 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from llms_txt import parse_llms_file
+from markdown_it import MarkdownIt
 
 from conftest import HARVEST, build, free_port, stop_process, write_project
+from guidebook.exports import page_twin_path
 from guidebook.hostconfig import (
     HOSTS,
     LLMS_FILES,
@@ -34,6 +37,7 @@ from guidebook.hostconfig import (
     TEXT_TYPE,
     VERCEL_GROUP,
     accept_classes,
+    built_site_url,
     caseless,
     decision_regex,
     entry_regex,
@@ -47,6 +51,8 @@ from guidebook.hostconfig import (
 )
 
 REQUIRE = os.environ.get("GUIDEBOOK_REQUIRE_SERVERS", "").strip() in ("1", "true", "yes")
+SITE_URL = "https://guides.example.test/"  # write_project's site_url
+HOST = urllib.parse.urlsplit(SITE_URL).hostname
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 SLACK = """\
@@ -140,13 +146,18 @@ def test_regexes_decide_like_the_parser() -> None:
     ("/index.html", "/index.html.md", "index.md"),
     ("/a/b/", "/a/b/index.html.md", "../b.md"),
     ("/a/b/index.html", "/a/b/index.html.md", "../b.md"),
-    ("/a/page.html", "/a/page.html.md", "page.html.md"),
+    ("/a/page.html", "/a/page.html.md", "page.md"),  # as exports.page_twin_path names it
+    ("/über uns/", "/über uns/index.html.md", "../%C3%BCber%20uns.md"),
+    ("/x/100% done.html", "/x/100% done.html.md", "100%25%20done.md"),
 ])
 def test_page_twin(path: str, file: str, link: str) -> None:
     twin = page_twin(path)
     assert twin is not None and (twin.file, twin.link) == (file, link)
     # the Link target, resolved against the page URL, is the page's canonical twin
     assert urllib.parse.urljoin("http://h" + path, link).startswith("http://h/")
+    canonical = page_twin_path(path.lstrip("/").removesuffix("index.html") or "./")
+    resolved = urllib.parse.urljoin("http://h" + urllib.parse.quote(path), link)
+    assert urllib.parse.unquote(resolved) == "http://h/" + canonical
 
 
 @pytest.mark.parametrize("path", ["/a/b", "/a/b.md", "/llms.txt", "/assets/x.css"])
@@ -160,8 +171,29 @@ def test_no_page_no_twin(path: str) -> None:
 @dataclass
 class Site:
     root: Path  # the built site
-    pages: list[str]  # URL paths of sitemap.xml
+    pages: list[str]  # URL paths of sitemap.xml (percent-encoded)
     plain: str  # a page without a twin (a static HTML file of the docs folder)
+    file_pages: list[str]  # pages of a use_directory_urls: false site under /legacy/
+
+
+# Hand-written pages whose twins have relative links and images, and pages whose URLs need
+# percent-encoding (non-ASCII, a space, a %).
+DOCS = {
+    "index.md": "# Home\n\nWelcome. See [Über uns](über uns.md) and [done](<100% done.md>).\n",
+    "about.md": "# About\n\nWho we are. ![Logo](setup/logo.png \"Our logo\")\n",
+    "setup/index.md": "# Setup\n\nFirst steps. ![Logo](logo.png) [Notes](../files/notes.txt), "
+                      "[Sub](../sub/page.md#sub-page), [Top](#setup), "
+                      "[Out](https://example.org/logo.png).\n\n"
+                      "```\n![as written](logo.png)\n```\n\n[ref]: logo.png\n",
+    "setup/logo.png": "not really a PNG\n",
+    "files/notes.txt": "Notes.\n",
+    "sub/page.md": "# Sub page\n\n[Up](../about.md) ![Logo][logo]\n\n[logo]: ../setup/logo.png\n",
+    "über uns.md": "# Über uns\n\nWho we are, in German.\n",
+    "100% done.md": "# All done\n\nEvery step. [Home](index.md)\n",
+    "plain/index.html": "<!doctype html><title>Plain</title><p>No twin.</p>\n",
+}
+# A folder of the site without an index.html (the guides' folder of a connector).
+FOLDER = "/connectors/slack/guides/"
 
 
 @pytest.fixture(scope="module")
@@ -174,19 +206,22 @@ def site() -> Iterator[Site]:
         config = write_project(
             top / "project",
             {"harvest/pat.yaml": HARVEST, "slack/oauth.yaml": SLACK},
-            docs={"index.md": "# Home\n\nWelcome.\n",
-                  "about.md": "# About\n\nWho we are.\n",
-                  "setup/index.md": "# Setup\n\nFirst steps.\n",
-                  "plain/index.html": "<!doctype html><title>Plain</title><p>No twin.</p>\n"},
-            plugin={"host_configs": ["apache", "netlify", "vercel", "cloudflare"]})
+            docs=DOCS, plugin={"host_configs": ["apache", "netlify", "vercel", "cloudflare"]})
         root = build(config)
+        # a site with use_directory_urls: false (`/legacy/about.html`), published in a folder
+        # of the first so that the same servers serve it
+        legacy = write_project(top / "legacy", {"harvest/pat.yaml": HARVEST},
+                               docs={"index.md": "# Legacy\n", "about.md": "# Old about\n"},
+                               config={"use_directory_urls": False,
+                                       "site_url": SITE_URL + "legacy/"})
+        build(legacy, site_dir=str(root / "legacy"))
         for path in [top, *top.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)
         tree = ET.parse(root / "sitemap.xml")
         base = "https://guides.example.test"
         pages = [e.text[len(base):] for e in tree.iter()
                  if e.tag.endswith("loc") and e.text]
-        yield Site(root, pages, "/plain/")
+        yield Site(root, pages, "/plain/", ["/legacy/about.html"])
     finally:
         shutil.rmtree(top, ignore_errors=True)
 
@@ -194,9 +229,78 @@ def site() -> Iterator[Site]:
 def test_site_fixture(site: Site) -> None:
     assert len(site.pages) >= 8  # home, about, setup, 2 guides, 2 connectors, connectors
     assert "/" in site.pages and "/about/" in site.pages
+    assert {"/%C3%BCber%20uns/", "/100%25%20done/"} <= set(site.pages)
     assert (site.root / "plain" / "index.html").is_file()
     assert not (site.root / "plain" / "index.html.md").exists()
-    assert sorted(twinned_pages(site.root)) == sorted(site.pages)
+    assert (site.root / FOLDER.strip("/")).is_dir()
+    assert not (site.root / FOLDER.strip("/") / "index.html").exists()
+    twinned = twinned_pages(site.root)
+    assert sorted(p for p in twinned if not p.startswith("/legacy/")) == \
+        sorted(urllib.parse.unquote(p) for p in site.pages)
+    assert set(site.file_pages) <= set(twinned)
+
+
+def _main_pages(site: Site) -> list[str]:
+    """The twinned pages of the site the fixture built (not the one in its /legacy/)."""
+    return [p for p in twinned_pages(site.root) if not p.startswith("/legacy/")]
+
+
+def _local(site: Site, url: str) -> Path | None:
+    """The file of the site an absolute URL of it is served from (None: another site)."""
+    if not url.startswith(SITE_URL):
+        return None
+    path = site.root / urllib.parse.unquote(url[len(SITE_URL):].split("#")[0].split("?")[0])
+    return path / "index.html" if url.split("#")[0].endswith("/") else path
+
+
+def test_twins_of_handwritten_pages_link_absolutely(site: Site) -> None:
+    """A hand-written page's twin is served at its canonical URL (`setup.md`), its alias
+    (`setup/index.html.md`) and its page's URL (`setup/`, to agents): its relative links and
+    images are made absolute (site_url), so each loads from every one of them; the page's
+    source links name the twins, external links, anchors and code stay as written."""
+    parser = MarkdownIt("commonmark")
+    targets: dict[str, set[str]] = {}
+    for page in ("about/", "setup/", "sub/page/", "%C3%BCber%20uns/", "100%25%20done/", ""):
+        twin_name = page_twin_path(urllib.parse.unquote(page) or "./")
+        text = (site.root / twin_name).read_text(encoding="utf-8")
+        assert text == (site.root / urllib.parse.unquote(page) / "index.html.md").read_text(
+            encoding="utf-8")
+        soup = BeautifulSoup(parser.render(text), "html.parser")
+        found = {a["href"] for a in soup.find_all("a", href=True)} | \
+            {img["src"] for img in soup.find_all("img", src=True)}
+        targets[page] = found
+        for base in (SITE_URL + urllib.parse.quote(twin_name), SITE_URL + page,
+                     SITE_URL + page + "index.html.md"):
+            for target in found:
+                url = urllib.parse.urljoin(base, target)
+                file = _local(site, url)
+                if file is not None and not target.startswith("#"):
+                    assert file.is_file(), (page, base, target)
+    logo = SITE_URL + "setup/logo.png"
+    assert targets["setup/"] == {logo, SITE_URL + "files/notes.txt", "#setup",
+                                 SITE_URL + "sub/page.md#sub-page", "https://example.org/logo.png"}
+    assert "![as written](logo.png)" in (site.root / "setup.md").read_text(encoding="utf-8")
+    assert targets["sub/page/"] == {logo, SITE_URL + "about.md"}
+    assert targets["about/"] == {logo}
+    assert targets[""] == {SITE_URL + "%C3%BCber%20uns.md", SITE_URL + "100%25%20done.md"}
+    assert targets["100%25%20done/"] == {SITE_URL + "index.md"}
+
+
+def test_twins_of_pages_with_escaped_urls(site: Site) -> None:
+    """A page whose URL needs percent-encoding has its twin under its own name (`über uns.md`);
+    llms.txt and the page's `<link rel="alternate">` name it percent-encoded."""
+    llms = parse_llms_file((site.root / "llms.txt").read_text(encoding="utf-8"))
+    listed = {link.url for links in llms.sections.values() for link in links}
+    for name, page in (("über uns", "%C3%BCber%20uns"), ("100% done", "100%25%20done")):
+        assert (site.root / f"{name}.md").is_file()
+        assert SITE_URL + page + ".md" in listed
+        html = (site.root / name / "index.html").read_text(encoding="utf-8")
+        alternate = BeautifulSoup(html, "html.parser").find(
+            "link", rel="alternate", type="text/markdown")
+        assert alternate is not None and alternate["href"] == f"../{page}.md"
+    for url in listed:
+        file = _local(site, url)
+        assert file is not None and file.is_file(), url
 
 
 # -- HTTP --------------------------------------------------------------------------------------
@@ -213,10 +317,13 @@ class Reply:
 
 
 def http_get(base: str, path: str, accept: str | None = None) -> Reply:
+    """GET `path` from the server at `base`, for the site's own host name (site_url's)."""
     url = urllib.parse.urlsplit(base)
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
     try:
-        headers = {"Accept": accept} if accept is not None else {}
+        headers = {"Host": f"{HOST}:{url.port}"}
+        if accept is not None:
+            headers["Accept"] = accept
         conn.request("GET", path, headers=headers)
         response = conn.getresponse()
         return Reply(response.status, response.headers, response.read())
@@ -228,14 +335,24 @@ def _vary(reply: Reply) -> list[str]:
     return [v.strip().lower() for v in reply.header("Vary").split(",") if v.strip()]
 
 
+# A URI-reference (RFC 3986), as a Link header's target must be (RFC 8288).
+_URI_REFERENCE = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
+
+
 def _link(reply: Reply) -> str | None:
-    """The target of the `rel="alternate"; type="text/markdown"` Link, if any."""
+    """The target of the `rel="alternate"; type="text/markdown"` Link, if any (a valid
+    URI-reference: percent-encoded)."""
     for value in reply.headers.get_all("Link") or []:
         for part in value.split(","):
             m = re.fullmatch(r'\s*<([^>]*)>\s*;(.*)', part)
             if m and re.search(r'rel="?alternate"?', m[2]) and "text/markdown" in m[2]:
+                assert _URI_REFERENCE.fullmatch(m[1]), value
                 return m[1]
     return None
+
+
+def _is_type(reply: Reply, expected: str) -> bool:
+    return reply.header("Content-Type").lower().replace(" ", "") == expected.replace(" ", "")
 
 
 Get = Callable[[str, str | None], Reply]
@@ -259,8 +376,9 @@ def check_server(base: str | Get, site: Site, *, file_urls: bool = True,
             return answer(path, accept)
     root = site.root
     for path in site.pages:
-        twin = (root / path.lstrip("/") / "index.html.md").read_bytes()
-        page = (root / path.lstrip("/") / "index.html").read_bytes()
+        folder = root / urllib.parse.unquote(path).lstrip("/")
+        twin = (folder / "index.html.md").read_bytes()
+        page = (folder / "index.html").read_bytes()
         for accept in ("text/markdown", "text/x-markdown", "text/markdown, text/html;q=0.9"):
             md = get(base, path, accept)
             assert md.status == 200, (path, accept, md.status)
@@ -301,22 +419,46 @@ def check_server(base: str | Get, site: Site, *, file_urls: bool = True,
             reply = get(base, path, accept)
             want = (root / path.lstrip("/") / ("index.html.md" if expected else "index.html"))
             assert reply.status == 200 and reply.body == want.read_bytes(), (path, accept)
-    # llms files and .md URLs
+    # pages of a site with use_directory_urls: false (`x.html`): the Link header names the
+    # twin the page's <link rel="alternate"> names
+    for path in site.file_pages if file_urls else ():
+        page = (root / path.lstrip("/")).read_bytes()
+        html = get(base, path, BROWSER)
+        assert html.status == 200 and html.body == page, path
+        alternate = BeautifulSoup(page, "html.parser").find(
+            "link", rel="alternate", type="text/markdown")
+        target = _link(html)
+        assert alternate is not None and target is not None, path
+        assert urllib.parse.urljoin(path, target) == \
+            urllib.parse.urljoin(path, alternate["href"]), (path, target)
+        md = get(base, path, "text/markdown")
+        assert md.status == 200 and _is_type(md, MARKDOWN_TYPE), path
+        assert md.body == (root / (path.lstrip("/") + ".md")).read_bytes(), path
+    # llms files (every twin llms.txt links is there) and .md URLs
     for name in LLMS_FILES:
         reply = get(base, "/" + name)
         assert reply.status == 200 and reply.body == (root / name).read_bytes(), name
         assert reply.header("Content-Type").replace(" ", "").lower() == \
             TEXT_TYPE.replace(" ", ""), name
+    llms = parse_llms_file((root / "llms.txt").read_text(encoding="utf-8"))
+    for links in llms.sections.values():
+        for link in links:
+            assert link.url.startswith(SITE_URL), link.url
+            reply = get(base, "/" + link.url[len(SITE_URL):])
+            assert reply.status == 200 and _is_type(reply, MARKDOWN_TYPE), link.url
     for md in sorted(root.rglob("*.md")):
-        rel = "/" + md.relative_to(root).as_posix()
+        rel = urllib.parse.quote("/" + md.relative_to(root).as_posix())
         reply = get(base, rel)
         assert reply.status == 200 and reply.body == md.read_bytes(), rel
         assert reply.header("Content-Type").replace(" ", "").lower() == \
             MARKDOWN_TYPE.replace(" ", ""), rel
-    # unknown paths and a page without a twin
+    # unknown paths (a folder without index.html too: no listing, no 403), a page without a
+    # twin; the 404 page is HTML whatever the path's type
     for accept in (None, "text/markdown"):
-        assert get(base, "/no/such/page/", accept).status == 404
-        assert get(base, "/no-such.md", accept).status == 404
+        for unknown in ("/no/such/page/", FOLDER, "/no-such.md", "/no/llms.txt"):
+            reply = get(base, unknown, accept)
+            assert reply.status == 404, (unknown, accept, reply.status)
+            assert reply.header("Content-Type").startswith("text/html"), (unknown, accept)
         plain = get(base, site.plain, accept)
         assert plain.status == 200, accept
         assert plain.header("Content-Type").startswith("text/html"), accept
@@ -362,7 +504,11 @@ def _config(host: str, site: Site, port: int) -> str:
 
 
 def _start_nginx(site: Site, tmp: Path, port: int) -> tuple[list[str], dict[str, str], Path]:
+    """nginx as Debian installs it: a default server (`sites-enabled/default`) on the port
+    before the fragment, which answers for site_url's host by its server_name; `nginx -t`
+    finds nothing to warn about."""
     (tmp / "guidebook.conf").write_text(_config("nginx", site, port), encoding="utf-8")
+    (tmp / "default").mkdir()
     temp = "\n".join(f"    {kind}_temp_path {tmp}/{kind};"
                      for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     user = "user root;\n" if os.geteuid() == 0 else ""
@@ -377,11 +523,19 @@ http {{
     default_type application/octet-stream;
     access_log off;
 {temp}
+    server {{
+        listen 127.0.0.1:{port} default_server;
+        root {tmp}/default;
+        server_name _;
+    }}
     include {tmp}/guidebook.conf;
 }}
 """, encoding="utf-8")
-    return ([_binary("nginx"), "-p", str(tmp), "-c", str(tmp / "nginx.conf"),
-             "-e", str(tmp / "error.log")], {}, tmp / "error.log")
+    command = [_binary("nginx"), "-p", str(tmp), "-c", str(tmp / "nginx.conf"),
+               "-e", str(tmp / "error.log")]
+    tested = subprocess.run([*command, "-t"], capture_output=True, text=True)
+    assert tested.returncode == 0 and "[warn]" not in tested.stderr, tested.stderr
+    return (command, {}, tmp / "error.log")
 
 
 APACHE_MODULES = ("mpm_event", "authz_core", "mime", "dir", "rewrite", "headers", "setenvif",
@@ -578,7 +732,8 @@ def test_vercel(site: Site) -> None:
     assert set(config) == {"rewrites", "headers"}
     for rule in config["rewrites"]:
         assert set(rule) == {"source", "has", "destination"}
-    assert text == host_files("vercel", site_dir=site.root)[0].text  # the CLI's, from the site
+    # the CLI's, from the site (whose /legacy/ folder the plugin's build did not have)
+    assert text == host_files("vercel", site_dir=site.root, pages=_main_pages(site))[0].text
     check_server(vercel_host(config, site.root), site, file_urls=False, alias_links=True)
 
 
@@ -611,7 +766,8 @@ def test_published_by_the_plugin(site: Site) -> None:
     none of them is a page (sitemap, search index)."""
     for host, name in (("apache", ".htaccess"), ("netlify", "_headers"),
                        ("vercel", "vercel.json"), ("cloudflare", "_worker.js")):
-        [file] = [f for f in host_files(host, site_dir=site.root) if f.published]
+        [file] = [f for f in host_files(host, site_dir=site.root, pages=_main_pages(site))
+                  if f.published]
         assert file.path == name
         assert (site.root / name).read_text(encoding="utf-8") == file.text, name
     index = json.loads((site.root / "search" / "search_index.json").read_text("utf-8"))
@@ -733,7 +889,31 @@ def test_command_reads_site_dir_from_mkdocs_yml(site: Site) -> None:
     project = site.root.parent  # mkdocs.yml is there; its site_dir is the default, site/
     printed = _cli("host-config", "vercel", cwd=project)
     assert printed.returncode == 0, printed.stderr
-    assert printed.stdout == (site.root / "vercel.json").read_text(encoding="utf-8")
+    assert printed.stdout == vercel(twinned_pages(site.root))
+    assert json.loads(vercel(_main_pages(site))) == \
+        json.loads((site.root / "vercel.json").read_text(encoding="utf-8"))
+
+
+def test_command_notes_a_site_url_with_a_path(tmp_path: Path) -> None:
+    """The configurations serve the site at the root of its host: a site_url with a path
+    gets a one-line note on stderr naming the fix (the configuration is still printed); nginx
+    answers for site_url's host."""
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site/index.html").write_text(
+        '<html><head><link rel="canonical" href="https://help.example/connect/"></head>'
+        '<body></body></html>', encoding="utf-8")
+    assert built_site_url(tmp_path / "site") == "https://help.example/connect/"
+    result = _cli("host-config", "nginx", "--site-dir", "site", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        "guidebook: note: site_url https://help.example/connect/ has a path, but the nginx "
+        "configuration serves the site at the root of its host (its 404 page is /404.html): "
+        "serve the site from a host of its own, or set site_url to its host's root\n")
+    names = re.findall(r"^\s*server_name\s+([^;]*);", result.stdout, re.MULTILINE)
+    assert names == ["help.example"]
+    (tmp_path / "site/index.html").write_text(
+        '<link rel="canonical" href="https://help.example/">', encoding="utf-8")
+    assert _cli("host-config", "caddy", "--site-dir", "site", cwd=tmp_path).stderr == ""
 
 
 def test_commands_read_site_dir_from_an_inherited_file(tmp_path: Path) -> None:

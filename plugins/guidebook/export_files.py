@@ -19,9 +19,10 @@ import html
 import os
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import unquote
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -51,7 +52,7 @@ from .exports import (
     under_title,
     write_llms_parts,
 )
-from .markdown import outside
+from .markdown import link_scheme, outside
 from .site import ConnectorEntry, GuidePage, GuideSite
 from .words import Words
 
@@ -96,7 +97,7 @@ class ExportFiles:
         self._index_twin: str | None = None
         self._llms: dict[str, File] = {}
         self._used: set[str] = set()
-        self._url = site_url_of(None)
+        self._url = site_urls(None)  # a site path (as on disk) -> its URL in the exports
         self._prefix = ""  # the language's folder of the llms files ('de/', static-i18n)
         self.site: GuideSite | None = None
         self.exporter: Exporter | None = None
@@ -120,7 +121,8 @@ class ExportFiles:
         self.site = site
         self._words: Words = site.options.words
         self._config = config
-        self._url = site_url_of(config.site_url)
+        self._url = site_urls(config.site_url)
+        self._escaped_url = site_url_of(config.site_url)  # the same, for escaped paths
         self._prefix = prefix = site.options.url_prefix
         try:
             exporter = Exporter(site, fmt=opts.markdown_export, site_url=config.site_url,
@@ -158,7 +160,7 @@ class ExportFiles:
                 bodies[twin] = src_uri
         self._files = files
         for file in handwritten:  # their Markdown and URL are known once read: see `capture`
-            twin = page_twin_path(file.url)
+            twin = page_twin_path(unquote(file.url))
             added = self._twin(files, config, file, twin, content="")
             if file.src_uri in self.twins:
                 self._handwritten.append((file, twin))
@@ -258,7 +260,7 @@ class ExportFiles:
             self.twins.pop(src_uri, None)
             self._handwritten = [(f, t) for f, t in self._handwritten if f.src_uri != src_uri]
             return
-        twin = page_twin_path(page.file.url)
+        twin = page_twin_path(unquote(page.file.url))
         dests = [twin, alias_path(page.file.dest_uri)][:len(added)]  # (an alias may be taken)
         for dest, file in zip(dests, added, strict=True):
             if file.dest_uri != dest:
@@ -280,27 +282,43 @@ class ExportFiles:
                              if f.src_uri in self.twins]
 
     def _absolute_links(self, text: str, src_uri: str) -> str:
-        """A hand-written page's Markdown with its links to other pages' sources (`x.md`,
-        relative to the page) pointing at their twins' absolute URLs, so an agent reading the
-        twin can follow them (code blocks and spans are left as they are)."""
-        if ".md" not in text:
+        """A hand-written page's Markdown with its relative links and images that name a file
+        of the site (relative to the page's source, as MkDocs reads them) made absolute: a
+        page's source (`x.md`) becomes its twin's URL, any other file (an image, a download)
+        its own URL. The twin is served at more than one URL (`x.md`, `x/index.html.md`, the
+        page's own URL to agents), so only absolute targets load from all of them. External
+        links, anchors, paths from the root, unknown targets and code are left as they are."""
+        if "](" not in text and "]:" not in text:
             return text
         folder = PurePosixPath(src_uri).parent
 
-        def link(m: re.Match[str]) -> str:
-            target, anchor = m.group(2), m.group(3) or ""
-            if "://" in target or target.startswith(("/", "#", "mailto:")):
-                return m.group(0)
-            path = posixpath.normpath((folder / target).as_posix())
+        def absolute(target: str) -> str | None:
+            if target.startswith(("/", "#")) or link_scheme(target) is not None:
+                return None
+            cut = min((i for i in (target.find("#"), target.find("?")) if i >= 0),
+                      default=len(target))
+            path = posixpath.normpath((folder / unquote(target[:cut])).as_posix())
             twin = self.twins.get(path)
-            if twin is None and self._files is not None:
-                found = self._files.get_file_from_path(path)
-                twin = self.twins.get(found.src_uri) if found is not None else None
-            if twin is None:
-                return m.group(0)
-            return f"{m.group(1)}({self._url(twin)}{anchor})"
+            found = self._files.get_file_from_path(path) if twin is None else None
+            if found is not None:
+                twin = self.twins.get(found.src_uri)
+            if twin is not None:
+                return self._url(twin) + target[cut:]
+            if found is None or found.inclusion.is_excluded():
+                return None
+            where = (unquote(found.url).removeprefix("./") if found.is_documentation_page()
+                     else found.dest_uri)
+            return self._url(where) + target[cut:]
 
-        return outside(_CODE, text, lambda part: _MD_LINK.sub(link, part))
+        def link(m: re.Match[str]) -> str:
+            raw = m.group("target")
+            url = absolute(raw[1:-1] if raw.startswith("<") else raw)
+            if url is None:
+                return m.group(0)
+            return m.group(0)[:m.start("target") - m.start()] + url + \
+                m.group(0)[m.end("target") - m.start():]
+
+        return outside(_CODE, text, lambda part: _LINK.sub(link, part))
 
     def _drop_unread(self) -> None:
         """Take out the twins of hand-written pages MkDocs never read (another plugin left
@@ -328,7 +346,7 @@ class ExportFiles:
                      PurePosixPath(file.src_uri).stem.replace("-", " ").capitalize())
             meta = page.meta if page is not None else {}
             pages.append(LlmsPage(title, twin, str(meta.get("description") or ""),
-                                  url=file.url))
+                                  url=unquote(file.url)))
         if self._index_twin:
             pages.append(LlmsPage(self.options.nav_title, self._index_twin,
                                   self.site.options.words.text("index.description"),
@@ -468,7 +486,8 @@ class ExportFiles:
         twin = self.twins.get(src_uri)
         if twin is None:
             return ""
-        return page_actions_block(self._actions, page_url, twin, self._url)
+        return page_actions_block(self._actions, page_url, _escaped(twin),
+                                  self._escaped_url)
 
     @functools.cached_property
     def _directive(self) -> str:
@@ -497,7 +516,7 @@ class ExportFiles:
         if twin is None or "</head>" not in output:
             return output
         link = (f'<link rel="alternate" type="text/markdown" '
-                f'href="{html.escape(relative_url(page_url, twin))}">')
+                f'href="{html.escape(relative_url(page_url, _escaped(twin)))}">')
         output = output.replace("</head>", link + "\n</head>", 1)
         body = output.find("<body", output.index("</head>"))
         end = output.find(">", body) + 1 if body >= 0 else 0
@@ -531,8 +550,25 @@ def _move(file: File, dest: str) -> None:
     file.abs_dest_path = os.path.normpath(os.path.join(file.dest_dir, dest))
 
 
-# `[text](target.md#anchor)` of Markdown written by hand; code blocks and spans are skipped.
-_MD_LINK = re.compile(r"(!?\[[^\]\n]*\])\(<?([^)\s<>#]+\.md)(#[^)\s>]*)?>?\)")
+def site_urls(site_url: str | None) -> Callable[[str], str]:
+    """`exports.site_url_of` for site paths as they are on disk (`100% done.md`): their `%`
+    is a character, not the start of an escape, so it is escaped too."""
+    url = site_url_of(site_url)
+    return lambda path: url(_escaped(path))
+
+
+def _escaped(path: str) -> str:
+    """A site path as `exports`' URL helpers take it (they keep `%` as the start of an
+    escape): its own `%` escaped."""
+    return path.replace("%", "%25")
+
+
+# The target of a link or image (`[text](target "title")`, `![alt](<a b.png>)`, and as
+# Python-Markdown reads them `[a](a b.md)`) or of a link reference definition (`[id]: target`)
+# in Markdown written by hand (code is skipped).
+_LINK = re.compile(r"""(?:\]\(\s*|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*)"""
+                   r"""(?P<target><[^<>\n]*>|[^\s()<>]+(?:[ ]+[^\s()<>"']+)*?)"""
+                   r"""(?=[ \t]*(?:\)|["'(]|$))""", re.MULTILINE)
 _CODE = re.compile(r"^(`{3,}|~{3,}).*?^\1[ \t]*$|`+[^`\n]*`+", re.MULTILINE | re.DOTALL)
 
 

@@ -19,14 +19,18 @@ first decimal (0.85 counts as 0.8), which regular expressions can do in every se
 
 from __future__ import annotations
 
+import html.parser
 import http.server
 import json
+import logging
 import re
 import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 HOSTS = ("nginx", "apache", "caddy", "netlify", "vercel", "cloudflare")
 MARKDOWN_TYPE = "text/markdown; charset=utf-8"
@@ -94,13 +98,24 @@ def prefers_markdown(accept: str | None) -> bool:
 class PageTwin:
     """The twin of a page URL: the file that holds it and the `Link` target to announce."""
 
-    file: str  # URL path of the twin file (`/x/y/index.html.md`)
-    link: str  # the canonical twin, relative to the page URL (`../y.md`, `index.md`)
+    file: str  # site path of the twin file (`/x/y/index.html.md`), decoded
+    link: str  # the canonical twin relative to the page URL (`../y.md`), percent-encoded
+
+
+# The characters a URL path segment may hold as they are (RFC 3986 `pchar`, without `%`: the
+# names given are decoded); a `Link` target is `<URI-Reference>` (RFC 8288), so the others
+# are percent-encoded.
+_PCHAR = "!$&'()*+,;=:@~"
+# A path segment as a server sees it in the request line: percent-encoded (a client that
+# sends raw UTF-8 or spaces sends an invalid URL, whose segment is not put in a Link header).
+_SEGMENT = r"[A-Za-z0-9._~!$&'()*+,;=:@%-]+"
 
 
 def page_twin(path: str) -> PageTwin | None:
-    """Where the twin of the page at URL path `path` would be; None when `path` is no page URL
-    (the twin exists only if the file does)."""
+    """Where the twin of the page at the decoded URL path `path` would be (the twin exists
+    only if the file does), and the page's canonical twin, the one its `<link
+    rel="alternate">` names (`exports.page_twin_path`: `/x/y/` and `/x/y/index.html` ->
+    `../y.md`, `/x/y.html` -> `y.md`); None when `path` is no page URL."""
     if path.endswith("/"):
         page = path + "index.html"
     elif path.endswith(".html"):
@@ -111,8 +126,8 @@ def page_twin(path: str) -> PageTwin | None:
         folder = page[: -len("/index.html")]
         link = "index.md" if not folder else "../" + folder.rsplit("/", 1)[1] + ".md"
     else:
-        link = page.rsplit("/", 1)[1] + ".md"
-    return PageTwin(page + TWIN_SUFFIX, link)
+        link = page.rsplit("/", 1)[1][: -len(".html")] + ".md"
+    return PageTwin(page + TWIN_SUFFIX, urllib.parse.quote(link, safe="/" + _PCHAR))
 
 
 def link_header(link: str) -> str:
@@ -232,11 +247,14 @@ def _quote(value: str) -> str:
     return '"' + value.replace('"', '\\"') + '"'
 
 
-def nginx(site_dir: Path, port: int, bind: str = "") -> str:
-    """An nginx `http`-context fragment: the maps and a server on `bind`:`port`."""
+def nginx(site_dir: Path, port: int, bind: str = "", server_name: str = "") -> str:
+    """An nginx `http`-context fragment: the maps and a server on `bind`:`port` for the host
+    `server_name` (the host of site_url: without it, the port's default server answers
+    requests for other names, such as Debian's `sites-enabled/default`)."""
     md = "\n".join(f"    {_quote('~*' + entry_regex(_MD, c))} {c};" for c in range(10, 0, -1))
     html = "\n".join(f"    {_quote('~*' + entry_regex(_HTML, c))} {c};" for c in range(10, 0, -1))
     root = _quote(str(site_dir.resolve()))
+    names = f"    server_name {server_name};\n" if server_name else ""
     return f"""\
 # guidebook: serve the Markdown twins to agents (an nginx http-context fragment).
 # Include it in the http {{}} block (e.g. /etc/nginx/conf.d/guidebook.conf); nginx's own
@@ -262,20 +280,26 @@ map $uri $guidebook_twin {{
     "~^(?<p>.*/)$" "${{p}}index.html.md";
     "~^(?<p>.*\\.html)$" "${{p}}.md";
 }}
-map $uri $guidebook_link {{
+# The canonical twin is named from the request line's own path ($uri is decoded, and nginx
+# cannot percent-encode it again): a client that sends an invalid path gets no Link.
+map $request_uri $guidebook_link {{
     default "";
-    "~^/(?:index\\.html)?$" "index.md";
-    "~/(?<n>[^/]+)/(?:index\\.html)?$" "../${{n}}.md";
-    "~/(?<n>[^/]+\\.html)$" "${{n}}.md";
+    "~^/(?:index\\.html)?(?:\\?|$)" "index.md";
+    "~^[^?]*/(?<n>{_SEGMENT})/(?:index\\.html)?(?:\\?|$)" "../${{n}}.md";
+    "~^[^?]*/(?<n>{_SEGMENT})\\.html(?:\\?|$)" "${{n}}.md";
+}}
+map $guidebook_link $guidebook_link_value {{
+    "" "";
+    default '<$guidebook_link>; rel="alternate"; type="text/markdown"';
 }}
 
 server {{
     listen {bind + ":" if bind else ""}{port};
-    root {root};
+{names}    root {root};
     index index.html;
     charset utf-8;
-    charset_types text/html text/plain text/markdown text/css application/javascript
-                  application/json text/xml;
+    charset_types text/plain text/markdown text/css application/javascript application/json
+                  text/xml;
     error_page 404 /404.html;
 
     # Agents that prefer Markdown get a page's twin, when it has one.
@@ -289,14 +313,20 @@ server {{
     # Browsers get the HTML, which names its twin in a Link header.
     set $guidebook_link_header "";
     if (-f $document_root$guidebook_twin) {{
-        set $guidebook_link_header '<$guidebook_link>; rel="alternate"; type="text/markdown"';
+        set $guidebook_link_header $guidebook_link_value;
     }}
 
+    # Files as they are; a folder named without its `/` is redirected to its page URL.
     location / {{
-        try_files $uri $uri/ =404;
     }}
-    location ~ (?:/|\\.html)$ {{
-        try_files $uri $uri/ =404;
+    # (a folder without index.html is a 404, as any unknown path, not a 403)
+    location ~ /$ {{
+        try_files ${{uri}}index.html =404;
+        add_header Vary Accept always;
+        add_header Link $guidebook_link_header always;
+    }}
+    location ~ \\.html$ {{
+        try_files $uri =404;
         add_header Vary Accept always;
         add_header Link $guidebook_link_header always;
     }}
@@ -349,28 +379,33 @@ ErrorDocument 404 /404.html
 {html}
 
 RewriteEngine On
-# Agents that prefer Markdown get a page's twin, when it has one.
+# Agents that prefer Markdown get a page's twin, when it has one ($1 is decoded: B escapes
+# what would be read as an escape or a query again).
 RewriteCond "%{{ENV:GUIDEBOOK_MD_Q}}:%{{ENV:GUIDEBOOK_HTML_Q}}" "{decision_regex()}"
 RewriteCond %{{REQUEST_FILENAME}} -d
 RewriteCond %{{REQUEST_FILENAME}}/index.html.md -f
-RewriteRule ^(.*/)?$ $1index.html.md [END,E=GUIDEBOOK_TWIN:1]
+RewriteRule ^(.*/)?$ $1index.html.md [END,B=%?#,E=GUIDEBOOK_TWIN:1]
 RewriteCond "%{{ENV:GUIDEBOOK_MD_Q}}:%{{ENV:GUIDEBOOK_HTML_Q}}" "{decision_regex()}"
 RewriteCond %{{REQUEST_FILENAME}}.md -f
-RewriteRule ^(.*\\.html)$ $1.md [END,E=GUIDEBOOK_TWIN:1]
-# Browsers get the HTML, which names its twin in a Link header.
+RewriteRule ^(.*\\.html)$ $1.md [END,B=%?#,E=GUIDEBOOK_TWIN:1]
+# Browsers get the HTML, which names its canonical twin in a Link header: the page's name
+# as the request line has it (percent-encoded; a client that sends an invalid path gets none).
 RewriteCond %{{REQUEST_FILENAME}} -d
 RewriteCond %{{REQUEST_FILENAME}}/index.html.md -f
 RewriteRule ^$ - [E=GUIDEBOOK_LINK:index.md]
 RewriteCond %{{REQUEST_FILENAME}} -d
 RewriteCond %{{REQUEST_FILENAME}}/index.html.md -f
-RewriteRule (?:^|/)([^/]+)/$ - [E=GUIDEBOOK_LINK:../$1.md]
+RewriteCond %{{THE_REQUEST}} "^\\S+ [^?\\s]*/({_SEGMENT})/(?:\\?\\S*)?(?:\\s|$)"
+RewriteRule . - [E=GUIDEBOOK_LINK:../%1.md]
 RewriteCond %{{REQUEST_FILENAME}}.md -f
 RewriteRule ^index\\.html$ - [E=GUIDEBOOK_LINK:index.md]
 RewriteCond %{{REQUEST_FILENAME}}.md -f
-RewriteRule (?:^|/)([^/]+)/index\\.html$ - [E=GUIDEBOOK_LINK:../$1.md]
+RewriteCond %{{THE_REQUEST}} "^\\S+ [^?\\s]*/({_SEGMENT})/index\\.html(?:\\?\\S*)?(?:\\s|$)"
+RewriteRule . - [E=GUIDEBOOK_LINK:../%1.md]
 RewriteCond %{{REQUEST_FILENAME}}.md -f
-RewriteCond $1 !^index\\.html$
-RewriteRule (?:^|/)([^/]+\\.html)$ - [E=GUIDEBOOK_LINK:$1.md]
+RewriteCond %{{REQUEST_FILENAME}} !/index\\.html$
+RewriteCond %{{THE_REQUEST}} "^\\S+ [^?\\s]*/({_SEGMENT})\\.html(?:\\?\\S*)?(?:\\s|$)"
+RewriteRule . - [E=GUIDEBOOK_LINK:%1.md]
 
 <If "%{{REQUEST_URI}} =~ m#(/|\\.html|\\.md)$#">
     Header always merge Vary Accept
@@ -422,7 +457,8 @@ http://:{port} {{
 \trewrite @twin_dir {{path}}index.html.md
 \trewrite @twin_html {{path}}.md
 
-\t# Browsers get the HTML, which names its twin in a Link header.
+\t# Browsers get the HTML, which names its canonical twin in a Link header: the page's
+\t# name as the (percent-encoded) request URI has it.
 \t@link_root {{
 \t\tnot vars {{guidebook_markdown}} 1
 \t\tpath / /index.html
@@ -430,24 +466,27 @@ http://:{port} {{
 \t}}
 \t@link_dir {{
 \t\tnot vars {{guidebook_markdown}} 1
-\t\tpath_regexp page /([^/]+)/$
+\t\tpath */
+\t\tvars_regexp page {{http.request.uri}} ^[^?]*/({_SEGMENT})/(?:\\?.*)?$
 \t\tfile {{path}}index.html.md
 \t}}
 \t@link_index {{
 \t\tnot vars {{guidebook_markdown}} 1
-\t\tpath_regexp page /([^/]+)/index\\.html$
+\t\tpath */index.html
+\t\tvars_regexp page {{http.request.uri}} ^[^?]*/({_SEGMENT})/index\\.html(?:\\?.*)?$
 \t\tfile {{path}}.md
 \t}}
 \t@link_file {{
 \t\tnot vars {{guidebook_markdown}} 1
-\t\tpath_regexp file /([^/]+)\\.html$
+\t\tpath *.html
 \t\tnot path */index.html
+\t\tvars_regexp file {{http.request.uri}} ^[^?]*/({_SEGMENT})\\.html(?:\\?.*)?$
 \t\tfile {{path}}.md
 \t}}
 \theader @link_root Link "{link_header('index.md').replace('"', chr(92) + '"')}"
 \theader @link_dir Link "{link_header('../{re.page.1}.md').replace('"', chr(92) + '"')}"
 \theader @link_index Link "{link_header('../{re.page.1}.md').replace('"', chr(92) + '"')}"
-\theader @link_file Link "{link_header('{re.file.1}.html.md').replace('"', chr(92) + '"')}"
+\theader @link_file Link "{link_header('{re.file.1}.md').replace('"', chr(92) + '"')}"
 
 \t@pages path */ *.html *.md
 \theader @pages Vary Accept
@@ -457,8 +496,10 @@ http://:{port} {{
 \theader @llms Content-Type "{TEXT_TYPE}"
 
 \tfile_server
+\t# (the error page is HTML, whatever type the path's own file would have had)
 \thandle_errors {{
 \t\trewrite * /404.html
+\t\theader Content-Type "{HTML_TYPE}"
 \t\tfile_server
 \t}}
 }}
@@ -509,7 +550,7 @@ export function pageTwin(path) {
     const folder = page.slice(0, -"/index.html".length);
     link = folder ? "../" + folder.slice(folder.lastIndexOf("/") + 1) + ".md" : "index.md";
   } else {
-    link = page.slice(page.lastIndexOf("/") + 1) + ".md";
+    link = page.slice(page.lastIndexOf("/") + 1, -".html".length) + ".md";
   }
   return { file: page + ".md", link };
 }
@@ -535,9 +576,14 @@ export async function negotiate(request, asset, next) {
   const url = new URL(request.url);
   const path = url.pathname;
   if (path.endsWith(".md")) {
-    return withHeaders(await next(), { "Content-Type": MARKDOWN, Vary: "Accept" });
+    const response = await next();  // (a 404 keeps its HTML page's type)
+    return withHeaders(response, response.ok ? { "Content-Type": MARKDOWN, Vary: "Accept" }
+      : { Vary: "Accept" });
   }
-  if (LLMS.has(path)) return withHeaders(await next(), { "Content-Type": TEXT });
+  if (LLMS.has(path)) {
+    const response = await next();
+    return response.ok ? withHeaders(response, { "Content-Type": TEXT }) : response;
+  }
   const twin = pageTwin(path);
   if (twin === null || (request.method !== "GET" && request.method !== "HEAD")) return next();
   const found = await asset(new URL(twin.file, url).href);
@@ -606,7 +652,8 @@ def _path_pattern(paths: list[str]) -> str:
 
 def vercel(pages: list[str]) -> str:
     """vercel.json for the site folder: rewrites with a `has` Accept condition and headers for
-    the pages with a twin (folder pages in groups, one alternation each)."""
+    the pages with a twin (folder pages in groups, one alternation each). Vercel matches the
+    request's percent-encoded path: the pages' paths (decoded) are encoded."""
     accept = [{"type": "header", "key": "accept", "value": caseless(lookahead_regex())}]
     headers: list[dict[str, object]] = [
         {"source": "/(.*)\\.md", "headers": [{"key": "Content-Type", "value": MARKDOWN_TYPE},
@@ -618,7 +665,7 @@ def vercel(pages: list[str]) -> str:
     groups: list[tuple[str, str, str]] = []
     if "/" in pages:
         groups.append(("/", "/index.html.md", "index.md"))
-    folders = sorted(p.strip("/") for p in pages if p.endswith("/") and p != "/")
+    folders = sorted(_encoded(p.strip("/")) for p in pages if p.endswith("/") and p != "/")
     for at in range(0, len(folders), VERCEL_GROUP):
         chunk = folders[at:at + VERCEL_GROUP]
         groups.append((f"/:page({_path_pattern(chunk)})/", "/:page/index.html.md",
@@ -626,7 +673,7 @@ def vercel(pages: list[str]) -> str:
     for page in sorted(p for p in pages if not p.endswith("/")):  # use_directory_urls: false
         twin = page_twin(page)
         assert twin is not None
-        groups.append((page, twin.file, twin.link))
+        groups.append((_encoded(page), _encoded(twin.file), twin.link))
     rewrites = []
     for source, destination, link in groups:
         rewrites.append({"source": source, "has": accept, "destination": destination})
@@ -638,6 +685,11 @@ def vercel(pages: list[str]) -> str:
                                     {"key": "Link", "value": link_header(link)}]})
     config = {"rewrites": rewrites, "headers": headers}
     return json.dumps(config, indent=2, ensure_ascii=False) + "\n"
+
+
+def _encoded(path: str) -> str:
+    """A decoded URL path, percent-encoded."""
+    return urllib.parse.quote(path, safe="/" + _PCHAR)
 
 
 def written_here(file: HostFile, old: str) -> bool:
@@ -669,9 +721,10 @@ def _vercel_pages(data: Any) -> list[str] | None:
         if not isinstance(source, str):
             return None
         if source.startswith("/:page(") and source.endswith(")/"):
-            pages += [f"/{folder}/" for folder in _split_pattern(source[len("/:page("):-2])]
+            pages += [urllib.parse.unquote(f"/{folder}/")
+                      for folder in _split_pattern(source[len("/:page("):-2])]
         elif source == "/" or (source.startswith("/") and source.endswith(".html")):
-            pages.append(source)
+            pages.append(urllib.parse.unquote(source))
         else:
             return None
     return pages
@@ -692,11 +745,24 @@ def _split_pattern(pattern: str) -> list[str]:
 
 
 def host_files(host: str, *, site_dir: Path, port: int = DEFAULT_PORT, bind: str = "",
-               pages: list[str] | None = None) -> list[HostFile]:
+               pages: list[str] | None = None, site_url: str | None = None,
+               server_name: str | None = None) -> list[HostFile]:
     """The files of `host`'s configuration for the site built in `site_dir`. `pages` (the
-    twinned pages' URL paths) is read from the site when a host needs it and it is None."""
+    twinned pages' URL paths) is read from the site when a host needs it and it is None;
+    `site_url` too (the home page's canonical URL: "" for none). nginx's `server_name` is
+    site_url's host unless given. A site_url with a path gets a note (the configurations
+    serve the site at the root of its host)."""
+    if site_url is None:
+        site_url = built_site_url(site_dir)
+    url = urllib.parse.urlsplit(site_url)
+    if url.path.strip("/") and host in HOSTS:
+        log.warning(f"guidebook: note: site_url {site_url} has a path, but the {host} "
+                    f"configuration serves the site at the root of its host (its 404 page "
+                    f"is /404.html): serve the site from a host of its own, or set site_url "
+                    f"to its host's root")
     if host == "nginx":
-        return [HostFile("guidebook.nginx.conf", nginx(site_dir, port, bind), False)]
+        name = (url.hostname or "") if server_name is None else server_name
+        return [HostFile("guidebook.nginx.conf", nginx(site_dir, port, bind, name), False)]
     if host == "apache":
         return [HostFile(".htaccess", apache(), True)]
     if host == "caddy":
@@ -718,6 +784,32 @@ def host_files(host: str, *, site_dir: Path, port: int = DEFAULT_PORT, bind: str
     raise HostConfigError(f"unknown host {host!r}: use one of {', '.join(HOSTS)}")
 
 
+def built_site_url(site_dir: Path) -> str:
+    """The site_url a built site was made with: its home page's canonical URL (MkDocs'
+    themes write it when site_url is set), without its `index.html`; "" when unknown."""
+    try:
+        text = (site_dir / "index.html").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    finder = _Canonical()
+    finder.feed(text[: text.find("</head>") if "</head>" in text else len(text)])
+    found = finder.href.strip()
+    if urllib.parse.urlsplit(found).scheme not in ("http", "https"):
+        return ""
+    return found.removesuffix("index.html")
+
+
+class _Canonical(html.parser.HTMLParser):
+    """The `href` of a page's `<link rel="canonical">`."""
+
+    href = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "link" and "canonical" in (found.get("rel") or "").lower().split():
+            self.href = self.href or found.get("href") or ""
+
+
 def published_files(hosts: Iterable[str], twins: Iterable[str]) -> dict[str, str]:
     """Site path -> text of the files of `hosts` that live in the site folder; `twins` are
     the site paths of the twin aliases (`x/y/index.html.md`)."""
@@ -727,7 +819,7 @@ def published_files(hosts: Iterable[str], twins: Iterable[str]) -> dict[str, str
         if host in ("nginx", "caddy"):
             raise HostConfigError(f"{host} is configured on the server, not in the site: "
                                   f"run `guidebook host-config {host}` instead")
-        for file in host_files(host, site_dir=Path("."), pages=pages):
+        for file in host_files(host, site_dir=Path("."), pages=pages, site_url=""):
             if file.published:
                 found[file.path] = file.text
     return found
@@ -782,6 +874,10 @@ class NegotiatingHandler(http.server.SimpleHTTPRequestHandler):
         if self._answer.path != path:
             self.path = urllib.parse.quote(self._answer.path)
         return super().send_head()
+
+    def list_directory(self, path: Any) -> None:
+        """A folder without index.html is an unknown path, as on the hosts: a 404."""
+        self.send_error(404)
 
     def send_header(self, keyword: str, value: str) -> None:
         answer = self._answer
