@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup
 from llms_txt import parse_llms_file
 
 from conftest import HARVEST, build, write_project
+from guidebook.defaults import CHATGPT_URL
 from guidebook.documents import load_text
 from guidebook.languages import compare_guides, is_language, select, split_language
 from guidebook.site import Options, load_site
@@ -71,7 +72,10 @@ def _project(root: Path, guides: dict[str, str], *, i18n_first: bool = False,
     plugins: list[Any] = ["search", guidebook]
     if i18n:
         plugins.insert(1 if i18n_first else 2, {"i18n": I18N})
-    docs = {"index.md": "# Home\n\nWelcome.\n", "index.de.md": "# Start\n\nWillkommen.\n"}
+    docs = {"index.md": "# Home\n\nWelcome to [all connectors](connectors/index.md).\n",
+            "index.de.md": "# Start\n\nWillkommen bei [allen](connectors/index.md).\n",
+            "about.md": f"# About\n\nSee [Harvest]({PAT}index.md) and "  # (untranslated)
+                        "[the connectors](connectors/index.md).\n"}
     return write_project(root, guides, docs=docs, config={"site_url": SITE_URL,
                                                           "plugins": plugins})
 
@@ -91,12 +95,20 @@ def _switcher(soup: BeautifulSoup, url: str) -> dict[str, str]:
     return {a["hreflang"]: urlsplit(urljoin(base, a["href"])).path.lstrip("/") for a in links}
 
 
+# The site's own words, written in its default language (English): not the German pages'
+STRINGS = {"hub.heading": "Connect {{ provider }} in {{ brand.hub }}"}
+STRINGS_DE = {"actions.menu": "Für KI-Assistenten"}  # (the German words' own entry)
+NAV_TITLE = "Integrations"
+
+
 @pytest.fixture(scope="module", params=["guidebook-first", "i18n-first"])
 def site(request, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp(request.param)
     config = _project(root, {"harvest/pat.yaml": HARVEST, "harvest/pat.de.yaml": HARVEST_DE,
                              "zendesk/token.yaml": ZENDESK_EN},
-                      i18n_first=request.param == "i18n-first")
+                      i18n_first=request.param == "i18n-first",
+                      plugin={"strings": {**STRINGS, "de": STRINGS_DE}, "nav_title": NAV_TITLE,
+                              "llms": {"optional": ["connectors/zendesk/*"]}})
     return build(config)
 
 
@@ -105,18 +117,72 @@ def test_each_language_gets_its_guides_at_its_urls(site: Path) -> None:
     assert de.html["lang"] == "de" and en.html["lang"] == "en"
     assert de.h1.get_text(strip=True) == "Harvest mit einem persönlichen Zugriffstoken verbinden"
     assert en.h1.get_text(strip=True) == "Connect Harvest with Personal Access Token – Acme Hub"
-    german, english = Words("de", {}, BRAND), Words("en", {}, BRAND)
+    german, english = Words("de", STRINGS_DE, BRAND), Words("en", STRINGS, BRAND)
     for soup, words, other in ((de, german, english), (en, english, german)):
         text = _article(soup)
         for message in ("actions.menu", "hub.heading"):
             assert words.text(message, provider="Harvest") in text
             assert other.text(message, provider="Harvest") not in text
+        # the assistant's default prompt in the page's language
+        [chat] = soup.select("a[data-gb-open-template*='chatgpt.com']")
+        assert chat["data-gb-open-template"] == words.chat_url("chatgpt", CHATGPT_URL)
+    assert german.text("actions.prompt") != english.text("actions.prompt")
     assert "Token erstellen" in _article(de) and "Create a token" not in _article(de)
     assert "Create a token" in _article(en) and "Token erstellen" not in _article(en)
     # the connector page and the index of each language, and the German category
     assert "Zeiterfassung" in _article(_soup(site, "de/connectors/"))
     assert "Zeiterfassung" not in _article(_soup(site, "connectors/"))
     assert (site / "de/connectors/harvest/index.html").is_file()
+
+
+@pytest.mark.parametrize(("page", "expected"), [
+    ("", ["connectors/"]), ("about/", [PAT, "connectors/"])])
+def test_docs_pages_link_to_the_generated_pages_of_their_language(site: Path, page: str,
+                                                                   expected: list[str]) -> None:
+    # (the site builds with --strict: no "not found among documentation files" warning)
+    for prefix in ("", "de/"):
+        url = prefix + page
+        links = [urlsplit(urljoin(SITE_URL + url, a["href"])).path.lstrip("/")
+                 for a in _soup(site, url).select("article p > a[href]")
+                 if not a["href"].startswith("#")]
+        assert links == [prefix + target for target in expected], url
+        assert all((site / link / "index.html").is_file() for link in links)
+    twin = (site / "de/about.md").read_text("utf-8")  # its twin's links: the German twins
+    assert f"({SITE_URL}de/connectors.md)" in twin and f"({SITE_URL}de/{PAT.rstrip('/')}.md)" in twin
+
+
+def test_strings_and_nav_title_reword_the_default_language_only(site: Path) -> None:
+    german, english = Words("de", {}, BRAND), Words("en", STRINGS, BRAND)
+    for prefix, words, other in (("", english, german), ("de/", german, english)):
+        headings = [h.get_text(" ", strip=True) for h in _soup(site, prefix + PAT).select(
+            "article h2")]
+        assert words.text("hub.heading", provider="Harvest") in headings, headings
+        assert other.text("hub.heading", provider="Harvest") not in headings
+        index = _soup(site, prefix + "connectors/")
+        title = NAV_TITLE if not prefix else german.text("index.title")
+        assert index.h1.get_text(strip=True) == title
+        sections = [label.get_text(" ", strip=True) for label in index.select(
+            "nav.md-nav--primary > ul > li.md-nav__item--nested > label")]
+        assert title in sections and (NAV_TITLE in sections) == (not prefix), sections
+    twin = (site / "de" / (PAT.rstrip("/") + ".md")).read_text("utf-8")
+    assert english.text("hub.heading", provider="Harvest") not in twin
+
+
+def test_strings_of_each_language() -> None:
+    from guidebook.languages import split_strings, strings_for
+
+    strings = {"picker.title": "Pick", "de": {"picker.title": "Wählen", "index.title": "X"},
+               "pt_BR": {"picker.title": "Escolha"}}
+    assert strings_for(strings, "en", "en") == {"picker.title": "Pick"}
+    assert strings_for(strings, "de", "en") == {"picker.title": "Wählen", "index.title": "X"}
+    assert strings_for(strings, "fr", "en") == {}  # the French catalog's words
+    assert strings_for(strings, "pt-BR", "en") == {"picker.title": "Escolha"}
+    assert strings_for(strings, "de", "de") == {"picker.title": "Wählen", "index.title": "X"}
+    assert strings_for({"picker.title": "Wählen"}, "de", "de") == {"picker.title": "Wählen"}
+    own, by_language, problems = split_strings({**strings, "xyz": {"a": "b"},
+                                                "fr": {"picker.title": ["x"]}})
+    assert own == {"picker.title": "Pick"} and set(by_language) == {"de", "pt_BR", "fr"}
+    assert [p.split(" is ")[0] for p in problems] == ["strings.xyz", "strings.fr.picker.title"]
 
 
 def test_an_untranslated_guide_falls_back_with_the_languages_words(site: Path) -> None:
@@ -151,6 +217,9 @@ def test_each_language_has_its_own_llms_txt(site: Path) -> None:
         assert prefix + PAT.rstrip("/") + ".md" in urls
         assert prefix + ZENDESK.rstrip("/") + ".md" in urls
         assert words.text("llms.docs") in parsed.sections
+        # llmstxt.org's name for the pages an agent may skip, in every language
+        assert [urlsplit(link["url"]).path.lstrip("/") for link in parsed.sections[
+            "Optional"]] == [prefix + "connectors/zendesk.md", prefix + ZENDESK.rstrip("/") + ".md"]
         full = (site / prefix / "llms-full.txt").read_text("utf-8")
         assert ("Token erstellen" in full) == bool(prefix)
     de_titles = {link["title"] for s in parse_llms_file(
@@ -227,6 +296,53 @@ def test_structure_check_names_scopes_whitelabel_and_actions() -> None:
     assert any("has the scopes ['s']" in p for p in found)
     assert any("is whitelabel: hide" in p for p in found)
     assert compare_guides(original, original) == []
+
+
+MARKED_EN = HARVEST.replace('        list: ["Give it a name such as `{{ brand.name }} link`", Save it]',
+                            """        list:
+          - "Give it a name such as `{{ brand.name }} link`"
+          - {text: Acme support can help you here., whitelabel: hide}""")
+UNMARKED_DE = HARVEST_DE.replace(
+    '        list: ["Geben Sie einen Namen wie `{{ brand.name }} link` ein", Speichern Sie es]',
+    """        list:
+          - "Geben Sie einen Namen wie `{{ brand.name }} link` ein"
+          - Der Acme-Support hilft Ihnen dabei.""")
+
+
+def test_structure_check_compares_the_marks_and_counts_of_list_items() -> None:
+    original = load_text(MARKED_EN, "guides/x.yaml")[0]
+    [problem] = compare_guides(original, load_text(UNMARKED_DE, "guides/x.de.yaml")[0])
+    assert (problem.source.file, problem.source.line) == ("guides/x.de.yaml", 15)
+    assert problem.message == ("list item 2 of step 'Token anlegen' is unmarked; its original "
+                               "guides/x.yaml:14 is whitelabel: hide")
+    assert "whitelabel: hide" in problem.hint
+    marked = load_text(UNMARKED_DE.replace("          - Der Acme-Support hilft Ihnen dabei.",
+                                           "          - {text: Der Acme-Support hilft Ihnen "
+                                           "dabei., whitelabel: hide}"), "guides/x.de.yaml")[0]
+    assert compare_guides(original, marked) == []
+    only = load_text(UNMARKED_DE.replace("dabei.", "dabei.\n          - Noch ein Punkt"),
+                     "guides/x.de.yaml")[0]
+    [problem] = compare_guides(original, only)  # a third item: counts differ
+    assert problem.message.startswith("step 'Token anlegen' has 3 list items; its original "
+                                      "guides/x.yaml:")
+
+
+def test_a_translation_that_drops_a_list_items_mark_leaks_nothing(tmp_path: Path,
+                                                                  caplog) -> None:
+    config = _project(tmp_path, {"harvest/pat.yaml": MARKED_EN, "harvest/pat.de.yaml": UNMARKED_DE},
+                      plugin={"whitelabel": True, "whitelabel_brand": {
+                          "name": "Northwind", "hub": "Northwind Connect"}})
+    with caplog.at_level(logging.WARNING):
+        site = build(config, strict=False)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("guides/harvest/pat.de.yaml:15:13: error: list item 2 of step 'Token anlegen' "
+               "is unmarked" in w for w in warnings), warnings
+    page = _soup(site, "de/" + PAT)
+    items = [li.get_text(" ", strip=True) for li in page.select("article li")]
+    assert items and not any("Acme" in item for item in items)
+    assert "Create a token" in _article(page)  # the original, filtered, in its place
+    twin = (site / "de" / (PAT.rstrip("/") + ".md")).read_text("utf-8")
+    assert "Acme" not in twin and "support" not in twin.lower()
 
 
 def test_without_static_i18n_translations_are_ignored_with_one_info_line(tmp_path: Path,

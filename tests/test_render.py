@@ -18,7 +18,8 @@ from bs4 import BeautifulSoup
 
 from conftest import HARVEST, build
 from guidebook.defaults import default_templates_dir
-from guidebook.render import Renderer, sibling_warnings
+from guidebook.exports import Exporter, ExportError
+from guidebook.render import Renderer, TemplateProblem, sibling_warnings
 from guidebook.site import Options, load_site
 
 HERE = Path(__file__).parent
@@ -66,6 +67,26 @@ def test_templates_dir_overrides_one_partial(tmp_path: Path) -> None:
     soup = BeautifulSoup(html, "html.parser")
     assert [d["data-type"] for d in soup.select("div.my-callout")] == ["warning", "tip"]
     assert soup.select("ol.gb-steps")  # everything else still from the packaged templates
+
+
+def test_a_missing_include_says_not_found(tmp_path: Path) -> None:
+    """Jinja's own message is the missing name alone."""
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "callout.html.jinja").write_text(
+        "{% include 'partials/nope.html.jinja' %}\n")
+    (tmp_path / "partials" / "section.md.jinja").write_text(
+        "{% include 'partials/nope.md.jinja' %}\n")
+    site = _site()
+    [page] = [p for p in site.pages if p.key == "tallyho"]
+    with pytest.raises(TemplateProblem) as err:
+        Renderer(site, tmp_path).guide(page)
+    assert str(err.value) == (f"{tmp_path}/partials/callout.html.jinja:1: template "
+                              "'partials/nope.html.jinja' not found (in templates_dir or the "
+                              "packaged templates)")
+    with pytest.raises(ExportError) as err:
+        Exporter(site, templates_dir=tmp_path).guide(page)
+    assert str(err.value) == ("guide.md.jinja: template 'partials/nope.md.jinja' not found (in "
+                              "templates_dir or the packaged templates)")
 
 
 # A team's template of one output whose siblings of the other output keep the packaged one:

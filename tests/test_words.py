@@ -4,17 +4,38 @@ every output (HTML, Markdown twin, llms-full.txt, search index)."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs, quote_plus, urlsplit
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from jinja2 import Environment, meta
+from markdown_it import MarkdownIt
+from mkdocs.exceptions import Abort
 
 from conftest import HARVEST, ROOT, build, write_project
-from guidebook.words import Words, WordsError, catalog, languages
+from guidebook import words as words_module
+from guidebook.defaults import CHATGPT_URL, CLAUDE_URL
+from guidebook.optioncheck import config_problems
+from guidebook.words import (
+    LINKS,
+    SCRIPT,
+    VARIABLES,
+    Words,
+    WordsError,
+    catalog,
+    languages,
+    pick_language,
+    placeholders,
+    plural_base,
+    text_problem,
+    variables,
+)
 
 GUIDEBOOK = Path(sys.executable).parent / "guidebook"
 PAGE = "connectors/harvest/guides/link-account/personal-access-token/"
@@ -215,15 +236,19 @@ def test_a_translated_site_has_no_english_generated_words(tmp_path, language: st
 
 
 def test_guidebook_strings_lists_every_id(tmp_path) -> None:
-    config = write_project(tmp_path, {}, plugin={"strings": {"hub.heading": "Ours"}})
+    config = write_project(tmp_path, {}, plugin={"strings": {
+        "hub.heading": "Ours", "de": {"picker.clear": "Leeren"}}})
     result = subprocess.run([str(GUIDEBOOK), "-f", str(config), "strings", "--format", "json"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout)
     assert set(found) == set(catalog("en")) and found["hub.heading"] == "Ours"
+    assert found["picker.clear"] == catalog("en")["picker.clear"]
     german = subprocess.run([str(GUIDEBOOK), "-f", str(config), "strings", "--language", "de"],
                             capture_output=True, text=True)
-    assert yaml.safe_load(german.stdout)["picker.clear"] == catalog("de")["picker.clear"]
+    # (the top-level words are the site's language's; German has its own entry)
+    assert yaml.safe_load(german.stdout)["picker.clear"] == "Leeren"
+    assert yaml.safe_load(german.stdout)["hub.heading"] == catalog("de")["hub.heading"]
     bad = subprocess.run([str(GUIDEBOOK), "-f", str(config), "strings", "--language", "xx"],
                          capture_output=True, text=True)
     assert bad.returncode != 0 and "no catalog" in bad.stderr
@@ -260,3 +285,203 @@ def test_the_readme_rewording_snippet_names_real_messages() -> None:
     for language in ("en", "de"):
         words = Words(language, strings, brand={"name": "Acme", "hub": "Acme Hub"})
         assert words.text("hub.heading", provider="Harvest") == "Connect Harvest in Acme Hub"
+
+
+# -- each message's own variables ---------------------------------------------------------------
+
+def test_every_message_uses_only_its_declared_variables() -> None:
+    """The declaration (words.VARIABLES, SCRIPT) holds every catalog's texts: each renders with
+    exactly its declared variables under StrictUndefined, and uses no other."""
+    english = catalog("en")
+    assert set(VARIABLES) <= set(english)
+    assert {plural_base(k) or k for k in english if placeholders(k) is not None} == \
+        set(SCRIPT) | set(LINKS)
+    for language in languages():
+        words = Words(language, brand={"name": "Acme", "hub": "Acme Hub"})
+        for key, text in catalog(language).items():
+            used = meta.find_undeclared_variables(Environment().parse(text)) - {"brand"}
+            assert used <= set(variables(key)), (language, key, used)
+            assert text_problem(key, text) is None, (language, key)
+            assert words.sample(key).strip(), (language, key)
+            if placeholders(key) is not None:  # the script's {name}s, not Jinja
+                assert not used and set(re.findall(r"\{(\w+)\}", text)) <= set(
+                    placeholders(key) or ()), (language, key)
+                assert not variables(key), key
+
+
+@pytest.mark.parametrize(("key", "text", "expected"), [
+    ("picker.title", "Select the {{ provider }} actions you need",
+     "strings.picker.title uses {{ provider }}, which this message does not have (use only "
+     "{{ brand.KEY }} with a key of the brand option)"),
+    ("connector.lead", "Guides for {{ provider }} with {{ auth }}.",
+     "strings.connector.lead uses {{ auth }}, which this message does not have (use "
+     "{{ provider }} or {{ brand.KEY }} with a key of the brand option)"),
+    ("index.count", "{{ connectors }} connectors in {{ categories }} groups.", None),
+    ("guide.title", "Link {{ provider }} ({{ auth }}) to {{ brand.hub }}", None),
+    ("index.guides", "{% if n > 1 %}{{ n }} guides{% else %}{{ kind }}{% endif %}",
+     "strings.index.guides uses {{ kind }}, which this message does not have (use {{ n }} or "
+     "{{ brand.KEY }} with a key of the brand option)"),
+])
+def test_the_strings_check_uses_each_messages_own_variables(key: str, text: str,
+                                                            expected: str | None) -> None:
+    problems = config_problems({"brand": {"name": "Acme", "hub": "Acme Hub"},
+                                "strings": {key: text}})
+    assert problems == ([expected] if expected else [])
+
+
+def test_a_message_with_a_variable_it_lacks_stops_the_build_cleanly(tmp_path, caplog) -> None:
+    """The build stops with the check's words (as `guidebook validate` does), no traceback."""
+    config = write_project(tmp_path, {"harvest/pat.yaml": HARVEST}, plugin={
+        "strings": {"connector.lead": "Guides for {{ provider }} with {{ auth }}."}})
+    with pytest.raises(Abort):
+        build(config)
+    [error] = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert error == "guidebook: " + config_problems(
+        {"strings": {"connector.lead": "Guides for {{ provider }} with {{ auth }}."}})[0]
+    assert "strings.connector.lead uses {{ auth }}" in error
+
+
+def test_every_caller_passes_the_declared_variables(tmp_path) -> None:
+    """Every message reworded to use all of its declared variables: a caller that left one
+    out would stop the build (StrictUndefined); each value reaches the page."""
+    strings = {key: text + "".join(f" [{name}={{{{ {name} }}}}]" for name in variables(key))
+               for key, text in catalog("en").items() if variables(key)}
+    config = write_project(tmp_path, {"zorb/key.yaml": NEUTRAL_GUIDE,
+                                      "quorra/quorra.connector.s1.yaml": NEUTRAL_CONNECTOR},
+                           plugin={"strings": strings, "workers": 1})
+    site = build(config)
+    guide = BeautifulSoup((site / NEUTRAL_PAGES[0] / "index.html").read_text("utf-8"),
+                          "html.parser")
+    assert "[provider=Zorb]" in guide.title.get_text()
+    assert "[auth=Zorb Key]" in guide.select_one("article").get_text()
+    connector = BeautifulSoup((site / NEUTRAL_PAGES[4] / "index.html").read_text("utf-8"),
+                              "html.parser")
+    assert "[action=Quorra 1]" in connector.select_one("article").get_text()
+    index = BeautifulSoup((site / "connectors/index.html").read_text("utf-8"), "html.parser")
+    assert "[connectors=2] [categories=" in index.select_one("article").get_text()
+
+
+# -- the script's messages ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("key", "text", "expected"), [
+    ("index.shown.other", "{{ n }} connectors shown",
+     "strings.index.shown.other writes {{ n }}: the page's script fills this message in, "
+     "write {n} (use {n} or {{ brand.KEY }} with a key of the brand option)"),
+    ("picker.steps_hidden.other", "{{ n }} Schritte ausgeblendet",
+     "strings.picker.steps_hidden.other writes {{ n }}: the page's script fills this message "
+     "in, write {n} (use {n} or {{ brand.KEY }} with a key of the brand option)"),
+    ("picker.copy_scope", "Copy {name}",
+     "strings.picker.copy_scope has {name}, which the page's script does not fill in (use "
+     "{scope} or {{ brand.KEY }} with a key of the brand option)"),
+    ("picker.steps_hidden.few", "{n} шага скрыто", None),
+])
+def test_a_script_message_takes_the_scripts_placeholders(key: str, text: str,
+                                                         expected: str | None) -> None:
+    problems = config_problems({"strings": {key: text}})
+    assert problems == ([expected] if expected else [])
+
+
+def test_only_plural_messages_take_plural_forms() -> None:
+    forms = {"picker.steps_hidden.few": "{n} шага скрыто", "index.shown.zero": "لا موصل",
+             "index.shown.many": "{n} موصلًا", "picker.unknown.two": "{n} {ids}"}
+    words = Words("en", forms)
+    assert {k: v for k, v in words.script("picker.").items() if k in forms} == {
+        k: v for k, v in forms.items() if k.startswith("picker.")}
+    assert words.script("index.")["index.shown.zero"] == "لا موصل"
+    for key in ("picker.title.few", "category.one", "index.count.other", "picker.clear.many"):
+        with pytest.raises(WordsError, match=f"unknown message id '{re.escape(key)}'"):
+            Words("en", {key: "x"})
+
+
+# -- strings values that are not text -----------------------------------------------------------
+
+@pytest.mark.parametrize("value", [None, ["Alle", "wählen"], {"Alle": "wählen"}, True])
+def test_a_strings_value_that_is_not_text_is_an_error(value: object) -> None:
+    problems = config_problems({"strings": {"picker.clear": value}})
+    mapping = ("); a mapping under a language code holds that language's words (strings: "
+               "{de: {picker.title: ...}})")
+    assert problems == [f"strings.picker.clear is {value!r}: write it as text (the words of "
+                        "the message 'picker.clear'" + (mapping if isinstance(value, dict) else
+                        "; `guidebook strings` shows its English text)")]
+    with pytest.raises(WordsError, match=r"strings\.picker\.clear is .*: write it as text"):
+        Words("de", {"picker.clear": value})  # (the same without the check)
+
+
+# -- languages without a catalog ----------------------------------------------------------------
+
+@pytest.mark.parametrize("language", ["ar", "he", "ru", "zh-Hant", "pt-BR"])
+def test_a_language_without_a_catalog_is_said_once(language: str, caplog) -> None:
+    words_module._say_no_catalog.cache_clear()
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.guidebook"):
+        for _ in range(3):
+            assert Words(language).language == "en"
+    [record] = [r for r in caplog.records if r.name.startswith("mkdocs.plugins.guidebook")]
+    assert record.levelno == logging.INFO
+    assert record.getMessage() == (
+        f"guidebook: its words have no catalog for the language {language!r} (shipped: "
+        f"{', '.join(languages())}), so they are English; translate them with the plugin's "
+        "strings option (`guidebook strings` lists every id)")
+
+
+@pytest.mark.parametrize(("language", "shipped"), [
+    ("de-AT", "de"), ("de_CH", "de"), ("fr-CA", "fr"), ("es-MX", "es"), ("en-GB", "en"),
+    ("DE", "de"), (None, "en")])
+def test_a_regional_variant_uses_its_base_language_quietly(language: str | None, shipped: str,
+                                                           caplog) -> None:
+    words_module._say_no_catalog.cache_clear()
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.guidebook"):
+        assert pick_language(language) == shipped
+        assert Words(language).text("picker.clear") == catalog(shipped)["picker.clear"]
+    assert [r for r in caplog.records if r.name.startswith("mkdocs.plugins.guidebook")] == []
+
+
+# -- words in the Markdown outputs --------------------------------------------------------------
+
+def test_words_reach_the_markdown_outputs_escaped(tmp_path) -> None:
+    """Reworded messages with Markdown's special characters: the twin's table keeps its two
+    columns, raw HTML stays text (as a guide's text does), the HTML page shows the same."""
+    config = write_project(tmp_path, {"zorb/key.yaml": NEUTRAL_GUIDE}, plugin={"strings": {
+        "picker.column.action": "Action | name", "directive.title": "Index & <t>",
+        "picker.column.scopes": "Scopes <b>*all*</b>"}})
+    site = build(config)
+    twin = (site / (NEUTRAL_PAGES[0].rstrip("/") + ".md")).read_text("utf-8")
+    gfm = MarkdownIt("commonmark", {"html": True}).enable("table")  # (raw HTML allowed)
+    inline = [c for t in gfm.parse(twin) if t.type == "inline" for c in t.children or []]
+    assert [c.content for c in inline if c.type == "html_inline"] == []
+    rendered = BeautifulSoup(gfm.render(twin), "html.parser")
+    assert [" ".join(th.get_text().split()) for th in rendered.select("table thead th")] == \
+        ["Action | name", "Scopes <b>all</b>"]
+    assert "Index & <t>" in [h.get_text() for h in rendered.select("blockquote h2")]
+    page = BeautifulSoup((site / NEUTRAL_PAGES[0] / "index.html").read_text("utf-8"),
+                         "html.parser")
+    assert [" ".join(th.get_text().split()) for th in page.select(".gb-scopes__table th")][1:] \
+        == ["Action | name", "Scopes <b>all</b>"]
+
+
+# -- the page actions' prompt -------------------------------------------------------------------
+
+@pytest.mark.parametrize("language", ["en", "de", "fr", "es"])
+def test_the_default_chat_prompt_is_the_catalogs(language: str) -> None:
+    words = Words(language)
+    twin = "https://guides.example.test/connectors/harvest.md"
+    for assistant, default in (("chatgpt", CHATGPT_URL), ("claude", CLAUDE_URL)):
+        url = words.chat_url(assistant, default).replace("{url}", quote_plus(twin))
+        [prompt] = parse_qs(urlsplit(url).query)["q"]
+        assert prompt == catalog(language)["actions.prompt"].replace("{url}", twin)
+        assert url.startswith(default.split("?")[0])
+        if language == "en":
+            assert words.chat_url(assistant, default) == default
+    own = "https://chat.example.test/?q=Explain+{url}"  # (a site's own template wins)
+    assert words.chat_url("claude", own) == own
+
+
+def test_the_chat_prompt_keeps_its_url_placeholder() -> None:
+    assert config_problems({"strings": {"actions.prompt": "Lies die Seite."}}) == [
+        "strings.actions.prompt has no {url} (use it where the page's address goes)"]
+    assert config_problems({"strings": {"actions.prompt": "Read {{ url }}."}}) == [
+        "strings.actions.prompt writes {{ url }}: the page action's link fills this message "
+        "in, write {url} (use {url} or {{ brand.KEY }} with a key of the brand option)"]
+    words = Words("de", {"actions.prompt": "Lies {url} für {{ brand.hub }}."},
+                  {"name": "Acme", "hub": "Acme Hub"})
+    url = words.chat_url("claude", CLAUDE_URL).replace("{url}", "x")
+    assert parse_qs(urlsplit(url).query)["q"] == ["Lies x für Acme Hub."]

@@ -35,7 +35,7 @@ from .hostconfig import (
     make_server,
     written_here,
 )
-from .languages import split_language
+from .languages import split_language, strings_for
 from .load import (
     CONNECTOR_SUFFIX,
     NOT_A_FILE_HINT,
@@ -50,7 +50,7 @@ from .redirects import gone, previous_guide_urls, redirects
 from .schema import KEY_HINT, KEY_RE, json_schema
 from .site import GuidePage, GuideSite, Options, load_pages, load_site, translation_problems
 from .validate import check_references
-from .words import PATTERNS, Words, WordsError, languages
+from .words import DEFAULT_LANGUAGE, PATTERNS, Words, WordsError, languages
 
 CONFIG_FILE = "mkdocs.yml"
 _TRUTHY = ("1", "true", "yes", "on")
@@ -127,6 +127,7 @@ class Project:
     llms: Mapping[str, Any] | None = None  # the plugin's llms option, as written
     page_actions: Mapping[str, Any] | None = None  # the plugin's page_actions, as written
     agent_outputs: bool = True
+    strings_option: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # as written
 
     @property
     def root(self) -> Path:
@@ -218,14 +219,11 @@ def read_project(config_file: str | None) -> Project:
         kwargs["whitelabel_brand"] = _str_map(cfg["whitelabel_brand"])
     if cfg.get("whitelabel_replace") is not None:
         kwargs["whitelabel_replace"] = _str_map(cfg["whitelabel_replace"])
-    strings = {message: str(cfg[option]) for option, message in PATTERNS.items()
-               if cfg.get(option) is not None}
-    if cfg.get("strings") is not None:
-        strings |= _str_map(cfg["strings"])
-    kwargs["strings"] = strings
     theme = data.get("theme") if isinstance(data, dict) else None
     kwargs["language"] = str(theme.get("language")) if isinstance(theme, dict) and \
         theme.get("language") else None
+    strings_option = cfg.get("strings") or {}
+    kwargs["strings"] = _strings_of(cfg, strings_option, kwargs["language"], kwargs["language"])
     if cfg.get("categories") is not None:
         kwargs["categories"] = _str_map(cfg["categories"])
     if cfg.get("max_guide_bytes") is not None:
@@ -251,7 +249,18 @@ def read_project(config_file: str | None) -> Project:
                    page_actions=cfg["page_actions"] if isinstance(cfg.get("page_actions"), dict)
                    else None,
                    agent_outputs=cfg.get("agent_outputs") is not False,
-                   **site)
+                   strings_option=strings_option, **site)
+
+
+def _strings_of(cfg: Mapping[str, Any], strings_option: Mapping[str, Any],
+                language: str | None, default: str | None) -> dict[str, str]:
+    """The words of `language` the site rewords: its `strings` entry, and where it is the
+    site's own language (`default`) the top-level `strings` and the older pattern options."""
+    own_language = language is None or default is None or language == default
+    strings = {message: str(cfg[option]) for option, message in PATTERNS.items()
+               if cfg.get(option) is not None and own_language}
+    return strings | strings_for(strings_option, language or DEFAULT_LANGUAGE,
+                                 default or language or DEFAULT_LANGUAGE)
 
 
 def _site_settings(data: Any, root: Path) -> dict[str, Any]:
@@ -1092,12 +1101,15 @@ def strings(ctx: click.Context, language: str | None, fmt: str) -> None:
     Reword one with the plugin's strings option in mkdocs.yml:
       strings: {hub.heading: "Connect your account in {{ brand.hub }}"}
     """
-    options = _project(ctx).options
+    project = _project(ctx)
+    options = project.options
     if language is not None and language not in languages():
         raise UserError(f"no catalog for the language {language!r} (shipped: "
                         f"{', '.join(languages())})")
+    strings = options.strings if language in (None, options.language) else _strings_of(
+        {}, project.strings_option, language, options.language or DEFAULT_LANGUAGE)
     try:
-        words = Words(language or options.language, options.strings, options.active_brand)
+        words = Words(language or options.language, strings, options.active_brand)
     except WordsError as exc:
         raise UserError(str(exc)) from None
     if fmt == "json":

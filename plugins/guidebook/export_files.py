@@ -19,7 +19,7 @@ import html
 import os
 import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
@@ -357,11 +357,11 @@ class ExportFiles:
         self._llms_pages = pages
         words = self._words
         groups = arrange(pages, self._settings(), self._categories(),
-                         docs=words.text("llms.docs"), optional_name=words.text("llms.optional"))
+                         docs=words.text("llms.docs"))
         self._linked = [p.path for _, items in groups for p in items]
         cfg = self._config
         text = llms_txt(cfg.site_name, cfg.site_description, opts.details, groups, self._url,
-                        words.text("llms.details"))
+                        words.md("llms.details"))
         self._llms[LLMS_TXT].content_string = text
         if len(text) > opts.budget:
             log.warning(f"llms.txt is {len(text):,} characters, over the budget of "
@@ -409,10 +409,17 @@ class ExportFiles:
         return self._entries
 
     def _settings(self) -> LlmsSettings:
+        """The `llms` options; in a language's pass (static-i18n) a glob matches that
+        language's pages too (`connectors/x/*` also `de/connectors/x/*`)."""
         opts = self.options.llms
-        return LlmsSettings(sections={str(k): [v] if isinstance(v, str) else [str(g) for g in v]
+
+        def globs(written: Iterable[str]) -> list[str]:
+            written = [str(g) for g in written]
+            return written + [self._prefix + g for g in written if self._prefix]
+
+        return LlmsSettings(sections={str(k): globs([v] if isinstance(v, str) else v)
                                       for k, v in opts.sections.items()},
-                            optional=list(opts.optional), details=opts.details)
+                            optional=globs(opts.optional), details=opts.details)
 
     def _categories(self) -> list[str]:
         assert self.site is not None

@@ -33,7 +33,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
 from . import markdown, mdescape
 from .defaults import default_templates_dir
-from .render import actions_json, compile_templates, display_scopes, step_actions
+from .render import actions_json, compile_templates, display_scopes, step_actions, template_error_text
 from .site import ConnectorEntry, GuidePage, GuideSite
 from .words import Words
 
@@ -254,13 +254,13 @@ class Exporter:
         try:
             return self.env.get_template(template).render(**context)
         except Exception as exc:  # template errors of user overrides
-            raise ExportError(f"{template}: {exc}") from None
+            raise ExportError(f"{template}: {template_error_text(exc)}") from None
 
     def _finish(self, name: str, **context: Any) -> Export:
         try:
             text = self._templates[name].render(index_directive=self.directive, **context)
         except Exception as exc:
-            raise ExportError(f"{name}{self.suffix}.md.jinja: {exc}") from None
+            raise ExportError(f"{name}{self.suffix}.md.jinja: {template_error_text(exc)}") from None
         return self._export(text)
 
     def _export(self, raw: str) -> Export:
@@ -330,6 +330,7 @@ def page_actions(words: Words, *, chatgpt: str | None, claude: str | None) -> tu
     for label, template in (("ChatGPT", chatgpt), ("Claude", claude)):
         if not template:
             continue
+        template = words.chat_url(label.lower(), template)  # (the default: in the language)
         url = "{absolute}".join(_braces(html.escape(part)) for part in template.split("{url}"))
         items.append(
             f'<a class="gb-page-actions__item" href="{url}" target="_blank" '
@@ -400,10 +401,11 @@ def _matches(page: LlmsPage, globs: Iterable[str]) -> bool:
 
 
 def arrange(pages: Sequence[LlmsPage], settings: LlmsSettings,
-            category_order: Sequence[str] = (), *, docs: str = DOCS_SECTION,
-            optional_name: str = OPTIONAL_SECTION) -> list[tuple[str, list[LlmsPage]]]:
+            category_order: Sequence[str] = (), *, docs: str = DOCS_SECTION
+            ) -> list[tuple[str, list[LlmsPage]]]:
     """(section, pages) in llms.txt order: Docs, configured sections, categories, Optional
-    (`docs` and `optional_name` name the first and the last in the site's language).
+    (`docs` names the first in the site's language; the last is `Optional` in every language,
+    the name llmstxt.org gives the pages an agent may skip).
     Pages keep their given order within a section; empty sections are left out."""
     groups: dict[str, list[LlmsPage]] = {DOCS_SECTION: []}
     for name in settings.sections:
@@ -421,7 +423,7 @@ def arrange(pages: Sequence[LlmsPage], settings: LlmsSettings,
     ordered = [(docs if name == DOCS_SECTION else name, items)
                for name, items in groups.items() if items]
     if optional:
-        ordered.append((optional_name, optional))
+        ordered.append((OPTIONAL_SECTION, optional))
     return ordered
 
 

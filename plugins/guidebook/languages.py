@@ -24,9 +24,9 @@ This module never imports MkDocs: it reads the static-i18n plugin object by its 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .documents import Document, load_document
@@ -150,6 +150,63 @@ def ignored_note(ignored: Sequence[str]) -> str:
             f"languages")
 
 
+# -- the site's own words in each language (the `strings` option) ------------------------------
+
+
+def _text(value: object) -> bool:
+    """A value YAML gives for text (a number written without quotes is its text)."""
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def _same_language(a: str, b: str) -> bool:
+    return a.replace("_", "-").casefold() == b.replace("_", "-").casefold()
+
+
+def split_strings(strings: Mapping[Any, Any], configured: Iterable[str] = ()
+                  ) -> tuple[dict[str, str], dict[str, dict[str, str]], list[str]]:
+    """The `strings` option as (the default language's words, each language's words,
+    problems). A key that is a language code holding a mapping holds that language's words
+    (`de: {picker.title: ...}`); every other key is a message id of the default language's
+    (the language the site is written in: `theme.language`, or static-i18n's default).
+
+    The problems are those of the shape alone (a mapping under a key that is no language, a
+    language's words that are no mapping of text); the message ids and texts of each
+    language are checked as the default language's are (see `optioncheck`)."""
+    configured = tuple(configured)
+    own: dict[str, str] = {}
+    by_language: dict[str, dict[str, str]] = {}
+    problems: list[str] = []
+    for key, value in strings.items():
+        key = str(key)
+        if not isinstance(value, Mapping):
+            own[key] = str(value)
+            continue
+        if not is_language(key, configured):
+            problems.append(f"strings.{key} is {value!r}: write it as text (the words of the "
+                            f"message {key!r}); a mapping under a language code holds that "
+                            "language's words (strings: {de: {picker.title: ...}})")
+            continue
+        problems += [f"strings.{key}.{message} is {text!r}: write it as text (the words of the "
+                     f"message {message!r} in {key!r})" for message, text in value.items()
+                     if not _text(text)]
+        by_language[key] = {str(m): str(t) for m, t in value.items() if _text(t)}
+    return own, by_language, problems
+
+
+def strings_for(strings: Mapping[Any, Any], language: str | None, default: str | None
+                ) -> dict[str, str]:
+    """The `strings` of one language: its own entry over the default language's words (those
+    written at the top level) when it is the default language, its own entry alone else (the
+    top-level words are in the default language: another language keeps its catalog's)."""
+    own, by_language, _ = split_strings(strings)
+    default_language = language is None or default is None or _same_language(language, default)
+    words = dict(own) if default_language else {}
+    for code, entry in by_language.items():
+        if language is not None and _same_language(code, language):
+            words |= entry
+    return words
+
+
 # -- the structure of a translation ----------------------------------------------------------
 
 
@@ -197,7 +254,29 @@ def _compare_part(t: Section | Step, o: Section | Step, name: str) -> list[Probl
     if isinstance(t, Step) and isinstance(o, Step) and t.display_scopes != o.display_scopes:
         problems.append(_mismatch(t.source, f"{name} has display_scopes: {t.display_scopes}",
                                   o.source, f"has display_scopes: {o.display_scopes}"))
+    return problems + _compare_list(t, o, name)
+
+
+def _compare_list(t: Section | Step, o: Section | Step, name: str) -> list[Problem]:
+    """The same number of list items, each with its original's `whitelabel` mark (an item
+    that loses its `hide` would show the vendor's text in white-label builds)."""
+    if len(t.list) != len(o.list):
+        return [_mismatch(t.source_of("list"), f"{name} has {_n(len(t.list), 'list item')}",
+                          o.source_of("list"), f"has {len(o.list)}")]
+    problems = []
+    for i, (ti, oi) in enumerate(zip(t.list, o.list, strict=True), 1):
+        if ti.whitelabel != oi.whitelabel:
+            fix = (f"write the item as {{text: ..., whitelabel: {oi.whitelabel}}}, as its "
+                   f"original does" if oi.whitelabel else "remove its whitelabel mark, as its "
+                   "original has none")
+            problems.append(Problem(ti.source, f"list item {i} of {name} is "
+                                    f"{_mark(ti.whitelabel)}; its original {_at(oi.source)} is "
+                                    f"{_mark(oi.whitelabel)}", fix))
     return problems
+
+
+def _mark(whitelabel: str | None) -> str:
+    return f"whitelabel: {whitelabel}" if whitelabel else "unmarked"
 
 
 def _n(n: int, word: str) -> str:
@@ -325,6 +404,33 @@ def mark_alternates(files: Iterable[Any], build: LanguageBuild) -> list[Any]:
     return marked
 
 
+def find_in_language(files: Any, build: LanguageBuild, ours: Collection[str]) -> None:
+    """Let a docs page of another language than the default link to a generated page as it
+    links to a docs page: by the path without the language's folder.
+
+    static-i18n keeps a page's `src_uri` (`index.md`, `index.de.md`) and moves only where it
+    lands (`de/index.html`), so the link `connectors/index.md` of `index.md` names a file
+    `connectors/index.md`; our pages of this pass are at `de/connectors/index.md` (their URL
+    and twin follow from it). `files` then finds a path that names no file at the language's
+    folder, if one of `ours` (src_uris) is there: MkDocs' link check and the twins' links
+    land on this language's page, and a docs file of that path still wins."""
+    prefix = build.prefix()
+    if not prefix:
+        return
+    ours = frozenset(ours)
+    lookup = type(files).get_file_from_path.__get__(files)  # (the class's: set it once only)
+
+    def get_file_from_path(path: str) -> Any:
+        found = lookup(path)
+        if found is None:
+            mine = prefix + PurePosixPath(path).as_posix()
+            if mine in ours:
+                found = lookup(mine)
+        return found
+
+    files.get_file_from_path = get_file_from_path
+
+
 def move_handler(handlers: list[Any], ours: Any, theirs_owner: Any, *, after: bool) -> None:
     """Move the handler `ours` of an event right after (or before) the handler of the plugin
     object `theirs_owner` in MkDocs' list of handlers (same priority, plugin order aside)."""
@@ -342,5 +448,6 @@ def move_handler(handlers: list[Any], ours: Any, theirs_owner: Any, *, after: bo
 
 
 __all__ = ["ISO_639_1", "LanguageBuild", "Selection", "adopt", "compare_connectors",
-           "compare_guides", "ignored_note", "is_language", "language_build",
-           "mark_alternates", "move_handler", "select", "split_language", "translated"]
+           "compare_guides", "find_in_language", "ignored_note", "is_language", "language_build",
+           "mark_alternates", "move_handler", "select", "split_language", "split_strings",
+           "strings_for", "translated"]

@@ -27,10 +27,10 @@ def _count(value: object) -> bool:
 
 def option_problems(options: Mapping[str, Any]) -> list[str]:
     """What is wrong with the values of the guidebook options `options` (absent or None
-    values are the defaults): brands without a name or hub or with values that are not text,
-    counts below one, empty white-label terms, replacements that are not text, llms.sections
-    whose globs are not text, category names that are not text. Each names the option and
-    the fix."""
+    values are the defaults): `strings` values that are not text, brands without a name or
+    hub or with values that are not text, counts below one, empty white-label terms,
+    replacements that are not text, llms.sections whose globs are not text, category names
+    that are not text. Each names the option and the fix."""
     problems: list[str] = []
     for option in ("strings", "categories", "whitelabel_replace"):
         value = options.get(option)
@@ -38,6 +38,14 @@ def option_problems(options: Mapping[str, Any]) -> list[str]:
             problems.append(f"the {option} option is {value!r}: write it as a mapping")
     if problems:
         return problems
+    from .languages import split_strings
+
+    strings = options.get("strings") or {}
+    problems += [f"strings.{key} is {value!r}: write it as text (the words of the message "
+                 f"{key!r}; `guidebook strings` shows its English text)"
+                 for key, value in strings.items()
+                 if not _scalar(value) and not isinstance(value, Mapping)]
+    problems += split_strings(strings)[2]  # (a language's words: `de: {id: text}`)
     for option in ("brand", "whitelabel_brand"):
         brand = options.get(option)
         if brand is None:
@@ -148,30 +156,50 @@ def config_problems(options: Mapping[str, Any], site_url: str | None = None) -> 
                  "nav_title is plain text: leave links out" for target in _unsafe_links(title)]
     if problems:
         return problems  # (the messages render the brand)
-    from .words import PATTERNS, Words, WordsError
+    from .languages import split_strings
+    from .words import PATTERNS
 
-    own = options.get("strings") or {}
+    own, by_language, _ = split_strings(options.get("strings") or {})
     strings = {message: str(options[option]) for option, message in PATTERNS.items()
-               if options.get(option) is not None} | {str(k): str(v) for k, v in own.items()}
+               if options.get(option) is not None} | own
     names = {message: option for option, message in PATTERNS.items()}
+    brand_text = {str(k): str(v) for k, v in brand.items()}
+    problems += _message_problems(None, strings, brand_text, lambda message: names[message]
+                                  if message in names and message not in own
+                                  else f"strings.{message}")
+    for language, words in by_language.items():  # each language's, checked alike
+        problems += _message_problems(language, words, brand_text,
+                                      lambda message, language=language:
+                                      f"strings.{language}.{message}")
+    return problems
+
+
+def _message_problems(language: str | None, strings: Mapping[str, str],
+                      brand: Mapping[str, str], option: Any) -> list[str]:
+    """What is wrong with the texts `strings` of one language (`option(message)` names where
+    each is written): unknown ids, control characters, variables the message has not, links
+    the allow-list refuses."""
+    from .words import Words, WordsError, text_problem
+
+    problems: list[str] = []
     try:
-        words = Words(None, strings, {str(k): str(v) for k, v in brand.items()})
+        words = Words(language, strings, brand)
     except WordsError as exc:
-        return [str(exc)]
+        where = f"strings.{language}: " if language else ""
+        return [where + str(exc)]
     for message, text in strings.items():
-        option = names[message] if message in names and message not in own \
-            else f"strings.{message}"
+        option_name = option(message)
         if _CONTROL.search(text.replace("\n", " ")):
-            problems.append(f"{option} has control characters: write it on one line")
-        try:
-            rendered = words.md(message, provider="Harvest", auth="API Key", kind="link-account",
-                                action="List users", assistant="Claude", n=1,
-                                llms_url="https://example.test/llms.txt",
-                                linking_url="", accounts_url="")
-        except WordsError as exc:
-            problems.append(f"{option}: {exc} (use {{{{ brand.KEY }}}} with a key of the brand "
-                            "option and the variables `guidebook strings` shows for it)")
+            problems.append(f"{option_name} has control characters: write it on one line")
+        problem = text_problem(message, text)  # (the variables the message has)
+        if problem:
+            problems.append(f"{option_name} {problem}")
             continue
-        problems += [f"{option} links to {target!r}, which is not allowed ({_LINK_HINT})"
+        try:  # rendered with those variables, as the build does
+            rendered = words.sample(message)
+        except WordsError as exc:
+            problems.append(f"{option_name}: {exc}")
+            continue
+        problems += [f"{option_name} links to {target!r}, which is not allowed ({_LINK_HINT})"
                      for target in _unsafe_links(rendered)]
     return problems

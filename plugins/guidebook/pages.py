@@ -151,9 +151,9 @@ def agent_files(site: GuideSite, exporter: Exporter, *, title: str, site_name: s
         index = LlmsPage(title, twin_path(INDEX), words.text("index.description"), url=INDEX)
         categories = [name for name, _ in site.placements]
         groups = arrange([index, *entries], settings, categories,
-                         docs=words.text("llms.docs"), optional_name=words.text("llms.optional"))
+                         docs=words.text("llms.docs"))
         files[LLMS_TXT] = llms_txt(site_name, site_description, settings.details, groups,
-                                   exporter.url, words.text("llms.details"))
+                                   exporter.url, words.md("llms.details"))
         if full:
             guides = {twin_path(p.url) for p in site.pages}
             out = StringIO()

@@ -22,6 +22,7 @@ from jinja2 import (
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
+    TemplateNotFound,
     TemplateSyntaxError,
     meta,
     pass_context,
@@ -205,6 +206,15 @@ class TemplateProblem(Exception):
     """A template failed to compile or render (the message names template and line)."""
 
 
+def template_error_text(exc: BaseException) -> str:
+    """What a template's error says (a missing include says so: Jinja's message is its name
+    alone)."""
+    if isinstance(exc, TemplateNotFound):
+        return (f"template {exc.name!r} not found (in templates_dir or the packaged "
+                "templates)")
+    return str(getattr(exc, "message", None) or exc)
+
+
 def _template_frame(exc: BaseException) -> str:
     tb = exc.__traceback__
     where = ""
@@ -281,7 +291,7 @@ class Renderer:
             raise TemplateProblem(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
         except TemplateError as exc:
             where = _template_frame(exc)
-            raise TemplateProblem(f"{where}{exc.message or exc}") from None
+            raise TemplateProblem(f"{where}{template_error_text(exc)}") from None
 
     def guide(self, page: GuidePage, *, base_url: str = "") -> tuple[str, list[Heading]]:
         """The HTML body of a guide page and its table of contents."""

@@ -273,7 +273,7 @@ def make_page(guide: Guide, options: Options, file: str) -> GuidePage:
         guide = replace_text(guide, options.whitelabel_replace)
     guide = expand_guide(guide, brand)
     words = options.words
-    context = {"provider": guide.connector.name, "auth": guide.auth_label, "kind": guide.kind}
+    context = {"provider": guide.connector.name, "auth": guide.auth_label}
     prefix = "profile" if guide.kind == "connector-profile" else "guide"
     title = markdown.plain(guide.title) if guide.title else \
         words.text(f"{prefix}.title", **context)

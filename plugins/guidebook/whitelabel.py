@@ -988,11 +988,15 @@ _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 def own_markup() -> tuple[str, ...]:
     """What guidebook's pages write whatever the guides say: the literal text of its packaged
     templates (between their `{{ }}`, `{% %}` and `{# #}`), the attribute that keeps a block
-    out of search, and the default "open in" chat links up to the page's URL."""
-    from .defaults import CHATGPT_URL, CLAUDE_URL, default_templates_dir
+    out of search, and the default "open in" chat links up to the page's URL (their prompt
+    in each shipped language)."""
+    from .defaults import CHAT_URLS, chat_url, default_templates_dir
+    from .words import catalog, languages
 
     found = ["data-search-exclude",
-             *(part for url in (CHATGPT_URL, CLAUDE_URL) for part in url.split("{url}"))]
+             *(part for language in languages() for assistant in sorted(CHAT_URLS)
+               for part in chat_url(assistant, catalog(language)["actions.prompt"])
+               .split("{url}"))]
     for path in sorted(default_templates_dir().rglob("*.html.jinja")):
         found += (c.strip() for c in _JINJA.split(path.read_text(encoding="utf-8")) if c.strip())
     return tuple(found)

@@ -22,7 +22,7 @@ GERMAN = Words("de", brand=BRAND)
 
 def say(key: str, **values: Any) -> str:
     """A script message of the German catalog as the picker fills it in (the `.one` /
-    `.other` form by n, {name} placeholders replaced)."""
+    `.other` form by n, German's CLDR rule; {name} placeholders replaced)."""
     messages = catalog("de")
     if "n" in values and f"{key}.one" in messages:
         key += ".one" if values["n"] == 1 else ".other"
@@ -119,3 +119,35 @@ def test_the_picker_speaks_german(german_page: Any, german_site: Site) -> None:
     assert len(english) > 30
     assert [part for part in english if re.search(rf"(?<!\w){re.escape(part)}(?!\w)", seen)] \
         == []
+
+
+# Plural forms by CLDR category, as a translator writes them for each language
+FORMS = {"k.zero": "zero {n}", "k.one": "one {n}", "k.two": "two {n}", "k.few": "few {n}",
+         "k.many": "many {n}", "k.other": "other {n}"}
+SAY = """([lang, words, numbers]) => {
+  document.documentElement.lang = lang;
+  return numbers.map((n) => window.guidebookWords.say(words, 'k', {n: n}));
+}"""
+
+
+@pytest.mark.parametrize(("lang", "numbers", "forms"), [
+    ("en", [0, 1, 2], ["other", "one", "other"]),
+    ("fr", [0, 1, 2], ["one", "one", "other"]),  # (French: the singular for 0 too)
+    ("ru", [1, 3, 5, 21, 1.5], ["one", "few", "many", "one", "other"]),
+    ("pl", [1, 2, 5, 22], ["one", "few", "many", "few"]),
+    ("ar", [0, 1, 2, 3, 11, 100], ["zero", "one", "two", "few", "many", "other"]),
+    ("de-AT", [0, 1], ["other", "one"]),
+    ("not a language tag!", [1, 2], ["other", "other"]),  # (Intl refuses it: other)
+])
+def test_the_script_picks_the_plural_form_of_the_pages_language(
+        page: Any, scopes_site: Site, lang: str, numbers: list[float], forms: list[str]) -> None:
+    page.goto(scopes_site.guide_url(*CHATTER))
+    page.wait_for_function(READY)
+    assert page.evaluate(SAY, [lang, FORMS, numbers]) == [f"{form} {n}" for form, n in
+                                                          zip(forms, numbers, strict=True)]
+    # A form the catalog lacks is its `.other`; a message without forms is itself
+    only = {"k.one": "one {n}", "k.other": "other {n}"}
+    assert page.evaluate(SAY, [lang, only, [numbers[-1]]]) == [
+        f"{'one' if forms[-1] == 'one' else 'other'} {numbers[-1]}"]
+    assert page.evaluate(SAY, [lang, {"k": "{n} selected"}, [3]]) == ["3 selected"]
+

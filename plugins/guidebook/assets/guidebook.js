@@ -61,7 +61,9 @@
   }
 
   /* The page's words (data-gb-words on the panel or catalogue: the site's catalog), with
-     {name} filled in; `key.one` / `key.other` by the number n. */
+     {name} filled in; a plural message's form (`key.zero`, `.one`, `.two`, `.few`, `.many`,
+     `.other`: the CLDR categories) by the number n and the page's language, `.other` when
+     the catalog has no text for that form. */
   function wordsOf(el) {
     var holder = el && el.closest("[data-gb-words]");
     try {
@@ -71,11 +73,29 @@
     }
   }
 
+  var pluralRules = {};
+
+  /* The CLDR plural category of n in the page's language ("other" without Intl or for a
+     language tag it does not know). */
+  function pluralForm(n) {
+    var lang = document.documentElement.lang || "en";
+    try {
+      if (!pluralRules[lang]) {
+        pluralRules[lang] = new Intl.PluralRules(lang);
+      }
+      return pluralRules[lang].select(n);
+    } catch (error) {
+      return "other";
+    }
+  }
+
   function say(words, key, values) {
     values = values || {};
     var text = words[key];
-    if (typeof values.n === "number" && words[key + (values.n === 1 ? ".one" : ".other")]) {
-      text = words[key + (values.n === 1 ? ".one" : ".other")];
+    if (typeof values.n === "number") {
+      var form = words[key + "." + pluralForm(values.n)];
+      text = form !== undefined ? form : words[key + ".other"] !== undefined
+        ? words[key + ".other"] : text;
     }
     return String(text === undefined ? key : text).replace(/\{(\w+)\}/g, function (all, name) {
       return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
