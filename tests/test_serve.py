@@ -119,7 +119,13 @@ def test_every_edit_gives_the_clean_build(tmp_path: Path, monkeypatch) -> None:
     guides = {f"c{i}/pat.yaml": HARVEST.replace("key: harvest, name: Harvest",
                                                  f"key: c{i}, name: Co {i}") for i in range(4)}
     guides |= {"acorn/acorn.connector.s1.yaml": CONNECTOR, "acorn/acorn.pay.s1.partial.yaml": PAY}
-    config = write_project(root, guides, plugin={"templates_dir": "tpl", "workers": 2})
+    # (served from a file that inherits mkdocs.yml; pages with an Edit button)
+    config = write_project(root, guides, plugin={"templates_dir": "tpl", "workers": 2},
+                           config={"repo_url": "https://github.com/acme/docs",
+                                   "theme": {"name": "material",
+                                             "features": ["content.action.edit"]}})
+    served_from = root / "dev.yml"
+    served_from.write_text("INHERIT: mkdocs.yml\n", encoding="utf-8")
     (root / "tpl").mkdir()
     g = root / "guides"
     edits: list[tuple[str, Callable[[], None]]] = [
@@ -149,7 +155,11 @@ def test_every_edit_gives_the_clean_build(tmp_path: Path, monkeypatch) -> None:
         ("an editor's swap file", lambda: (g / "c3/.pat.yaml.swp").write_bytes(b"swap")),
         ("a save reported twice", lambda: None),
         ("a comment", lambda: _edit(g / "c3/pat.yaml", lambda t: t + "# checked in May\n")),
-        ("a note beside the guides", lambda: (g / "c3/notes.txt").write_text("To do.\n")),
+        # (the Edit button of c9's guide page and of its connector's page, which has no
+        # connector file, names the guide's file: all that changes on those pages)
+        ("a note beside the guides, a guide file renamed", lambda: [
+            (g / "c3/notes.txt").write_text("To do.\n"),
+            (g / "c9/pat.yaml").rename(g / "c9/token.yaml")]),
         ("description", lambda: _edit(g / "c3/pat.yaml", lambda t: t.replace(
             "auth: {label: Personal Access Token}\n",
             "auth: {label: Personal Access Token}\ndescription: Get a token and link it.\n"))),
@@ -161,6 +171,11 @@ def test_every_edit_gives_the_clean_build(tmp_path: Path, monkeypatch) -> None:
         ("mended", lambda: _edit(g / "c1/pat.yaml",
                                  lambda t: t.replace("sektions:", "sections:"))),
         ("a docs page", lambda: (root / "docs/extra.md").write_text("# Extra\n\nMore.\n")),
+        ("the icon and status of a docs page (in every page's sidebar)",
+         lambda: _edit(root / "docs/index.md",
+                       lambda t: "---\nicon: material/star\nstatus: new\n---\n" + t)),
+        ("the site name, in the file the config inherits", lambda: _edit(
+            config, lambda t: t.replace("site_name: Test guides", "site_name: Other guides"))),
         ("text after all that", lambda: _edit(g / "c1/pat.yaml",
                                               lambda t: t.replace("Mint it", "Make it"))),
     ]
@@ -177,13 +192,13 @@ def test_every_edit_gives_the_clean_build(tmp_path: Path, monkeypatch) -> None:
         return real(self, src_uri, what, files)
 
     monkeypatch.setattr(building.Build, "_body_job", spy)
-    session = Session(config, tmp_path / "serve")
+    session = Session(served_from, tmp_path / "serve")
     try:
         for i, (name, edit) in enumerate(edits):
             edit()
             rendered.clear()
             served, full = session.build()
-            _assert_clean(served, config, tmp_path / f"clean-{i}", name)
+            _assert_clean(served, served_from, tmp_path / f"clean-{i}", name)
             assert full == (name not in in_place | unchanged), name
             if name in unchanged:
                 assert rendered == [], rendered
@@ -242,7 +257,8 @@ def test_an_edit_where_guides_are_links_gives_the_clean_build(tmp_path: Path,
     """An edit walks the guides folder again where some of its files are links (where a link
     leads is part of what a build finds there; without links, names are all): a linked guide
     edited through its link is applied in place, and the link moved to a file outside the
-    folder drops the guide, as a clean build does."""
+    folder drops the guide, as a clean build does. A docs page in a linked folder (MkDocs
+    follows links in the docs folder) edited through the link builds the site again."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     root = tmp_path / "project"
@@ -258,6 +274,9 @@ def test_an_edit_where_guides_are_links_gives_the_clean_build(tmp_path: Path,
     outside.parent.mkdir()
     outside.write_text(textwrap.dedent(linked), encoding="utf-8")
     os.utime(outside, ns=(1, 1))  # (not the stamp the link's file had)
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared/faq.md").write_text("# FAQ\n\nOne.\n", encoding="utf-8")
+    (root / "docs/shared").symlink_to(tmp_path / "shared")
 
     def retarget() -> None:
         link.unlink()
@@ -265,7 +284,9 @@ def test_an_edit_where_guides_are_links_gives_the_clean_build(tmp_path: Path,
 
     edits = [("through the link", True,
               lambda: _edit(link, lambda t: t.replace("Tokens act for", "Tokens work for"))),
-             ("the link leads outside", False, retarget)]
+             ("the link leads outside", False, retarget),
+             ("a docs page in a linked folder", False,
+              lambda: _edit(root / "docs/shared/faq.md", lambda t: t.replace("One.", "Two.")))]
     session = Session(config, tmp_path / "serve")
     try:
         for i, (name, in_place, edit) in enumerate(edits):
@@ -274,6 +295,7 @@ def test_an_edit_where_guides_are_links_gives_the_clean_build(tmp_path: Path,
             _assert_clean(served, config, tmp_path / f"clean-{i}", name)
             assert full != in_place, name
         assert not any(k.startswith("connectors/c5/") for k in served)
+        assert b"Two." in served["shared/faq/index.html"]
     finally:
         session.close()
 
@@ -446,6 +468,60 @@ def test_the_poller_keeps_watching_what_inotify_may_not_see(tmp_path: Path, monk
     with _on_serve(config_file, tmp_path / "site") as (plugin, server):
         assert plugin.watch is not None and not plugin.watch.sees_everything
         assert str(root / "guides") in server._watched_paths
+
+
+def test_folder_stamps_follows_links_to_folders_as_mkdocs_does(tmp_path: Path) -> None:
+    """The docs folder's stamps follow links to folders, as MkDocs' `get_files` does, but not
+    round a loop (a link to a folder it is in: what it leads to is stamped already); the
+    guides folder's do not enter them, as the guides' loader does not."""
+    from guidebook.servecache import folder_stamps
+
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared/faq.md").write_text("# FAQ\n")
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    (docs / "index.md").write_text("# Home\n")
+    (docs / "sub/shared").symlink_to(tmp_path / "shared")
+    (docs / "sub/loop").symlink_to(docs)
+    found = [os.path.relpath(p, docs) for p, _ in folder_stamps(docs)]
+    assert found == ["index.md", "sub/shared/faq.md"]
+    assert [os.path.relpath(p, docs) for p, _ in folder_stamps(docs, lambda name: True)] == [
+        "index.md"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
+def test_folders_named_in_an_edited_config_are_watched(tmp_path: Path, monkeypatch) -> None:
+    """Each build of a serve session watches the folders its options name: a guides folder
+    or a template folder named in mkdocs.yml while the server runs is watched from that
+    build on, and the guides folder it no longer names is not."""
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    root = tmp_path / "project"
+    config_file = write_project(root, {"harvest/pat.yaml": HARVEST})
+    with _on_serve(config_file, tmp_path / "site") as (plugin, server):
+        (root / "tpl").mkdir()
+        (root / "guides2/harvest").mkdir(parents=True)
+        (root / "guides2/harvest/pat.yaml").write_text(textwrap.dedent(HARVEST))
+        data = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+        data["plugins"][1]["guidebook"] |= {"guides_dir": "guides2", "templates_dir": "tpl"}
+        config_file.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        config = load_config(config_file=str(config_file), site_dir=str(tmp_path / "site"))
+        assert config.plugins["guidebook"] is plugin  # (kept for the session, as MkDocs does)
+        config.plugins.on_config(config)  # (what the next build of the session starts with)
+        assert plugin.watch is not None and plugin.watch.folder == str(root / "guides2")
+        assert str(root / "tpl") in server._watched_paths
+        assert str(root / "guides") not in server._watched_paths
+        assert (str(root / "guides2") in server._watched_paths) != plugin.watch.sees_everything
+        _edit(root / "guides/harvest/pat.yaml", lambda t: t.replace("Make the", "Mint the"))
+        assert not _woken(server, 0.5)
+        _edit(root / "guides2/harvest/pat.yaml", lambda t: t.replace("Make the", "Mint the"))
+        assert _woken(server, 30.0)
+        del data["plugins"][1]["guidebook"]["templates_dir"]
+        config_file.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        config = load_config(config_file=str(config_file), site_dir=str(tmp_path / "site"))
+        config.plugins.on_config(config)
+        assert str(root / "tpl") not in server._watched_paths
 
 
 MOUNTS = textwrap.dedent("""\

@@ -22,6 +22,7 @@ method each; the order of the steps, and what flows between them:
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import gc
 import html
@@ -48,14 +49,14 @@ from .errors import Problem
 from .export_files import ExportFiles, write_bytes
 from .exports import ExportError
 from .hostconfig import published_files
-from .languages import Alternate, LanguageBuild, mark_alternates
+from .languages import Alternate, LanguageBuild, find_in_language, mark_alternates, strings_for
 from .load import GUIDE_SUFFIXES, GuideFiles
 from .pool import Jobs, RenderError
 from .redirects import redirect_page, redirects
 from .render import Heading, Renderer, TemplateProblem
 from .searchindex import SearchShortcut, plugin_enabled, rewritten
 from .searchindex import sections as search_sections
-from .servecache import Inputs, ServeCache, digest, folder_stamps
+from .servecache import Inputs, ServeCache, config_files, digest, folder_stamps
 from .site import ConnectorEntry, GuidePage, GuideSite, Options, SiteLoader, sidebar_groups
 from .validate import check_references
 from .whitelabel import check_build, format_leaks, hidden_assets, unpublished_warnings, vendored_files
@@ -139,6 +140,8 @@ class Build:
     def __init__(self, cfg: GuidebookConfig, options: Options, config: MkDocsConfig,
                  workers: int, cache: ServeCache | None = None,
                  languages: LanguageBuild | None = None) -> None:
+        if languages is not None:
+            cfg, options = in_language(cfg, options, languages)
         self.cfg = cfg
         self.languages = languages  # this pass of a mkdocs-static-i18n build
         self.cache = cache  # the serve session's (see `servecache`), else None
@@ -175,6 +178,7 @@ class Build:
         self.keys: dict[str, bytes] = {}  # cache keys of what the pool renders
         self.config = config
         self.files: Files | None = None
+        self.added: list[str] = []  # the src_uris of the files we added (`add_files`)
         self.theme_env: Any = None  # the theme's Jinja environment (from on_env)
         self._quiet = _QuietSkips(self.jobbed)
         _BUILD_LOG.addFilter(self._quiet)
@@ -233,6 +237,7 @@ class Build:
             self.start_loading(config)
             loader, self.loader = self.loader, None
         assert loader is not None
+        before = set(files.src_uris)  # (what we add is ours: see `mark_languages`)
         site = loader.site()
         self.guide_files = loader.found
         self._report(site, config)
@@ -294,6 +299,9 @@ class Build:
             if self.exports is not None and self.exports.exporter is not None:
                 self.exports.exporter.compile()
             jobs.sort(key=lambda job: job[0] != site.index_uri)
+        self.added = [uri for uri in files.src_uris if uri not in before]
+        if self.languages is not None:  # docs pages' links find ours (see `mark_languages`)
+            find_in_language(files, self.languages, self.added)
         self._resume_collecting()  # (before the body workers fork)
         self.bodies = Jobs(jobs, workers=self.workers, expected=(TemplateProblem, ExportError))
         return files
@@ -447,6 +455,7 @@ class Build:
         its sitemap."""
         if self.languages is None:
             return
+        find_in_language(files, self.languages, self.added)
         ours = [f for f in (files.get_file_from_path(uri) for uri in self.pages)
                 if f is not None]
         mark_alternates(ours, self.languages)
@@ -573,8 +582,11 @@ class Build:
                     or (search and rewritten(page.content or ""))):
                 continue  # (MkDocs renders it: the search plugin rewrites its content first)
             if self.cache is not None:
-                key = self.keys[file.src_uri] = digest(shape, file.src_uri, page.url, page.title,
-                                                      repr(page.meta), page.content)
+                # (what the theme's template reads of the page; the Edit button's link
+                # comes from its source file, which a renamed guide file changes alone)
+                key = self.keys[file.src_uri] = digest(
+                    shape, file.src_uri, page.url, page.canonical_url, page.abs_url,
+                    page.edit_url, page.title, repr(page.meta), page.content)
                 kept = self.cache.page(file.src_uri, key)
                 if kept is not None:
                     self.kept_pages[file.src_uri] = kept
@@ -851,12 +863,42 @@ class _PageAdder:
         return f"{mine} and {ours} would both be written to {dest_uri}{case}; {fix}"
 
 
-def options_of(cfg: GuidebookConfig, language: str | None, whitelabel: bool) -> Options:
-    """The core's options from the plugin config and the theme's language."""
-    from .words import PATTERNS
+def _strings(cfg: GuidebookConfig, language: str | None, default: str | None) -> dict[str, str]:
+    """The `strings` (and the older pattern options) of one language (see `strings_for`)."""
+    from .words import DEFAULT_LANGUAGE, PATTERNS
 
+    default_language = language is None or default is None or language == default
     strings = {message: str(cfg[option]) for option, message in PATTERNS.items()
-               if cfg[option] is not None}
+               if cfg[option] is not None and default_language}
+    return strings | strings_for(cfg.strings, language or DEFAULT_LANGUAGE,
+                                 default or language or DEFAULT_LANGUAGE)
+
+
+def in_language(cfg: GuidebookConfig, options: Options,
+                languages: LanguageBuild) -> tuple[GuidebookConfig, Options]:
+    """The plugin config and options of one pass of a mkdocs-static-i18n build: the `strings`
+    of its language (the top-level ones, `nav_title` and the pattern options are the default
+    language's words); another language's connectors index is titled by its message
+    `index.title` (its `strings` entry, else its catalog)."""
+    from .words import WordsError
+
+    options = dataclasses.replace(options, strings=_strings(cfg, languages.language,
+                                                             languages.default))
+    try:
+        words = options.words
+    except WordsError as exc:
+        raise PluginError(f"guidebook: {exc} (in the strings of {languages.language!r})") \
+            from None
+    if languages.language == languages.default:
+        return cfg, options
+    cfg = copy.copy(cfg)  # (this pass's: the next starts from the plugin's own config)
+    cfg.nav_title = words.text("index.title")
+    return cfg, options
+
+
+def options_of(cfg: GuidebookConfig, language: str | None, whitelabel: bool) -> Options:
+    """The core's options from the plugin config and the theme's language (the site's
+    language: the `strings` at the top level and those under its code)."""
     return Options(
         guides_dir=Path(cfg.guides_dir),
         brand={str(k): str(v) for k, v in cfg.brand.items()},
@@ -865,7 +907,7 @@ def options_of(cfg: GuidebookConfig, language: str | None, whitelabel: bool) -> 
                           if cfg.whitelabel_brand else None),
         whitelabel_replace={str(k): str(v) for k, v in cfg.whitelabel_replace.items()},
         language=language,
-        strings=strings | {str(k): str(v) for k, v in cfg.strings.items()},
+        strings=_strings(cfg, language, language),
         max_guide_bytes=cfg.max_guide_bytes,
         categories={str(k): str(v) for k, v in cfg.categories.items()},
     )
@@ -873,12 +915,14 @@ def options_of(cfg: GuidebookConfig, language: str | None, whitelabel: bool) -> 
 
 def session_key(cfg: GuidebookConfig, options: Options, config: MkDocsConfig) -> bytes:
     """What every page of a build depends on (for the serve cache): the plugin's options,
-    mkdocs.yml, the template override folders, the build date."""
-    path = config.config_file_path
-    try:
-        text = Path(path).read_bytes() if path else b""
-    except OSError:
-        text = b""
+    mkdocs.yml and every file it inherits from (a setting such as site_name may come from
+    any of them), the template override folders, the build date."""
+    text = []
+    for path in config_files(config.config_file_path):
+        try:
+            text.append(Path(path).read_bytes())
+        except OSError:
+            text.append(b"")
     return digest(json.dumps(dict(cfg), default=str, sort_keys=True),
                   [(f.name, getattr(options, f.name)) for f in dataclasses.fields(options)],
                   text, folder_stamps(cfg.templates_dir), folder_stamps(config.theme.custom_dir),
@@ -886,11 +930,17 @@ def session_key(cfg: GuidebookConfig, options: Options, config: MkDocsConfig) ->
 
 
 def _nav_shape(items: list[Any]) -> list[Any]:
-    """The titles and URLs of the navigation, nested as it is (every page shows it)."""
+    """The navigation as every page shows it, nested as it is: each entry's titles, URL and
+    what a theme's sidebar and tabs show of it (Material: the icon, subtitle and status of
+    its page's meta, `is_index`, its typeset title, `encrypted`)."""
     shape: list[Any] = []
     for item in items:
         children = getattr(item, "children", None)
-        shape.append((type(item).__name__, item.title, getattr(item, "url", None),
+        meta = getattr(item, "meta", None) or {}
+        shown = {k: repr(meta[k]) for k in ("icon", "subtitle", "status") if k in meta}
+        shape.append((type(item).__name__, item.title, getattr(item, "url", None), shown,
+                      getattr(item, "is_index", None), repr(getattr(item, "typeset", None)),
+                      repr(getattr(item, "encrypted", None)),
                       _nav_shape(children) if children else None))
     return shape
 
@@ -1028,19 +1078,11 @@ def _same_pages(old: Any, new: GuideSite, pages: dict[str, Any]) -> dict[str, An
 
 def _other_inputs(cfg: GuidebookConfig, config: MkDocsConfig) -> list[str]:
     """What a build reads besides the guides (for an edit under mkdocs serve): mkdocs.yml and
-    the file it inherits from, the docs folder, the template override folders, the paths of
+    the files it inherits from, the docs folder, the template override folders, the paths of
     the `watch` setting."""
     found = [str(x) for x in (config.docs_dir, cfg.templates_dir, config.theme.custom_dir,
                               *config.watch) if x]
-    path = config.config_file_path
-    if path and os.path.isfile(path):
-        found.append(path)
-        with open(path, encoding="utf-8", errors="replace") as file:
-            for line in file:
-                if line.startswith("INHERIT:"):
-                    parent = line.partition(":")[2].strip().strip("'\"")
-                    found.append(os.path.join(os.path.dirname(path), parent))
-    return found
+    return found + config_files(config.config_file_path)
 
 
 def _guide_name(name: str) -> bool:

@@ -92,6 +92,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         self.build: Build | None = None  # the running build's state
         self.cache: ServeCache | None = None  # a serve session's, from on_startup to on_shutdown
         self.watch: QuickWatch | None = None  # a serve session's, from on_serve to on_shutdown
+        self._server: Any = None  # `mkdocs serve`'s server, from on_serve to on_shutdown
+        self._watched: list[str] = []  # the folders guidebook asked it to poll
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Once per MkDocs command (the plugin then lives as long as the command): under
@@ -102,7 +104,8 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
 
     def on_shutdown(self) -> None:
         """The serve session (or command) ends: its cache and its watch go."""
-        self.cache = None
+        self.cache = self._server = None
+        self._watched = []
         if self.watch is not None:
             self.watch.stop()
             self.watch = None
@@ -128,7 +131,10 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         return self.config.workers or available_cpus()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        """Priority 0. Checks the brand options and adds the stylesheet and script."""
+        """Priority 0. Checks the brand options and adds the stylesheet and script; in a
+        serve session's later builds, watches the folders the options name now."""
+        if self._server is not None:  # (a build of a serve session: its options may name
+            self._watch_folders()  # other folders than the last build's)
         if not self.config.enabled:
             return None
         problems = config_problems(self.config, config.site_url)
@@ -320,19 +326,39 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         sees every change: see `watcher`), and answers agents that ask
         for Markdown with the twins, as `guidebook serve` does."""
         if self.config.enabled:
-            guides = str(self.config.guides_dir)
-            if self.cache is not None and self.watch is None:
-                self.watch = QuickWatch.start(server, guides)
-            if self.watch is None or not self.watch.sees_everything:
-                server.watch(guides)
-            if self.config.templates_dir:
-                server.watch(str(self.config.templates_dir))
+            self._server = server
+            self._watch_folders()
             if self.config.agent_outputs and hasattr(server, "set_app"):
                 server.set_app(negotiating_app(server.get_app(), lambda: server.root,
                                                getattr(server, "mount_path", "/")))
             if self.cache is not None and hasattr(server, "builder"):
                 server.builder = functools.partial(self.rebuild, builder, server)
         return server
+
+    def _watch_folders(self) -> None:
+        """The server watches the folders the options name (from `on_serve`, and again at
+        each later build's `on_config`: an edited mkdocs.yml may name others): the guides
+        folder with inotify (`watcher.QuickWatch`), and with MkDocs' poller where that watch
+        may miss a change; the template override folder with the poller. A folder the options
+        no longer name is watched no more (its quick watch stopped, its polling ended)."""
+        server, enabled = self._server, self.config.enabled
+        guides = os.path.abspath(self.config.guides_dir) if enabled else None
+        if self.watch is not None and self.watch.folder != guides:
+            self.watch.stop()
+            self.watch = None
+        if self.cache is not None and self.watch is None and guides is not None:
+            self.watch = QuickWatch.start(server, guides)
+        wanted = [] if guides is None or (self.watch is not None
+                                          and self.watch.sees_everything) else [guides]
+        if enabled and self.config.templates_dir:
+            wanted.append(os.path.abspath(self.config.templates_dir))
+        for path in self._watched:
+            if path not in wanted:
+                server.unwatch(path)
+        for path in wanted:
+            if path not in self._watched:
+                server.watch(path)
+        self._watched = wanted
 
     def rebuild(self, builder: Callable[[], None], server: Any = None) -> None:
         """What `mkdocs serve` runs after a change: the last build applies an edit of guide

@@ -10,14 +10,15 @@ everything that step reads:
   and those of the partials it read;
 - a page's body and twin, by the stamps of the files its model comes from (its guide's file,
   or its connector's files and its guides', or every file for the connectors index) and URL;
-- a page's theme page and search sections, by its content, title, meta, table of contents, URL
-  and the navigation every page shows.
+- a page's theme page and search sections, by its content, title, meta, URLs (its canonical
+  URL, its Edit button's link to its source file) and the navigation every page shows (titles,
+  URLs, the icons and statuses of its pages' meta).
 
-All of it sits under the session's key: the plugin options, mkdocs.yml, the template override
-folders, the build date. When that key changes, everything is rebuilt (the honest answer to
-an edited template or brand). An entry whose digest differs is rendered again; the output is
-the same as a clean build's, because every entry is what the same code made from the same
-inputs.
+All of it sits under the session's key: the plugin options, mkdocs.yml and the files it
+inherits from, the template override folders, the build date. When that key changes,
+everything is rebuilt (the honest answer to an edited template or brand). An entry whose
+digest differs is rendered again; the output is the same as a clean build's, because every
+entry is what the same code made from the same inputs.
 
 The cache also holds the session's last successful build (`last`), with the `Inputs` it read:
 when only guide files changed since, that build applies the edit to its site in place instead
@@ -62,14 +63,30 @@ def folder_stamps(folder: Path | str | None, wanted: Callable[[str], bool] | Non
                   ) -> list[tuple[str, tuple[int, int] | None]]:
     """`stamp` of every file below `folder` (sorted), or of those whose name is `wanted` (in
     folders whose name does not start with a dot; the others' whose name does not start with
-    a dot go to `others`)."""
+    a dot go to `others`).
+
+    Without `wanted` (the docs folder, template folders), links to folders are followed, as
+    MkDocs' `get_files` walks the docs folder; a link back to a folder it is inside of (a
+    loop, which MkDocs walks again and again until the path is too long) is not entered: what
+    it leads to is walked already. With `wanted` (the guides folder) they are not, as the
+    guides' loader does not enter them (`load.find_guide_files`)."""
     if not folder or not os.path.isdir(folder):
         return []
+    follow = wanted is None
+    inside = {str(folder): {os.path.realpath(folder)}}  # a folder -> the real folders it is in
     found = []
-    for root, dirs, files in os.walk(folder):
+    for root, dirs, files in os.walk(folder, followlinks=follow):
         if wanted is not None:
             dirs[:] = [d for d in dirs if not d.startswith(".")]
         dirs.sort()
+        if follow:
+            above = inside.pop(root)
+            for name in list(dirs):
+                real = os.path.realpath(os.path.join(root, name))
+                if real in above:
+                    dirs.remove(name)
+                else:
+                    inside[os.path.join(root, name)] = above | {real}
         for name in sorted(files):
             path = os.path.join(root, name)
             if wanted is not None and not wanted(name):
@@ -77,6 +94,21 @@ def folder_stamps(folder: Path | str | None, wanted: Callable[[str], bool] | Non
                     others.append((path, stamp(path)))
                 continue
             found.append((path, stamp(path)))
+    return found
+
+
+def config_files(path: Path | str | None) -> list[str]:
+    """The config file `path` and the files it inherits from (`INHERIT:`, which may inherit
+    again, each relative to the file that names it): what MkDocs reads the config from."""
+    found: list[str] = []
+    while path and os.path.isfile(path) and os.path.abspath(path) not in found:
+        found.append(os.path.abspath(path))
+        parent = None
+        with open(path, encoding="utf-8", errors="replace") as file:
+            for line in file:
+                if line.startswith("INHERIT:"):
+                    parent = line.partition(":")[2].partition(" #")[0].strip().strip("'\"")
+        path = os.path.join(os.path.dirname(path), parent) if parent else None
     return found
 
 
@@ -201,4 +233,4 @@ class ServeCache:
                 del table[src_uri]
 
 
-__all__ = ["Inputs", "ServeCache", "digest", "folder_stamps", "stamp"]
+__all__ = ["Inputs", "ServeCache", "config_files", "digest", "folder_stamps", "stamp"]

@@ -95,7 +95,8 @@ def _has_links(folder: str) -> bool:
 
 class QuickWatch:
     """An inotify watch of `folder` that wakes `server`'s build loop; made by `start`, ended by
-    `stop` (the plugin starts it at `on_serve` and stops it at `on_shutdown`)."""
+    `stop` (the plugin starts it at `on_serve`, and again when a build's options name another
+    guides folder, and stops it then and at `on_shutdown`)."""
 
     def __init__(self, server: Any, folder: str, observer: Any) -> None:
         self.server, self.folder, self.observer = server, folder, observer
