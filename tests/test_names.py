@@ -120,3 +120,23 @@ def test_an_excluded_hand_written_file_is_no_clash(project) -> None:
                          config={"exclude_docs": "connectors/harvest.md"}))
     page = BeautifulSoup((site / "connectors/harvest/index.html").read_text(), "html.parser")
     assert page.select_one("article h1").get_text(strip=True) == "Harvest"
+
+
+def test_accented_names_sort_with_their_letter_and_ids_are_capitalised(tmp_path) -> None:
+    """'Ärzte' beside 'Arbeit' (not after 'Zebra'); the ids 'ärzte' and 'zubehör' read as
+    'Ärzte' (one category with the one written so) and 'Zubehör', as 'zebra' reads 'Zebra'."""
+    from guidebook.site import Options, load_site
+
+    guide = ("connector: {{key: {key}, name: {name}, category: {category}}}\n"
+             "auth: {{label: Token}}\nsections: [{{title: Go, content: Do it.}}]\n")
+    written = [("zebra", "Zebra", "zebra"), ("arzte", "Ärzte", "ärzte"),
+               ("arbeit", "Arbeit", "Ärzte"), ("ohm", "Öhm", "zubehör"), ("zz", "Zz", "Zebra")]
+    for key, name, category in written:
+        (tmp_path / key).mkdir()
+        (tmp_path / key / "token.yaml").write_text(guide.format(key=key, name=name,
+                                                                category=category), "utf-8")
+    site = load_site(Options(guides_dir=tmp_path))
+    assert site.problems == []
+    assert [c.name for c in site.connectors] == ["Arbeit", "Ärzte", "Öhm", "Zebra", "Zz"]
+    assert [(category, [c.name for c in entries]) for category, entries in site.placements] == [
+        ("Ärzte", ["Arbeit", "Ärzte"]), ("Zebra", ["Zebra", "Zz"]), ("Zubehör", ["Öhm"])]

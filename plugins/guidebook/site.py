@@ -48,7 +48,7 @@ def category_name(category: str, names: Mapping[str, str]) -> str:
     found = names.get(category) or names.get(category.lower())
     if found:
         return found
-    if category.isascii() and category == category.lower():
+    if category == category.lower():  # an id ('zubehör' -> 'Zubehör')
         words = category.replace("_", " ").replace("-", " ").split()
         return " ".join(words)[:1].upper() + " ".join(words)[1:] if words else category
     return category
@@ -242,7 +242,7 @@ def _by_category(connectors: list[ConnectorEntry],
         for category in c.all_categories if every else [c.category]:
             groups.setdefault(category, []).append(c)
     other = connectors[0].other if connectors else DEFAULT_CATEGORY
-    order = sorted(groups, key=lambda k: (k == other, k.casefold(), k))
+    order = sorted(groups, key=lambda k: (k == other, alphabetical(k), k))
     return [(k, groups[k]) for k in order]
 
 
@@ -255,6 +255,13 @@ def sidebar_groups(entries: list[ConnectorEntry],
         return [(None, entries)]
     return [(f"{group[0].name} – {group[-1].name}", group)
             for group in (entries[i:i + size] for i in range(0, len(entries), size))]
+
+
+def alphabetical(name: str) -> tuple[str, str]:
+    """A sort key that puts names in A–Z order as a reader looks for them: accented letters
+    with their base letter ('Ärzte' beside 'Arbeit', not after 'Zebra'), case ignored."""
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c)), folded
 
 
 def nfc(text: str) -> str:
@@ -612,6 +619,6 @@ def _group(pages: list[GuidePage], infos: list[tuple[str, ConnectorInfo]],
         entry.guides.append(page)
     for entry in entries.values():
         entry.guides.sort(key=lambda p: (p.guide.kind != "link-account", p.guide.kind,
-                                         p.guide.auth_label.casefold(), p.url))
-    ordered = sorted(entries.values(), key=lambda e: (e.name.casefold(), e.key))
+                                         alphabetical(p.guide.auth_label), p.url))
+    ordered = sorted(entries.values(), key=lambda e: (alphabetical(e.name), e.key))
     return ordered, problems
