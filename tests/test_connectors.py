@@ -16,7 +16,7 @@ from llms_txt import parse_llms_file
 
 from conftest import REFERENCE, ROOT, build, write_project
 from guidebook.connectors import read_connector
-from guidebook.documents import load_document
+from guidebook.documents import load_document, load_text
 from guidebook.errors import GuideError
 from guidebook.load import compose
 from guidebook.site import Options, load_site
@@ -690,3 +690,35 @@ def test_scopes_written_as_one_text_are_reported_at_their_line(tmp_path: Path) -
         "repo/acme/acme.contacts.s1.partial.yaml:5:11: error: scopes of action 'list_tickets' "
         "is one text with spaces ('tickets:read tickets:write'), not a list of scopes (write a "
         "list: scopes: [tickets:read, tickets:write])"]
+
+
+GUIDED = CONNECTOR.replace("        description: Any admin can make one.\n",
+                           "        description: Any admin can make one.\n"
+                           "        guides:\n          config:\n            sections:\n"
+                           "              - {title: Make a token, content: Open Settings.}\n")
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("      support:", "      Support:", "10:7: error: unknown key 'Support' in an "
+     "authentication method (did you mean 'support'?)"),
+    ("        guides:", "        guide:", "13:9: error: unknown key 'guide' in support (did you "
+     "mean 'guides'?)"),
+    ("authentication:", "Authentication:", "6:1: error: unknown key 'Authentication' in the "
+     "file (did you mean 'authentication'?)"),
+    ("      label: API Token", "      Label: API Token", "9:7: error: unknown key 'Label' in an "
+     "authentication method (did you mean 'label'?)"),
+    ("      configFields:", "      configfields:", "18:7: error: unknown key 'configfields' in "
+     "an authentication method (did you mean 'configFields'?)"),
+])
+def test_a_near_miss_of_a_key_the_docs_read_is_an_error(old: str, new: str,
+                                                        expected: str) -> None:
+    """A miscased or misspelt key on the way to a guide dropped it (or changed its URL, for
+    `Label:`) without a word; the runtime's own keys, and `_` comments, are never read."""
+    [guide] = load_text(GUIDED, "acorn.connector.s1.yaml")
+    assert guide.url == "connectors/acorn_payroll/guides/link-account/api-token/"
+    with pytest.raises(GuideError) as info:
+        load_text(GUIDED.replace(old, new), "acorn.connector.s1.yaml")
+    assert [str(p) for p in info.value.problems] == [f"acorn.connector.s1.yaml:{expected}"]
+    runtime = GUIDED.replace("      type: custom", "      type: custom\n      _Support: x\n"
+                             "      resources: [a]\n      labels: [b]")
+    assert len(load_text(runtime, "acorn.connector.s1.yaml")) == 1

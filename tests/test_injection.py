@@ -677,3 +677,28 @@ def markdown_problems_of(text: str) -> list[str]:
     except AssertionError as exc:
         return [str(exc)]
     return []
+
+
+_ALLOWED = "only {{ brand.KEY }} placeholders are allowed"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Comment {# hidden #} and ok", "'{# hidden #}' is a Jinja comment, which would be "
+     f"dropped from the page ({_ALLOWED}; write {{{{ '{{#' }}}} for a literal '{{#')"),
+    ("Enter `{#- user.id -#}` exactly", "'{#- user.id -#}' is a Jinja comment, which would be "
+     f"dropped from the page ({_ALLOWED}; write {{{{ '{{#' }}}} for a literal '{{#')"),
+    ("Whitespace {{- brand.name -}} trimmed", "'{{- brand.name -}}' would remove the spaces "
+     f"around it ({_ALLOWED}; write {{{{ brand.KEY }}}} without '-' or '+')"),
+    ("Keep {{+ brand.name }} here", "'{{+ brand.name }}' would remove the spaces around it "
+     f"({_ALLOWED}; write {{{{ brand.KEY }}}} without '-' or '+')"),
+])
+def test_jinja_syntax_that_changes_text_silently_is_an_error(text: str, expected: str) -> None:
+    """A comment vanished from the page and `-` ate the spaces ("WhitespaceConduittrimmed")."""
+    from guidebook.validate import check_guide
+
+    [guide] = load_text(BASE.replace("CONTENT", json.dumps(text)), "guides/evil.yaml")
+    found = check_guide(guide, [{"name": "Conduit", "hub": "Conduit Hub"}])
+    assert [str(p) for p in found] == [f"guides/evil.yaml:5:5: error: bad placeholder in text: "
+                                       f"{expected}"]
+    literal = BASE.replace("CONTENT", json.dumps("Write {{ '{#' }} and {{ brand.name }}"))
+    assert check_guide(load_text(literal, "g.yaml")[0], [{"name": "C", "hub": "H"}]) == []

@@ -196,3 +196,92 @@ actions:
     with pytest.raises(GuideError) as info:
         load_text(broken, "timely.connector.s1.yaml")
     assert str(info.value).startswith("timely.connector.s1.yaml:14:28: error: ")
+
+
+C = "    content: Tokens act for one user.\n"
+QUOTE = ": put the whole text in quotes, e.g. "
+# Markdown that YAML reads as something else: the fix is to quote the whole text, as for {{.
+MISREAD = [
+    ("link", BASE.replace("Tokens act for one user.", "[Settings](https://x.example/s) page"),
+     "g.yaml:5:24: error: invalid YAML: did not find expected key (YAML reads text that starts "
+     "with '[' as a list or mapping" + QUOTE + 'content: "[Settings](https://x.example/s) page")'),
+    ("bold item", BASE.replace(C, "    list:\n      - **Name**: the token name\n"),
+     "g.yaml:6:10: error: invalid YAML: did not find expected alphabetic or numeric character "
+     "(YAML reads text that starts with '*' as an alias" + QUOTE + '- "**Name**: the token name")'),
+    ("code item", BASE.replace(C, "    list:\n      - `api_key` is shown once\n"),
+     "g.yaml:6:9: error: invalid YAML: found character that cannot start any token (YAML text "
+     "cannot start with '`'" + QUOTE + '- "`api_key` is shown once")'),
+    ("half quoted", BASE.replace(C, "    list:\n      - \"Copy the key\" from the page\n"),
+     "g.yaml:6:24: error: invalid YAML: did not find expected '-' indicator (the quotes end "
+     "before the text does" + QUOTE + "- '\"Copy the key\" from the page')"),
+    ("colon item", BASE.replace(C, "    list:\n      - Name: the token name\n"),
+     "g.yaml:6:9: error: sections[0].list[0] is read as a mapping with the key 'Name', because "
+     "of the ': ' after it (YAML reads ': ' in text as a key and its value" + QUOTE +
+     '- "Name: the token name")'),
+    ("colon title", BASE.replace("title: Make a token", "title: Step: one"),
+     "g.yaml:4:16: error: invalid YAML: mapping values are not allowed in this context (YAML "
+     "reads ': ' in text as a key and its value" + QUOTE + '- title: "Step: one")'),
+    ("block indicator", BASE.replace("Tokens act for one user.", "> Note: a quote"),
+     "g.yaml:5:16: error: invalid YAML: did not find expected comment or line break ('>' starts "
+     "a block of text on the next line, not on its own" + QUOTE + 'content: "> Note: a quote")'),
+    ("at sign", BASE.replace("Tokens act for one user.", "@admin only"),
+     "g.yaml:5:14: error: invalid YAML: found character that cannot start any token (YAML text "
+     "cannot start with '@'" + QUOTE + 'content: "@admin only")'),
+    ("undefined alias", BASE.replace(C, "    steps:\n      - *step\n"),
+     "g.yaml:6:9: error: invalid YAML: found undefined alias '*step' (define the anchor "
+     "'&step' before it, or, if it is text, put the whole text in quotes)"),
+    ("control character", BASE.replace("one user.", "one\x0buser."),
+     "g.yaml:5:32: error: the file contains the control character U+000B, which YAML does not "
+     "allow (remove the control character; Word's manual line break is one)"),
+    ("null optional key", BASE + "warning: null\n",
+     "g.yaml:6:10: error: warning must be text, not nothing (null) (remove the key, or write "
+     "its text)"),
+    ("null auth slug", BASE.replace("{label: Personal Access Token}", "{label: PAT, slug: ~}"),
+     "g.yaml:2:26: error: auth.slug must be text, not nothing (null) (remove the key, or write "
+     "its text)"),
+    ("empty list", BASE + "    steps:\n",
+     "g.yaml:6:11: error: sections[0].steps must be a list, not nothing (null) (remove the key, "
+     "or add items)"),
+    ("empty required list", BASE.replace(BASE[BASE.index("  - title"):], ""),
+     "g.yaml:3:10: error: sections must be a list, not nothing (null) (add items)"),
+    ("date", BASE.replace("title: Make a token", "title: 2024-01-01"),
+     "g.yaml:4:12: error: sections[0].title must be text, not a date (2024-01-01) (quote the "
+     "value)"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in MISREAD],
+                         ids=[c[0] for c in MISREAD])
+def test_yaml_mistakes_get_their_fix(text: str, expected: str) -> None:
+    assert problems(text) == [expected]
+
+
+def test_a_problem_inside_text_points_at_its_line() -> None:
+    """Lines of a `|` block map to the file's lines, also when the `|` stands on the line after
+    its key; a text on its own line (a field's description) is found at that line."""
+    text = BASE.replace(C, "    content: |\n      Line one.\n      line2 {{ brand.nope }}\n"
+                        "  - title: Two\n    content:\n      |\n        One.\n"
+                        "        {% for x in brand %}{{ x }}{% endfor %}\n"
+                        "  - title: Three\n    content: |\n      One.\n      Two.\n"
+                        "      See [x](javascript:alert(1)).\n"
+                        "  - title: Four\n    content: |\n      One.\n      Name {{ brand.name\n")
+    text += "fields:\n  - label: Key\n    description: \"In {{ brand.naem }}\"\n"
+    found = [p.split(": error: ")[0] + " " + p.split(": error: ")[1][:22] for p in problems(text)]
+    assert sorted(found) == sorted([
+        "g.yaml:7:1 unknown brand key 'bra",
+        "g.yaml:12:1 bad placeholder in tex",
+        "g.yaml:17:1 unsafe link target 'ja",
+        "g.yaml:21:1 bad placeholder in tex",
+        "g.yaml:24:5 unknown brand key 'bra"])
+
+
+def test_the_schema_takes_numbers_where_the_loader_does() -> None:
+    """`name: 1.10` loads as the text '1.10': the JSON Schema editors use must not flag it."""
+    from guidebook.schema import json_schema
+
+    [guide] = load_text(BASE.replace("name: Harvest", "name: 1.10").replace(
+        "Personal Access Token", "2.0"), "g.yaml")
+    assert (guide.connector.name, guide.auth_label) == ("1.10", "2.0")
+    props = json_schema()["properties"]
+    assert props["connector"]["properties"]["name"]["type"] == ["string", "number"]
+    assert props["auth"]["properties"]["label"]["type"] == ["string", "number"]

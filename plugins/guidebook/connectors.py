@@ -38,6 +38,7 @@ from .load import (
     _src,
     build_section,
     compose,
+    item_text_sources,
     read_text,
     slugify,
 )
@@ -51,6 +52,19 @@ MAX_REF_DEPTH = 8
 # The guides an authentication method's `support.guides` may hold, and what each becomes.
 GUIDE_PARTS = {"config": "link-account", "setup": "connector-profile"}
 TOP_KEY = "StackOne"
+# The keys read at each place of a connector file (everything else is the API runtime's): a
+# key written close to one of them (`Support:`, `guide:`) is taken for a misspelling of it.
+READ_KEYS = {
+    "the file": ("info", "authentication", "actions"),
+    "info": ("title", "key", "description", "category", "assets"),
+    "info.assets": ("icon",),
+    "an authentication method": ("label", "support", "configFields", "setupFields"),
+    "support": ("link", "description", "guides"),
+    "a field": ("key", "label", "description", "secret", "type", "required", "options",
+                "tooltip", "placeholder"),
+    "an action": ("actionId", "label", "description", "categories", "scopes",
+                  "requiredScopes"),
+}
 
 CONNECTOR_GUIDE = S.Obj(
     "connector guide",
@@ -149,6 +163,27 @@ class _Reader:
 
     def problem(self, file: str, node: yaml.Node, message: str, hint: str | None = None) -> None:
         self.problems.append(Problem(_src(file, node), message, hint))
+
+    def misspelt_keys(self, node: yaml.Node | None, file: str, where: str) -> None:
+        """A key of `node` that is not one the docs read there but close to one that is
+        missing (`Support:` for `support:`, `guide:` for `guides:`) is an error: the part it
+        holds would be left out without a word. Keys starting with `_` are comments."""
+        if not isinstance(node, yaml.MappingNode):
+            return
+        wanted = READ_KEYS[where]
+        written = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+        missing = tuple(k for k in wanted if k not in written)
+        for key, _ in node.value:
+            name = key.value if isinstance(key, yaml.ScalarNode) else None
+            if not name or name in wanted or name.startswith(("_", "$")) or name == MERGE:
+                continue
+            folded = {k.casefold(): k for k in missing}  # (the file's other keys are many:
+            # only a near miss counts, `resources` is no `requiredScopes`)
+            close = next(iter(difflib.get_close_matches(name.casefold(), folded, 1, 0.8)), None)
+            if close is not None:
+                close = folded[close]
+                self.problem(file, key, f"unknown key {name!r} in {where}",
+                             f"did you mean {close!r}?")
 
     # -- duplicate keys ------------------------------------------------------------------------
 
@@ -343,6 +378,7 @@ class _Reader:
         if not isinstance(item, yaml.MappingNode):
             self.problem(file, item, "an action must be a mapping with actionId and label")
             return None
+        self.misspelt_keys(item, file, "an action")
         action_id = _scalar(_child(item, "actionId")) or _scalar(_child(item, "id"))
         if action_id is None:
             self.problem(file, item, "the action has no actionId", "add 'actionId: ...'")
@@ -375,6 +411,8 @@ class _Reader:
                 key = _scalar(method_key) or "auth"
                 label = _scalar(_child(method, "label")) or key
                 support = _child(method, "support")
+                self.misspelt_keys(method, self.file, "an authentication method")
+                self.misspelt_keys(support, self.file, "support")
                 self.check_merge_keys(method, self.file, deep=False)
                 self.check_merge_keys(support, self.file, skip=("guides",))
                 for fields in ("configFields", "setupFields"):
@@ -398,6 +436,7 @@ class _Reader:
     def _fields(self, node: yaml.Node | None) -> tuple[Field, ...]:
         out = []
         for item in node.value if isinstance(node, yaml.SequenceNode) else ():
+            self.misspelt_keys(item, self.file, "a field")
             key = _scalar(_child(item, "key"))
             label = _scalar(_child(item, "label")) or key
             if label is None:
@@ -440,6 +479,9 @@ def read_connector(root: yaml.Node, file: str, folder: Path | None = None, *,
     reader.check_merge_keys(root, file, deep=False)
     info = _child(root, "info")
     reader.check_merge_keys(info, file)
+    reader.misspelt_keys(root, file, "the file")
+    reader.misspelt_keys(info, file, "info")
+    reader.misspelt_keys(_child(info, "assets"), file, "info.assets")
     name = _scalar(_child(info, "title"))
     key = _scalar(_child(info, "key"))
     where = _src(file, info if info is not None else root)
@@ -552,5 +594,6 @@ def _guide(doc: Doc, connector: Connector, method: AuthMethod, kind: str,
         sections=tuple(build_section(s) for s in sections),
         fields=fields,
         source=source,
-        key_sources=dict(doc.key_sources) | {"auth.slug": source, "connector.key": source},
+        key_sources=dict(doc.key_sources) | item_text_sources(doc) | {"auth.slug": source,
+                                                                      "connector.key": source},
     )

@@ -53,6 +53,7 @@ _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 class Doc(dict):  # type: ignore[type-arg]
@@ -63,6 +64,13 @@ class Doc(dict):  # type: ignore[type-arg]
 
     def at(self, key: str) -> Source:
         return self.key_sources.get(key, self.source)
+
+
+def text_at(key: str) -> str:
+    """The `key_sources` entry of where the text of `key` starts, kept when that is not on
+    the key's line or is a block scalar (`|`, `>`), so that a problem on a line of the text
+    can point at that line (`text.line_in`)."""
+    return f"{key}@text"
 
 
 class DocList(list):  # type: ignore[type-arg]
@@ -96,6 +104,7 @@ def _type_name(node: yaml.Node) -> str:
         _BOOL: f"a boolean ({node.value})",
         _INT: f"a number ({node.value})",
         _FLOAT: f"a number ({node.value})",
+        _TIMESTAMP: f"a date ({node.value})",
     }.get(node.tag, f"the text {node.value!r}"[:60])
 
 
@@ -119,12 +128,22 @@ class _Decoder:
             return False
         return True
 
-    def decode(self, node: yaml.Node, spec: S.Spec, what: str, depth: int = 0) -> Any:
-        """The decoded value, or None after recording a problem."""
+    def decode(self, node: yaml.Node, spec: S.Spec, what: str, depth: int = 0, *,
+               required: bool = False) -> Any:
+        """The decoded value, or None after recording a problem (`required`: a key that must
+        be written, which no fix may remove)."""
         if not self.count(node):
             return None
         if depth > MAX_DEPTH:
             self.problem(node, f"{what} is nested more than {MAX_DEPTH} levels deep")
+            return None
+        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:  # `key:` with nothing
+            fix = "add items" if isinstance(spec, S.ListOf) else \
+                "write its keys" if isinstance(spec, S.Obj) and spec.shorthand is None else \
+                "write true or false" if isinstance(spec, S.Flag) else "write its text"
+            self.problem(node, f"{what} must be {_expected(spec)}, not nothing (null)",
+                         fix if required else
+                         f"remove the {'item' if what.endswith(']') else 'key'}, or {fix}")
             return None
         if isinstance(spec, S.Obj):
             return self._obj(node, spec, what, depth)
@@ -155,8 +174,9 @@ class _Decoder:
         raise TypeError(spec)  # pragma: no cover
 
     def _text(self, node: yaml.Node, what: str) -> str | None:
-        if not isinstance(node, yaml.ScalarNode) or node.tag in (_NULL, _BOOL):
-            hint = "quote the value" if getattr(node, "tag", "") == _BOOL else None
+        if not isinstance(node, yaml.ScalarNode) or node.tag in (_NULL, _BOOL, _TIMESTAMP):
+            hint = "quote the value" if getattr(node, "tag", "") in (_BOOL, _TIMESTAMP) else \
+                _mapping_hint(node)
             self.problem(node, f"{what} must be text, not {_type_name(node)}", hint)
             return None
         if node.tag not in (_STR, _INT, _FLOAT):
@@ -206,9 +226,16 @@ class _Decoder:
             doc.key_sources = {spec.shorthand: doc.source}
             return doc
         if not isinstance(node, yaml.MappingNode):
-            expected = "text or a mapping" if spec.shorthand else "a mapping of keys"
-            self.problem(node, f"{what} must be {expected}, not {_type_name(node)}")
+            self.problem(node, f"{what} must be {_expected(spec)}, not {_type_name(node)}")
             return None
+        if spec.shorthand is not None and len(node.value) == 1:
+            key_node = node.value[0][0]
+            hint = _mapping_hint(node, "- " if what.endswith("]") else "")
+            if hint and key_node.value not in spec.props \
+                    and not _did_you_mean(key_node.value, spec.props):
+                self.problem(node, f"{what} is read as a mapping with the key "
+                             f"{key_node.value!r}, because of the ': ' after it", hint)
+                return None
         doc = Doc()
         doc.source = _src(self.file, node)
         doc.key_sources = {}
@@ -236,9 +263,13 @@ class _Decoder:
                              f"allowed keys: {', '.join(spec.props)}")
                 continue
             value = self.decode(value_node, prop.spec, f"{what}.{key}" if depth else key,
-                                depth + 1)
+                                depth + 1, required=prop.required)
             if value is not None:
                 doc[key] = value
+                if isinstance(value, str) and (value_node.style in ("|", ">") or
+                                               value_node.start_mark.line
+                                               != key_node.start_mark.line):
+                    doc.key_sources[text_at(key)] = _src(self.file, value_node)
         for key, other, fix in spec.exclusive:
             if key in doc.key_sources and other in doc.key_sources:
                 self.problems.append(Problem(doc.key_sources[other],
@@ -251,6 +282,31 @@ class _Decoder:
                 self.problem(node, f"{what} is missing the required key {key!r}",
                              f"add '{key}:'")
         return doc
+
+
+def _expected(spec: S.Spec) -> str:
+    """What a value of `spec` must be, as messages say it."""
+    if isinstance(spec, S.Obj):
+        return "text or a mapping" if spec.shorthand else "a mapping of keys"
+    return "a list" if isinstance(spec, S.ListOf) else \
+        "true or false" if isinstance(spec, S.Flag) else "text"
+
+
+def _mapping_hint(node: yaml.Node, written_as: str = "") -> str | None:
+    """For text that YAML read as a one-key mapping (`- Name: the token name`), the fix:
+    quote it."""
+    if not (isinstance(node, yaml.MappingNode) and node.flow_style is False
+            and len(node.value) == 1):
+        return None
+    key, value = node.value[0]
+    if not (isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)
+            and not key.style and not value.style and "\n" not in value.value):
+        return None
+    text = f"{key.value}: {value.value}"
+    quoted = f'"{text}"' if '"' not in text and "\\" not in text \
+        else "'" + text.replace("'", "''") + "'"
+    return ("YAML reads ': ' in text as a key and its value: put the whole text in quotes"
+            + (f", e.g. {written_as}{quoted}" if len(quoted) <= 60 else ""))
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str | None:
@@ -298,18 +354,72 @@ def compose(text: str, file: str) -> yaml.Node | None:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = exc.problem or "invalid YAML"
         lines = text.splitlines()
-        bad_line = lines[line - 1] if 0 < line <= len(lines) else ""
-        if "\t" in bad_line:
+        near = [lines[m.line] for m in (exc.problem_mark, exc.context_mark)
+                if m is not None and m.line < len(lines)]
+        alias = re.search(r"\*([^\s,\[\]{}]+)", near[0]) if near else None
+        if message == "found undefined alias" and alias:
+            message = f"found undefined alias '*{alias[1]}'"
+            hint = (f"define the anchor '&{alias[1]}' before it, or, if it is text, put the "
+                    f"whole text in quotes")
+        elif any("\t" in bad for bad in near[:1]):
             hint = "indent with spaces, not tabs"
-        elif "{{" in bad_line:
-            hint = "put text that contains {{ brand.KEY }} in quotes"
         else:
-            hint = exc.context or "check the indentation and quoting around this point"
+            hint = next(filter(None, map(quote_hint, near)), None) \
+                or "check the indentation and quoting around this point"
         raise GuideError(Problem(Source(file, line, col), f"invalid YAML: {message}", hint)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (no mark)
+        raise GuideError(_bad_character(text, file, exc)) from None
     except yaml.YAMLError as exc:
         raise GuideError(Problem(Source(file, 1, 1), f"invalid YAML: {exc}")) from None
     except RecursionError:
         raise GuideError(Problem(Source(file, 1, 1), "the YAML is nested too deeply")) from None
+
+
+def _bad_character(text: str, file: str, exc: yaml.reader.ReaderError) -> Problem:
+    """Where the character YAML refused is (libyaml counts bytes, PyYAML characters: the
+    first occurrence of it is the one either refused)."""
+    char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+    at = text.find(char)
+    if at < 0:
+        return Problem(Source(file, 1, 1), f"invalid YAML: {exc.reason}")
+    before = _LINE_BREAK.split(text[:at])
+    return Problem(Source(file, len(before), len(before[-1]) + 1),
+                   f"the file contains the control character U+{ord(char):04X}, which YAML "
+                   "does not allow", "remove the control character; Word's manual line break "
+                   "is one")
+
+
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# A line's value as written: after any '- ' and a plain `key:` (a word, not Markdown).
+_WRITTEN = re.compile(r"^\s*(?:-\s+)*(?:[\w$][\w$.-]*:(?:\s+|$))?(?P<value>.*?)\s*$")
+# What makes YAML read text as something else, by its first characters.
+_MISREAD = (
+    (re.compile(r"\{\{"), "text that contains {{ brand.KEY }} must be quoted"),
+    (re.compile(r"^(\[[^\]]*\]|\{[^}]*\})\s*[^\s#,\]}]"),
+     "YAML reads text that starts with '{first}' as a list or mapping"),
+    (re.compile(r"^\*"), "YAML reads text that starts with '*' as an alias"),
+    (re.compile(r"^[`@%]"), "YAML text cannot start with '{first}'"),
+    (re.compile(r"^(\"[^\"]*\"|'[^']*')\s*[^\s#]"), "the quotes end before the text does"),
+    (re.compile(r"^[>|][-+0-9]*\s+[^\s#]"), "'{first}' starts a block of text on the next "
+                                              "line, not on its own"),
+    (re.compile(r"^[^\[{\"'].*?: "), "YAML reads ': ' in text as a key and its value"),
+)
+
+
+def quote_hint(line: str) -> str | None:
+    """The fix for a line whose text YAML reads as something else (Markdown starting with
+    '[', '*' or '`', a colon and a space in it, ...): the whole text in quotes."""
+    written = _WRITTEN.match(line)
+    value = written["value"] if written else ""
+    for pattern, why in _MISREAD:
+        if pattern.search(value):
+            quoted = (f'"{value}"' if '"' not in value and "\\" not in value
+                      else "'" + value.replace("'", "''") + "'")
+            shown = f"{line[:written.start('value')].strip()} {quoted}".strip() \
+                if len(quoted) <= 60 else None
+            return (why.replace("{first}", value[0]) + ": put the whole text in quotes"
+                    + (f", e.g. {shown}" if shown else ""))
+    return None
 
 
 def is_connector_document(node: yaml.Node) -> bool:
@@ -354,10 +464,24 @@ def build_guide(doc: Doc, *, kind: str | None = None) -> Guide:
         tags=tuple(doc.get("tags", ())),
         redirect_from=tuple(doc.get("redirect_from", ())),
         source=doc.source,
-        key_sources=dict(doc.key_sources) | {"auth.slug": auth.at("slug") if "slug" in auth
-                                             else auth.at("label"),
-                                             "connector.key": conn.at("key")},
+        key_sources=dict(doc.key_sources) | item_text_sources(doc) | {
+            "auth.slug": auth.at("slug") if "slug" in auth else auth.at("label"),
+            "connector.key": conn.at("key")},
     )
+
+
+def item_text_sources(doc: Doc) -> dict[str, Source]:
+    """Where the texts of callouts and fields start when not on the item's first line (the
+    model keeps only the item's position): `text_at("fields[0].description")` -> Source."""
+    found = {}
+    for name, key in (("callouts", "text"), ("fields", "description")):
+        for i, item in enumerate(doc.get(name, ())):
+            where = item.key_sources.get(text_at(key))
+            if where is None and item.at(key).line != item.source.line:
+                where = item.at(key)
+            if where is not None:
+                found[text_at(f"{name}[{i}].{key}")] = where
+    return found
 
 
 def _categories(conn: Doc) -> tuple[str, ...]:

@@ -46,7 +46,8 @@ class Spec:
 
 @dataclass(frozen=True)
 class Text(Spec):
-    """A string (numbers written without quotes are taken as their text)."""
+    """A string (numbers written without quotes are taken as their text, as written: the
+    JSON Schema allows them too)."""
 
     description: str = ""
     pattern: re.Pattern[str] | None = None
@@ -54,7 +55,7 @@ class Text(Spec):
     markdown: bool = False
 
     def json_schema(self) -> dict[str, Any]:
-        schema: dict[str, Any] = {"type": "string", "minLength": 1}
+        schema: dict[str, Any] = {"type": ["string", "number"], "minLength": 1}
         if self.pattern is not None:
             schema["pattern"] = self.pattern.pattern
         if self.description:

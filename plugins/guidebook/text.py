@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from jinja2 import StrictUndefined, TemplateError, nodes
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import GuideError, Problem
@@ -32,8 +32,47 @@ def refers_to_brand(text: str) -> bool:
     return has_placeholder(text) and "brand" in text
 
 
+# Tokens that start or end a tag: a '-' or '+' in one trims or keeps the text around it
+_TAG_EDGES = {"variable_begin", "variable_end", "block_begin", "block_end"}
+
+
+def line_in(source: Source, text: str, line: int) -> Source:
+    """Where line `line` (1-based) of `text` is in its file, `source` being where the text
+    starts (`load.text_at`) or its key: a text of several lines ending in a line break is a
+    block scalar (`|`), whose first line follows the `|`; for any other, `source`."""
+    if "\n" not in text.strip() or not text.endswith("\n") or line <= 0:
+        return source
+    return Source(source.file, source.line + line, 1)
+
+
+class _Silent(TemplateSyntaxError):
+    """Jinja syntax that would change the text without a word; `fix` says what to write."""
+
+    def __init__(self, message: str, lineno: int, fix: str) -> None:
+        super().__init__(message, lineno)
+        self.fix = fix
+
+
+def _check_tokens(text: str) -> None:
+    """Raise `_Silent` for comments (`{# x #}`, which disappear from the text) and whitespace
+    control (`{{- x -}}`, which eats the spaces around it)."""
+    tag: list[str] = []  # the tokens of the tag being read, as written
+    for lineno, kind, value in _ENV.lex(text):
+        if kind.endswith("_begin"):
+            tag, start = [], lineno
+        tag.append(value.strip() if kind.endswith(("_begin", "_end")) else value)
+        if kind == "comment_end":
+            raise _Silent(f"{''.join(tag)!r} is a Jinja comment, which would be dropped from "
+                          "the page", start, "write {{ '{#' }} for a literal '{#'")
+        if kind in _TAG_EDGES and kind.endswith("_end") and any(
+                mark in edge for edge in (tag[0], value) for mark in "-+"):
+            raise _Silent(f"{''.join(tag)!r} would remove the spaces around it", start,
+                          "write {{ brand.KEY }} without '-' or '+'")
+
+
 @lru_cache(maxsize=4096)
 def _compile(text: str) -> Any:
+    _check_tokens(text)
     tree = _ENV.parse(text)
     placeholders: set[int] = set()  # the `brand` names of `brand.KEY` (a bare {{ brand }} is not)
     for node in tree.find_all(nodes.Node):
@@ -45,7 +84,7 @@ def _compile(text: str) -> Any:
             continue
         if isinstance(node, nodes.Name) and id(node) in placeholders:
             continue
-        raise TemplateError("unsupported expression")
+        raise TemplateSyntaxError("unsupported expression", node.lineno)
     return _ENV.from_string(tree)
 
 
@@ -58,7 +97,8 @@ def expand(text: str, brand: Mapping[str, str], source: Source) -> str:
         for node in _ENV.parse(text).find_all(nodes.Getattr):
             if node.attr not in brand:
                 known = ", ".join(f"brand.{k}" for k in sorted(brand))
-                raise GuideError(Problem(source, f"unknown brand key 'brand.{node.attr}'",
+                raise GuideError(Problem(line_in(source, text, node.lineno),
+                                         f"unknown brand key 'brand.{node.attr}'",
                                          f"known keys: {known}; or add it to the brand option"))
         return str(template.render(brand=dict(brand)))
     except GuideError:
@@ -66,9 +106,12 @@ def expand(text: str, brand: Mapping[str, str], source: Source) -> str:
     except (TemplateError, RecursionError) as exc:  # (Jinja's parser recurses once per
         # bracket: `{{ [[[[...`)
         why = "nested too deeply" if isinstance(exc, RecursionError) else exc.message or exc
-        raise GuideError(Problem(source, f"bad placeholder in text: {why}",
-                                 f"{_ALLOWED}; write {{{{ '{{{{' }}}} for literal braces")
-                         ) from None
+        where = line_in(source, text, getattr(exc, "lineno", 0))
+        fix = exc.fix if isinstance(exc, _Silent) else \
+            "write {{ '{#' }} for a literal '{#'" if "comment" in str(why) else \
+            "write {{ '{{' }} for literal braces"
+        raise GuideError(Problem(where, f"bad placeholder in text: {why}",
+                                 f"{_ALLOWED}; {fix}")) from None
 
 
 def _text_fields(cls: type) -> tuple[str, ...]:
@@ -151,4 +194,5 @@ def expand_guide(guide: M, brand: Mapping[str, str], *, only_brand: bool = False
     return out
 
 
-__all__ = ["expand", "expand_guide", "has_placeholder", "map_text", "refers_to_brand"]
+__all__ = ["expand", "expand_guide", "has_placeholder", "line_in", "map_text",
+           "refers_to_brand"]

@@ -10,8 +10,9 @@ from . import markdown
 from . import schema as S
 from .errors import GuideError, Problem
 from .linkcheck import link_path, path_exists
+from .load import text_at
 from .model import ConnectorInfo, Guide, Section, Source, Step
-from .text import expand, refers_to_brand
+from .text import expand, line_in, refers_to_brand
 
 UNSAFE_HINT = "links may use https, http, mailto or tel, or point at a page of the site"
 
@@ -23,15 +24,16 @@ def _texts(guide: Guide) -> Iterator[tuple[str, Source, bool]]:
     for key in ("title", "description", "warning"):
         value = getattr(guide, key)
         if value:
-            yield value, guide.source_of(key), key == "warning"
-    for c in guide.callouts:
-        yield c.text, c.source, True
+            yield value, _text_source(guide, key), key == "warning"
+    for i, c in enumerate(guide.callouts):
+        yield c.text, guide.key_sources.get(text_at(f"callouts[{i}].text"), c.source), True
     for a in guide.actions:
         yield a.label, a.source, False
-    for f in guide.fields:
+    for i, f in enumerate(guide.fields):
         yield f.label, f.source, False
         if f.description:
-            yield f.description, f.source, True
+            yield (f.description, guide.key_sources.get(text_at(f"fields[{i}].description"),
+                                                        f.source), True)
     for section in guide.sections:
         yield from _part_texts(section)
         for step in section.steps:
@@ -42,9 +44,9 @@ def _texts(guide: Guide) -> Iterator[tuple[str, Source, bool]]:
 
 
 def _part_texts(part: Section | Step) -> Iterator[tuple[str, Source, bool]]:
-    yield part.title, part.source_of("title"), True
+    yield part.title, _text_source(part, "title"), True
     if part.content:
-        yield part.content, part.source_of("content"), True
+        yield part.content, _text_source(part, "content"), True
     for item in part.list:
         yield item.text, item.source, True
 
@@ -53,22 +55,18 @@ def _block_texts(guide: Guide) -> Iterator[tuple[str, Source, bool]]:
     """(text, where, keyed) for every text rendered as Markdown blocks (lists and quotes may
     nest); `keyed`: `where` is the text's own key (a callout's is the callout's start)."""
     if guide.warning:
-        yield guide.warning, guide.source_of("warning"), True
+        yield guide.warning, _text_source(guide, "warning"), True
     for c in guide.callouts:
         yield c.text, c.source, False
     for section in guide.sections:
         for part in (section, *section.steps):
             if part.content:
-                yield part.content, part.source_of("content"), True
+                yield part.content, _text_source(part, "content"), True
 
 
-def _line_in(source: Source, text: str, line: int) -> Source:
-    """Where line `line` (1-based) of `text` is in the guide file, `source` being its key: a
-    text of several lines ending in a line break is a block scalar (`|`), whose first line
-    follows its key's; for any other, the key."""
-    if "\n" not in text.strip() or not text.endswith("\n") or line <= 0:
-        return source
-    return Source(source.file, source.line + line, 1)
+def _text_source(part: Guide | Section | Step, key: str) -> Source:
+    """Where the text of `key` starts (`load.text_at`), or else its key."""
+    return part.key_sources.get(text_at(key)) or part.source_of(key)
 
 
 def check_guide(guide: Guide, brands: list[Mapping[str, str]]) -> list[Problem]:
@@ -135,7 +133,7 @@ def check_guide(guide: Guide, brands: list[Mapping[str, str]]) -> list[Problem]:
         deep = markdown.too_deep(text)
         if deep is not None:
             line, message, hint = deep
-            add(Problem(_line_in(source, text, line) if keyed else source, message, hint))
+            add(Problem(line_in(source, text, line) if keyed else source, message, hint))
     for text, source, is_markdown in _texts(guide):
         _check_text(text, source, is_markdown, brands, problems)
     return problems
@@ -148,13 +146,20 @@ def _check_text(text: str, source: Source, is_markdown: bool, brands: list[Mappi
     if is_markdown and markdown.may_link_unsafely(text):
         for kind, target in markdown.links(text):
             if not markdown.is_safe_url(target):
-                problems.append(Problem(source, f"unsafe {kind} target {target[:60]!r}",
+                problems.append(Problem(_line_of(source, text, target),
+                                        f"unsafe {kind} target {target[:60]!r}",
                                         UNSAFE_HINT, severity=unsafe))
     for brand in brands:
         try:
             expand(text, brand, source)
         except GuideError as exc:
             problems.extend(p for p in exc.problems if p not in problems)
+
+
+def _line_of(source: Source, text: str, part: str) -> Source:
+    """Where the line of `text` that holds `part` is (see `line_in`)."""
+    at = text.find(part)
+    return line_in(source, text, text.count("\n", 0, at) + 1) if at >= 0 else source
 
 
 def _safe_path(src: str) -> bool:
