@@ -877,3 +877,160 @@ def test_render_whitelabel_runs_the_leak_check(tmp_path: Path) -> None:
     assert "exports left as it was" in result.stdout
     assert tree() == before
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".exports")) == []
+
+
+# -- settings in the theme's chrome, images of hidden parts, encodings, connector partials ----
+
+
+def test_extra_css_and_javascript_naming_the_vendor_are_reported(tmp_path: Path) -> None:
+    """Material writes each into every page's head: they are settings, checked before the
+    build like repo_url and extra."""
+    project = _copy(tmp_path, "extra-assets")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8")
+                      + "extra_javascript:\n  - https://cdn.lumen.example/widget.js\n"
+                      "extra_css:\n  - https://fonts.lumen.example/brand.css\n", encoding="utf-8")
+    result = _cli_build(project, "mkdocs.whitelabel.yml")
+    assert result.returncode == 1, result.stderr
+    for key, needle in (("extra_javascript", "widget.js"), ("extra_css", "brand.css")):
+        assert (f'mkdocs.yml:{_line_of(config, needle)}: "Lumen" is in the {key} setting, which '
+                f"the theme writes into the site: override {key} in the white-label config"
+                ) in result.stderr, result.stderr
+    assert not (project / "site-whitelabel").exists()
+
+
+HOOK = """\
+from mkdocs.plugins import event_priority
+
+
+@event_priority(-100)  # after guidebook's check of the settings
+def on_config(config):
+    config.extra_javascript.append("https://cdn.search.example/widget.js")
+"""
+
+
+def test_settings_in_the_theme_chrome_are_not_theme_words(tmp_path: Path) -> None:
+    """The check renders the theme's page to learn its own words; what the user's settings
+    put there (a script a hook adds after the settings were checked) is not among them: it
+    is reported on every page, while "Search" (the vendor's name here) in the search box is
+    still the theme's word."""
+    project = _copy(tmp_path, "chrome")
+    _edit(project / "mkdocs.yml", "name: Lumen\n      hub: Lumen Hub",
+          "name: Search\n      hub: Search Hub")
+    (project / "hooks.py").write_text(HOOK, encoding="utf-8")
+    config = project / "mkdocs.whitelabel.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks: [hooks.py]\n",
+                      encoding="utf-8")
+    result = _cli_build(project, "mkdocs.whitelabel.yml")
+    assert result.returncode == 1, result.stderr
+    for page in (GUIDE, "index.html", "connectors/index.html", "404.html"):
+        assert f'"Search" reaches site-whitelabel/{page}: it is not from a guide' \
+            in result.stderr, (page, result.stderr[-3000:])
+    assert result.stderr.count('"Search" reaches') == 7  # (the pages, none of the rest)
+
+
+def test_images_of_hidden_parts_are_left_out_unless_shown_elsewhere(tmp_path: Path) -> None:
+    """A hidden step's Markdown image is not copied (its name would leak too); an image a
+    hidden step shows that a visible step's Markdown or a hand-written page also shows stays
+    (no broken image, no warning)."""
+    project = _copy(tmp_path, "hidden-images")
+    images = project / "docs/images"
+    images.mkdir()
+    for name in ("lumen-hub.png", "app-form.png", "badge.png"):
+        (images / name).write_bytes(PNG + name.encode())
+    guide = project / "guides/tallybook/api-key.yaml"
+    _edit(guide, "        content: The {{ brand.name }} onboarding crew can switch on the "
+                 "developer console for your ledger.\n",
+          "        content: \"The {{ brand.name }} onboarding crew can switch on the developer "
+          "console for your ledger: ![The hub](/images/lumen-hub.png)\"\n"
+          "        images: [{src: images/app-form.png, alt: The form}]\n")
+    _edit(guide, "        content: The ledger number sits beside the lighthouse badge in the "
+                 "vendor dashboard.\n",
+          "        content: The ledger number sits beside the lighthouse badge in the "
+          "vendor dashboard.\n        images: [{src: images/badge.png, alt: The badge}]\n")
+    _edit(guide, "        content: Click **New key**,",
+          "        content: \"![The app form](../../../../../images/app-form.png) Click "
+          "**New key**,")
+    _edit(guide, "copy the value that appears.\n", "copy the value that appears.\"\n")
+    _edit(project / "docs/index.md", "see how to link it.",
+          "see how to link it.\n\n![A badge](images/badge.png)")
+    result = _cli_build(project, "mkdocs.whitelabel.yml")
+    assert result.returncode == 0, result.stderr
+    site = project / "site-whitelabel"
+    assert not (site / "images/lumen-hub.png").exists()
+    assert (site / "images/app-form.png").read_bytes() == PNG + b"app-form.png"
+    assert (site / "images/badge.png").read_bytes() == PNG + b"badge.png"
+    srcs = [img["src"] for img in _soup(site, GUIDE).find_all("img")]
+    assert any(src.endswith("images/app-form.png") for src in srcs)
+    assert not any("lumen-hub" in src or "badge" in src for src in srcs)
+
+
+def test_text_in_another_encoding_is_read(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A Latin-1 SVG, a Windows-1252 text file and UTF-16 with a byte-order mark are read in
+    their encodings; a binary (a NUL byte) is not."""
+    site = tmp_path / "site"
+    (site / "images").mkdir(parents=True)
+    (site / "images/diagram.svg").write_bytes(
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>\n<svg xmlns="http://www.w3.org/2000/svg">'
+        b"<text>Lumen Hub \xa9 2024 \xe9quipe</text></svg>\n")
+    (site / "terms.txt").write_bytes("Lumen Hub Inc. \u2013 terms of use\n".encode("cp1252"))
+    (site / "notes.txt").write_bytes("Notes about the Lumen console\n".encode("utf-16"))
+    (site / "images/shot.png").write_bytes(PNG + b"Lumen Hub \xa9")
+    leaks = find_leaks(site, ["Lumen", "Lumen Hub"], display_dir="s")
+    assert [(leak.output, leak.term) for leak in leaks] == [
+        ("s/images/diagram.svg", "Lumen Hub"), ("s/notes.txt", "Lumen"),
+        ("s/terms.txt", "Lumen Hub")]
+    assert read_output(site / "images/diagram.svg").endswith("Lumen Hub \u00a9 2024 \u00e9quipe"
+                                                            "</text></svg>\n")
+    assert read_output(site / "images/shot.png") is None
+    assert check_site(site, ["Lumen", "Lumen Hub"]) == 1
+    assert "s/terms.txt" not in capsys.readouterr().out  # (shown with the site dir's path)
+
+
+PARTIAL = """\
+# Ticket actions
+- actionId: list_tickets
+  categories: [helpdesk]
+  label: List Tickets
+  description: Lists the open tickets.
+- actionId: get_ticket
+  categories: [helpdesk]
+  label: Get Ticket (Lumen)
+  description: |
+    Reads one ticket.
+
+    The Lumen Hub keeps a copy for a day.
+"""
+
+
+def test_connector_partials_icons_and_redirects_are_traced_to_their_lines(
+        tmp_path: Path) -> None:
+    """A leak in an action read from a partial names the partial's line, not the connector
+    file's; an icon address and a redirect_from URL get a hint that says what to change."""
+    project = _copy(tmp_path, "partial")
+    connector = project / "guides/ferrydesk/ferrydesk.connector.s1.yaml"
+    _edit(connector, "  category: Helpdesk\n",
+          "  category: Helpdesk\n  assets:\n    icon: https://cdn.lumen.example/ferrydesk.png\n")
+    connector.write_text(connector.read_text(encoding="utf-8")
+                         + "actions:\n  $ref: ferrydesk.tickets\n", encoding="utf-8")
+    partial = project / "guides/ferrydesk/ferrydesk.tickets.s1.partial.yaml"
+    partial.write_text(PARTIAL, encoding="utf-8")
+    guide = project / "guides/tallybook/api-key.yaml"
+    guide.write_text(guide.read_text(encoding="utf-8") + "redirect_from: [lumen/old-keys/]\n",
+                     encoding="utf-8")
+    result = _cli_build(project, "mkdocs.whitelabel.yml")
+    assert result.returncode == 1, result.stderr
+    page = "site-whitelabel/connectors/ferrydesk/index.html"
+    label, hub = _line_of(partial, "(Lumen)"), _line_of(partial, "The Lumen Hub")
+    assert (f'guides/ferrydesk/ferrydesk.tickets.s1.partial.yaml:{label}: "Lumen" reaches '
+            f"{page}: use {{{{ brand.name }}}}") in result.stderr, result.stderr
+    assert (f'guides/ferrydesk/ferrydesk.tickets.s1.partial.yaml:{hub}: "Lumen Hub" reaches '
+            f"{page}: use {{{{ brand.hub }}}}") in result.stderr, result.stderr
+    # (the catalogue shows the icon alone; the connector page also the label)
+    assert (f'guides/ferrydesk/ferrydesk.connector.s1.yaml:{_line_of(connector, "icon:")}: '
+            '"Lumen" reaches site-whitelabel/connectors/index.html: the connector\'s icon '
+            "address (info.assets.icon) names it") in result.stderr, result.stderr
+    assert (f'guides/tallybook/api-key.yaml:{_line_of(guide, "redirect_from")}: "Lumen" '
+            "reaches site-whitelabel/lumen/ (in its name): a redirect_from URL names it"
+            ) in result.stderr, result.stderr

@@ -29,7 +29,7 @@ import html
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.theme import Theme
 from mkdocs.utils import clean_directory, get_build_date
 
 from .config import GuidebookConfig
@@ -59,7 +60,15 @@ from .searchindex import sections as search_sections
 from .servecache import Inputs, ServeCache, config_files, digest, folder_stamps
 from .site import ConnectorEntry, GuidePage, GuideSite, Options, SiteLoader, sidebar_groups
 from .validate import check_references
-from .whitelabel import check_build, format_leaks, hidden_assets, unpublished_warnings, vendored_files
+from .whitelabel import (
+    check_build,
+    forbidden_terms,
+    format_leaks,
+    hidden_assets,
+    unpublished_warnings,
+    vendored_files,
+    without_terms,
+)
 from .workspace import BuildSpace, SiteBusy
 
 log = get_plugin_logger(__name__)
@@ -241,7 +250,9 @@ class Build:
         site = loader.site()
         self.guide_files = loader.found
         self._report(site, config)
-        for uri in hidden_assets(site) if self.options.whitelabel else ():
+        hidden = hidden_assets(site, _texts_naming_files(files, config)) \
+            if self.options.whitelabel else ()
+        for uri in hidden:
             image = files.get_file_from_path(uri)  # shown only by hidden parts
             if image is not None:
                 files.remove(image)
@@ -669,7 +680,8 @@ class Build:
                                         if f.src_uri not in self.pages} if self.files else None,
                             vendored=vendored_files(site_dir, theme_dirs)
                             | _unchanged_assets(site_dir),
-                            chrome=_theme_chrome(config, theme_dirs),
+                            chrome=_theme_chrome(config, theme_dirs, self.cfg.whitelabel_forbid
+                                                 or forbidden_terms(self.site)),
                             parallel=self.workers > 1)
         if leaks:
             raise PluginError(f"guidebook: {format_leaks(leaks)}{self._withdraw(site_dir, shown)}")
@@ -958,19 +970,73 @@ def _unchanged_assets(site_dir: Path) -> set[str]:
     return found
 
 
-def _theme_chrome(config: MkDocsConfig, theme_dirs: list[Path]) -> str | None:
+# Files of the site (beside its pages) that may name an image: `_texts_naming_files`.
+_NAMING_SUFFIXES = (".html", ".htm", ".css", ".js", ".mjs", ".svg", ".json", ".xml")
+
+
+def _texts_naming_files(files: Files, config: MkDocsConfig) -> Iterator[str]:
+    """What the site says beside its guides, for `hidden_assets` (an image one of these
+    names stays in a white-label site): the docs folder's pages (as written: their Markdown
+    and HTML), its stylesheets, scripts and HTML files, the template overrides (custom_dir)
+    and the settings (theme.logo, extra, ...). Read lazily, only when a hidden part shows an
+    image."""
+    custom = os.path.realpath(config.theme.custom_dir) if config.theme.custom_dir else None
+    theme_dirs = {os.path.realpath(d) for d in config.theme.dirs} - {custom}
+    for file in list(files):
+        if not file.inclusion.is_included():
+            continue
+        if file.src_dir is not None and os.path.realpath(file.src_dir) in theme_dirs:
+            continue  # the theme's own files
+        if file.is_documentation_page() or file.src_uri.lower().endswith(_NAMING_SUFFIXES):
+            try:
+                yield file.content_string
+            except (OSError, ValueError):
+                continue
+    if custom is not None:
+        for path in sorted(Path(custom).rglob("*.html")):
+            try:
+                yield path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+    settings = {k: config.get(k) for k in (*SETTINGS, "extra", "extra_css", "extra_javascript")}
+    yield json.dumps({**settings, "theme": dict(config.theme)}, default=str, ensure_ascii=False)
+
+
+def _theme_chrome(config: MkDocsConfig, theme_dirs: list[Path],
+                  terms: list[str] | None = None) -> str | None:
     """The theme's 404 page rendered with no page, no navigation and only the theme's own
     templates (`theme_dirs`, without the user's custom_dir): the words the theme writes by
     itself, which the white-label check does not count as leaks (see `theme_fragments`).
-    None if the theme cannot render it so (then every word counts)."""
+    Every setting of the user's (site_name, copyright, extra, extra_css, extra_javascript,
+    the theme's palette, ...) that holds one of the forbidden `terms` is masked first (see
+    `without_terms`), so that none of them becomes a theme word. None if the theme cannot
+    render it so (then every word counts)."""
     try:
         env = config.theme.get_env().overlay(
             loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs]))
-        context = get_context(Navigation([], []), Files([]), config)
+        neutral = _without_terms_config(config, terms or [])
+        context = get_context(Navigation([], []), Files([]), neutral)
         return env.get_template("404.html").render(context)
     except Exception as exc:  # a theme without a 404 page, or one that needs a page
         log.debug(f"white-label check: the theme's page could not be rendered alone ({exc})")
         return None
+
+
+def _without_terms_config(config: MkDocsConfig, terms: list[str]) -> MkDocsConfig:
+    """A copy of `config` whose settings (the theme's too) hold none of `terms` (see
+    `without_terms`); the plugins are the same objects."""
+    neutral = copy.copy(config)
+    for key, value in config.items():
+        if key not in ("theme", "plugins"):
+            masked = without_terms(value, terms)
+            if masked is not value:
+                neutral[key] = masked
+    theme = config.theme
+    values = {k: v for k, v in theme.items() if k not in ("name", "locale")}
+    masked_values = without_terms(values, terms)
+    if masked_values is not values:
+        neutral["theme"] = Theme(theme.name, locale=str(theme.locale), **masked_values)
+    return neutral
 
 
 def _check_not_replaced(paths: list[str], config: MkDocsConfig) -> None:

@@ -171,6 +171,9 @@ class GuidebookPlugin(BasePlugin[GuidebookConfig]):
         theme = config.theme
         settings = {k: config.get(k) for k in SETTINGS}
         settings["extra"] = dict(config.extra or {})
+        # (each a tag in every page's head; guidebook's own are added after this check)
+        for key in ("extra_css", "extra_javascript"):
+            settings[key] = [str(x) for x in config.get(key) or () if str(x) not in ASSETS]
         settings["theme"] = {k: theme.get(k) for k in THEME_SETTINGS if theme.get(k)}
         leaks = check_settings(settings, self.config.whitelabel_forbid or
                                [self._options.brand["name"], self._options.brand["hub"]],

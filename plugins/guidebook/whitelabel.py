@@ -15,6 +15,7 @@ site: one Aho-Corasick automaton per kind of needle, run once over each distinct
 from __future__ import annotations
 
 import bisect
+import copy
 import dataclasses
 import gzip
 import html
@@ -22,12 +23,13 @@ import json
 import os
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, UserDict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
+from urllib.parse import quote
 
 import ahocorasick_rs
 
@@ -80,6 +82,14 @@ NAME_HINT = ("rename it, or leave it out of the white-label build (exclude_docs 
              "white-label config)")
 IMAGE_HINT = "rename the image, or use it only in parts marked whitelabel: hide"
 URL_HINT = "the page's URL comes from the connector key or auth slug; change them"
+ICON_HINT = ("the connector's icon address (info.assets.icon) names it, and its page and the "
+             "catalogue load the icon from there: host the icon at an address that does not "
+             "name the vendor")
+LINK_HINT = ("the method's support.link names it, and the connector page links it: link "
+             "documentation whose address does not name the vendor, or leave support.link out")
+REDIRECT_HINT = ("a redirect_from URL names it, and the build writes a redirect page at that "
+                 "URL: remove the URL from redirect_from, or rename it")
+SPAN_OF_PART = 300  # lines below an action, field or method that its texts may reach
 
 
 # -- selecting the variant ----------------------------------------------------------------------
@@ -484,6 +494,20 @@ def _images(parts: Iterable[Section | Step | ListItem]) -> Iterator[tuple[str, S
                 yield image.src, image.source
 
 
+def _text_images(text: str, page_url: str) -> Iterator[str]:
+    """The site paths (paths in the docs folder) of the local images that a guide text's
+    Markdown shows, resolved as the browser does from the page at `page_url`."""
+    if "![" not in text:  # (no image markup: no need to parse)
+        return
+    from .linkcheck import link_path
+    from .markdown import links
+
+    for kind, target in links(text):
+        path = link_path(page_url, target) if kind == "image" else None
+        if path and path not in (".", "..") and not path.startswith("../"):
+            yield path
+
+
 def _replace(text: str, pairs: list[tuple[str, str]]) -> str:
     for old, new in pairs:
         if old and old in text:
@@ -500,6 +524,7 @@ def withheld(guide: Guide, brand: Mapping[str, str],
 
     pairs = sorted((replacements or {}).items(), key=lambda kv: (-len(kv[0]), kv[0]))
     texts: dict[str, HiddenText] = {}
+    shown_images: list[tuple[str, Source]] = []
     parts = list(_hidden(guide))
     for part in parts:
         for text, source in _part_texts(part):
@@ -507,12 +532,14 @@ def withheld(guide: Guide, brand: Mapping[str, str],
                 text = expand(_replace(text, pairs), brand, source)
             except GuideError:
                 continue  # a bad placeholder is reported by validation, not here
+            shown_images += ((path, source) for path in _text_images(text, guide.url))
             for sentence in _sentences(text):
                 key = _key(sentence)
                 if len(key) >= MIN_HIDDEN_CHARS and key not in texts:
                     texts[key] = HiddenText(sentence, source)
-    images = tuple((src, source) for src, source in _images(parts) if "://" not in src)
-    return Withheld(tuple(texts.values()), images)
+    images = [(src, source) for src, source in _images(parts) if "://" not in src]
+    images += shown_images  # (the Markdown images of the hidden texts: `![Hub](/images/x.png)`)
+    return Withheld(tuple(texts.values()), tuple(dict.fromkeys(images)))
 
 
 def _visible_key(text: str) -> str:
@@ -548,16 +575,45 @@ def hidden_texts(guides: Iterable[Guide], brand: Mapping[str, str],
                   key=lambda h: (h.source, h.text))
 
 
-def hidden_assets(site: GuideSite) -> list[str]:
-    """The images (paths in the docs folder) that only hidden parts of the site's guides show,
-    which a white-label build must not copy into the site."""
+def hidden_assets(site: GuideSite, named_by: Iterable[str] = ()) -> list[str]:
+    """The images (paths in the docs folder) that only hidden parts of the site's guides show
+    (as a step's `images:` or in their Markdown), which a white-label build must not copy
+    into the site. An image that stays published anywhere is kept: one a visible part of a
+    guide or a connector page shows, and one whose file name any of `named_by` holds (the
+    site's own pages, stylesheets, templates and settings: read only when needed)."""
+    from .text import map_text
+
     hidden = {src for page in _all_pages(site) if page.withheld is not None
               for src, _ in page.withheld.images}
     if not hidden:
         return []
-    shown = {image.src for page in site.pages for section in page.guide.sections
-             for step in section.steps for image in step.images}
-    return sorted(hidden - shown)
+    shown: set[str] = set()
+
+    def collect(url: str) -> Callable[[str, Source], str]:
+        def fn(text: str, _source: Source) -> str:
+            shown.update(_text_images(text, url))
+            return text
+        return fn
+
+    for page in site.pages:
+        shown.update(image.src for section in page.guide.sections for step in section.steps
+                     for image in step.images)
+        map_text(page.guide, collect(page.guide.url))
+    for entry in site.connectors:
+        if entry.info is not None:
+            map_text(entry.info, collect(entry.url))
+            if entry.info.icon:
+                shown.update(_text_images(f"![]({entry.info.icon})", entry.url))
+    left = hidden - shown
+    if left:
+        names = {path: path.rpartition("/")[2] for path in left}
+        needles = _Needles([*names.values(), *(quote(n) for n in names.values())])
+        found: set[str] = set()
+        for text in named_by:
+            found |= needles.find(text.encode("utf-8", "replace"))
+        left = {path for path, name in names.items()
+                if name not in found and quote(name) not in found}
+    return sorted(left)
 
 
 def _all_pages(site: GuideSite) -> list[GuidePage]:
@@ -601,6 +657,8 @@ def page_origins(site: GuideSite) -> list[Origin]:
                               "{{ brand.hub }} in it"))
         for src, source in _images(guide.sections):
             origins.append(Origin(src, source, None, IMAGE_HINT, span=0))
+        origins.extend(Origin(old, guide.source_of("redirect_from"), None, REDIRECT_HINT)
+                       for old in guide.redirect_from)
         origins.append(Origin(url, guide.source_of("connector"), None, URL_HINT, span=0))
     for entry in site.connectors:
         origins += connector_origins(entry)
@@ -610,15 +668,30 @@ def page_origins(site: GuideSite) -> list[Origin]:
 def connector_origins(entry: ConnectorEntry) -> list[Origin]:
     """What the page of a connector shows of its connector file (and the description made
     for a connector without one): visible texts too, so a hidden part that repeats one is not
-    a leak."""
+    a leak. Each text is traced to where it was written: an action's to its own file and line
+    (a partial's, for an action read through `$ref`), a field's to the field, a method's to
+    the method; the icon's address gets its own hint."""
+    from .text import map_text
+
     info = entry.info
     source = info.source if info is not None else Source("mkdocs.yml", 1, 1)
-    texts = [entry.name, entry.summary, *entry.categories]
-    if info is not None:
-        texts += [info.description or ""]
-        texts += [t or "" for m in info.auth_methods for t in (m.label, m.description)]
-        texts += [t or "" for a in info.actions for t in (a.label, a.description)]
-    return [Origin(text, source, entry.url, span=100_000) for text in texts if text]
+    origins = [Origin(text, source, entry.url, span=100_000)
+               for text in (entry.name, entry.summary, *entry.categories) if text]
+    if info is None:
+        return origins
+
+    def collect(text: str, where: Source) -> str:
+        if text:
+            origins.append(Origin(text, where, entry.url, span=SPAN_OF_PART))
+        return text
+
+    map_text(info, collect)
+    origins += [Origin(m.link, m.source, entry.url, LINK_HINT, span=SPAN_OF_PART)
+                for m in info.auth_methods if m.link]
+    if info.icon:  # (shown by the connector page and the catalogue)
+        origins.append(Origin(info.icon, source, None, ICON_HINT, span=100_000,
+                              anchor="icon:"))
+    return origins
 
 
 def docs_origins(docs_dir: Path, root: Path | None = None,
@@ -777,15 +850,28 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(v)
 
 
+# Byte-order marks of text in UTF-32 and UTF-16 (whose ASCII letters hold NUL bytes).
+_WIDE_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe", b"\xfe\xff")
+# An encoding a text file declares: XML's `<?xml ... encoding="...">`, HTML's
+# `<meta charset="...">` (or `content="text/html; charset=..."`), CSS's `@charset "..."`.
+_DECLARED = re.compile(rb"""<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)|"""
+                       rb"""<meta[^>]*?charset\s*=\s*["']?([A-Za-z0-9._:-]+)|"""
+                       rb"""@charset\s+["']([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+
+
 def _readable(name: str, data: bytes) -> bytes | None:
-    """The text of an output file as UTF-8 (gzip unpacked, a JSON file's strings), or None
-    if it is binary (a NUL byte; invalid UTF-8 shows when the text is folded)."""
+    """The text of an output file as UTF-8 (gzip unpacked, a JSON file's strings, UTF-16
+    and UTF-32 with a byte-order mark re-encoded), or None if it is binary (a NUL byte).
+    Text in another encoding shows as invalid UTF-8 when it is folded (see `_as_utf8`)."""
     if name.endswith(".gz"):
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError):
             return None
         name = name[: -len(".gz")]
+    if data.startswith(_WIDE_BOMS):
+        codec = "utf-32" if data.startswith(_WIDE_BOMS[:2]) else "utf-16"
+        data = data.decode(codec, "replace").encode("utf-8", "replace")
     if b"\x00" in data:
         return None
     if name.endswith(".json"):
@@ -796,12 +882,29 @@ def _readable(name: str, data: bytes) -> bytes | None:
     return data
 
 
+def _as_utf8(data: bytes) -> bytes:
+    """Text that is not UTF-8 (and holds no NUL byte), re-encoded as UTF-8: decoded with the
+    encoding it declares (an XML declaration, a `<meta charset>`, `@charset`), else as
+    Windows-1252 (Latin-1 with quotes and dashes), undecodable bytes replaced. A term in
+    ASCII letters reads the same in any ASCII-compatible encoding, so it is found."""
+    declared = _DECLARED.search(data, 0, 2048)
+    if declared:
+        try:
+            codec = next(g for g in declared.groups() if g).decode("ascii")
+            return data.decode(codec).encode("utf-8", "replace")
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return data.decode("cp1252", "replace").encode("utf-8", "replace")
+
+
 def _decode(name: str, data: bytes) -> str | None:
     readable = _readable(name, data)
-    try:
-        return readable.decode("utf-8") if readable is not None else None
-    except UnicodeDecodeError:
+    if readable is None:
         return None
+    try:
+        return readable.decode("utf-8")
+    except UnicodeDecodeError:
+        return _as_utf8(readable).decode("utf-8")
 
 
 def read_output(path: Path) -> str | None:
@@ -941,6 +1044,9 @@ class _Tracer:
             hint = NAME_HINT if kind == "name" else UNKNOWN_HINT if self.origins \
                 else UNTRACED_HINT
             return Leak(shown, term, hint=hint, kind=kind)
+        if kind == "name":  # (an origin that holds the path itself: an image, a redirect)
+            path = re.compile(rf"(?:^|/){re.escape(rel.strip('/'))}(?:/|$)", re.IGNORECASE)
+            matches = [o for o in matches if path.search(o.text)] or matches
         page = _page_of(rel)
         same_page = [o for o in matches if o.url is not None and o.url == page]
         others = [o for o in matches if o.url is None]
@@ -1030,6 +1136,50 @@ def theme_fragments(terms: Iterable[str], theme_html: Iterable[str] = (),
     return sorted(p.decode("utf-8", "replace") for p in pieces if found.find(p))
 
 
+# What a setting's text that holds a forbidden term is replaced by (see `without_terms`).
+SETTING_MASK = "\ue000"
+
+
+def without_terms(value: M, terms: Iterable[str]) -> M:
+    """A setting's `value` (text, or mappings, lists and MkDocs configs of them) with every
+    text that holds a forbidden term (as written, or as it reads: `Con**duit**`) replaced by
+    `SETTING_MASK`; a value with none is returned as it is (the same object).
+
+    The theme's chrome is rendered with the user's settings so masked (see `theme_fragments`):
+    it then holds a term only where the theme writes one by itself, while every setting
+    without one (the theme's features, a version selector) still renders as on the pages."""
+    found = _Terms(terms)
+
+    def holds(text: str) -> bool:
+        folded = fold(text)
+        return bool(found.find(folded) or found.find(
+            _unmarked(_unescape(folded.encode())).decode("utf-8", "replace")))
+
+    def mask(item: object) -> object:
+        if isinstance(item, str):
+            return SETTING_MASK if holds(item) else item
+        if isinstance(item, (list, tuple)):
+            items = [mask(v) for v in item]
+            if all(a is b for a, b in zip(items, item, strict=True)):
+                return item
+            return type(item)(items) if isinstance(item, tuple) else items
+        if isinstance(item, Mapping):
+            pairs = {k: mask(v) for k, v in item.items()}
+            changed = {k: v for k, v in pairs.items() if v is not item[k]}
+            if not changed and not any(isinstance(k, str) and holds(k) for k in item):
+                return item
+            if isinstance(item, UserDict):  # (a MkDocs config: an extra script, `extra`)
+                copied = copy.copy(item)
+                for k, v in changed.items():
+                    copied[k] = v
+                return copied
+            return {(SETTING_MASK if isinstance(k, str) and holds(k) else k): v
+                    for k, v in pairs.items()}
+        return item
+
+    return mask(value)  # type: ignore[return-value]
+
+
 @dataclass(frozen=True)
 class _Found:
     """What one file's text holds: forbidden terms, the hide marker, hidden-text keys."""
@@ -1053,7 +1203,8 @@ class _Scanner:
         try:
             chars = _fold_chars(_unescape(data))
         except UnicodeDecodeError:  # (each run of non-ASCII bytes is decoded when folded)
-            return _Found()  # not UTF-8: binary
+            data = _as_utf8(data)  # text in another encoding (binaries hold a NUL byte)
+            chars = _fold_chars(_unescape(data))
         squeezed = chars.translate(None, _WHITESPACE)
         html_page = name.endswith(".html")
         terms: list[str] = []
@@ -1332,4 +1483,5 @@ __all__ = [
     "unpublished_warnings",
     "vendored_files",
     "withheld",
+    "without_terms",
 ]
