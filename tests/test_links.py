@@ -8,7 +8,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import HARVEST, ROOT, build
+from conftest import HARVEST, ROOT, build, write_project
 from guidebook.linkcheck import BrokenLink, LinkChecker, check_site
 
 
@@ -126,3 +126,66 @@ def test_links_open_from_disk_without_directory_urls(tmp_path: Path) -> None:
     assert any(a["href"].startswith("../index.html?category=") for a in BeautifulSoup(
         (site / "connectors/slack/index.html").read_text(encoding="utf-8"),
         "html.parser").select("a.gb-chip"))
+
+
+ROOTED = """\
+connector: {key: acme, name: Acme}
+auth: {label: API Key}
+sections: [{title: Create a key, content: "![Form](IMAGE) and [Home](/)"}]
+fields: [API Key]
+"""
+
+
+@pytest.mark.parametrize("site_url", ["https://help.northwind.example/",
+                                      "https://help.northwind.example/connect/"])
+def test_root_paths_in_guide_text_are_checked_as_the_browser_resolves_them(
+        tmp_path: Path, site_url: str) -> None:
+    """`/images/form.png` in guide text (what `guidebook import` writes for Mintlify's images)
+    is asked of the host's root: on a site served at a sub-path (`site_url: .../connect/`) it
+    misses the site, so the check reports it with the page-relative form, which works in both
+    places; at the host's root it is fine, as before."""
+    from guidebook.linkcheck import base_path, link_path
+    from guidebook.load import compose, load_guide
+    from guidebook.validate import check_references
+
+    sub = site_url.endswith("/connect/")
+    assert base_path(site_url) == ("/connect/" if sub else "/")
+    page = "connectors/acme/guides/link-account/api-key/"
+    assert link_path(page, "/images/form.png", base=base_path(site_url)) == \
+        ("../images/form.png" if sub else "images/form.png")
+    assert link_path(page, "/connect/images/form.png", base="/connect/") == "images/form.png"
+
+    def built(image: str, name: str) -> tuple[Path, list[str]]:
+        text = ROOTED.replace("IMAGE", image)
+        config = write_project(tmp_path / name, {"acme/api-key.yaml": text},
+                               docs={"index.md": "# Home\n", "images/form.png": "png"},
+                               config={"site_url": site_url})
+        site = build(config, strict=False)  # (only the site; the checks are below)
+        guide = load_guide(compose(text, "guides/acme/api-key.yaml"),
+                           "guides/acme/api-key.yaml", text)
+        paths = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+        # what the build's checker and the guide check say agree
+        broken = [b.target for b in check_site(site, site_url=site_url)
+                  if b.file.startswith(page)]
+        return site, [str(p) for p in check_references(guide, paths, site_url=site_url)] + broken
+
+    _, found = built("/images/form.png", "rooted")
+    if not sub:
+        assert found == []
+    else:
+        fix = "../../../../../images/form.png"
+        assert found[:2] == [
+            "guides/acme/api-key.yaml:3:34: error: image '/images/form.png' leaves the site, "
+            "which is served at /connect/ (site_url): the browser asks the host for "
+            "/images/form.png, not /connect/images/form.png (write it relative to the "
+            f"guide's page ({page}): {fix})",
+            "guides/acme/api-key.yaml:3:34: error: link '/' leaves the site, which is served "
+            "at /connect/ (site_url): the browser asks the host for /, not /connect/ (write "
+            f"it relative to the guide's page ({page}): ../../../../../)",
+        ]
+        assert "/images/form.png" in found[2:] and "/" in found[2:]
+        # the suggested form passes both checks (and the path under site_url's path does, too)
+        _, found = built(fix, "fixed")
+        assert [f for f in found if "form.png" in f] == []
+        _, found = built("/connect/images/form.png", "under")
+        assert [f for f in found if "form.png" in f] == []

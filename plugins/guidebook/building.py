@@ -1119,7 +1119,8 @@ def _references(pages: list[GuidePage], files: Files, config: MkDocsConfig,
     prefix = pages[0].url_prefix  # guide text resolves from its unprefixed URL
     paths |= {p.removeprefix(prefix) for p in paths} if prefix else set()
     return [(level, f"{p.source}: {p.message} ({p.hint})")
-            for page in pages for p in check_references(page.guide, paths, docs_dir)]
+            for page in pages for p in check_references(page.guide, paths, docs_dir,
+                                                        site_url=config.site_url)]
 
 
 def _shape(site: GuideSite) -> Any:

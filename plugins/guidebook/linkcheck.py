@@ -70,7 +70,7 @@ class LinkChecker:
         self.root = Path(site_dir).resolve()
         parts = urlsplit(site_url or "")
         self.origin = f"{parts.scheme}://{parts.netloc}".lower() if parts.netloc else None
-        self.base_path = "/" + parts.path.strip("/") + "/" if parts.path.strip("/") else "/"
+        self.base_path = base_path(site_url)
         self._pages: dict[str, _Page] = {}
 
     def page(self, rel: str) -> _Page:
@@ -139,19 +139,37 @@ class LinkChecker:
         return None
 
 
-def link_path(page_url: str, target: str) -> str | None:
+def base_path(site_url: str | None) -> str:
+    """The path the site is served at, from `site_url` (`https://x.test/connect/` gives
+    `/connect/`); `/` for a site at the host's root or without a `site_url`."""
+    path = unquote(urlsplit((site_url or "").strip()).path).strip("/")
+    return f"/{path}/" if path else "/"
+
+
+def link_path(page_url: str, target: str, *, base: str = "/") -> str | None:
     """The site path (`/`-separated, no leading `/`) that `target`, written on the page at
-    `page_url` (`connectors/x/`), points at, as a browser resolves it: `/...` from the site
-    root, anything else from the page. None for external links and links within the page;
-    a path starting with `../` leaves the site."""
+    `page_url` (`connectors/x/`), points at, as a browser resolves it: `/...` from the root of
+    the host, where the site's root is `base` (`base_path`), anything else from the page. None
+    for external links and links within the page; a path starting with `../` leaves the site
+    (`/images/a.png` on a site served at `/connect/` is `../images/a.png`)."""
     target = target.strip()
     if not target or target.startswith(("#", "//")) or _SCHEME.match(target):
         return None
     path = unquote(target.split("#", 1)[0].split("?", 1)[0])
     if not path:
         return None
+    if path.startswith("/") and base != "/":
+        return posixpath.relpath(posixpath.normpath(path), base)
     joined = path.lstrip("/") if path.startswith("/") else posixpath.join(page_url, path)
     return posixpath.normpath(joined) if joined else "."
+
+
+def from_page(page_url: str, path: str) -> str:
+    """The site path `path` written relative to the page at `page_url` (a directory URL), as
+    a link in that page's text: `../../images/a.png` from `connectors/x/`."""
+    if path in ("", "."):
+        return "../" * page_url.count("/") or "./"
+    return "../" * page_url.count("/") + path
 
 
 def path_exists(path: str, site_paths: Collection[str]) -> bool:
@@ -167,4 +185,5 @@ def check_site(site_dir: Path | str, *, site_url: str | None = None) -> list[Bro
     return LinkChecker(site_dir, site_url=site_url).check()
 
 
-__all__ = ["BrokenLink", "LinkChecker", "check_site", "link_path", "path_exists"]
+__all__ = ["BrokenLink", "LinkChecker", "base_path", "check_site", "from_page", "link_path",
+           "path_exists"]

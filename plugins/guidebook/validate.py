@@ -9,7 +9,7 @@ from pathlib import Path
 from . import markdown
 from . import schema as S
 from .errors import GuideError, Problem
-from .linkcheck import link_path, path_exists
+from .linkcheck import base_path, from_page, link_path, path_exists
 from .load import text_at
 from .model import ConnectorInfo, Guide, Section, Source, Step
 from .text import expand, line_in, refers_to_brand
@@ -202,10 +202,12 @@ _MAY_LINK_LOCALLY = re.compile(r"\]\((?>\s*<?)(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|\))|
 
 
 def check_references(guide: Guide, site_paths: Collection[str],
-                     docs_dir: Path | None = None) -> list[Problem]:
+                     docs_dir: Path | None = None, *, site_url: str | None = None) -> list[Problem]:
     """Step images missing from the docs folder, and links and images in the guide's Markdown
     that match no file of the site. `site_paths`: every file of the site by its path in the
-    built site (`connectors/x/index.html`, `images/a.png`, twins)."""
+    built site (`connectors/x/index.html`, `images/a.png`, twins). A path from the root
+    (`/images/a.png`) is resolved from the host's root, as the browser does: on a site served
+    below it (`site_url: https://x.test/connect/`) it leaves the site."""
     problems: list[Problem] = []
     for section in guide.sections:
         for step in section.steps:
@@ -219,21 +221,30 @@ def check_references(guide: Guide, site_paths: Collection[str],
                                         "docs folder", "step images are relative to the docs "
                                         "folder (images/<connector>/<name>.png): check the "
                                         "path and the file name"))
+    base = base_path(site_url)
     for text, source, is_markdown in _texts(guide):
         if not is_markdown or not _MAY_LINK_LOCALLY.search(text):
             continue
         for kind, target in markdown.links(text):
             if markdown.link_scheme(target) is not None:
                 continue  # external, or already an error of check_guide
-            path = link_path(guide.url, target)
+            path = link_path(guide.url, target, base=base)
             if path is None or path_exists(path, site_paths):
                 continue
-            where = ("leaves the site" if path == ".." or path.startswith("../")
-                     else "matches no page or file of the site")
-            problems.append(Problem(source, f"{kind} {target!r} {where}",
-                                    f"a path in guide text is relative to the guide's page "
-                                    f"({guide.url}), or to the site root when it starts with "
-                                    f"'/'; it resolves to {path!r}"))
+            hint = (f"a path in guide text is relative to the guide's page ({guide.url}), or "
+                    f"to the site root when it starts with '/'; it resolves to {path!r}")
+            if path == ".." or path.startswith("../"):
+                where = "leaves the site"
+                rest = target.strip().lstrip("/")
+                if base != "/" and target.strip().startswith("/") and path_exists(
+                        link_path(guide.url, "/" + rest) or "..", site_paths):
+                    where = (f"leaves the site, which is served at {base} (site_url): the "
+                             f"browser asks the host for {target.strip()}, not {base}{rest}")
+                    hint = (f"write it relative to the guide's page ({guide.url}): "
+                            f"{from_page(guide.url, rest)}")
+            else:
+                where = "matches no page or file of the site"
+            problems.append(Problem(source, f"{kind} {target!r} {where}", hint))
     return problems
 
 
