@@ -338,6 +338,19 @@ def test_new_writes_a_valid_guide(tmp_path: Path, args: list[str], path: str) ->
     assert (tmp_path / path).read_text(encoding="utf-8") == text
 
 
+def test_new_names_a_connector_as_its_guides_do(tmp_path: Path) -> None:
+    """A new guide of a connector the guides name already takes that name (the skeleton
+    validates: one connector has one name in all its files)."""
+    write_project(tmp_path, {"harvest/pat.yaml": HARVEST.replace("name: Harvest",
+                                                                 "name: Harvest Time")})
+    result = run("new", "harvest", "OAuth", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = yaml.safe_load((tmp_path / "guides/harvest/oauth.yaml").read_text(encoding="utf-8"))
+    assert data["connector"]["name"] == "Harvest Time"
+    checked = run("validate", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
 def test_new_rejects_a_bad_key(tmp_path: Path) -> None:
     result = run("new", "Harvest App", "API Key", "--dir", "g", cwd=tmp_path)
     assert result.returncode == 1

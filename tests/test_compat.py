@@ -206,12 +206,36 @@ def _redirect_target(site_dir: Path, path: str) -> str:
 
 
 def test_redirect_from_writes_a_redirect_page(tmp_path) -> None:
-    site_dir = build(_project(tmp_path, ["search", "guidebook"]))
+    site_dir = build(_project(tmp_path, ["search", "guidebook"],
+                              config={"theme": {"name": "material", "language": "de"}}))
     _check_guidebook(site_dir)
     assert _redirect_target(site_dir, "harvest/token/index.html") == SITE_URL + GUIDE_DIR
     soup = BeautifulSoup((site_dir / "harvest/token/index.html").read_text(encoding="utf-8"),
                          "html.parser")
     assert soup.find("link", rel="canonical")["href"] == SITE_URL + GUIDE_DIR
+    # in the site's language and words
+    assert soup.html["lang"] == "de" and soup.title.get_text() == "Weiterleitung …"
+
+
+@pytest.mark.parametrize(("language", "strings", "lang", "title", "moved"), [
+    (None, {}, "en", "Redirecting…", "This guide has moved to"),
+    ("de", {}, "de", "Weiterleitung …", "Diese Anleitung ist umgezogen:"),
+    ("fr-CA", {}, "fr-CA", "Redirection…", "Ce guide a été déplacé vers"),
+    ("es", {"redirect.title": "Nos mudamos"}, "es", "Nos mudamos", "Esta guía se ha trasladado a"),
+])
+def test_a_redirect_page_is_in_the_sites_words_and_language(language, strings, lang, title,
+                                                            moved) -> None:
+    from guidebook.redirects import redirect_page
+    from guidebook.words import Words
+
+    text = redirect_page("de/harvest/token/index.html", "de/" + GUIDE_DIR, SITE_URL,
+                         Words(language, strings), language)
+    soup = BeautifulSoup(text, "html.parser")
+    assert soup.html["lang"] == lang
+    assert soup.title.get_text() == title
+    link = soup.body.p.a
+    assert soup.body.p.get_text() == f"{moved} {link.get_text()}."
+    assert link["href"] == link.get_text() == "../../" + GUIDE_DIR
 
 
 @pytest.mark.parametrize(("order", "target"), [

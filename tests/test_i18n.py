@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from llms_txt import parse_llms_file
 
@@ -166,6 +167,20 @@ def test_strings_and_nav_title_reword_the_default_language_only(site: Path) -> N
         assert title in sections and (NAV_TITLE in sections) == (not prefix), sections
     twin = (site / "de" / (PAT.rstrip("/") + ".md")).read_text("utf-8")
     assert english.text("hub.heading", provider="Harvest") not in twin
+
+
+def test_a_text_split_at_a_comma_is_named_as_such() -> None:
+    """`de: {picker.title: Wählen Sie, was …}` is YAML for two keys: the second is no id."""
+    from guidebook.languages import split_strings
+
+    strings = yaml.safe_load("de: {picker.title: Wählen Sie, was Ihre Integration tun soll}")
+    assert split_strings(strings)[2] == [
+        "strings.de holds 'was Ihre Integration tun soll', which is no message id (with no "
+        "text): in a {...} mapping a comma ends the text, so put a text that holds one in "
+        "quotes (picker.title: \"Wählen Sie, was …\")"]
+    assert split_strings({"de": {"picker.clear": None}})[2] == [
+        "strings.de.picker.clear is None: write it as text (the words of the message "
+        "'picker.clear' in 'de')"]
 
 
 def test_strings_of_each_language() -> None:

@@ -162,8 +162,8 @@ def _fragments(language: str) -> dict[str, list[str]]:
     found = {}
     for key in catalog(language):
         text = words.text(key, **{name: cut for name in (
-            "provider", "auth", "kind", "action", "assistant", "llms_url")},
-            linking_url="", accounts_url="", n=2, connectors=2, categories=2)
+            "provider", "auth", "kind", "action", "assistant", "llms_url", "page")},
+            linking_url="", accounts_url="", page_url="", n=2, connectors=2, categories=2)
         found[key] = [part.strip() for part in re.sub(r"\{\w+\}", cut, text).split(cut)
                       if len(part.strip()) >= 4]
     return found
@@ -182,7 +182,7 @@ def _html_words(path: Path) -> str:
                                   "data-gb-failed") if el.has_attr(a)]
         if el.has_attr("data-gb-words"):
             parts += [re.sub(r"\{\w+\}", " ", text)
-                      for text in json.loads(el["data-gb-words"]).values()]
+                      for key, text in json.loads(el["data-gb-words"]).items() if key != "lang"]
     return " ".join(" ".join(parts).split())
 
 
@@ -249,9 +249,15 @@ def test_guidebook_strings_lists_every_id(tmp_path) -> None:
     # (the top-level words are the site's language's; German has its own entry)
     assert yaml.safe_load(german.stdout)["picker.clear"] == "Leeren"
     assert yaml.safe_load(german.stdout)["hub.heading"] == catalog("de")["hub.heading"]
-    bad = subprocess.run([str(GUIDEBOOK), "-f", str(config), "strings", "--language", "xx"],
-                         capture_output=True, text=True)
-    assert bad.returncode != 0 and "no catalog" in bad.stderr
+    # as the build: a regional variant uses its base, a language without a catalog is English
+    austrian = subprocess.run([str(GUIDEBOOK), "-f", str(config), "strings", "--language",
+                               "de-AT"], capture_output=True, text=True)
+    assert austrian.returncode == 0 and austrian.stderr == ""
+    assert yaml.safe_load(austrian.stdout)["hub.heading"] == catalog("de")["hub.heading"]
+    russian = subprocess.run([str(GUIDEBOOK), "-f", str(config), "strings", "--language", "ru"],
+                             capture_output=True, text=True)
+    assert russian.returncode == 0 and "no catalog for the language 'ru'" in russian.stderr
+    assert yaml.safe_load(russian.stdout)["picker.clear"] == catalog("en")["picker.clear"]
 
 
 def test_new_skeletons_have_no_hub_section_and_validate_warns_on_one(tmp_path) -> None:
@@ -485,3 +491,13 @@ def test_the_chat_prompt_keeps_its_url_placeholder() -> None:
                   {"name": "Acme", "hub": "Acme Hub"})
     url = words.chat_url("claude", CLAUDE_URL).replace("{url}", "x")
     assert parse_qs(urlsplit(url).query)["q"] == ["Lies x für Acme Hub."]
+
+
+
+@pytest.mark.parametrize(("language", "lang"), [
+    (None, "en"), ("de", "de"), ("de-AT", "de"), ("fr_CA", "fr"), ("ru", "en"), ("pt-BR", "en"),
+])
+def test_the_script_words_name_their_language_for_the_plural_rules(language, lang) -> None:
+    # (the script picks a plural form by these words' language, not by the page's lang)
+    assert Words(language).script("picker.")["lang"] == lang
+    assert Words(language).script("index.")["lang"] == lang

@@ -388,7 +388,8 @@ class Build:
                             f"already a file of the site or a redirect of mkdocs-redirects; "
                             f"remove one of them")
                 continue
-            text = redirect_page(redirect.dest, redirect.target, config.site_url)
+            text = redirect_page(redirect.dest, redirect.target, config.site_url, site.options.words,
+                                 site.options.language)
             files.append(File.generated(config, redirect.dest, content=text,
                                         inclusion=InclusionLevel.INCLUDED))
 

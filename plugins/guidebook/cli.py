@@ -50,7 +50,7 @@ from .redirects import gone, previous_guide_urls, redirects
 from .schema import KEY_HINT, KEY_RE, json_schema
 from .site import GuidePage, GuideSite, Options, load_pages, load_site, translation_problems
 from .validate import check_references
-from .words import DEFAULT_LANGUAGE, PATTERNS, Words, WordsError, languages
+from .words import DEFAULT_LANGUAGE, PATTERNS, Words, WordsError, languages, shipped_language
 
 CONFIG_FILE = "mkdocs.yml"
 _TRUTHY = ("1", "true", "yes", "on")
@@ -427,7 +427,8 @@ def _reference_problems(site: GuideSite, project: Project,
                  for path in (page.url + "index.html", page.url.rstrip("/") + ".md"))
     severity = "error" if level == "warn" else "warning"
     return [dataclasses.replace(p, severity=severity) for page in pages
-            for p in check_references(page.guide, paths, project.docs_dir)]
+            for p in check_references(page.guide, paths, project.docs_dir,
+                                      site_url=project.site_url)]
 
 
 def _site_paths(docs_dir: Path, site: GuideSite, use_directory_urls: bool) -> set[str]:
@@ -614,7 +615,8 @@ def skeleton(key: str, auth: str, *, name: str, kind: str, schema_ref: str | Non
 @click.argument("auth_label")
 @click.option("--kind", type=click.Choice(["link-account", "connector-profile"]),
               default="link-account", show_default=True, help="End-user or admin guide.")
-@click.option("--name", help="Display name of the connector [default: from the key].")
+@click.option("--name", help="Display name of the connector [default: the name its guides "
+                             "give it, else from the key].")
 @click.option("--dir", "guides_dir", type=click.Path(file_okay=False),
               help="Guides folder [default: guides_dir of ./mkdocs.yml].")
 @click.pass_context
@@ -650,7 +652,7 @@ def new(ctx: click.Context, connector_key: str, auth_label: str, kind: str, name
     schema_file = folder / SCHEMA_FILE
     schema_ref = (Path(os.path.relpath(schema_file, path.parent)).as_posix()
                   if schema_file.is_file() else None)
-    display = name.strip() if name else connector_key.replace("-", " ").title()
+    display = name.strip() if name else _connector_name(ctx, folder, connector_key)
     text = skeleton(connector_key, auth_label.strip(), name=display, kind=kind,
                     schema_ref=schema_ref)
     try:
@@ -662,6 +664,17 @@ def new(ctx: click.Context, connector_key: str, auth_label: str, kind: str, name
     except OSError as exc:
         raise UserError(f"cannot write {shown}: {exc.strerror or exc}") from None
     _print(out, f"wrote {shown}")
+
+
+def _connector_name(ctx: click.Context, folder: Path, key: str) -> str:
+    """The name guides of the connector `key` already give it (a guide of one connector
+    names it alike everywhere), else one made from the key."""
+    if folder.is_dir():
+        options = dataclasses.replace(_project(ctx).options, guides_dir=folder)
+        for entry in load_site(options).connectors:
+            if entry.key == key:
+                return entry.name
+    return key.replace("-", " ").title()
 
 
 # -- render ------------------------------------------------------------------------------------
@@ -1088,7 +1101,9 @@ def schema_text() -> str:
 
 @cli.command()
 @click.option("--language", default=None, metavar="LANG",
-              help=f"One of {', '.join(languages())} [default: the theme's language of "
+              help=f"A language tag; {', '.join(languages())} ship a catalog (a regional "
+                   "variant such as de-AT uses its base; others are English) [default: the "
+                   "theme's language of "
                    "mkdocs.yml, else en].")
 @click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="yaml",
               show_default=True)
@@ -1103,9 +1118,11 @@ def strings(ctx: click.Context, language: str | None, fmt: str) -> None:
     """
     project = _project(ctx)
     options = project.options
-    if language is not None and language not in languages():
-        raise UserError(f"no catalog for the language {language!r} (shipped: "
-                        f"{', '.join(languages())})")
+    shown = language or options.language
+    if shown and shipped_language(shown) is None:  # (the build's words are English too)
+        click.echo(f"guidebook: note: no catalog for the language {shown!r} (shipped: "
+                   f"{', '.join(languages())}): these are the English words; translate them "
+                   "with the plugin's strings option", err=True)
     strings = options.strings if language in (None, options.language) else _strings_of(
         {}, project.strings_option, language, options.language or DEFAULT_LANGUAGE)
     try:

@@ -186,11 +186,24 @@ def split_strings(strings: Mapping[Any, Any], configured: Iterable[str] = ()
                             f"message {key!r}); a mapping under a language code holds that "
                             "language's words (strings: {de: {picker.title: ...}})")
             continue
-        problems += [f"strings.{key}.{message} is {text!r}: write it as text (the words of the "
-                     f"message {message!r} in {key!r})" for message, text in value.items()
+        problems += [_not_text(key, str(message), text) for message, text in value.items()
                      if not _text(text)]
         by_language[key] = {str(m): str(t) for m, t in value.items() if _text(t)}
     return own, by_language, problems
+
+
+def _not_text(language: str, message: str, text: Any) -> str:
+    """The problem of a language's `strings` entry whose value is not text: a message's
+    words not written as text, or (no such message) a piece of a text that YAML split at a
+    comma of a `{...}` mapping."""
+    from .words import message_ids
+
+    if message not in message_ids():
+        return (f"strings.{language} holds {message!r}, which is no message id (with no "
+                f"text): in a {{...}} mapping a comma ends the text, so put a text that "
+                f"holds one in quotes (picker.title: \"Wählen Sie, was …\")")
+    return (f"strings.{language}.{message} is {text!r}: write it as text (the words of the "
+            f"message {message!r} in {language!r})")
 
 
 def strings_for(strings: Mapping[Any, Any], language: str | None, default: str | None

@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 from .errors import Problem
 from .model import Source
 from .site import GuideSite
+from .words import Words
 
 GUIDE_URL = re.compile(r"(?:^|/)(connectors/[^/]+/guides/[^/]+/[^/]+)(?:/|/index\.html|\.md)$")
 
@@ -58,18 +59,25 @@ def redirects(site: GuideSite) -> tuple[list[Redirect], list[Problem]]:
     return list(found.values()), problems
 
 
-def redirect_page(dest: str, target: str, site_url: str | None) -> str:
-    """A small HTML page sending the reader at `dest` to `target` (both site-relative)."""
+def redirect_page(dest: str, target: str, site_url: str | None, words: Words | None = None,
+                  language: str | None = None) -> str:
+    """A small HTML page sending the reader at `dest` to `target` (both site-relative), in
+    the site's words (the messages `redirect.title` and `redirect.text`; English without
+    them) and `language` (the site's, its `lang`; the words' catalog's without it)."""
+    words = words or Words()
     relative = posixpath.relpath(target.rstrip("/") or ".", posixpath.dirname(dest) or ".")
     relative = relative + "/" if target.endswith("/") else relative
     canonical = (site_url.rstrip("/") + "/" + target) if site_url else relative
     url, canon = html.escape(relative), html.escape(canonical)
-    return ("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<title>Redirecting…</title>\n"
+    lang = html.escape(language or words.language)
+    title = html.escape(words.text("redirect.title"))
+    moved = words.html("redirect.text", page=relative, page_url=relative)
+    return (f"<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{title}</title>\n"
             f"<link rel=\"canonical\" href=\"{canon}\">\n"
             "<meta name=\"robots\" content=\"noindex\">\n"
             f"<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n<body>\n"
-            f"<p>This guide has moved to <a href=\"{url}\">{url}</a>.</p>\n</body>\n</html>\n")
+            f"<p>{moved}</p>\n</body>\n</html>\n")
 
 
 def previous_guide_urls(against: str) -> list[str]:

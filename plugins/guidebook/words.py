@@ -59,9 +59,11 @@ VARIABLES: dict[str, tuple[str, ...]] = {
     "connector.more": ("action",),
     "index.count": ("connectors", "categories"),
     "index.guides": ("n",),
+    "redirect.text": ("page", "page_url"),
 }
 # The messages of the page's script (guidebook.js) and the {name} placeholders it fills in;
-# those with .one/.other forms are plural: the script picks the form by the page's language.
+# those with .one/.other forms are plural: the script picks the form by the catalog's
+# language (`Words.script` gives it as `lang`), not the page's.
 SCRIPT: dict[str, tuple[str, ...]] = {
     "picker.unknown": ("n", "ids"), "picker.copied_scope": ("scope",),
     "picker.copy_scope": ("scope",), "picker.selected_count": ("n",),
@@ -76,6 +78,7 @@ SAMPLES: dict[str, Any] = {
     "provider": "Harvest", "auth": "API Key", "kind": "Link account", "action": "List users",
     "assistant": "Claude", "llms_url": "https://example.test/llms.txt", "linking_url": "",
     "accounts_url": "", "n": 2, "connectors": 2, "categories": 2,
+    "page": "../connectors/harvest/", "page_url": "../connectors/harvest/",
 }
 _PLACEHOLDER = re.compile(r"(?<!\{)\{(\w+)\}(?!\})")
 _log = logging.getLogger("mkdocs.plugins.guidebook.words")  # (MkDocs prints its records)
@@ -176,12 +179,19 @@ def pick_language(language: str | None) -> str:
     when there is none, said once per language in the build's log."""
     if not language:
         return DEFAULT_LANGUAGE
+    found = shipped_language(language)
+    if found is None:
+        _say_no_catalog(language)
+    return found or DEFAULT_LANGUAGE
+
+
+def shipped_language(language: str) -> str | None:
+    """The shipped catalog of `language` or of its base language ('de-AT' -> 'de'); None."""
     shipped = languages()
     for candidate in (language, language.replace("_", "-").split("-")[0]):
         if candidate.lower() in shipped:
             return candidate.lower()
-    _say_no_catalog(language)
-    return DEFAULT_LANGUAGE
+    return None
 
 
 @cache
@@ -311,10 +321,12 @@ class Words:
     def script(self, prefix: str) -> dict[str, str]:
         """The messages a page script may use (`picker.`, `index.`: those without variables
         of their own), as plain text; {n}-style placeholders are the script's to fill in, and
-        it picks a plural message's form (`.one`, `.few`, ..., `.other`) by the page's
-        language."""
-        return {key: self.text(key) for key in self.messages
-                if key.startswith(prefix) and not variables(key)}
+        it picks a plural message's form (`.one`, `.few`, ..., `.other`) by the language of
+        these words, given as `lang` (the catalog's: `en` for a language without one, whose
+        page says another)."""
+        found = {key: self.text(key) for key in self.messages
+                 if key.startswith(prefix) and not variables(key)}
+        return {**found, "lang": self.language}
 
     def chat_url(self, assistant: str, template: str) -> str:
         """The page action URL template of `assistant` ('chatgpt', 'claude'): the configured
@@ -331,4 +343,4 @@ class Words:
 
 __all__ = ["LINKS", "PATTERNS", "PLURAL_FORMS", "SAMPLES", "SCRIPT", "VARIABLES", "Words", "WordsError",
            "catalog", "escape", "languages", "message_ids", "pick_language", "placeholders",
-           "plural_base", "text_problem", "variables"]
+           "plural_base", "shipped_language", "text_problem", "variables"]

@@ -67,3 +67,26 @@ def test_step_numbers_and_bars_sit_at_the_start_of_the_line(page: Any, scopes_si
     assert ltr["bars"] and all(b["left"] > 0 and b["right"] == 0 for b in ltr["bars"])
     assert all(b["right"] > 0 and b["left"] == 0 for b in rtl["bars"])
     assert (ltr["th"], rtl["th"]) in (("left", "right"), ("start", "start"))
+
+
+# The connector page's action lists against their category headings (Material's
+# direction-qualified list margins must not inset them).
+ACTION_LIST = """(dir) => {
+  document.body.dir = dir;
+  return [...document.querySelectorAll('ul.gb-action-list')].map((ul) => {
+    const list = ul.getBoundingClientRect();
+    const heading = ul.closest('section').querySelector('h3').getBoundingClientRect();
+    return {list: [list.left, list.right], heading: [heading.left, heading.right]};
+  });
+}"""
+
+
+def test_the_action_list_is_flush_with_its_heading(page: Any, scopes_site) -> None:
+    page.goto(f"{scopes_site.url}connectors/ledgerly_books/")
+    page.wait_for_selector("ul.gb-action-list")
+    for direction in ("ltr", "rtl"):
+        found = page.evaluate(ACTION_LIST, direction)
+        assert found, direction
+        for box in found:
+            assert abs(box["list"][0] - box["heading"][0]) < 1, (direction, box)
+            assert abs(box["list"][1] - box["heading"][1]) < 1, (direction, box)

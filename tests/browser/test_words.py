@@ -125,8 +125,8 @@ def test_the_picker_speaks_german(german_page: Any, german_site: Site) -> None:
 FORMS = {"k.zero": "zero {n}", "k.one": "one {n}", "k.two": "two {n}", "k.few": "few {n}",
          "k.many": "many {n}", "k.other": "other {n}"}
 SAY = """([lang, words, numbers]) => {
-  document.documentElement.lang = lang;
-  return numbers.map((n) => window.guidebookWords.say(words, 'k', {n: n}));
+  document.documentElement.lang = 'ar';  // (not the words' language: never asked)
+  return numbers.map((n) => window.guidebookWords.say({...words, lang: lang}, 'k', {n: n}));
 }"""
 
 
@@ -139,7 +139,7 @@ SAY = """([lang, words, numbers]) => {
     ("de-AT", [0, 1], ["other", "one"]),
     ("not a language tag!", [1, 2], ["other", "other"]),  # (Intl refuses it: other)
 ])
-def test_the_script_picks_the_plural_form_of_the_pages_language(
+def test_the_script_picks_the_plural_form_of_its_words_language(
         page: Any, scopes_site: Site, lang: str, numbers: list[float], forms: list[str]) -> None:
     page.goto(scopes_site.guide_url(*CHATTER))
     page.wait_for_function(READY)
@@ -151,3 +151,49 @@ def test_the_script_picks_the_plural_form_of_the_pages_language(
         f"{'one' if forms[-1] == 'one' else 'other'} {numbers[-1]}"]
     assert page.evaluate(SAY, [lang, {"k": "{n} selected"}, [3]]) == ["3 selected"]
 
+
+# The page's own words, in a page whose lang is another (a theme.language without a catalog:
+# English words): the English forms, not the page language's ("21 step hidden" in ru)
+PAGE_SAYS = """([lang, n]) => {
+  document.documentElement.lang = lang;
+  const words = window.guidebookWords.of(document.querySelector('[data-gb-words]'));
+  return [words.lang, window.guidebookWords.say(words, 'picker.steps_hidden', {n: n})];
+}"""
+
+
+@pytest.mark.parametrize(("lang", "n"), [("ru", 21), ("pt-BR", 0), ("fr", 0)])
+def test_english_words_take_english_plurals_on_a_page_of_another_language(
+        page: Any, scopes_site: Site, lang: str, n: int) -> None:
+    page.goto(scopes_site.guide_url(*CHATTER))
+    page.wait_for_function(READY)
+    assert page.evaluate(PAGE_SAYS, [lang, n]) == ["en", f"{n} steps hidden"]
+
+
+def test_a_regional_variant_takes_its_catalogs_plurals(german_page: Any,
+                                                        german_site: Site) -> None:
+    german_page.goto(german_site.guide_url(*CHATTER))
+    german_page.wait_for_function(READY)
+    lang, said = german_page.evaluate(PAGE_SAYS, ["de-AT", 1])
+    assert (lang, said) == ("de", catalog("de")["picker.steps_hidden.one"].replace("{n}", "1"))
+
+
+COPY_MARKDOWN = "[data-gb-copy-markdown]"
+
+
+def test_copy_page_as_markdown_gets_its_label_back_after_two_clicks(
+        page: Any, scopes_site: Site) -> None:
+    page.goto(scopes_site.guide_url(*CHATTER))
+    page.wait_for_function(READY)
+    label = page.text_content(COPY_MARKDOWN)
+    copied = page.get_attribute(COPY_MARKDOWN, "data-gb-copied")
+    page.eval_on_selector(COPY_MARKDOWN, "(b) => b.click()")
+    page.wait_for_function("([sel, text]) => document.querySelector(sel).textContent === text",
+                           arg=[COPY_MARKDOWN, copied])
+    page.eval_on_selector(COPY_MARKDOWN, "(b) => b.click()")  # (while "Copied" shows)
+    # A screen reader hears it: a polite status region says the result
+    assert page.eval_on_selector("[data-gb-page-actions] [role=status]",
+                                 "(el) => el.textContent.trim()") == copied
+    page.wait_for_function("([sel, text]) => document.querySelector(sel).textContent === text",
+                           arg=[COPY_MARKDOWN, label])
+    page.wait_for_timeout(2100)  # (no stale restore of "Copied" comes after it)
+    assert page.text_content(COPY_MARKDOWN) == label

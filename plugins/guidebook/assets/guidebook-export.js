@@ -39,11 +39,31 @@
     });
   }
 
+  // A polite status region beside the button, so a screen reader hears the result too.
+  function status(button) {
+    var region = button.parentNode.querySelector("[data-gb-copy-status]");
+    if (!region) {
+      region = document.createElement("span");
+      region.setAttribute("role", "status");
+      region.setAttribute("data-gb-copy-status", "");
+      button.parentNode.insertBefore(region, button.nextSibling);
+    }
+    return region;
+  }
+
   function copy(button) {
-    var label = button.textContent;
+    // The label is kept once: a second click while "Copied" shows must not keep that.
+    if (!button.hasAttribute("data-gb-label")) {
+      button.setAttribute("data-gb-label", button.textContent);
+    }
+    var label = button.getAttribute("data-gb-label");
+    var region = status(button);
     var done = function (text) {
       button.textContent = text;
-      window.setTimeout(function () { button.textContent = label; }, 2000);
+      // Re-setting the same text is not announced again; a trailing space makes it new.
+      region.textContent = region.textContent === text ? text + " " : text;
+      window.clearTimeout(button.gbRestore);
+      button.gbRestore = window.setTimeout(function () { button.textContent = label; }, 2000);
     };
     fetch(absolute(button.getAttribute("data-gb-copy-markdown")))
       .then(function (response) {

@@ -62,8 +62,9 @@
 
   /* The page's words (data-gb-words on the panel or catalogue: the site's catalog), with
      {name} filled in; a plural message's form (`key.zero`, `.one`, `.two`, `.few`, `.many`,
-     `.other`: the CLDR categories) by the number n and the page's language, `.other` when
-     the catalog has no text for that form. */
+     `.other`: the CLDR categories) by the number n and the words' own language (their
+     `lang`: the catalog's, English for a page language without one, never the page's),
+     `.other` when the catalog has no text for that form. */
   function wordsOf(el) {
     var holder = el && el.closest("[data-gb-words]");
     try {
@@ -75,10 +76,9 @@
 
   var pluralRules = {};
 
-  /* The CLDR plural category of n in the page's language ("other" without Intl or for a
+  /* The CLDR plural category of n in the language `lang` ("other" without Intl or for a
      language tag it does not know). */
-  function pluralForm(n) {
-    var lang = document.documentElement.lang || "en";
+  function pluralForm(n, lang) {
     try {
       if (!pluralRules[lang]) {
         pluralRules[lang] = new Intl.PluralRules(lang);
@@ -93,7 +93,7 @@
     values = values || {};
     var text = words[key];
     if (typeof values.n === "number") {
-      var form = words[key + "." + pluralForm(values.n)];
+      var form = words[key + "." + pluralForm(values.n, words.lang || "en")];
       text = form !== undefined ? form : words[key + ".other"] !== undefined
         ? words[key + ".other"] : text;
     }
