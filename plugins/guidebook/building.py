@@ -878,13 +878,9 @@ class _PageAdder:
 
 def _strings(cfg: GuidebookConfig, language: str | None, default: str | None) -> dict[str, str]:
     """The `strings` (and the older pattern options) of one language (see `strings_for`)."""
-    from .words import DEFAULT_LANGUAGE, PATTERNS
+    from .words import pattern_strings
 
-    default_language = language is None or default is None or language == default
-    strings = {message: str(cfg[option]) for option, message in PATTERNS.items()
-               if cfg[option] is not None and default_language}
-    return strings | strings_for(cfg.strings, language or DEFAULT_LANGUAGE,
-                                 default or language or DEFAULT_LANGUAGE)
+    return strings_for(cfg.strings, language, default, pattern_strings(cfg))
 
 
 def in_language(cfg: GuidebookConfig, options: Options,

@@ -50,7 +50,7 @@ from .redirects import gone, previous_guide_urls, redirects
 from .schema import KEY_HINT, KEY_RE, json_schema
 from .site import GuidePage, GuideSite, Options, load_pages, load_site, translation_problems
 from .validate import check_references
-from .words import DEFAULT_LANGUAGE, PATTERNS, Words, WordsError, languages, shipped_language
+from .words import DEFAULT_LANGUAGE, Words, WordsError, languages, pattern_strings, shipped_language
 
 CONFIG_FILE = "mkdocs.yml"
 _TRUTHY = ("1", "true", "yes", "on")
@@ -223,7 +223,8 @@ def read_project(config_file: str | None) -> Project:
     kwargs["language"] = str(theme.get("language")) if isinstance(theme, dict) and \
         theme.get("language") else None
     strings_option = cfg.get("strings") or {}
-    kwargs["strings"] = _strings_of(cfg, strings_option, kwargs["language"], kwargs["language"])
+    kwargs["strings"] = strings_for(strings_option, kwargs["language"], kwargs["language"],
+                                    pattern_strings(cfg))
     if cfg.get("categories") is not None:
         kwargs["categories"] = _str_map(cfg["categories"])
     if cfg.get("max_guide_bytes") is not None:
@@ -250,17 +251,6 @@ def read_project(config_file: str | None) -> Project:
                    else None,
                    agent_outputs=cfg.get("agent_outputs") is not False,
                    strings_option=strings_option, **site)
-
-
-def _strings_of(cfg: Mapping[str, Any], strings_option: Mapping[str, Any],
-                language: str | None, default: str | None) -> dict[str, str]:
-    """The words of `language` the site rewords: its `strings` entry, and where it is the
-    site's own language (`default`) the top-level `strings` and the older pattern options."""
-    own_language = language is None or default is None or language == default
-    strings = {message: str(cfg[option]) for option, message in PATTERNS.items()
-               if cfg.get(option) is not None and own_language}
-    return strings | strings_for(strings_option, language or DEFAULT_LANGUAGE,
-                                 default or language or DEFAULT_LANGUAGE)
 
 
 def _site_settings(data: Any, root: Path) -> dict[str, Any]:
@@ -1123,8 +1113,8 @@ def strings(ctx: click.Context, language: str | None, fmt: str) -> None:
         click.echo(f"guidebook: note: no catalog for the language {shown!r} (shipped: "
                    f"{', '.join(languages())}): these are the English words; translate them "
                    "with the plugin's strings option", err=True)
-    strings = options.strings if language in (None, options.language) else _strings_of(
-        {}, project.strings_option, language, options.language or DEFAULT_LANGUAGE)
+    strings = options.strings if language in (None, options.language) else strings_for(
+        project.strings_option, language, options.language or DEFAULT_LANGUAGE)
     try:
         words = Words(language or options.language, strings, options.active_brand)
     except WordsError as exc:

@@ -206,14 +206,15 @@ def _not_text(language: str, message: str, text: Any) -> str:
             f"message {message!r} in {language!r})")
 
 
-def strings_for(strings: Mapping[Any, Any], language: str | None, default: str | None
-                ) -> dict[str, str]:
+def strings_for(strings: Mapping[Any, Any], language: str | None, default: str | None,
+                patterns: Mapping[str, str] | None = None) -> dict[str, str]:
     """The `strings` of one language: its own entry over the default language's words (those
-    written at the top level) when it is the default language, its own entry alone else (the
-    top-level words are in the default language: another language keeps its catalog's)."""
+    written at the top level, after the older pattern options' `patterns`) when it is the
+    default language, its own entry alone else (the top-level words are in the default
+    language: another language keeps its catalog's)."""
     own, by_language, _ = split_strings(strings)
     default_language = language is None or default is None or _same_language(language, default)
-    words = dict(own) if default_language else {}
+    words = {**(patterns or {}), **own} if default_language else {}
     for code, entry in by_language.items():
         if language is not None and _same_language(code, language):
             words |= entry

@@ -157,11 +157,10 @@ def config_problems(options: Mapping[str, Any], site_url: str | None = None) -> 
     if problems:
         return problems  # (the messages render the brand)
     from .languages import split_strings
-    from .words import PATTERNS
+    from .words import PATTERNS, pattern_strings
 
     own, by_language, _ = split_strings(options.get("strings") or {})
-    strings = {message: str(options[option]) for option, message in PATTERNS.items()
-               if options.get(option) is not None} | own
+    strings = pattern_strings(options) | own
     names = {message: option for option, message in PATTERNS.items()}
     brand_text = {str(k): str(v) for k, v in brand.items()}
     problems += _message_problems(None, strings, brand_text, lambda message: names[message]

@@ -33,6 +33,13 @@ _ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False
 
 
 # The older plugin options that set a message (the `strings` option wins over them).
+def pattern_strings(options: Mapping[str, Any]) -> dict[str, str]:
+    """The words the older pattern options of the plugin `options` write (`title_pattern` is
+    `strings: {guide.title: ...}`)."""
+    return {message: str(options.get(option)) for option, message in PATTERNS.items()
+            if options.get(option) is not None}
+
+
 PATTERNS = {"title_pattern": "guide.title", "description_pattern": "guide.description",
             "profile_title_pattern": "profile.title",
             "profile_description_pattern": "profile.description"}
@@ -342,5 +349,5 @@ class Words:
 
 
 __all__ = ["LINKS", "PATTERNS", "PLURAL_FORMS", "SAMPLES", "SCRIPT", "VARIABLES", "Words", "WordsError",
-           "catalog", "escape", "languages", "message_ids", "pick_language", "placeholders",
-           "plural_base", "shipped_language", "text_problem", "variables"]
+           "catalog", "escape", "languages", "message_ids", "pattern_strings", "pick_language",
+           "placeholders", "plural_base", "shipped_language", "text_problem", "variables"]
