@@ -127,7 +127,7 @@ def page_twin(path: str) -> PageTwin | None:
         link = "index.md" if not folder else "../" + folder.rsplit("/", 1)[1] + ".md"
     else:
         link = page.rsplit("/", 1)[1][: -len(".html")] + ".md"
-    return PageTwin(page + TWIN_SUFFIX, urllib.parse.quote(link, safe="/" + _PCHAR))
+    return PageTwin(page + TWIN_SUFFIX, _encoded(link))
 
 
 def link_header(link: str) -> str:

@@ -33,16 +33,16 @@ _ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False
 
 
 # The older plugin options that set a message (the `strings` option wins over them).
+PATTERNS = {"title_pattern": "guide.title", "description_pattern": "guide.description",
+            "profile_title_pattern": "profile.title",
+            "profile_description_pattern": "profile.description"}
+
+
 def pattern_strings(options: Mapping[str, Any]) -> dict[str, str]:
     """The words the older pattern options of the plugin `options` write (`title_pattern` is
     `strings: {guide.title: ...}`)."""
     return {message: str(options.get(option)) for option, message in PATTERNS.items()
             if options.get(option) is not None}
-
-
-PATTERNS = {"title_pattern": "guide.title", "description_pattern": "guide.description",
-            "profile_title_pattern": "profile.title",
-            "profile_description_pattern": "profile.description"}
 
 
 # The variables each message may use besides {{ brand.KEY }} (a message not named here has
